@@ -1,0 +1,48 @@
+/**
+ * The `switchyard` command line. Each subcommand lives in its own module and is registered
+ * here, in one place.
+ */
+import { processIO, type CommandIO } from './command-io.js';
+import { decideCommand } from './decide-command.js';
+import { serveCommand } from './serve-command.js';
+
+type Command = (argv: string[], io: CommandIO) => Promise<number>;
+
+const COMMANDS: Record<string, { run: Command; summary: string }> = {
+  serve: { run: serveCommand, summary: 'run the service (router and executor in one process)' },
+  decide: { run: decideCommand, summary: 'ask a running service which model it would choose, and why' },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return [
+    'usage: switchyard <command> [options]',
+    '',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    "Run 'switchyard <command> --help' for a command's options.",
+  ].join('\n');
+}
+
+export async function main(argv: string[], io: CommandIO = processIO()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out.write(usage() + '\n');
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err.write(`switchyard: unknown command "${name}"\n${usage()}\n`);
+    return 2;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+      io.err.write(`switchyard ${name}: ${(e as Error).message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * `switchyard serve [--config F] [--listen ADDR]`: runs the service until SIGTERM or SIGINT,
+ * then drains in-flight calls (server.shutdown_grace_ms) and exits.
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../shared/config/load-config.js';
+import { createLogger } from '../shared/log.js';
+import { startTelemetry } from '../shared/telemetry.js';
+import { startServer } from '../server/switchyard-server.js';
+import type { CommandIO } from './command-io.js';
+
+export const SERVE_USAGE = 'usage: switchyard serve [--config FILE] [--listen HOST:PORT]';
+
+export async function serveCommand(argv: string[], io: CommandIO): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { config: { type: 'string' }, listen: { type: 'string' } } });
+  const log = createLogger('switchyard', io.env);
+  const stopTelemetry = await startTelemetry('switchyard', io.env);
+  const configPath = values.config ?? io.env.SWITCHYARD_CONFIG;
+  const listen = values.listen ?? io.env.SWITCHYARD_LISTEN;
+  let server;
+  try {
+    server = await startServer({ ...(configPath ? { configPath } : {}), ...(listen ? { listen } : {}), env: io.env, log });
+  } catch (e) {
+    if (e instanceof ConfigError) io.err.write(`switchyard serve: ${e.message}\n`);
+    else io.err.write(`switchyard serve: ${(e as Error).message}\n`);
+    await stopTelemetry();
+    return 1;
+  }
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      log.info('shutting down: draining in-flight calls', { signal });
+      void server.shutdown().then(resolve);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  await stopTelemetry();
+  log.info('stopped');
+  return 0;
+}

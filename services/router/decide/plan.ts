@@ -1,0 +1,53 @@
+/**
+ * The strategy plan: which models Execute uses, in what order, for the decision's strategy.
+ * Ranked candidates come in utility order (best first).
+ */
+import type { PolicyConfig, StrategyName } from '../../shared/config/schema.js';
+
+export interface Ranked {
+  id: string;
+  provider: string;
+  quality: number;
+  costUsd: number;
+  utility: number;
+}
+
+export interface Plan {
+  strategy: StrategyName;
+  models: string[];
+  checks: string[];
+  /** Set when the strategy asked for could not be planned (e.g. one eligible model). */
+  note?: string;
+}
+
+/**
+ * Fallbacks in utility order, except that the first fallback comes from another provider
+ * when one is eligible: an outage tends to take a provider's models down together.
+ */
+export function orderFallbacks(ranked: readonly Ranked[], max: number): Ranked[] {
+  const rest = ranked.slice(1);
+  if (rest.length === 0 || max === 0) return [];
+  const chosen = ranked[0]!;
+  const other = rest.findIndex((r) => r.provider !== chosen.provider);
+  if (other > 0) rest.unshift(...rest.splice(other, 1));
+  return rest.slice(0, max);
+}
+
+export function planStrategy(strategy: StrategyName, ranked: readonly Ranked[], fallbacks: readonly Ranked[], policy: PolicyConfig): Plan {
+  const chosen = ranked[0]!;
+  const single: Plan = { strategy: 'single', models: [chosen.id, ...fallbacks.map((f) => f.id)], checks: [] };
+  if (strategy === 'single') return single;
+  // Models that are predicted to answer better than the chosen one, cheapest first.
+  const better = ranked.filter((r) => r.quality > chosen.quality).sort((a, b) => a.costUsd - b.costUsd || b.quality - a.quality);
+  if (better.length === 0) return { ...single, note: `${strategy} needs a model predicted better than ${chosen.id}; none is eligible` };
+  const best = better.reduce((a, b) => (b.quality > a.quality || (b.quality === a.quality && b.costUsd < a.costUsd) ? b : a));
+  if (strategy === 'speculative') return { strategy, models: [chosen.id, best.id], checks: [] };
+  const stages = [chosen];
+  if (policy.max_stages > 2) {
+    // A middle stage: the cheapest model that closes at least half the quality gap.
+    const mid = better.find((r) => r !== best && r.quality >= chosen.quality + (best.quality - chosen.quality) / 2);
+    if (mid) stages.push(mid);
+  }
+  stages.push(best);
+  return { strategy, models: stages.map((s) => s.id), checks: policy.checks };
+}

@@ -1,0 +1,106 @@
+/**
+ * The RouterService's gRPC handlers. Validation and decisions live in decide/; this file
+ * binds them to calls, opens a span per call on the client's trace context, and turns errors
+ * into statuses in one place (grpc/status.ts).
+ */
+import { SpanStatusCode, context, trace } from '@opentelemetry/api';
+import type * as grpc from '@grpc/grpc-js';
+import type { RouterServiceHandlers } from '../generated/switchyard/v1/RouterService.js';
+import type { ModelInfo } from '../generated/switchyard/v1/ModelInfo.js';
+import type { Catalog } from '../shared/catalog.js';
+import { UnimplementedError } from '../shared/errors.js';
+import { toStatus } from '../shared/grpc/status.js';
+import type { Logger } from '../shared/log.js';
+import { contextFromMetadata, tracer } from '../shared/telemetry.js';
+import type { Decider } from './decide/decide.js';
+import type { ModelStatus } from './decide/hard-filters.js';
+
+const CAPABILITY_ENUM = { tools: 'CAPABILITY_TOOLS', vision: 'CAPABILITY_VISION', json_output: 'CAPABILITY_JSON_OUTPUT', streaming: 'CAPABILITY_STREAMING' } as const;
+
+export interface RouterServiceDeps {
+  decider: Decider;
+  catalog: Catalog;
+  status(): readonly ModelStatus[];
+  /** The quality profile each catalog model is predicted by, for ListModels. */
+  profiles(): readonly string[];
+  log: Logger;
+  /** Execute handlers, once an executor is attached. */
+  execute?: Pick<RouterServiceHandlers, 'Execute' | 'ExecuteStream'>;
+}
+
+export function listModels(deps: Pick<RouterServiceDeps, 'catalog' | 'status' | 'profiles'>): ModelInfo[] {
+  const status = deps.status();
+  const profiles = deps.profiles();
+  return deps.catalog.models.map((m) => {
+    const s = status[m.index] ?? { available: true };
+    return {
+      id: m.id,
+      provider: m.provider,
+      contextWindow: m.contextWindow,
+      maxOutputTokens: m.maxOutputTokens,
+      capabilities: [...m.capabilities].map((c) => CAPABILITY_ENUM[c]),
+      prices: {
+        inputPerMtok: m.config.prices.input,
+        outputPerMtok: m.config.prices.output,
+        cachedInputPerMtok: m.config.prices.cached_input ?? m.config.prices.input,
+        cacheWritePerMtok: m.config.prices.cache_write ?? m.config.prices.input,
+      },
+      languages: m.languages ? [...m.languages] : ['*'],
+      regions: [...m.regions],
+      typicalTtftMs: Math.round(s.ttftMs ?? m.ttftMs),
+      outputTokensPerSecond: m.outputTokensPerSecond,
+      requestsPerMinute: m.rpm ?? 0,
+      tokensPerMinute: m.tpm ?? 0,
+      available: s.available,
+      unavailableReason: s.available ? '' : (s.reason ?? ''),
+      qualityProfile: profiles[m.index] ?? '',
+    };
+  });
+}
+
+export function routerServiceHandlers(deps: RouterServiceDeps): RouterServiceHandlers {
+  const unimplemented = new UnimplementedError('Execute is not available in this process: it runs without an executor');
+  return {
+    Decide(call, callback) {
+      const span = tracer().startSpan('switchyard.Decide', { kind: 1 /* SERVER */ }, contextFromMetadata(call.metadata));
+      let decision;
+      try {
+        decision = context.with(trace.setSpan(context.active(), span), () => deps.decider.decide(call.request));
+      } catch (err) {
+        const st = toStatus(err, (msg, e) => deps.log.error(msg, { rpc: 'Decide', error: e }));
+        span.setStatus({ code: SpanStatusCode.ERROR, message: st.details });
+        span.setAttribute('rpc.grpc.status_code', st.code);
+        span.end();
+        callback(st);
+        return;
+      }
+      const r = decision.response;
+      span.setAttributes({
+        'switchyard.decision_id': r.decisionId!,
+        'switchyard.model': r.model!,
+        'switchyard.candidates': r.candidates!.length,
+        'switchyard.eligible': r.candidates!.filter((c) => c.eligible).length,
+        'switchyard.policy': r.policy!,
+        'switchyard.strategy': decision.plan.strategy,
+        'switchyard.reason': r.reason!,
+        'switchyard.decision_time_ns': r.decisionTimeNs as number,
+        'rpc.grpc.status_code': 0,
+      });
+      span.end();
+      callback(null, r);
+    },
+    ListModels(_call, callback) {
+      callback(null, { models: listModels(deps) });
+    },
+    Execute:
+      deps.execute?.Execute ??
+      ((_call: unknown, callback: grpc.sendUnaryData<never>) => {
+        callback(toStatus(unimplemented));
+      }),
+    ExecuteStream:
+      deps.execute?.ExecuteStream ??
+      ((call: grpc.ServerWritableStream<unknown, unknown>) => {
+        call.emit('error', toStatus(unimplemented));
+      }),
+  };
+}

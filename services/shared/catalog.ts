@@ -1,0 +1,107 @@
+/**
+ * The catalog: the configured models in the form the router and executors use (prices per
+ * token, capability sets, regions, credential status). Built once from a validated Config.
+ */
+import type { CapabilityName, Config, DeploymentConfig, ModelConfig, ProviderKind } from './config/schema.js';
+
+export interface CatalogDeployment {
+  name: string;
+  baseUrl: string;
+  region: string;
+  /** The provider's name for the model. */
+  modelName: string;
+  apiKeyEnv?: string;
+  headers: Record<string, string>;
+  /** True when the deployment needs no key or its key variable is set. */
+  hasCredentials: boolean;
+}
+
+export interface CatalogModel {
+  index: number;
+  id: string;
+  provider: ProviderKind;
+  /** USD per token. */
+  inputPrice: number;
+  outputPrice: number;
+  cachedInputPrice: number;
+  cacheWritePrice: number;
+  contextWindow: number;
+  maxOutputTokens: number;
+  capabilities: ReadonlySet<CapabilityName>;
+  /** Supported languages; null = every common language. */
+  languages: ReadonlySet<string> | null;
+  regions: readonly string[];
+  ttftMs: number;
+  outputTokensPerSecond: number;
+  rpm?: number;
+  tpm?: number;
+  deployments: readonly CatalogDeployment[];
+  /** At least one deployment has credentials. */
+  hasCredentials: boolean;
+  /** Served by the simulator because no deployment has credentials. */
+  simulated: boolean;
+  /** Environment variables that would give it credentials (for messages). */
+  missingCredentials: readonly string[];
+  config: ModelConfig;
+}
+
+const PER_MILLION = 1e-6;
+
+function toDeployment(m: ModelConfig, d: DeploymentConfig, env: NodeJS.ProcessEnv): CatalogDeployment {
+  const key = d.api_key_env ? env[d.api_key_env] : undefined;
+  return {
+    name: d.name,
+    baseUrl: d.base_url.replace(/\/+$/, ''),
+    region: d.region,
+    modelName: d.model_name ?? m.id,
+    ...(d.api_key_env ? { apiKeyEnv: d.api_key_env } : {}),
+    headers: d.headers ?? {},
+    hasCredentials: !d.api_key_env || (key !== undefined && key !== ''),
+  };
+}
+
+export class Catalog {
+  readonly models: readonly CatalogModel[];
+  private readonly byId: ReadonlyMap<string, CatalogModel>;
+
+  constructor(config: Config, env: NodeJS.ProcessEnv = process.env) {
+    const simulate = config.executor.simulate_without_credentials;
+    this.models = config.models.map((m, index) => {
+      const deployments = m.deployments.map((d) => toDeployment(m, d, env));
+      const hasCredentials = deployments.some((d) => d.hasCredentials);
+      const input = m.prices.input * PER_MILLION;
+      return {
+        index,
+        id: m.id,
+        provider: m.provider,
+        inputPrice: input,
+        outputPrice: m.prices.output * PER_MILLION,
+        cachedInputPrice: (m.prices.cached_input ?? m.prices.input) * PER_MILLION,
+        cacheWritePrice: (m.prices.cache_write ?? m.prices.input) * PER_MILLION,
+        contextWindow: m.context_window,
+        maxOutputTokens: m.max_output_tokens,
+        capabilities: new Set(m.capabilities),
+        languages: m.languages.includes('*') ? null : new Set(m.languages),
+        regions: [...new Set(m.deployments.map((d) => d.region))],
+        ttftMs: m.latency.ttft_ms,
+        outputTokensPerSecond: m.latency.output_tokens_per_second,
+        ...(m.limits.rpm !== undefined ? { rpm: m.limits.rpm } : {}),
+        ...(m.limits.tpm !== undefined ? { tpm: m.limits.tpm } : {}),
+        deployments,
+        hasCredentials,
+        simulated: !hasCredentials && simulate,
+        missingCredentials: hasCredentials ? [] : [...new Set(deployments.flatMap((d) => (d.apiKeyEnv ? [d.apiKeyEnv] : [])))],
+        config: m,
+      };
+    });
+    this.byId = new Map(this.models.map((m) => [m.id, m]));
+  }
+
+  get(id: string): CatalogModel | undefined {
+    return this.byId.get(id);
+  }
+
+  get ids(): string[] {
+    return this.models.map((m) => m.id);
+  }
+}

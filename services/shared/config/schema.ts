@@ -1,0 +1,144 @@
+/**
+ * The configuration file's schema. Every object is strict: an unknown key is an error that
+ * names its path. Keys are snake_case, as in the YAML; `loadConfig` returns the parsed,
+ * validated value, and `catalog.ts` derives what the services use from it.
+ */
+import { z } from 'zod';
+
+export const CAPABILITIES = ['tools', 'vision', 'json_output', 'streaming'] as const;
+export type CapabilityName = (typeof CAPABILITIES)[number];
+
+export const PROVIDER_KINDS = ['openai', 'anthropic', 'gemini', 'openai-compatible'] as const;
+export type ProviderKind = (typeof PROVIDER_KINDS)[number];
+
+export const STRATEGIES = ['single', 'cascade', 'speculative'] as const;
+export type StrategyName = (typeof STRATEGIES)[number];
+
+const nonNegative = z.number().finite().nonnegative();
+const positiveInt = z.number().int().positive();
+const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, 'must be 1-128 characters of letters, digits and . _ : / -');
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name (A-Z, 0-9, _)');
+
+/** How the router model predicts a catalog model's quality. */
+export const qualityPrior = z.union([
+  z.strictObject({ profile: z.string().min(1) }),
+  z.strictObject({ like: z.string().min(1), logit_shift: z.number().finite().default(0) }),
+  z.strictObject({ benchmark: z.number().gt(0).lt(1) }),
+]);
+
+export const deployment = z.strictObject({
+  name: id,
+  base_url: z.url({ protocol: /^https?$/ }),
+  /** Environment variable that holds the API key; omit for servers that need none. */
+  api_key_env: envName.optional(),
+  region: z.string().min(1),
+  /** The provider's name for the model, when it differs from the catalog id. */
+  model_name: z.string().min(1).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+});
+
+export const model = z.strictObject({
+  id,
+  provider: z.enum(PROVIDER_KINDS),
+  quality: qualityPrior,
+  prices: z.strictObject({
+    input: nonNegative,
+    output: nonNegative,
+    cached_input: nonNegative.optional(),
+    cache_write: nonNegative.optional(),
+  }),
+  context_window: positiveInt,
+  max_output_tokens: positiveInt,
+  capabilities: z.array(z.enum(CAPABILITIES)).default([]),
+  /** ISO 639-1 codes, or ["*"] for a model that handles every common language. */
+  languages: z.array(z.string().regex(/^(\*|[a-z]{2,3})$/, 'must be an ISO 639-1 code or "*"')).min(1).default(['*']),
+  latency: z.strictObject({ ttft_ms: nonNegative, output_tokens_per_second: z.number().positive() }),
+  limits: z.strictObject({ rpm: positiveInt.optional(), tpm: positiveInt.optional() }).default({}),
+  deployments: z.array(deployment).min(1),
+  /** Where the figures come from. */
+  source: z.string().optional(),
+});
+
+export const policy = z.strictObject({
+  description: z.string().optional(),
+  /** 0 = cheapest that does the job, 1 = best quality at any price (tradeoff.ts). */
+  cost_quality_tradeoff: z.number().min(0).max(1).default(0.6),
+  /** Utility lost per second of expected latency. */
+  latency_weight: nonNegative.default(0),
+  strategy: z.enum(STRATEGIES).default('single'),
+  max_fallbacks: z.number().int().min(0).max(10).default(3),
+  /** Answer length assumed for cost and latency estimates, capped by max_output_tokens. */
+  expected_output_tokens: positiveInt.default(400),
+  /** Cascade: the checks an answer must pass (names of built-in checks). */
+  checks: z.array(z.string().min(1)).default(['refusal', 'hedging', 'empty', 'truncated']),
+  /** Cascade: at most this many stages. */
+  max_stages: z.number().int().min(2).max(5).default(3),
+});
+
+const ruleMatch = z.strictObject({
+  tenant: z.array(z.string()).optional(),
+  user_tier: z.array(z.string()).optional(),
+  task: z.array(z.string()).optional(),
+  labels: z.record(z.string(), z.array(z.string())).optional(),
+  min_prompt_tokens: z.number().int().nonnegative().optional(),
+  max_prompt_tokens: z.number().int().nonnegative().optional(),
+  capabilities: z.array(z.enum(CAPABILITIES)).optional(),
+});
+
+const ruleAction = z.strictObject({
+  /** Choose this model (when it passes the hard filters). */
+  pin: id.optional(),
+  /** Choose only among these models. */
+  restrict: z.array(id).min(1).optional(),
+  /** Never choose these models. */
+  exclude: z.array(id).min(1).optional(),
+  /** Decide with this policy. */
+  policy: z.string().min(1).optional(),
+  strategy: z.enum(STRATEGIES).optional(),
+});
+
+export const rule = z.strictObject({
+  name: id,
+  match: ruleMatch.default({}),
+  action: ruleAction,
+  /** Stop evaluating later rules when this one matches. */
+  final: z.boolean().default(false),
+});
+
+export const config = z.strictObject({
+  server: z
+    .strictObject({
+      listen: z.string().min(1).default('127.0.0.1:50051'),
+      max_request_bytes: positiveInt.default(4 * 1024 * 1024),
+      max_messages: positiveInt.default(1000),
+      shutdown_grace_ms: nonNegative.default(10_000),
+    })
+    .default({ listen: '127.0.0.1:50051', max_request_bytes: 4 * 1024 * 1024, max_messages: 1000, shutdown_grace_ms: 10_000 }),
+  router: z
+    .strictObject({
+      model_file: z.string().min(1).default('models/router-model.syrm'),
+      default_policy: z.string().min(1).default('balanced'),
+      default_max_output_tokens: positiveInt.default(1024),
+      /** Put prompt text into logs and decision records. Off by default. */
+      prompt_logging: z.boolean().default(false),
+      /** Use the WASM core (true) or its TypeScript reference (false). */
+      wasm: z.boolean().default(true),
+    })
+    .default({ model_file: 'models/router-model.syrm', default_policy: 'balanced', default_max_output_tokens: 1024, prompt_logging: false, wasm: true }),
+  executor: z
+    .strictObject({
+      /** Serve models that have no credentials from the built-in simulator (answers are simulated). */
+      simulate_without_credentials: z.boolean().default(false),
+    })
+    .default({ simulate_without_credentials: false }),
+  policies: z.record(id, policy).default({}),
+  rules: z.array(rule).default([]),
+  models: z.array(model).min(1),
+});
+
+export type Config = z.infer<typeof config>;
+export type ModelConfig = z.infer<typeof model>;
+export type DeploymentConfig = z.infer<typeof deployment>;
+export type PolicyConfig = z.infer<typeof policy>;
+export type RuleConfig = z.infer<typeof rule>;
+export type QualityPrior = z.infer<typeof qualityPrior>;
