@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { config as configSchema, type Config } from './schema.js';
 
@@ -101,8 +101,9 @@ function crossCheck(c: Config): string[] {
 
 /** Parses and validates configuration text. `source` names it in errors. */
 export function parseConfig(text: string, source: string): Config {
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length > 0) throw new ConfigError(source, doc.errors.map((e) => `YAML: ${e.message}`));
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter: lines });
+  if (doc.errors.length > 0) throw new ConfigError(source, doc.errors.map((e) => `YAML line ${lines.linePos(e.pos[0]).line}: ${e.message}`));
   const raw: unknown = doc.toJS() ?? {};
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(source, parsed.error.issues.map(formatIssue));
