@@ -1,0 +1,130 @@
+/**
+ * The one HTTP path every provider adapter uses. postJson sends a JSON POST with fetch,
+ * injects the active OpenTelemetry context into its headers (W3C `traceparent`/`tracestate`
+ * with the default propagator; a no-op when no SDK is registered), and turns failures to
+ * reach the server into ProviderErrors. It returns the Response whatever its status: the
+ * adapter decides what a status means (errorFromResponse covers the common case).
+ */
+import { context, propagation } from '@opentelemetry/api';
+import { errorFromHttp, ProviderError, type ErrorFromHttpOptions } from './errors.js';
+
+export interface PostJsonOptions {
+  /** Names the provider in error messages; defaults to the URL's host. */
+  provider?: string;
+}
+
+export async function postJson(
+  url: string,
+  headers: Record<string, string>,
+  body: unknown,
+  signal: AbortSignal,
+  options: PostJsonOptions = {},
+): Promise<Response> {
+  const provider = options.provider ?? safeHost(url);
+  if (signal.aborted) throw errorFromAbort(signal, provider);
+  const sent: Record<string, string> = { 'content-type': 'application/json', ...lowerCaseKeys(headers) };
+  propagation.inject(context.active(), sent);
+  try {
+    return await fetch(url, { method: 'POST', headers: sent, body: JSON.stringify(body), signal });
+  } catch (cause) {
+    throw errorFromFetchFailure(cause, signal, provider);
+  }
+}
+
+/** Reads a whole JSON body; a broken connection or a body that is not JSON is a ProviderError. */
+export async function readJson(response: Response, signal: AbortSignal, provider: string): Promise<unknown> {
+  const text = await readText(response, signal, provider);
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new ProviderError({
+      kind: 'malformed_response',
+      provider,
+      status: response.status,
+      message: `${provider}: the response body is not valid JSON`,
+      cause,
+    });
+  }
+}
+
+/** Reads a whole body as text, with the same failure mapping as postJson. */
+export async function readText(response: Response, signal: AbortSignal, provider: string): Promise<string> {
+  try {
+    return await response.text();
+  } catch (cause) {
+    throw errorFromFetchFailure(cause, signal, provider);
+  }
+}
+
+/** The ProviderError for a non-2xx response: reads its body and applies errorFromHttp. */
+export async function errorFromResponse(
+  response: Response,
+  signal: AbortSignal,
+  provider: string,
+  options: ErrorFromHttpOptions = {},
+): Promise<ProviderError> {
+  let text = '';
+  try {
+    text = await response.text();
+  } catch {
+    if (signal.aborted) return errorFromAbort(signal, provider);
+    // The status alone still says what happened.
+  }
+  return errorFromHttp(response.status, text, response.headers, provider, options);
+}
+
+/** 'timeout' when the signal's reason is a TimeoutError (AbortSignal.timeout), else 'aborted'. */
+export function errorFromAbort(signal: AbortSignal, provider: string): ProviderError {
+  const reason: unknown = signal.reason;
+  if (reason instanceof ProviderError) return reason;
+  const timedOut = reason instanceof Error && reason.name === 'TimeoutError';
+  return new ProviderError({
+    kind: timedOut ? 'timeout' : 'aborted',
+    provider,
+    retryable: timedOut,
+    message: timedOut ? `${provider}: the request timed out` : `${provider}: the request was cancelled`,
+    cause: reason,
+  });
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+
+/** Maps what fetch (undici) throws to 'aborted' / 'timeout' / 'connection'. */
+export function errorFromFetchFailure(cause: unknown, signal: AbortSignal, provider: string): ProviderError {
+  if (cause instanceof ProviderError) return cause;
+  if (signal.aborted) return errorFromAbort(signal, provider);
+  const code = networkCode(cause);
+  if (code !== undefined && TIMEOUT_CODES.has(code)) {
+    return new ProviderError({ kind: 'timeout', provider, message: `${provider}: the server did not answer in time (${code})`, cause });
+  }
+  return new ProviderError({
+    kind: 'connection',
+    provider,
+    message: `${provider}: could not complete the HTTP exchange${code !== undefined ? ` (${code})` : ''}`,
+    cause,
+  });
+}
+
+/** The errno-style code of a network error, looking through fetch's `cause` chain. */
+function networkCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(headers)) out[key.toLowerCase()] = value;
+  return out;
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'provider';
+  }
+}
