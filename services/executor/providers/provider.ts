@@ -14,7 +14,7 @@
  *    it never throws anything else;
  *  - reports usage as the provider states it (input tokens exclude nothing: cached and
  *    cache-write tokens are reported separately *and* counted in inputTokens), and the
- *    rate-limit headers it saw (rate-limit.ts) on success and on failure;
+ *    rate-limit headers it saw (rate-limit-headers.ts) on success and on failure;
  *  - never logs, and never puts the API key or prompt text into an error message.
  */
 export const PROVIDER_SPEC_VERSION = 'v1';

@@ -1,0 +1,453 @@
+/**
+ * The Anthropic fake held to the real wire format: the official SDK (@anthropic-ai/sdk),
+ * pointed at the fake, must pass the fake's request checks and parse its answers, streams and
+ * errors as it would Anthropic's. What the SDK accepts from the fake is what the adapter is
+ * tested against. Then the adapter against the same fake: its reading of each reply next to
+ * the SDK's, and the Anthropic-specific mappings the shared conformance suite does not cover.
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { anthropicMessagesAdapter } from '../../services/executor/providers/anthropic-messages.js';
+import { DEFAULT_ANTHROPIC_MAX_TOKENS } from '../../services/executor/providers/anthropic-messages-request.js';
+import { ProviderError } from '../../services/executor/providers/errors.js';
+import { mapAnthropicStopReason } from '../../services/executor/providers/map-anthropic-stop-reason.js';
+import type { ChatMessage, ChatRequest, ProviderEndpoint, StreamEvent, ToolCall } from '../../services/executor/providers/provider.js';
+import { anthropicWire, messageToEvents, readAnthropicFixture, startAnthropicFake, type AnthropicFake } from '../fakes/anthropic-fake.js';
+import { PNG_BASE64 } from './provider-conformance.js';
+
+const API_KEY = 'sk-ant-sdk-truth-0123456789';
+const MODEL = 'claude-sonnet-4-5';
+const WEATHER_TOOL = {
+  name: 'get_weather',
+  description: 'Current weather in a city',
+  input_schema: { type: 'object' as const, properties: { city: { type: 'string' } }, required: ['city'] },
+};
+
+let fake: AnthropicFake;
+let client: Anthropic;
+
+beforeAll(async () => {
+  fake = await startAnthropicFake({ apiKey: API_KEY });
+  client = new Anthropic({ apiKey: API_KEY, baseURL: fake.origin, maxRetries: 0 });
+});
+afterAll(async () => {
+  await fake.close();
+});
+beforeEach(() => fake.reset());
+
+function onlyRequest() {
+  expect(fake.requests).toHaveLength(1);
+  const request = fake.requests[0];
+  expect(request?.problems).toEqual([]);
+  return request!;
+}
+
+const fixture = (name: string): Anthropic.Message => JSON.parse(readAnthropicFixture(`${name}.json`)) as Anthropic.Message;
+
+describe('anthropic sdk truth - plain answers', () => {
+  it('a text message parses, and the request passes the checks', async () => {
+    const message = await client.messages.create({
+      model: MODEL,
+      max_tokens: 256,
+      system: 'Answer in one sentence.',
+      messages: [{ role: 'user', content: 'What is the capital of France?' }],
+    });
+    expect(message).toEqual(fixture('text'));
+    const request = onlyRequest();
+    expect(anthropicWire.systemPrompt(request)).toBe('Answer in one sentence.');
+    expect(request.headers['x-api-key']).toBe(API_KEY);
+  });
+
+  it('tool use: tools, a forced choice, and the tool_use block', async () => {
+    fake.script({ reply: 'tool-call' });
+    const message = await client.messages.create({
+      model: MODEL,
+      max_tokens: 256,
+      tools: [WEATHER_TOOL],
+      tool_choice: { type: 'tool', name: 'get_weather' },
+      messages: [{ role: 'user', content: 'Weather in Paris?' }],
+    });
+    expect(message.stop_reason).toBe('tool_use');
+    const call = message.content.find((block) => block.type === 'tool_use');
+    expect(call).toMatchObject({ name: 'get_weather', input: { city: 'Paris' } });
+    onlyRequest();
+  });
+
+  it('a tool result, images by base64 and by URL: the checks accept what the SDK sends', async () => {
+    fake.script({ reply: 'tool-result' });
+    const message = await client.messages.create({
+      model: MODEL,
+      max_tokens: 256,
+      tools: [WEATHER_TOOL],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Weather where this was taken?' },
+            { type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG_BASE64 } },
+            { type: 'image', source: { type: 'url', url: 'https://example.com/paris.jpg' } },
+          ],
+        },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_01', name: 'get_weather', input: { city: 'Paris' } }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_01', content: '{"temp_c":18}' }] },
+      ],
+    });
+    expect(message.content).toEqual([{ type: 'text', text: 'It is 18°C and sunny in Paris.' }]);
+    const request = onlyRequest();
+    expect(anthropicWire.images(request)).toEqual([{ data: PNG_BASE64, mediaType: 'image/png' }, { url: 'https://example.com/paris.jpg' }]);
+    expect(anthropicWire.toolResults(request)).toEqual([{ id: 'toolu_01', output: '{"temp_c":18}' }]);
+  });
+
+  it('the checks catch what Anthropic rejects: a tool_result that answers no tool_use', async () => {
+    fake.script({ reply: 'text' });
+    await client.messages.create({
+      model: MODEL,
+      max_tokens: 16,
+      tools: [WEATHER_TOOL],
+      messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_missing', content: 'x' }] }],
+    });
+    expect(fake.requests[0]?.problems.join('\n')).toMatch(/tool_use_id/);
+  });
+});
+
+describe('anthropic sdk truth - streams', () => {
+  for (const name of ['text', 'tool-call'] as const) {
+    it(`the recorded ${name} stream accumulates to the recorded ${name} message`, async () => {
+      fake.script({ reply: name });
+      const stream = client.messages.stream({
+        model: MODEL,
+        max_tokens: 256,
+        ...(name === 'tool-call' ? { tools: [WEATHER_TOOL] } : {}),
+        messages: [{ role: 'user', content: 'What is the capital of France?' }],
+      });
+      const final = await stream.finalMessage();
+      const whole = fixture(name);
+      expect(final.content).toEqual(whole.content);
+      expect(final.stop_reason).toBe(whole.stop_reason);
+      expect(final.usage.input_tokens).toBe(whole.usage.input_tokens);
+      expect(final.usage.output_tokens).toBe(whole.usage.output_tokens);
+      expect(anthropicWire.streaming(onlyRequest())).toBe(true);
+    });
+  }
+
+  for (const name of ['json', 'cached-usage', 'finish-length', 'finish-content-filter', 'tool-result'] as const) {
+    it(`a message cut into events (${name}) accumulates back to the message`, async () => {
+      fake.script({ reply: name });
+      const final = await client.messages
+        .stream({ model: MODEL, max_tokens: 256, messages: [{ role: 'user', content: 'Hello' }] })
+        .finalMessage();
+      const whole = fixture(name);
+      expect(final.content).toEqual(whole.content);
+      expect(final.stop_reason).toBe(whole.stop_reason);
+      expect(final.usage).toMatchObject({
+        input_tokens: whole.usage.input_tokens,
+        output_tokens: whole.usage.output_tokens,
+        cache_read_input_tokens: whole.usage.cache_read_input_tokens,
+        cache_creation_input_tokens: whole.usage.cache_creation_input_tokens,
+      });
+    });
+  }
+
+  it('raw events come in the documented order, pings included', async () => {
+    const stream = await client.messages.create({
+      model: MODEL,
+      max_tokens: 256,
+      stream: true,
+      messages: [{ role: 'user', content: 'What is the capital of France?' }],
+    });
+    const types: string[] = [];
+    for await (const event of stream) types.push(event.type);
+    expect(types[0]).toBe('message_start');
+    expect(types.at(-2)).toBe('message_delta');
+    expect(types.at(-1)).toBe('message_stop');
+    expect(types).toContain('content_block_delta');
+    expect(messageToEvents(fixture('text') as unknown as Record<string, unknown>).map((e) => e.type)).toEqual([...types.slice(0, 2), 'ping', ...types.slice(3)]);
+  });
+
+  it('an error event mid-stream is an error the SDK raises', async () => {
+    fake.script({ fault: 'stream_error' });
+    const stream = await client.messages.create({ model: MODEL, max_tokens: 64, stream: true, messages: [{ role: 'user', content: 'Hi' }] });
+    const seen: string[] = [];
+    const failure = await (async () => {
+      try {
+        for await (const event of stream) seen.push(event.type);
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    })();
+    expect(failure).toBeInstanceOf(Anthropic.APIError);
+    expect((failure as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ type: 'error', error: { type: 'overloaded_error' } });
+    expect(seen).toContain('content_block_delta');
+  });
+});
+
+describe('anthropic sdk truth - errors', () => {
+  const send = () => client.messages.create({ model: MODEL, max_tokens: 16, messages: [{ role: 'user', content: 'Hi' }] });
+  const failure = async () => {
+    try {
+      await send();
+    } catch (error) {
+      return error as InstanceType<typeof Anthropic.APIError>;
+    }
+    throw new Error('expected an error');
+  };
+
+  it('overloaded: 529 with an overloaded_error body', async () => {
+    fake.script({ fault: 'overloaded' });
+    const error = await failure();
+    expect(error).toBeInstanceOf(Anthropic.InternalServerError);
+    expect(error.status).toBe(529);
+    expect(error.error).toMatchObject({ type: 'error', error: { type: 'overloaded_error' } });
+    expect(error.requestID).toMatch(/^req_/);
+  });
+
+  it('rate limit: RateLimitError with retry-after and the rate-limit headers', async () => {
+    fake.script({ fault: 'rate_limit' });
+    const error = await failure();
+    expect(error).toBeInstanceOf(Anthropic.RateLimitError);
+    expect(error.headers?.get('retry-after')).toBe('2');
+    expect(error.headers?.get('anthropic-ratelimit-input-tokens-remaining')).toBe('0');
+    expect(Date.parse(error.headers?.get('anthropic-ratelimit-requests-reset') ?? '')).not.toBeNaN();
+  });
+
+  it('context length: 400 invalid_request_error saying the prompt is too long', async () => {
+    fake.script({ fault: 'context_length' });
+    const error = await failure();
+    expect(error).toBeInstanceOf(Anthropic.BadRequestError);
+    expect(error.message).toMatch(/prompt is too long/);
+  });
+
+  it('auth: 401 authentication_error', async () => {
+    fake.script({ fault: 'auth' });
+    expect(await failure()).toBeInstanceOf(Anthropic.AuthenticationError);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The adapter read against the SDK: the same replies, the SDK's reading as the reference
+// ---------------------------------------------------------------------------------------------
+
+const endpoint = (): ProviderEndpoint => ({ baseUrl: fake.url, apiKey: API_KEY });
+const ask = (extra: Partial<ChatRequest> = {}): ChatRequest => ({
+  model: MODEL,
+  messages: [{ role: 'user', content: [{ type: 'text', text: 'What is the capital of France?' }] }],
+  ...extra,
+});
+const signal = (): AbortSignal => AbortSignal.timeout(10_000);
+
+async function collect(request: ChatRequest): Promise<StreamEvent[]> {
+  const { events } = await anthropicMessagesAdapter.stream(endpoint(), request, signal());
+  const out: StreamEvent[] = [];
+  for await (const event of events) out.push(event);
+  return out;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(ProviderError);
+    return error as ProviderError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('anthropic adapter - read as the SDK reads', () => {
+  for (const reply of ['text', 'tool-call', 'cached-usage', 'finish-length', 'finish-content-filter', 'tool-result'] as const) {
+    it(`${reply}: text, tool calls, usage and ids agree with the SDK's message`, async () => {
+      fake.script({ reply }, { reply });
+      const message = await client.messages.create({ model: MODEL, max_tokens: 64, messages: [{ role: 'user', content: 'Hi' }] });
+      const result = await anthropicMessagesAdapter.generate(endpoint(), ask(), signal());
+      const text = message.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('');
+      const calls = message.content.flatMap((b) => (b.type === 'tool_use' ? [{ id: b.id, name: b.name, arguments: JSON.stringify(b.input) }] : []));
+      expect(result.message).toEqual({ role: 'assistant', text, toolCalls: calls });
+      const u = message.usage;
+      expect(result.usage).toEqual({
+        inputTokens: u.input_tokens + (u.cache_read_input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0),
+        outputTokens: u.output_tokens,
+        cachedInputTokens: u.cache_read_input_tokens ?? 0,
+        cacheWriteTokens: u.cache_creation_input_tokens ?? 0,
+      });
+      expect(result.finishReason).toBe(mapAnthropicStopReason(message.stop_reason));
+      expect(result.responseId).toBe(message.id);
+      expect(result.responseModel).toBe(message.model);
+    });
+
+    it(`${reply}: the stream and the whole answer agree`, async () => {
+      fake.script({ reply }, { reply });
+      const whole = await anthropicMessagesAdapter.generate(endpoint(), ask(), signal());
+      const events = await collect(ask());
+      const text = events.flatMap((e) => (e.type === 'text-delta' ? [e.text] : [])).join('');
+      const calls = events.flatMap((e) => (e.type === 'tool-call' ? [e.toolCall] : []));
+      // Arguments stream as the model wrote them; the whole answer re-serialises its input object.
+      const parsed = (list: ToolCall[]) => list.map((c) => ({ ...c, arguments: JSON.parse(c.arguments) as unknown }));
+      expect(text).toBe(whole.message.text);
+      expect(parsed(calls)).toEqual(parsed(whole.message.toolCalls));
+      expect(events.at(-1)).toEqual({
+        type: 'finish',
+        finishReason: whole.finishReason,
+        usage: whole.usage,
+        responseModel: whole.responseModel,
+        responseId: whole.responseId,
+      });
+    });
+  }
+
+  it('rate-limit headers are reported on success', async () => {
+    const result = await anthropicMessagesAdapter.generate(endpoint(), ask(), signal());
+    expect(result.rateLimit).toMatchObject({ limitRequests: 1000, remainingRequests: 999, limitTokens: 96000, remainingTokens: 95000 });
+    expect(result.rateLimit?.resetRequestsMs).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('anthropic adapter - mapping the neutral request', () => {
+  const body = (): Record<string, unknown> => {
+    const request = onlyRequest();
+    return request.body as Record<string, unknown>;
+  };
+
+  it('defaults max_tokens, clamps temperature to 1, leaves out tool_choice without tools', async () => {
+    await anthropicMessagesAdapter.generate(endpoint(), ask({ temperature: 1.7, toolChoice: 'required' }), signal());
+    expect(body()).toMatchObject({ max_tokens: DEFAULT_ANTHROPIC_MAX_TOKENS, temperature: 1 });
+    expect(fake.requests[0]?.body).not.toHaveProperty('tool_choice');
+  });
+
+  it.each([
+    ['auto', { type: 'auto' }],
+    ['none', { type: 'none' }],
+    ['required', { type: 'any' }],
+    ['get_weather', { type: 'tool', name: 'get_weather' }],
+  ])('toolChoice %s becomes tool_choice %j', async (choice, wire) => {
+    const tools = [{ name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }];
+    await anthropicMessagesAdapter.generate(endpoint(), ask({ tools, toolChoice: choice }), signal());
+    expect(body().tool_choice).toEqual(wire);
+  });
+
+  it('parallel tool results land in one user turn, before the text that follows them', async () => {
+    fake.script({ reply: 'tool-result' });
+    const tools = [{ name: 'get_weather', parameters: { type: 'object' } }];
+    const messages: ChatMessage[] = [
+      { role: 'system', content: [{ type: 'text', text: 'Be brief.' }] },
+      { role: 'user', content: [{ type: 'text', text: 'Weather in Paris and Lyon?' }] },
+      {
+        role: 'assistant',
+        content: [{ type: 'text', text: 'Checking both.' }],
+        toolCalls: [
+          { id: 'toolu_a', name: 'get_weather', arguments: '{"city":"Paris"}' },
+          { id: 'toolu_b', name: 'get_weather', arguments: '' },
+        ],
+      },
+      { role: 'tool', toolCallId: 'toolu_a', content: [{ type: 'text', text: '18°C' }] },
+      { role: 'tool', toolCallId: 'toolu_b', content: [{ type: 'text', text: '21°C' }] },
+      { role: 'user', content: [{ type: 'text', text: 'Which is warmer?' }] },
+    ];
+    await anthropicMessagesAdapter.generate(endpoint(), { model: MODEL, messages, tools }, signal());
+    const sent = body();
+    expect(sent.system).toBe('Be brief.');
+    expect(sent.messages).toEqual([
+      { role: 'user', content: [{ type: 'text', text: 'Weather in Paris and Lyon?' }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'Checking both.' },
+          { type: 'tool_use', id: 'toolu_a', name: 'get_weather', input: { city: 'Paris' } },
+          { type: 'tool_use', id: 'toolu_b', name: 'get_weather', input: {} },
+        ],
+      },
+      {
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: 'toolu_a', content: '18°C' },
+          { type: 'tool_result', tool_use_id: 'toolu_b', content: '21°C' },
+          { type: 'text', text: 'Which is warmer?' },
+        ],
+      },
+    ]);
+  });
+
+  it('images: a data URL goes as base64, an https URL as a url source', async () => {
+    const message: ChatMessage = {
+      role: 'user',
+      content: [
+        { type: 'text', text: 'Compare these.' },
+        { type: 'image', url: `data:image/png;base64,${PNG_BASE64}` },
+        { type: 'image', url: 'https://example.com/paris.jpg' },
+      ],
+    };
+    await anthropicMessagesAdapter.generate(endpoint(), { model: MODEL, messages: [message] }, signal());
+    expect(anthropicWire.images(onlyRequest())).toEqual([{ data: PNG_BASE64, mediaType: 'image/png' }, { url: 'https://example.com/paris.jpg' }]);
+  });
+
+  it('a request Anthropic cannot express is a bad_request before anything is sent', async () => {
+    const message: ChatMessage = { role: 'user', content: [{ type: 'image', url: 'ftp://example.com/a.png' }] };
+    const error = await rejection(anthropicMessagesAdapter.generate(endpoint(), { model: MODEL, messages: [message] }, signal()));
+    expect(error).toMatchObject({ kind: 'bad_request', retryable: false });
+    expect(fake.requests).toHaveLength(0);
+  });
+});
+
+describe('anthropic adapter - JSON output through a forced tool', () => {
+  const schema = { type: 'object', properties: { city: { type: 'string' }, country: { type: 'string' } }, required: ['city', 'country'] };
+
+  it('json_schema: the streamed tool input is the answer text, and the turn ends with stop', async () => {
+    fake.script({ reply: 'json' });
+    const events = await collect(ask({ responseFormat: { type: 'json_schema', name: 'city', schema } }));
+    const text = events.flatMap((e) => (e.type === 'text-delta' ? [e.text] : [])).join('');
+    expect(JSON.parse(text)).toEqual({ city: 'Paris', country: 'France' });
+    expect(events.some((e) => e.type === 'tool-call')).toBe(false);
+    expect(events.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' });
+    const request = onlyRequest();
+    expect((request.body as Record<string, unknown>).tool_choice).toEqual({ type: 'tool', name: 'city' });
+    expect(anthropicWire.jsonOutput(request)).toEqual({ schema });
+  });
+
+  it('json_object: any object, through a tool named json_response', async () => {
+    fake.script({ reply: 'json' });
+    const result = await anthropicMessagesAdapter.generate(endpoint(), ask({ responseFormat: { type: 'json_object' } }), signal());
+    expect(JSON.parse(result.message.text)).toEqual({ city: 'Paris', country: 'France' });
+    expect(result.finishReason).toBe('stop');
+    expect(anthropicWire.jsonOutput(onlyRequest())).toEqual({ schema: { type: 'object' } });
+  });
+
+  it('with tools of its own, the request asks for JSON in the system prompt and forces nothing', async () => {
+    const tools = [{ name: 'get_weather', parameters: { type: 'object' } }];
+    await anthropicMessagesAdapter.generate(endpoint(), ask({ tools, responseFormat: { type: 'json_schema', name: 'city', schema } }), signal());
+    const request = onlyRequest();
+    expect(anthropicWire.jsonOutput(request)).toBeUndefined();
+    expect(anthropicWire.toolNames(request)).toEqual(['get_weather']);
+    expect(anthropicWire.systemPrompt(request)).toContain(JSON.stringify(schema));
+  });
+});
+
+describe('anthropic adapter - errors', () => {
+  it('a 429 for a spent monthly budget is a rate_limit that retrying cannot clear', async () => {
+    fake.script({
+      status: 429,
+      body: {
+        type: 'error',
+        error: { type: 'rate_limit_error', message: 'You have reached your specified API usage limits.', details: { error_code: 'enforced_spend_limit_reached' } },
+      },
+    });
+    expect(await rejection(anthropicMessagesAdapter.generate(endpoint(), ask(), signal()))).toMatchObject({ kind: 'rate_limit', retryable: false });
+  });
+
+  it('an error event mid-stream names its type', async () => {
+    fake.script({ fault: 'stream_error' });
+    const error = await rejection(collect(ask()));
+    expect(error).toMatchObject({ kind: 'server', retryable: true, providerCode: 'overloaded_error' });
+  });
+
+  it.each([
+    ['end_turn', 'stop'],
+    ['stop_sequence', 'stop'],
+    ['max_tokens', 'length'],
+    ['model_context_window_exceeded', 'length'],
+    ['tool_use', 'tool_calls'],
+    ['refusal', 'content_filter'],
+    ['pause_turn', 'other'],
+    [null, 'other'],
+  ] as const)('stop_reason %s is %s', (stopReason, finish) => {
+    expect(mapAnthropicStopReason(stopReason)).toBe(finish);
+  });
+});
