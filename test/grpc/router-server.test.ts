@@ -66,9 +66,14 @@ describe('grpc - RouterService', () => {
     expect(res!.models.map((m) => m.id)).toEqual(t.server.catalog.ids);
   });
 
-  it('Execute answers UNIMPLEMENTED without an executor', async () => {
-    const { err } = await call(t.client, 'execute', prompt);
-    expect(err!.code).toBe(grpc.status.UNIMPLEMENTED);
+  it('Execute answers from the simulator, saying so, when no provider keys are set', async () => {
+    const { err, res } = await call<{ model: string; message: { text: string }; attempts: { deployment: string }[] }>(t.client, 'execute', {
+      ...prompt,
+      requirements: { denyModels: ['llama-3.1-8b-instruct'] }, // a real local server, not running here
+    });
+    expect(err).toBeNull();
+    expect(res!.message.text).toContain('simulated answer');
+    expect(res!.attempts.map((a) => a.deployment)).toEqual(['simulator']);
   });
 });
 
