@@ -4,6 +4,7 @@
  */
 import { processIO, type CommandIO } from './command-io.js';
 import { decideCommand } from './decide-command.js';
+import { executeCommand } from './execute-command.js';
 import { serveCommand } from './serve-command.js';
 
 type Command = (argv: string[], io: CommandIO) => Promise<number>;
@@ -11,6 +12,7 @@ type Command = (argv: string[], io: CommandIO) => Promise<number>;
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   serve: { run: serveCommand, summary: 'run the service (router and executor in one process)' },
   decide: { run: decideCommand, summary: 'ask a running service which model it would choose, and why' },
+  execute: { run: executeCommand, summary: 'route and run a request; print the answer, its cost and the attempts' },
 };
 
 function usage(): string {

@@ -6,20 +6,33 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../shared/config/load-config.js';
 import { createLogger } from '../shared/log.js';
 import { startTelemetry } from '../shared/telemetry.js';
-import { startServer } from '../server/switchyard-server.js';
+import { ROLES, startServer, type Role } from '../server/switchyard-server.js';
 import type { CommandIO } from './command-io.js';
 
-export const SERVE_USAGE = 'usage: switchyard serve [--config FILE] [--listen HOST:PORT]';
+export const SERVE_USAGE = 'usage: switchyard serve [--config FILE] [--listen HOST:PORT] [--role all|router|executor] [--executors HOST:PORT,...]';
 
 export async function serveCommand(argv: string[], io: CommandIO): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { config: { type: 'string' }, listen: { type: 'string' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { config: { type: 'string' }, listen: { type: 'string' }, role: { type: 'string', default: 'all' }, executors: { type: 'string' }, help: { type: 'boolean' } },
+  });
+  if (values.help) {
+    io.out.write(SERVE_USAGE + '\n');
+    return 0;
+  }
+  const role = values.role as Role;
+  if (!ROLES.includes(role)) {
+    io.err.write(`switchyard serve: --role must be one of ${ROLES.join(', ')}, not "${values.role}"\n${SERVE_USAGE}\n`);
+    return 2;
+  }
+  const executors = values.executors?.split(',').map((s) => s.trim()).filter(Boolean);
   const log = createLogger('switchyard', io.env);
   const stopTelemetry = await startTelemetry('switchyard', io.env);
   const configPath = values.config ?? io.env.SWITCHYARD_CONFIG;
   const listen = values.listen ?? io.env.SWITCHYARD_LISTEN;
   let server;
   try {
-    server = await startServer({ ...(configPath ? { configPath } : {}), ...(listen ? { listen } : {}), env: io.env, log });
+    server = await startServer({ ...(configPath ? { configPath } : {}), ...(listen ? { listen } : {}), ...(executors ? { executors } : {}), role, env: io.env, log });
   } catch (e) {
     if (e instanceof ConfigError) io.err.write(`switchyard serve: ${e.message}\n`);
     else io.err.write(`switchyard serve: ${(e as Error).message}\n`);

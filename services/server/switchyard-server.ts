@@ -1,45 +1,70 @@
 /**
- * Assembles a Switchyard process: configuration, catalog, router model, routing state,
- * the gRPC server with RouterService, the standard health service and server reflection,
- * and a graceful shutdown that drains in-flight calls.
+ * Assembles a Switchyard process in one of three roles: `all` (router and executor in one
+ * process, the executor called in-process), `router` (executors reached over gRPC), or
+ * `executor`. Every server also serves the standard health service and server reflection,
+ * and shuts down gracefully, draining in-flight calls.
  */
 import * as grpc from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
+import type { ProtoGrpcType as ExecutorProto } from '../generated/executor_service.js';
+import { Executor } from '../executor/executor.js';
+import { executorServiceHandlers } from '../executor/executor-service.js';
+import type { ExecutorClient } from '../executor/invoke-types.js';
+import { startSimulator, type Simulator } from '../executor/simulator/simulator-server.js';
+import { Decider } from '../router/decide/decide.js';
+import { ExecuteEngine } from '../router/execute/execute-engine.js';
+import { executeHandlers } from '../router/execute-handlers.js';
+import { ModelStore } from '../router/model/model-store.js';
+import { RemoteExecutor } from '../router/remote-executor.js';
+import { routerServiceHandlers } from '../router/router-service.js';
+import { bridgeExecutorHealth } from '../router/state/executor-health.js';
+import { RoutingState } from '../router/state/routing-state.js';
 import { Catalog } from '../shared/catalog.js';
 import { loadConfig, type LoadedConfig } from '../shared/config/load-config.js';
 import { switchyardProto } from '../shared/grpc/proto.js';
 import { createLogger, type Logger } from '../shared/log.js';
-import { Decider } from '../router/decide/decide.js';
-import { ModelStore } from '../router/model/model-store.js';
-import { routerServiceHandlers } from '../router/router-service.js';
-import { RoutingState } from '../router/state/routing-state.js';
+
+export const ROLES = ['all', 'router', 'executor'] as const;
+export type Role = (typeof ROLES)[number];
 
 export interface ServerOptions {
   /** Config file; the built-in default when undefined. */
   configPath?: string;
-  /** Overrides server.listen; `SWITCHYARD_LISTEN` is read by the CLI. */
+  /** Overrides server.listen. */
   listen?: string;
+  role?: Role;
   env?: NodeJS.ProcessEnv;
   log?: Logger;
   /** Watch the router model file and reload it when it changes (default true). */
   watchModel?: boolean;
+  /** Overrides executor.remote (router role). */
+  executors?: string[];
+  /** Cap on the simulator's time to first token, ms (default 2000). */
+  simulatorMaxTtftMs?: number;
 }
 
 export interface RunningServer {
   /** host:port actually bound (port resolved when 0 was asked for). */
   address: string;
   port: number;
+  role: Role;
   loaded: LoadedConfig;
   catalog: Catalog;
-  state: RoutingState;
-  models: ModelStore;
-  decider: Decider;
+  /** Router roles only. */
+  state?: RoutingState;
+  models?: ModelStore;
+  decider?: Decider;
+  engine?: ExecuteEngine;
+  /** Executor roles only. */
+  executor?: Executor;
+  simulator?: Simulator;
   /** Stops accepting calls, lets in-flight calls finish for up to `graceMs`, then cancels them. */
   shutdown(graceMs?: number): Promise<void>;
 }
 
-const SERVICE_NAME = 'switchyard.v1.RouterService';
+const ROUTER_SERVICE = 'switchyard.v1.RouterService';
+const EXECUTOR_SERVICE = 'switchyard.v1.ExecutorService';
 
 function bind(server: grpc.Server, address: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -49,57 +74,98 @@ function bind(server: grpc.Server, address: string): Promise<number> {
 
 export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
   const env = opts.env ?? process.env;
+  const role = opts.role ?? 'all';
   const log = opts.log ?? createLogger('switchyard', env);
   const loaded = loadConfig(opts.configPath);
   const { config } = loaded;
   const catalog = new Catalog(config, env);
-  const state = new RoutingState(catalog);
-  const models = await ModelStore.open({ file: loaded.modelFile, catalog, wasm: config.router.wasm, log });
-  if (opts.watchModel !== false) models.watch();
-  const decider = new Decider({ config, catalog, scoring: models, status: state.current });
-
+  const closers: (() => unknown)[] = [];
   const { definition, grpcObject } = switchyardProto();
   const server = new grpc.Server({
     // Requests over the content limit get INVALID_ARGUMENT from validation; the transport
     // limit only stops what could not be a valid request at all.
     'grpc.max_receive_message_length': config.server.max_request_bytes * 2 + 1024 * 1024,
   });
-  server.addService(
-    grpcObject.switchyard.v1.RouterService.service,
-    routerServiceHandlers({ decider, catalog, status: state.current, profiles: () => models.profiles(), log }),
-  );
-  const health = new HealthImplementation({ '': 'SERVING', [SERVICE_NAME]: 'SERVING' });
+  const running: Partial<RunningServer> = { role, loaded, catalog };
+  const serving: Record<string, 'SERVING'> = { '': 'SERVING' };
+
+  let executorClient: ExecutorClient | undefined;
+  if (role !== 'router') {
+    const simulated = catalog.models.filter((m) => m.simulated);
+    if (simulated.length > 0) {
+      const cap = opts.simulatorMaxTtftMs ?? 2000;
+      running.simulator = await startSimulator({
+        models: simulated.map((m) => ({ id: m.id, ttftMs: Math.min(m.ttftMs, cap), tokensPerSecond: m.outputTokensPerSecond, contextWindow: m.contextWindow })),
+      });
+      closers.push(() => running.simulator!.close());
+      log.warn('no provider credentials for some models: their answers will be SIMULATED', { models: simulated.map((m) => m.id).join(','), simulator: running.simulator.url });
+    }
+    const executor = new Executor({ config, catalog, env, log, ...(running.simulator ? { simulatorUrl: running.simulator.url } : {}) });
+    running.executor = executor;
+    executorClient = executor;
+    server.addService((grpcObject as unknown as ExecutorProto).switchyard.v1.ExecutorService.service, executorServiceHandlers(executor, log));
+    serving[EXECUTOR_SERVICE] = 'SERVING';
+  }
+  if (role !== 'executor') {
+    const state = new RoutingState(catalog);
+    const models = await ModelStore.open({ file: loaded.modelFile, catalog, wasm: config.router.wasm, log });
+    if (opts.watchModel !== false) models.watch();
+    closers.push(() => models.close());
+    const decider = new Decider({ config, catalog, scoring: models, status: state.current });
+    if (role === 'router') {
+      const addresses = opts.executors ?? config.executor.remote;
+      if (addresses.length === 0) throw new Error('the router role needs executors: list their addresses in executor.remote (host:port)');
+      const remote = new RemoteExecutor(addresses);
+      closers.push(() => remote.close());
+      executorClient = remote;
+    } else if (running.executor) {
+      closers.push(bridgeExecutorHealth(running.executor, state));
+    }
+    const engine = new ExecuteEngine({ decider, executor: executorClient!, config, catalog });
+    server.addService(
+      grpcObject.switchyard.v1.RouterService.service,
+      routerServiceHandlers({ decider, catalog, status: state.current, profiles: () => models.profiles(), log, execute: executeHandlers(engine, log) }),
+    );
+    serving[ROUTER_SERVICE] = 'SERVING';
+    Object.assign(running, { state, models, decider, engine });
+  }
+  const health = new HealthImplementation(serving);
   health.addToServer(server);
   new ReflectionService(definition).addToServer(server);
 
   const listen = opts.listen ?? config.server.listen;
-  const port = await bind(server, listen);
+  let port: number;
+  try {
+    port = await bind(server, listen);
+  } catch (e) {
+    for (const c of closers) await c();
+    throw new Error(`cannot listen on ${listen}: ${(e as Error).message}`);
+  }
   const host = listen.slice(0, listen.lastIndexOf(':'));
   const address = `${host}:${port}`;
-
-  const simulated = catalog.models.filter((m) => m.simulated).map((m) => m.id);
   const unavailable = catalog.models.filter((m) => !m.hasCredentials && !m.simulated).map((m) => m.id);
-  log.info('switchyard serving', { address, config: loaded.source, models: catalog.models.length, router_model: models.modelVersion });
-  if (simulated.length > 0) log.warn('no provider credentials for some models: their answers will be SIMULATED', { models: simulated.join(',') });
+  log.info('switchyard serving', { address, role, config: loaded.source, models: catalog.models.length, ...(running.models ? { router_model: running.models.modelVersion } : {}) });
   if (unavailable.length > 0) log.warn('models without credentials are unavailable', { models: unavailable.join(',') });
 
   let stopping: Promise<void> | undefined;
   const shutdown = (graceMs = config.server.shutdown_grace_ms) => {
     stopping ??= new Promise<void>((resolve) => {
-      health.setStatus('', 'NOT_SERVING');
-      health.setStatus(SERVICE_NAME, 'NOT_SERVING');
-      models.close();
+      for (const name of Object.keys(serving)) health.setStatus(name, 'NOT_SERVING');
+      const finish = async () => {
+        for (const c of closers) await c();
+        resolve();
+      };
       const force = setTimeout(() => {
         log.warn('shutdown grace period over; cancelling calls still in flight', { grace_ms: graceMs });
         server.forceShutdown();
-        resolve();
+        void finish();
       }, graceMs);
       server.tryShutdown(() => {
         clearTimeout(force);
-        resolve();
+        void finish();
       });
     });
     return stopping;
   };
-  return { address, port, loaded, catalog, state, models, decider, shutdown };
+  return { ...(running as RunningServer), address, port, shutdown };
 }

@@ -29,7 +29,8 @@ const SCRIPT_LANGUAGES: Partial<Record<Script, readonly string[]>> = {
   [Script.ArabicHebrew]: ['ar', 'he', 'fa', 'ur', 'yi'],
 };
 
-const fmt = (n: number) => n.toLocaleString('en-US');
+/** Thousands separators without Intl, which costs microseconds a call. */
+const fmt = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 export function hardFilter(m: CatalogModel, status: ModelStatus, x: FilterInput): string | null {
   const { req, estimate } = x;

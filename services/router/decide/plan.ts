@@ -3,6 +3,7 @@
  * Ranked candidates come in utility order (best first).
  */
 import type { PolicyConfig, StrategyName } from '../../shared/config/schema.js';
+import { describeCheckSpec } from '../execute/checks/check-spec.js';
 
 export interface Ranked {
   id: string;
@@ -49,5 +50,5 @@ export function planStrategy(strategy: StrategyName, ranked: readonly Ranked[], 
     if (mid) stages.push(mid);
   }
   stages.push(best);
-  return { strategy, models: stages.map((s) => s.id), checks: policy.checks };
+  return { strategy, models: stages.map((s) => s.id), checks: policy.checks.map(describeCheckSpec) };
 }

@@ -45,6 +45,8 @@ export interface NormalizedRequest {
   tradeoff?: number;
   maxCostUsd?: number;
   latencyBudgetMs?: number;
+  /** Execute only: sampling temperature. */
+  temperature?: number;
   policy: string;
   labels: Labels;
   strategy?: StrategyName;
@@ -131,6 +133,40 @@ function convertMessage(m: Message__Output, at: string, counters: { bytes: numbe
   return msg;
 }
 
+/** Tool definitions from the wire, validated; `units` is their size in characters. */
+export function toolsFromProto(list: DecideRequest__Output['tools']): { tools: ToolDefinition[]; units: number } {
+  const names = new Set<string>();
+  let units = 0;
+  const tools = list.map((t, i) => {
+    const at = `tools[${i}]`;
+    if (!TOOL_NAME.test(t.name)) fail(`${at}.name`, 'must be 1-64 characters of letters, digits, _ and -');
+    if (names.has(t.name)) fail(`${at}.name`, `duplicate tool name "${t.name}"`);
+    names.add(t.name);
+    const parameters = t.parametersJson ? parseJsonObject(t.parametersJson, `${at}.parameters_json`) : { type: 'object', properties: {} };
+    units += t.name.length + t.description.length + t.parametersJson.length;
+    return { name: t.name, ...(t.description ? { description: t.description } : {}), parameters };
+  });
+  return { tools, units };
+}
+
+/** The response format from the wire, validated. */
+export function responseFormatFromProto(rf: DecideRequest__Output['responseFormat']): ResponseFormat {
+  if (!rf || rf.type === 'RESPONSE_FORMAT_TYPE_UNSPECIFIED' || rf.type === 'RESPONSE_FORMAT_TYPE_TEXT') return { type: 'text' };
+  if (rf.type === 'RESPONSE_FORMAT_TYPE_JSON_OBJECT') return { type: 'json_object' };
+  if (rf.type === 'RESPONSE_FORMAT_TYPE_JSON_SCHEMA') {
+    if (!rf.schemaJson) fail('response_format.schema_json', 'is required with RESPONSE_FORMAT_TYPE_JSON_SCHEMA');
+    const schema = parseJsonObject(rf.schemaJson, 'response_format.schema_json');
+    return { type: 'json_schema', name: rf.schemaName || 'response', schema };
+  }
+  fail('response_format.type', `unknown type ${JSON.stringify(rf.type)}`);
+}
+
+/** Messages from the wire, validated (no size limit applied). */
+export function messagesFromProto(messages: Message__Output[]): ChatMessage[] {
+  const counters = { bytes: 0, images: 0 };
+  return messages.map((m, i) => convertMessage(m, `messages[${i}]`, counters));
+}
+
 export function validateRequest(req: RouteRequestFields, limits: ValidationLimits): NormalizedRequest {
   if (req.messages.length === 0) fail('messages', 'must not be empty');
   if (req.messages.length > limits.maxMessages) fail('messages', `has ${req.messages.length} messages, over the limit of ${limits.maxMessages}`);
@@ -145,32 +181,16 @@ export function validateRequest(req: RouteRequestFields, limits: ValidationLimit
     }
   }
   if (lastUser < 0) fail('messages', 'must contain at least one user message');
-  const textOf = (m: ChatMessage) => m.content.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('\n');
+  const textOf = (m: ChatMessage) => {
+    const c = m.content;
+    if (c.length === 1) return c[0]!.type === 'text' ? c[0]!.text : '';
+    return c.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('\n');
+  };
   const qualityText = textOf(messages[lastUser]!);
 
-  const names = new Set<string>();
-  let toolUnits = 0;
-  const tools = req.tools.map((t, i) => {
-    const at = `tools[${i}]`;
-    if (!TOOL_NAME.test(t.name)) fail(`${at}.name`, 'must be 1-64 characters of letters, digits, _ and -');
-    if (names.has(t.name)) fail(`${at}.name`, `duplicate tool name "${t.name}"`);
-    names.add(t.name);
-    const parameters = t.parametersJson ? parseJsonObject(t.parametersJson, `${at}.parameters_json`) : { type: 'object', properties: {} };
-    toolUnits += t.name.length + t.description.length + t.parametersJson.length;
-    return { name: t.name, ...(t.description ? { description: t.description } : {}), parameters };
-  });
-
-  let responseFormat: ResponseFormat = { type: 'text' };
-  const rf = req.responseFormat;
-  if (rf && rf.type !== 'RESPONSE_FORMAT_TYPE_UNSPECIFIED' && rf.type !== 'RESPONSE_FORMAT_TYPE_TEXT') {
-    if (rf.type === 'RESPONSE_FORMAT_TYPE_JSON_OBJECT') responseFormat = { type: 'json_object' };
-    else if (rf.type === 'RESPONSE_FORMAT_TYPE_JSON_SCHEMA') {
-      if (!rf.schemaJson) fail('response_format.schema_json', 'is required with RESPONSE_FORMAT_TYPE_JSON_SCHEMA');
-      const schema = parseJsonObject(rf.schemaJson, 'response_format.schema_json');
-      toolUnits += rf.schemaJson.length;
-      responseFormat = { type: 'json_schema', name: rf.schemaName || 'response', schema };
-    } else fail('response_format.type', `unknown type ${JSON.stringify(rf.type)}`);
-  }
+  const { tools, units: toolUnits0 } = toolsFromProto(req.tools);
+  const responseFormat = responseFormatFromProto(req.responseFormat);
+  const toolUnits = toolUnits0 + (responseFormat.type === 'json_schema' ? req.responseFormat!.schemaJson.length : 0);
 
   counters.bytes += toolUnits;
   if (counters.bytes > limits.maxRequestBytes) {
@@ -243,6 +263,11 @@ export function validateRequest(req: RouteRequestFields, limits: ValidationLimit
   if (p?.latencyBudgetMs !== undefined && p.latencyBudgetMs !== null) {
     if (p.latencyBudgetMs === 0) fail('preferences.latency_budget_ms', 'must be positive when set');
     out.latencyBudgetMs = p.latencyBudgetMs;
+  }
+  const temperature = (req as { temperature?: number | null }).temperature;
+  if (temperature !== undefined && temperature !== null) {
+    if (!(temperature >= 0 && temperature <= 2)) fail('temperature', `must be in [0, 2], got ${temperature}`);
+    out.temperature = temperature;
   }
   if (req.policy && !limits.policies.has(req.policy)) {
     fail('policy', `unknown policy "${req.policy}" (have: ${[...limits.policies].join(', ')})`);

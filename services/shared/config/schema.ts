@@ -4,6 +4,7 @@
  * validated value, and `catalog.ts` derives what the services use from it.
  */
 import { z } from 'zod';
+import { checkSpecSchema } from '../../router/execute/checks/check-spec.js';
 
 export const CAPABILITIES = ['tools', 'vision', 'json_output', 'streaming'] as const;
 export type CapabilityName = (typeof CAPABILITIES)[number];
@@ -69,10 +70,37 @@ export const policy = z.strictObject({
   max_fallbacks: z.number().int().min(0).max(10).default(3),
   /** Answer length assumed for cost and latency estimates, capped by max_output_tokens. */
   expected_output_tokens: positiveInt.default(400),
-  /** Cascade: the checks an answer must pass (names of built-in checks). */
-  checks: z.array(z.string().min(1)).default(['refusal', 'hedging', 'empty', 'truncated']),
+  /** Cascade: the checks an answer must pass (checks/check-spec.ts). */
+  checks: z.array(checkSpecSchema).default(['refusal', 'hedging', 'empty', 'truncated']),
   /** Cascade: at most this many stages. */
   max_stages: z.number().int().min(2).max(5).default(3),
+});
+
+export const executorSection = z.strictObject({
+  /** Serve models that have no credentials from the built-in simulator (answers are simulated). */
+  simulate_without_credentials: z.boolean().default(false),
+  /** One provider call, from request to last byte. */
+  attempt_timeout_ms: positiveInt.default(60_000),
+  /** A stream's time to its first event; past it the call fails over (nothing was sent yet). */
+  ttft_timeout_ms: positiveInt.default(20_000),
+  /** A whole Execute, all attempts included, when the client sets no shorter deadline. */
+  total_timeout_ms: positiveInt.default(120_000),
+  /** Calls to one deployment, the first included, when retrying can help. */
+  retry_attempts: z.number().int().min(1).max(10).default(2),
+  retry_base_ms: positiveInt.default(200),
+  retry_cap_ms: positiveInt.default(4_000),
+  /** Models tried for one request (the chosen one and its fallbacks). */
+  max_models: z.number().int().min(1).max(10).default(4),
+  breaker: z
+    .strictObject({
+      window_ms: positiveInt.default(30_000),
+      min_calls: positiveInt.default(10),
+      failure_rate: z.number().gt(0).max(1).default(0.5),
+      open_ms: positiveInt.default(30_000),
+    })
+    .default({ window_ms: 30_000, min_calls: 10, failure_rate: 0.5, open_ms: 30_000 }),
+  /** Executors a router-only process sends calls to (host:port); empty: in-process executor. */
+  remote: z.array(z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port')).default([]),
 });
 
 const ruleMatch = z.strictObject({
@@ -125,12 +153,7 @@ export const config = z.strictObject({
       wasm: z.boolean().default(true),
     })
     .default({ model_file: 'models/router-model.syrm', default_policy: 'balanced', default_max_output_tokens: 1024, prompt_logging: false, wasm: true }),
-  executor: z
-    .strictObject({
-      /** Serve models that have no credentials from the built-in simulator (answers are simulated). */
-      simulate_without_credentials: z.boolean().default(false),
-    })
-    .default({ simulate_without_credentials: false }),
+  executor: executorSection.default(executorSection.parse({})),
   policies: z.record(id, policy).default({}),
   rules: z.array(rule).default([]),
   models: z.array(model).min(1),

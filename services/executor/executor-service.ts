@@ -1,0 +1,109 @@
+/**
+ * The ExecutorService's gRPC handlers: the wire form of Executor.invoke and invokeStream.
+ * Provider failures travel in the response (InvokeError) so that the router sees the attempt
+ * trail; gRPC errors are kept for bad requests, missing credentials and cancellation.
+ */
+import type * as grpc from '@grpc/grpc-js';
+import { context, trace } from '@opentelemetry/api';
+import type { ExecutorServiceHandlers } from '../generated/switchyard/v1/ExecutorService.js';
+import type { InvokeRequest__Output } from '../generated/switchyard/v1/InvokeRequest.js';
+import type { InvokeResponse } from '../generated/switchyard/v1/InvokeResponse.js';
+import { InvalidArgumentError } from '../shared/errors.js';
+import { attemptToProto, finishToProto, toolCallToProto, usageToProto } from '../shared/grpc/convert.js';
+import { toStatus } from '../shared/grpc/status.js';
+import { callSignal } from '../shared/grpc/call-signal.js';
+import type { Logger } from '../shared/log.js';
+import { contextFromMetadata, tracer } from '../shared/telemetry.js';
+import { messagesFromProto, responseFormatFromProto, toolsFromProto } from '../router/decide/validate-request.js';
+import type { InvokeFailure, InvokeInput, InvokeOutcome } from './invoke-types.js';
+import type { Executor } from './executor.js';
+
+export function invokeInputFromProto(r: InvokeRequest__Output): InvokeInput {
+  if (!r.model) throw new InvalidArgumentError('model', 'is required');
+  if (r.messages.length === 0) throw new InvalidArgumentError('messages', 'must not be empty');
+  const tools = toolsFromProto(r.tools).tools;
+  return {
+    model: r.model,
+    request: {
+      messages: messagesFromProto(r.messages),
+      ...(tools.length ? { tools } : {}),
+      responseFormat: responseFormatFromProto(r.responseFormat),
+      ...(r.maxOutputTokens ? { maxOutputTokens: r.maxOutputTokens } : {}),
+      ...(r.temperature !== undefined && r.temperature !== null ? { temperature: r.temperature } : {}),
+    },
+    allowedRegions: r.allowedRegions,
+    decisionId: r.decisionId,
+    step: r.step || 'primary',
+    ...(r.ttftTimeoutMs ? { ttftTimeoutMs: r.ttftTimeoutMs } : {}),
+  };
+}
+
+function errorToProto(e: InvokeFailure['error']) {
+  return { kind: e.kind, message: e.message, retryable: e.retryable, retryAfterMs: e.retryAfterMs ?? 0, httpStatus: e.httpStatus ?? 0 };
+}
+
+export function invokeResponse(o: InvokeOutcome): InvokeResponse {
+  const common = { model: o.model, usage: usageToProto(o.usage), costUsd: o.costUsd, attempts: o.attempts.map(attemptToProto) };
+  if (!o.ok) return { ...common, error: errorToProto(o.error) };
+  return {
+    ...common,
+    deployment: o.deployment,
+    message: { text: o.result.message.text, toolCalls: o.result.message.toolCalls.map(toolCallToProto) },
+    finishReason: finishToProto(o.result.finishReason),
+    responseModel: o.result.responseModel,
+  };
+}
+
+
+export function executorServiceHandlers(executor: Executor, log: Logger): ExecutorServiceHandlers {
+  const logError = (msg: string, e: unknown) => log.error(msg, { error: e });
+  return {
+    Invoke(call, callback) {
+      const s = callSignal(call);
+      const parent = contextFromMetadata(call.metadata);
+      const span = tracer().startSpan('switchyard.Invoke', { kind: 1 }, parent);
+      context
+        .with(trace.setSpan(parent, span), async () => {
+          const input = invokeInputFromProto(call.request);
+          return executor.invoke({ ...input, ...(s.deadline ? { deadline: s.deadline } : {}) }, s.signal);
+        })
+        .then(
+          (o) => callback(null, invokeResponse(o)),
+          (e) => callback(toStatus(e, logError)),
+        )
+        .finally(() => {
+          span.end();
+          s.done();
+        });
+    },
+    InvokeStream(call) {
+      const s = callSignal(call);
+      const parent = contextFromMetadata(call.metadata);
+      const span = tracer().startSpan('switchyard.InvokeStream', { kind: 1 }, parent);
+      context
+        .with(trace.setSpan(parent, span), async () => {
+          if (!call.request.request) throw new InvalidArgumentError('request', 'is required');
+          const input = invokeInputFromProto(call.request.request);
+          for await (const ev of executor.invokeStream({ ...input, ...(s.deadline ? { deadline: s.deadline } : {}) }, s.signal)) {
+            if (call.cancelled) return;
+            if (ev.type === 'start') call.write({ deployment: ev.deployment });
+            else if (ev.type === 'text-delta') call.write({ textDelta: ev.text });
+            else if (ev.type === 'tool-call') call.write({ toolCall: toolCallToProto(ev.toolCall) });
+            else if (ev.type === 'done') call.write({ done: invokeResponse(ev.outcome) });
+            else {
+              const o = ev.outcome;
+              call.write({ error: { error: errorToProto(o.error), partial: ev.partial, attempts: o.attempts.map(attemptToProto), usage: usageToProto(o.usage), costUsd: o.costUsd } });
+            }
+          }
+          call.end();
+        })
+        .catch((e) => {
+          if (!call.cancelled) call.emit('error', toStatus(e, logError));
+        })
+        .finally(() => {
+          span.end();
+          s.done();
+        });
+    },
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * Execute: decide, then run the decision's plan through an executor (in process or remote).
+ * The strategy comes from the plan: single model with fallbacks, cascade, or speculative.
+ * ExecuteStream streams the single strategy token by token and fails over only before the
+ * first token; cascade and speculative must see whole answers before choosing one, so they
+ * stream the chosen answer once it is known.
+ */
+import type { Catalog } from '../../shared/catalog.js';
+import type { Config } from '../../shared/config/schema.js';
+import type { ExecutorClient, InvokeErrorInfo, AttemptInfo } from '../../executor/invoke-types.js';
+import type { ToolCall } from '../../executor/providers/provider.js';
+import { totals } from '../../executor/executor.js';
+import type { Decider, Decision } from '../decide/decide.js';
+import type { RouteRequestFields } from '../decide/validate-request.js';
+import { buildChecks, type Check } from './checks/check.js';
+import { ExecuteFailedError, invokeInput, type ExecuteResult, type StrategyContext } from './execute-types.js';
+import { runCascade } from './run-cascade.js';
+import { fallbackChain, runSingle } from './run-single.js';
+import { runSpeculative } from './run-speculative.js';
+
+export type ExecuteEvent =
+  | { type: 'decision'; decision: Decision }
+  | { type: 'text-delta'; text: string }
+  | { type: 'tool-call'; toolCall: ToolCall }
+  | { type: 'done'; result: ExecuteResult };
+
+export interface ExecuteEngineOptions {
+  decider: Decider;
+  executor: ExecutorClient;
+  config: Config;
+  catalog: Catalog;
+}
+
+export class ExecuteEngine {
+  private readonly checks = new Map<string, Check[]>();
+
+  constructor(private readonly o: ExecuteEngineOptions) {
+    for (const [name, policy] of Object.entries(o.config.policies)) this.checks.set(name, buildChecks(policy.checks));
+  }
+
+  private context(decision: Decision, signal: AbortSignal, deadline: number | undefined): StrategyContext {
+    const cap = Date.now() + this.o.config.executor.total_timeout_ms;
+    return { decision, executor: this.o.executor, config: this.o.config, catalog: this.o.catalog, signal, deadline: Math.min(deadline ?? cap, cap) };
+  }
+
+  private run(ctx: StrategyContext): Promise<ExecuteResult> {
+    switch (ctx.decision.plan.strategy) {
+      case 'cascade':
+        return runCascade(ctx, this.checks.get(ctx.decision.response.policy!) ?? []);
+      case 'speculative':
+        return runSpeculative(ctx);
+      default:
+        return runSingle(ctx);
+    }
+  }
+
+  async execute(raw: RouteRequestFields, signal: AbortSignal, deadline?: number): Promise<ExecuteResult> {
+    const decision = this.o.decider.decide(raw);
+    return this.run(this.context(decision, signal, deadline));
+  }
+
+  async *executeStream(raw: RouteRequestFields, signal: AbortSignal, deadline?: number): AsyncGenerator<ExecuteEvent> {
+    const decision = this.o.decider.decide(raw);
+    yield { type: 'decision', decision };
+    const ctx = this.context(decision, signal, deadline);
+    if (decision.plan.strategy !== 'single') {
+      const result = await this.run(ctx);
+      if (result.message.text) yield { type: 'text-delta', text: result.message.text };
+      for (const toolCall of result.message.toolCalls) yield { type: 'tool-call', toolCall };
+      yield { type: 'done', result };
+      return;
+    }
+    const chain = fallbackChain(ctx, decision.plan.models);
+    const attempts: AttemptInfo[] = [];
+    let last: InvokeErrorInfo | undefined;
+    for (let model = chain.next(), step = 'primary'; model !== undefined; model = chain.next(last), step = 'fallback') {
+      for await (const ev of this.o.executor.invokeStream(invokeInput(ctx, model, step), signal)) {
+        if (ev.type === 'text-delta' || ev.type === 'tool-call') yield ev;
+        else if (ev.type === 'done') {
+          attempts.push(...ev.outcome.attempts);
+          const r = ev.outcome.result;
+          yield { type: 'done', result: { decision, model, message: { text: r.message.text, toolCalls: r.message.toolCalls }, finishReason: r.finishReason, attempts, ...totals(attempts) } };
+          return;
+        } else if (ev.type === 'error') {
+          attempts.push(...ev.outcome.attempts);
+          if (ev.partial) throw new ExecuteFailedError(ev.outcome.error, attempts, true);
+          last = ev.outcome.error;
+        }
+      }
+      if (signal.aborted) break;
+    }
+    throw new ExecuteFailedError(last ?? { kind: 'unavailable', message: 'no model could be tried', retryable: true }, attempts);
+  }
+}
