@@ -12,7 +12,7 @@ import { DECIDE_USAGE, requestFromArgs } from './decide-command.js';
 import { formatTable } from './format-table.js';
 import { routerClient } from './router-client.js';
 
-const USAGE = DECIDE_USAGE.replace('switchyard decide', 'switchyard execute').replace('[--json]', '[--json] [--stream] [--timeout SECONDS]');
+export const EXECUTE_USAGE = DECIDE_USAGE.replace('switchyard decide', 'switchyard execute').replace('[--json]', '[--json] [--stream] [--timeout SECONDS]');
 
 const usd = (x: number) => (x === 0 ? '$0' : `$${x.toPrecision(3)}`);
 
@@ -43,18 +43,18 @@ export async function executeCommand(argv: string[], io: CommandIO): Promise<num
   const timeoutS = ti >= 0 ? Number(argv[ti + 1]) : 120;
   const rest = argv.filter((a, i) => a !== '--stream' && (ti < 0 || (i !== ti && i !== ti + 1)));
   if (!(timeoutS > 0)) {
-    io.err.write(`switchyard execute: --timeout must be a positive number of seconds\n${USAGE}\n`);
+    io.err.write(`switchyard execute: --timeout must be a positive number of seconds\n${EXECUTE_USAGE}\n`);
     return 2;
   }
   let parsed;
   try {
     parsed = requestFromArgs(rest, io);
   } catch (e) {
-    io.err.write(`switchyard execute: ${(e as Error).message}\n${USAGE}\n`);
+    io.err.write(`switchyard execute: ${(e as Error).message}\n${EXECUTE_USAGE}\n`);
     return 2;
   }
   if (typeof parsed === 'string') {
-    io.err.write(`switchyard execute: ${parsed}\n${USAGE}\n`);
+    io.err.write(`switchyard execute: ${parsed}\n${EXECUTE_USAGE}\n`);
     return 2;
   }
   const client = routerClient(parsed.addr);

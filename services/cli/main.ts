@@ -3,16 +3,17 @@
  * here, in one place.
  */
 import { processIO, type CommandIO } from './command-io.js';
-import { decideCommand } from './decide-command.js';
-import { executeCommand } from './execute-command.js';
-import { serveCommand } from './serve-command.js';
+import { DECIDE_USAGE, decideCommand } from './decide-command.js';
+import { EXECUTE_USAGE, executeCommand } from './execute-command.js';
+import { SERVE_USAGE, serveCommand } from './serve-command.js';
 
 type Command = (argv: string[], io: CommandIO) => Promise<number>;
 
-const COMMANDS: Record<string, { run: Command; summary: string }> = {
-  serve: { run: serveCommand, summary: 'run the service (router and executor in one process)' },
-  decide: { run: decideCommand, summary: 'ask a running service which model it would choose, and why' },
-  execute: { run: executeCommand, summary: 'route and run a request; print the answer, its cost and the attempts' },
+
+const COMMANDS: Record<string, { run: Command; summary: string; usage: string }> = {
+  serve: { run: serveCommand, summary: 'run the service (router and executor in one process)', usage: SERVE_USAGE },
+  decide: { run: decideCommand, summary: 'ask a running service which model it would choose, and why', usage: DECIDE_USAGE },
+  execute: { run: executeCommand, summary: 'route and run a request; print the answer, its cost and the attempts', usage: EXECUTE_USAGE },
 };
 
 function usage(): string {
@@ -37,12 +38,16 @@ export async function main(argv: string[], io: CommandIO = processIO()): Promise
     io.err.write(`switchyard: unknown command "${name}"\n${usage()}\n`);
     return 2;
   }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out.write(command.usage + '\n');
+    return 0;
+  }
   try {
     return await command.run(rest, io);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
-      io.err.write(`switchyard ${name}: ${(e as Error).message}\n`);
+      io.err.write(`switchyard ${name}: ${(e as Error).message}\n${command.usage}\n`);
       return 2;
     }
     throw e;
