@@ -4,8 +4,8 @@
  * Synchronous: it reads one snapshot of the routing state and never awaits.
  */
 import { randomUUID } from 'node:crypto';
-import type { DecideResponse } from '../../generated/switchyard/v1/DecideResponse.js';
-import type { Candidate } from '../../generated/switchyard/v1/Candidate.js';
+import type { DecideResponse__Output as DecideResponse } from '../../generated/switchyard/v1/DecideResponse.js';
+import type { Candidate__Output as Candidate } from '../../generated/switchyard/v1/Candidate.js';
 import type { Catalog } from '../../shared/catalog.js';
 import type { Config, PolicyConfig, StrategyName } from '../../shared/config/schema.js';
 import { FailedPreconditionError } from '../../shared/errors.js';

@@ -1,5 +1,5 @@
 /** The decision's reason, in words a person reads in a log or a table. */
-import type { Candidate } from '../../generated/switchyard/v1/Candidate.js';
+import type { Candidate__Output as Candidate } from '../../generated/switchyard/v1/Candidate.js';
 import type { Plan, Ranked } from './plan.js';
 
 export interface ExplainInput {
