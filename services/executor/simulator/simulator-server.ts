@@ -188,7 +188,13 @@ function planAnswer(body: Json, model: string): Plan {
   }
 
   const lastUser = [...messages].reverse().find((m) => m.role === 'user');
-  const words = textOf(lastUser?.content).split(/\s+/).filter(Boolean).length;
+  const lastText = textOf(lastUser?.content);
+  // A speculative verifier's review: accept about three drafts in four, decided by the digest,
+  // so that both outcomes of draft-and-verify happen in simulation.
+  if (/reply with exactly ACCEPT/.test(lastText) && parseInt(digest.slice(0, 2), 16) < 192) {
+    return { ...base, text: 'ACCEPT', finishReason: 'stop', completionTokens: 1 };
+  }
+  const words = lastText.split(/\s+/).filter(Boolean).length;
   const prose =
     `This is a simulated answer from ${model}, produced by the Switchyard simulator; no real model was called. ` +
     `Your last message had ${words} word${words === 1 ? '' : 's'} (request digest ${digest.slice(0, 8)}).`;
