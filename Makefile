@@ -8,7 +8,7 @@ GENERATED := services/generated/.stamp
 WASM := build/switchyard-core.wasm
 DIST := dist/.stamp
 
-TS_SOURCES := $(shell find services -name '*.ts' -not -path 'services/generated/*' 2>/dev/null)
+TS_SOURCES := $(shell find services test/bench -name '*.ts' -not -path 'services/generated/*' 2>/dev/null) test/core/random-model.ts
 AS_SOURCES := $(wildcard assembly/*.ts) asconfig.json
 PROTOS := $(wildcard proto/switchyard/v1/*.proto)
 
@@ -47,9 +47,9 @@ test: build system-deps
 system-deps:
 	@./scripts/ensure-system-deps.sh
 
-## bench: measure the service and print the figures
+## bench: measure the service, print the report, write .bench/latest.json (BENCH_ARGS=--quick for a short run)
 bench: build system-deps
-	node bin/switchyard.js bench
+	node bin/switchyard.js bench $(BENCH_ARGS)
 
 ## lint: proto lint (buf STANDARD) and a type check of services and tests
 lint: $(INSTALLED) $(GENERATED)

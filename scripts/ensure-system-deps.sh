@@ -5,6 +5,21 @@ set -euo pipefail
 need=()
 command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || need+=(nats-server)
 command -v h2load >/dev/null 2>&1 || need+=(nghttp2-client)
+# Client stubs (test/clients): Debian's python3 with grpcio runs the Python example; protoc and
+# its gRPC plugins check that clients/python is up to date with proto/ (about 9 MB to fetch).
+/usr/bin/python3 -c 'import grpc' >/dev/null 2>&1 || need+=(python3-grpcio)
+command -v protoc >/dev/null 2>&1 || need+=(protobuf-compiler)
+command -v grpc_python_plugin >/dev/null 2>&1 || need+=(protobuf-compiler-grpc)
+# The Go example and the Go stubs check only with SWITCHYARD_GO_CLIENT=1: Go and grpc-go's
+# sources are about 90 MB to fetch and 600 MB installed, so by default their tests are skipped.
+if [ "${SWITCHYARD_GO_CLIENT:-}" = 1 ]; then
+  command -v go >/dev/null 2>&1 || need+=(golang-go)
+  command -v protoc-gen-go >/dev/null 2>&1 || need+=(protoc-gen-go)
+  command -v protoc-gen-go-grpc >/dev/null 2>&1 || need+=(protoc-gen-go-grpc)
+  [ -d /usr/share/gocode/src/google.golang.org/grpc ] || need+=(golang-google-grpc-dev)
+  # golang/protobuf 1.3, which golang-google-grpc-dev also accepts, cannot marshal the stubs.
+  [ -f /usr/share/gocode/src/github.com/golang/protobuf/proto/registry.go ] || need+=(golang-github-golang-protobuf-1-5-dev)
+fi
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "installing system packages: ${need[*]}"
 SUDO=""

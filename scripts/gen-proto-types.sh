@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rm -rf services/generated
-npx proto-loader-gen-types switchyard/v1/router_service.proto switchyard/v1/executor_service.proto \
+npx proto-loader-gen-types switchyard/v1/router_service.proto switchyard/v1/executor_service.proto switchyard/v1/bus.proto \
   --longs=Number --enums=String --defaults --oneofs --grpcLib=@grpc/grpc-js \
   --outDir=services/generated -I proto 2>&1 | grep -v '^WARNING: This tool is in alpha' || true
 find services/generated -name '*.ts' -exec sed -i -E "s#(from '\.{1,2}/[^']*)';#\1.js';#" {} +

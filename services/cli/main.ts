@@ -2,6 +2,7 @@
  * The `switchyard` command line. Each subcommand lives in its own module and is registered
  * here, in one place.
  */
+import { BENCH_USAGE, benchCommand } from './bench-command.js';
 import { processIO, type CommandIO } from './command-io.js';
 import { DECIDE_USAGE, decideCommand } from './decide-command.js';
 import { EXECUTE_USAGE, executeCommand } from './execute-command.js';
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, { run: Command; summary: string; usage: string }>
   serve: { run: serveCommand, summary: 'run the service (router and executor in one process)', usage: SERVE_USAGE },
   decide: { run: decideCommand, summary: 'ask a running service which model it would choose, and why', usage: DECIDE_USAGE },
   execute: { run: executeCommand, summary: 'route and run a request; print the answer, its cost and the attempts', usage: EXECUTE_USAGE },
+  bench: { run: benchCommand, summary: 'measure Switchyard on this machine (core, Decide, Execute, memory, scale)', usage: BENCH_USAGE },
 };
 
 function usage(): string {

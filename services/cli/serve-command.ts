@@ -9,7 +9,9 @@ import { startTelemetry } from '../shared/telemetry.js';
 import { ROLES, startServer, type Role } from '../server/switchyard-server.js';
 import type { CommandIO } from './command-io.js';
 
-export const SERVE_USAGE = 'usage: switchyard serve [--config FILE] [--listen HOST:PORT] [--role all|router|executor] [--executors HOST:PORT,...]';
+export const SERVE_USAGE =
+  'usage: switchyard serve [--config FILE] [--listen HOST:PORT] [--role all|router|executor] [--executors HOST:PORT,...]\n' +
+  '  with NATS_URL set (nats://host:port[,...]) routers and executors find each other on the bus; credentials from NATS_TOKEN, NATS_USER/NATS_PASSWORD or NATS_NKEY_SEED';
 
 export async function serveCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values } = parseArgs({

@@ -14,7 +14,7 @@ import type { AttemptInfo, ExecutorClient, InvokeEvent, InvokeFailure, InvokeInp
 import { attemptFromProto, finishFromProto, messagesToProto, responseFormatToProto, toolCallFromProto, toolsToProto, usageFromProto } from '../shared/grpc/convert.js';
 import { switchyardProto } from '../shared/grpc/proto.js';
 import { metadataWithContext } from '../shared/telemetry.js';
-import { CancelledError, FailedPreconditionError, InvalidArgumentError, UnavailableError } from '../shared/errors.js';
+import { CancelledError, DeadlineExceededError, FailedPreconditionError, InvalidArgumentError, UnavailableError } from '../shared/errors.js';
 
 interface Endpoint {
   address: string;
@@ -66,9 +66,18 @@ function fromStatus(e: grpc.ServiceError): Error {
       return new FailedPreconditionError(e.details);
     case grpc.status.CANCELLED:
       return new CancelledError(e.details);
+    case grpc.status.DEADLINE_EXCEEDED:
+      return new DeadlineExceededError(`executor: ${e.details}`);
     default:
       return new UnavailableError(`executor: ${grpc.status[e.code]}: ${e.details}`);
   }
+}
+
+/** The error of a call the router ended itself: the deadline passed, or its caller cancelled. */
+function abortError(signal: AbortSignal, e: grpc.ServiceError): Error {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error && reason.name === 'TimeoutError') return new DeadlineExceededError(`the call deadline passed while executor ${e.details ? `said: ${e.details}` : 'worked'}`);
+  return new CancelledError('the call was cancelled');
 }
 
 /** Status codes that say the executor, not the request, is the problem: try another one. */
@@ -110,7 +119,8 @@ export class RemoteExecutor implements ExecutorClient {
         return outcome;
       } catch (e) {
         const err = e as grpc.ServiceError;
-        if (!TRY_ANOTHER.has(err.code) || signal.aborted) throw fromStatus(err);
+        if (signal.aborted) throw abortError(signal, err);
+        if (!TRY_ANOTHER.has(err.code)) throw fromStatus(err);
         lastErr = err;
         skipped.push(this.unreachable(input, ep, err));
       } finally {
@@ -192,7 +202,7 @@ export class RemoteExecutor implements ExecutorClient {
             yield { type: 'error', partial: true, outcome: { ...this.failure(input, [...skipped, this.unreachable(input, ep, err)], err), error: { kind: 'stream_interrupted', message: `executor ${ep.address} failed mid-stream: ${err.details}`, retryable: true } } };
             return;
           }
-          throw fromStatus(err);
+          throw signal.aborted ? abortError(signal, err) : fromStatus(err);
         }
         lastErr = err;
         skipped.push(this.unreachable(input, ep, err));

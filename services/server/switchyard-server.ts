@@ -16,9 +16,14 @@ import { Decider } from '../router/decide/decide.js';
 import { ExecuteEngine } from '../router/execute/execute-engine.js';
 import { executeHandlers } from '../router/execute-handlers.js';
 import { ModelStore } from '../router/model/model-store.js';
-import { RemoteExecutor } from '../router/remote-executor.js';
 import { routerServiceHandlers } from '../router/router-service.js';
-import { bridgeExecutorHealth } from '../router/state/executor-health.js';
+import { BusRoutingState } from '../router/state/bus-routing-state.js';
+import { ExecutorPool } from '../router/executor-pool.js';
+import { PromptCacheRouting } from '../router/cache/prompt-cache.js';
+import { PromptCacheTable } from '../router/cache/prompt-cache-table.js';
+import { startExecutorBusAgent, type ExecutorBusAgent } from '../executor/executor-bus-agent.js';
+import type { Bus } from '../shared/bus/bus.js';
+import { createBus } from '../shared/bus/create-bus.js';
 import { RoutingState } from '../router/state/routing-state.js';
 import { Catalog } from '../shared/catalog.js';
 import { loadConfig, type LoadedConfig } from '../shared/config/load-config.js';
@@ -59,6 +64,14 @@ export interface RunningServer {
   /** Executor roles only. */
   executor?: Executor;
   simulator?: Simulator;
+  /** The bus (NATS or in-process) and what each role does on it. */
+  bus: Bus;
+  busState?: BusRoutingState;
+  /** Router role: the executors it calls, found on the bus. */
+  pool?: ExecutorPool;
+  busAgent?: ExecutorBusAgent;
+  /** Stops at once, as a crash would: no drain, no withdrawal from the bus (for failure tests). */
+  halt(): Promise<void>;
   /** Stops accepting calls, lets in-flight calls finish for up to `graceMs`, then cancels them. */
   shutdown(graceMs?: number): Promise<void>;
 }
@@ -89,6 +102,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const running: Partial<RunningServer> = { role, loaded, catalog };
   const serving: Record<string, 'SERVING'> = { '': 'SERVING' };
 
+  const bus = createBus(config.bus, env, `switchyard-${role}`, (message) => log.warn(message));
+  running.bus = bus;
   let executorClient: ExecutorClient | undefined;
   if (role !== 'router') {
     const simulated = catalog.models.filter((m) => m.simulated);
@@ -103,6 +118,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     const executor = new Executor({ config, catalog, env, log, ...(running.simulator ? { simulatorUrl: running.simulator.url } : {}) });
     running.executor = executor;
     executorClient = executor;
+    const agent = startExecutorBusAgent({ bus, executor, config: config.bus });
+    running.busAgent = agent;
+    closers.push(() => agent.close());
     server.addService((grpcObject as unknown as ExecutorProto).switchyard.v1.ExecutorService.service, executorServiceHandlers(executor, log));
     serving[EXECUTOR_SERVICE] = 'SERVING';
   }
@@ -111,15 +129,22 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     const models = await ModelStore.open({ file: loaded.modelFile, catalog, wasm: config.router.wasm, log });
     if (opts.watchModel !== false) models.watch();
     closers.push(() => models.close());
-    const decider = new Decider({ config, catalog, scoring: models, status: state.current });
+    const b = config.bus;
+    const cacheTable = new PromptCacheTable({ maxEntries: b.prompt_cache.max_entries });
+    const busState = new BusRoutingState({ bus, state, catalog, cache: cacheTable, discovery: role === 'router', ...(running.busAgent ? { onlyExecutor: running.busAgent.id } : {}) });
+    closers.push(() => busState.close());
+    running.busState = busState;
+    const promptCache = new PromptCacheRouting(cacheTable, { stickinessMargin: b.prompt_cache.stickiness_margin, maxSessions: b.prompt_cache.max_sessions, sessionTtlMs: b.prompt_cache.ttl_ms });
+    const decider = new Decider({ config, catalog, scoring: models, status: state.current, promptCache });
     if (role === 'router') {
       const addresses = opts.executors ?? config.executor.remote;
-      if (addresses.length === 0) throw new Error('the router role needs executors: list their addresses in executor.remote (host:port)');
-      const remote = new RemoteExecutor(addresses);
-      closers.push(() => remote.close());
-      executorClient = remote;
-    } else if (running.executor) {
-      closers.push(bridgeExecutorHealth(running.executor, state));
+      if (addresses.length === 0 && bus.kind !== 'nats') {
+        throw new Error('the router role needs executors: set NATS_URL (or bus.nats.servers) to find them on the bus, or list their addresses in executor.remote (host:port)');
+      }
+      const pool = new ExecutorPool({ state: busState, staticAddresses: addresses, maxAttempts: b.max_executor_attempts });
+      closers.push(() => pool.close());
+      running.pool = pool;
+      executorClient = pool;
     }
     const engine = new ExecuteEngine({ decider, executor: executorClient!, config, catalog });
     server.addService(
@@ -139,17 +164,21 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     port = await bind(server, listen);
   } catch (e) {
     for (const c of closers) await c();
+    await bus.close();
     throw new Error(`cannot listen on ${listen}: ${(e as Error).message}`);
   }
   const host = listen.slice(0, listen.lastIndexOf(':'));
   const address = `${host}:${port}`;
+  running.busAgent?.announce(address);
+  closers.push(() => bus.close());
   const unavailable = catalog.models.filter((m) => !m.hasCredentials && !m.simulated).map((m) => m.id);
-  log.info('switchyard serving', { address, role, config: loaded.source, models: catalog.models.length, ...(running.models ? { router_model: running.models.modelVersion } : {}) });
+  log.info('switchyard serving', { address, role, config: loaded.source, models: catalog.models.length, ...(running.models ? { router_model: running.models.modelVersion } : {}), bus: bus.kind, ...(running.busAgent ? { executor_id: running.busAgent.id } : {}) });
   if (unavailable.length > 0) log.warn('models without credentials are unavailable', { models: unavailable.join(',') });
 
   let stopping: Promise<void> | undefined;
   const shutdown = (graceMs = config.server.shutdown_grace_ms) => {
     stopping ??= new Promise<void>((resolve) => {
+      running.busAgent?.withdraw();
       for (const name of Object.keys(serving)) health.setStatus(name, 'NOT_SERVING');
       const finish = async () => {
         for (const c of closers) await c();
@@ -167,5 +196,12 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     });
     return stopping;
   };
-  return { ...(running as RunningServer), address, port, shutdown };
+  const halt = async () => {
+    stopping ??= (async () => {
+      server.forceShutdown();
+      for (const c of closers) await c();
+    })();
+    return stopping;
+  };
+  return { ...(running as RunningServer), address, port, shutdown, halt };
 }

@@ -1,22 +1,17 @@
 /**
  * Decide over gRPC on loopback against a no-op grpc-js server with the same message shapes
- * (it answers every call with a DecideResponse computed once in advance), both under the same
- * h2load load, alternating runs so that both see the same machine state. Reports medians.
+ * (it answers every call with the DecideResponse the real server gave for the same request),
+ * both under the same h2load load, each in its own process. Runs alternate, real then no-op,
+ * so that each pair sees the same machine state; the ratio is taken within each pair.
  */
 import * as grpc from '@grpc/grpc-js';
-import { switchyardProto } from '../../services/shared/grpc/proto.js';
-import { startServer } from '../../services/server/switchyard-server.js';
-import { createLogger } from '../../services/shared/log.js';
+import { decide, routerClient } from '../../services/cli/router-client.js';
 import type { DecideRequest } from '../../services/generated/switchyard/v1/DecideRequest.js';
-import { grpcFrame, h2loadRun, type LoadRun } from './grpc-load.js';
-
-export interface DecideBenchRow {
-  concurrency: number;
-  decide: LoadRun;
-  noop: LoadRun;
-  /** decide rps / no-op rps. */
-  ratio: number;
-}
+import { switchyardProto } from '../../services/shared/grpc/proto.js';
+import { startChild, type Child } from './bench-children.js';
+import { GRPC_HEADERS, grpcFrame, h2loadRun, type LoadRun } from './h2load.js';
+import { pairwise, summarizeRuns, type LoadSummary } from './load-summary.js';
+import type { Spread } from './stats.js';
 
 export const DECIDE_PATH = '/switchyard.v1.RouterService/Decide';
 
@@ -28,74 +23,84 @@ export const BENCH_REQUEST: DecideRequest = {
   labels: { tenant: 'bench', userTier: 'pro' },
 };
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
+export interface LoadPlan {
+  concurrency: number[];
+  durationS: number;
+  warmupS: number;
+  repeats: number;
 }
 
-function medianRun(runs: LoadRun[]): LoadRun {
-  return {
-    rps: median(runs.map((r) => r.rps)),
-    p50Ms: median(runs.map((r) => r.p50Ms)),
-    p99Ms: median(runs.map((r) => r.p99Ms)),
-    requests: median(runs.map((r) => r.requests)),
-    failed: Math.max(...runs.map((r) => r.failed)),
-  };
+export interface DecideBenchRow {
+  concurrency: number;
+  decide: LoadSummary;
+  noop: LoadSummary;
+  /** Decide rps / no-op rps, within each side-by-side pair. */
+  ratio: Spread;
 }
 
-function decideMethod(): grpc.MethodDefinition<DecideRequest, unknown> {
+export interface DecideBench {
+  rows: DecideBenchRow[];
+  requestBytes: number;
+  responseBytes: number;
+  catalogModels: number;
+}
+
+export function decideMethod(): grpc.MethodDefinition<DecideRequest, unknown> {
   const { definition } = switchyardProto();
   return (definition['switchyard.v1.RouterService'] as grpc.ServiceDefinition).Decide!;
 }
 
-/** Serializes a request as the wire sees it. */
-export function encodeDecideRequest(req: DecideRequest): Buffer {
-  return decideMethod().requestSerialize(req);
+/** One Decide with a grpc-js client: checks that the server answers, and returns the answer's bytes. */
+export async function decideOnce(address: string, request: DecideRequest = BENCH_REQUEST): Promise<{ bytes: Buffer; candidates: number }> {
+  const client = routerClient(address);
+  try {
+    const response = await decide(client, request, 30_000);
+    return { bytes: decideMethod().responseSerialize(response), candidates: response.candidates.length };
+  } finally {
+    client.close();
+  }
 }
 
-export async function benchDecide(opts: { concurrency: number[]; durationS: number; repeats: number }): Promise<DecideBenchRow[]> {
-  const log = createLogger('bench', { SWITCHYARD_LOG_LEVEL: 'error' }, () => {});
-  const real = await startServer({ listen: '127.0.0.1:0', log, watchModel: false, env: {} });
-  const method = decideMethod();
-  const canned = real.decider!.decide(method.requestDeserialize(method.requestSerialize(BENCH_REQUEST)) as never).response;
-  const { grpcObject } = switchyardProto();
-  const noop = new grpc.Server();
-  noop.addService(grpcObject.switchyard.v1.RouterService.service, {
-    Decide: (_call: unknown, cb: grpc.sendUnaryData<unknown>) => cb(null, canned),
-    Execute: (_c: unknown, cb: grpc.sendUnaryData<unknown>) => cb({ code: grpc.status.UNIMPLEMENTED }),
-    ExecuteStream: (c: grpc.ServerWritableStream<unknown, unknown>) => c.end(),
-    ListModels: (_c: unknown, cb: grpc.sendUnaryData<unknown>) => cb(null, { models: [] }),
+export function decideLoad(address: string, concurrency: number, plan: Pick<LoadPlan, 'durationS' | 'warmupS'>, request: DecideRequest = BENCH_REQUEST): Promise<LoadRun> {
+  return h2loadRun({
+    url: `http://${address}${DECIDE_PATH}`,
+    body: grpcFrame(decideMethod().requestSerialize(request)),
+    headers: GRPC_HEADERS,
+    concurrency,
+    durationS: plan.durationS,
+    warmupS: plan.warmupS,
   });
-  const noopPort = await new Promise<number>((res, rej) => noop.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))));
-  const body = grpcFrame(encodeDecideRequest(BENCH_REQUEST));
-  const rows: DecideBenchRow[] = [];
+}
+
+export async function benchDecide(plan: LoadPlan, progress: (line: string) => void = () => {}): Promise<DecideBench> {
+  const children: Child[] = [];
   try {
-    for (const concurrency of opts.concurrency) {
+    const real = await startChild({ kind: 'switchyard', role: 'all' });
+    children.push(real);
+    const answer = await decideOnce(real.address);
+    const noop = await startChild({ kind: 'noop', decideResponseBase64: answer.bytes.toString('base64') });
+    children.push(noop);
+    const echoed = await decideOnce(noop.address);
+    if (!echoed.bytes.equals(answer.bytes)) throw new Error('the no-op server does not answer with the same DecideResponse');
+
+    const rows: DecideBenchRow[] = [];
+    for (const concurrency of plan.concurrency) {
       const d: LoadRun[] = [];
       const n: LoadRun[] = [];
-      for (let i = 0; i < opts.repeats; i++) {
-        d.push(await h2loadRun({ address: real.address, path: DECIDE_PATH, body, concurrency, durationS: opts.durationS }));
-        n.push(await h2loadRun({ address: `127.0.0.1:${noopPort}`, path: DECIDE_PATH, body, concurrency, durationS: opts.durationS }));
+      for (let i = 0; i < plan.repeats; i++) {
+        progress(`decide: concurrency ${concurrency}, run ${i + 1}/${plan.repeats}`);
+        d.push(await decideLoad(real.address, concurrency, plan));
+        n.push(await decideLoad(noop.address, concurrency, plan));
       }
-      const decide = medianRun(d);
-      const noopRun = medianRun(n);
-      rows.push({ concurrency, decide, noop: noopRun, ratio: decide.rps / noopRun.rps });
+      rows.push({ concurrency, decide: summarizeRuns(d), noop: summarizeRuns(n), ratio: pairwise(d, n, (x, y) => x.rps / y.rps) });
     }
+    return {
+      rows,
+      requestBytes: decideMethod().requestSerialize(BENCH_REQUEST).length,
+      responseBytes: answer.bytes.length,
+      catalogModels: answer.candidates,
+    };
   } finally {
-    noop.forceShutdown();
-    await real.shutdown(100);
+    for (const c of children) await c.stop();
   }
-  return rows;
-}
-
-export function formatDecideBench(rows: DecideBenchRow[]): string {
-  const lines = ['concurrency  decide rps  p50 ms  p99 ms   no-op rps  p50 ms  p99 ms   ratio'];
-  for (const r of rows) {
-    lines.push(
-      `${String(r.concurrency).padStart(11)}  ${r.decide.rps.toFixed(0).padStart(10)}  ${r.decide.p50Ms.toFixed(3).padStart(6)}  ${r.decide.p99Ms.toFixed(3).padStart(6)}` +
-        `  ${r.noop.rps.toFixed(0).padStart(10)}  ${r.noop.p50Ms.toFixed(3).padStart(6)}  ${r.noop.p99Ms.toFixed(3).padStart(6)}   ${(r.ratio * 100).toFixed(1)}%` +
-        (r.decide.failed + r.noop.failed > 0 ? `  (${r.decide.failed + r.noop.failed} non-200)` : ''),
-    );
-  }
-  return lines.join('\n');
 }

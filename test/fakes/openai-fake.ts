@@ -26,6 +26,23 @@ export interface OpenAIFakeOptions extends Partial<FakeOptions> {
   flavour?: OpenAIFlavour;
 }
 
+/**
+ * A stream cut at a chosen point: the first `afterChunks` recorded chunks of the text stream,
+ * then the end of the body ('stream_truncated') or the provider's error event
+ * ('stream_error'). `afterChunks: 1` sends only the role chunk, so the stream fails before its
+ * first token; the plain faults of FakeStep fail after it.
+ */
+export interface OpenAIStreamCut {
+  streamCut: 'stream_truncated' | 'stream_error';
+  afterChunks: number;
+}
+
+export type OpenAIFakeStep = FakeStep | OpenAIStreamCut;
+
+export interface OpenAIFake extends ProviderFake {
+  script(...steps: OpenAIFakeStep[]): void;
+}
+
 const FIXTURES = new URL('../fixtures/openai/', import.meta.url);
 
 export function readOpenAIFixture(name: string): string {
@@ -42,11 +59,11 @@ export const OPENAI_RATE_LIMIT_HEADERS: Record<string, string> = {
   'x-ratelimit-reset-tokens': '7ms',
 };
 
-export async function startOpenAIFake(options: OpenAIFakeOptions = {}): Promise<ProviderFake> {
+export async function startOpenAIFake(options: OpenAIFakeOptions = {}): Promise<OpenAIFake> {
   const flavour = options.flavour ?? 'openai';
   const apiKey = options.apiKey ?? 'sk-test';
   const requests: RecordedRequest[] = [];
-  const queue: FakeStep[] = [];
+  const queue: OpenAIFakeStep[] = [];
 
   const server = createServer((req, res) => {
     void handle(req, res);
@@ -116,7 +133,7 @@ const REPLY_FILES: Record<FakeReply, string> = {
   'finish-content-filter': 'finish-content-filter',
 };
 
-async function answer(res: ServerResponse, step: FakeStep, stream: boolean, includeUsage: boolean, flavour: OpenAIFlavour): Promise<void> {
+async function answer(res: ServerResponse, step: OpenAIFakeStep, stream: boolean, includeUsage: boolean, flavour: OpenAIFlavour): Promise<void> {
   const common: Record<string, string> = {
     'x-request-id': `req_${Math.random().toString(16).slice(2, 18)}`,
     'openai-processing-ms': '231',
@@ -129,6 +146,12 @@ async function answer(res: ServerResponse, step: FakeStep, stream: boolean, incl
   };
 
   if ('status' in step) return json(step.status, JSON.stringify(step.body), step.headers);
+  if ('streamCut' in step) {
+    const lines = sseLines('text.chunks.txt', includeUsage).slice(0, step.afterChunks);
+    if (step.streamCut === 'stream_error') lines.push(JSON.stringify(JSON.parse(readOpenAIFixture('error-stream.json'))));
+    if (!stream) return json(200, readOpenAIFixture('text.json').slice(0, 120));
+    return sse(res, common, lines, 0);
+  }
   if ('fault' in step) {
     switch (step.fault) {
       case 'server_error':

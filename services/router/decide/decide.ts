@@ -17,6 +17,7 @@ import { orderFallbacks, planStrategy, type Plan, type Ranked } from './plan.js'
 import { applyRules, ruleExclusion } from './rules.js';
 import { validateRequest, type NormalizedRequest, type RouteRequestFields } from './validate-request.js';
 import { explain } from './explain.js';
+import type { PromptCacheView } from '../cache/prompt-cache.js';
 
 /** What the scoring core gives the pipeline for one prompt. */
 export interface CoreResult {
@@ -39,6 +40,8 @@ export interface DecideContext {
   scoring: ScoringSource;
   /** The current routing-state snapshot: one status per catalog model. */
   status(): readonly ModelStatus[];
+  /** Prompt-cache state and session stickiness, when the router has them. */
+  promptCache?: PromptCacheView;
 }
 
 export interface Decision {
@@ -85,10 +88,12 @@ export class Decider {
     const candidates: Candidate[] = [];
     const ranked: Ranked[] = [];
     const filterInput = { req, estimate, script: core.script };
+    const cache = this.ctx.promptCache;
+    const prefixes = cache?.prefixes(req);
     for (const m of catalog.models) {
       const s = status[m.index] ?? { available: true };
       const quality = core.quality[m.index]!;
-      const cost = expectedCostUsd(m, estimate);
+      const cost = expectedCostUsd(m, estimate, prefixes ? cache!.cachedTokens(m.id, prefixes) : 0);
       const latency = expectedLatencyMs(m, estimate, s.ttftMs);
       const excluded = hardFilter(m, s, filterInput) ?? ruleExclusion(rules, m.id);
       const score = excluded ? 0 : utility(quality, cost, latency / 1000, lambda, policy.latency_weight);
@@ -111,6 +116,12 @@ export class Decider {
     }
     ranked.sort((a, b) => b.utility - a.utility || a.costUsd - b.costUsd);
 
+    if (cache && prefixes && !rules.pin) {
+      // Session stickiness: keep the session's model unless another is better by the margin.
+      const sticky = cache.stickyModel(req, prefixes);
+      const i = sticky === undefined ? -1 : ranked.findIndex((r) => r.id === sticky);
+      if (i > 0 && ranked[0]!.utility - ranked[i]!.utility <= cache.stickinessMargin) ranked.unshift(...ranked.splice(i, 1));
+    }
     let pinNote: string | undefined;
     if (rules.pin) {
       const i = ranked.findIndex((r) => r.id === rules.pin!.model);
@@ -127,6 +138,7 @@ export class Decider {
     candidates.sort((a, b) => (a.rank || 1e9) - (b.rank || 1e9) || Number(b.eligible) - Number(a.eligible) || (b.score as number) - (a.score as number));
 
     const chosen = ranked[0]!;
+    if (cache && prefixes) cache.remember(req, prefixes, chosen.id);
     const reason = explain({
       chosen,
       ranked,

@@ -40,8 +40,10 @@ export function outputTokensFor(m: CatalogModel, e: RequestEstimate): number {
   return e.explicitMaxOutput ? e.maxOutputTokens : Math.min(e.maxOutputTokens, m.maxOutputTokens);
 }
 
-export function expectedCostUsd(m: CatalogModel, e: RequestEstimate): number {
-  return e.inputTokens * m.inputPrice + e.expectedOutputTokens * m.outputPrice;
+/** `cachedTokens`: input tokens the model holds in its prompt cache, priced at its cached rate. */
+export function expectedCostUsd(m: CatalogModel, e: RequestEstimate, cachedTokens = 0): number {
+  const cached = Math.min(cachedTokens, e.inputTokens);
+  return (e.inputTokens - cached) * m.inputPrice + cached * m.cachedInputPrice + e.expectedOutputTokens * m.outputPrice;
 }
 
 export function worstCaseCostUsd(m: CatalogModel, e: RequestEstimate): number {

@@ -38,9 +38,26 @@ export class ExecuteEngine {
     for (const [name, policy] of Object.entries(o.config.policies)) this.checks.set(name, buildChecks(policy.checks));
   }
 
-  private context(decision: Decision, signal: AbortSignal, deadline: number | undefined): StrategyContext {
+  /**
+   * The strategy context. Its signal aborts when the caller's does and at the deadline (the
+   * caller's, capped by total_timeout_ms), so the deadline ends the work in flight and not
+   * only the waits between retries. `release` stops the timer once the call is over.
+   */
+  private context(decision: Decision, signal: AbortSignal, deadline: number | undefined): { ctx: StrategyContext; release(): void } {
     const cap = Date.now() + this.o.config.executor.total_timeout_ms;
-    return { decision, executor: this.o.executor, config: this.o.config, catalog: this.o.catalog, signal, deadline: Math.min(deadline ?? cap, cap) };
+    const end = Math.min(deadline ?? cap, cap);
+    const ctrl = new AbortController();
+    const onAbort = () => ctrl.abort(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => ctrl.abort(new DOMException('the call deadline passed', 'TimeoutError')), Math.max(0, end - Date.now()));
+    return {
+      ctx: { decision, executor: this.o.executor, config: this.o.config, catalog: this.o.catalog, signal: ctrl.signal, deadline: end },
+      release: () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+      },
+    };
   }
 
   private run(ctx: StrategyContext): Promise<ExecuteResult> {
@@ -56,13 +73,27 @@ export class ExecuteEngine {
 
   async execute(raw: RouteRequestFields, signal: AbortSignal, deadline?: number): Promise<ExecuteResult> {
     const decision = this.o.decider.decide(raw);
-    return this.run(this.context(decision, signal, deadline));
+    const { ctx, release } = this.context(decision, signal, deadline);
+    try {
+      return await this.run(ctx);
+    } finally {
+      release();
+    }
   }
 
   async *executeStream(raw: RouteRequestFields, signal: AbortSignal, deadline?: number): AsyncGenerator<ExecuteEvent> {
     const decision = this.o.decider.decide(raw);
     yield { type: 'decision', decision };
-    const ctx = this.context(decision, signal, deadline);
+    const { ctx, release } = this.context(decision, signal, deadline);
+    try {
+      yield* this.streamPlan(ctx);
+    } finally {
+      release();
+    }
+  }
+
+  private async *streamPlan(ctx: StrategyContext): AsyncGenerator<ExecuteEvent> {
+    const { decision, signal } = ctx;
     if (decision.plan.strategy !== 'single') {
       const result = await this.run(ctx);
       if (result.message.text) yield { type: 'text-delta', text: result.message.text };

@@ -103,6 +103,54 @@ export const executorSection = z.strictObject({
   remote: z.array(z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port')).default([]),
 });
 
+/** The bus: NATS when a URL is set (here or in NATS_URL), otherwise in-process. */
+export const busSection = z.strictObject({
+  nats: z
+    .strictObject({
+      /** Server URLs (nats://, tls://); NATS_URL (comma-separated) takes precedence. */
+      servers: z.array(z.string().regex(/^(nats|tls|ws|wss):\/\/[^\s]+$/, 'must be a nats://, tls://, ws:// or wss:// URL')).default([]),
+      /** Variables the credentials come from (never from this file). */
+      token_env: envName.default('NATS_TOKEN'),
+      user_env: envName.default('NATS_USER'),
+      password_env: envName.default('NATS_PASSWORD'),
+      nkey_seed_env: envName.default('NATS_NKEY_SEED'),
+      /** TLS files; NATS_TLS_CA, NATS_TLS_CERT, NATS_TLS_KEY override them. */
+      tls: z.strictObject({ ca_file: z.string().min(1).optional(), cert_file: z.string().min(1).optional(), key_file: z.string().min(1).optional() }).optional(),
+    })
+    .default({ servers: [], token_env: 'NATS_TOKEN', user_env: 'NATS_USER', password_env: 'NATS_PASSWORD', nkey_seed_env: 'NATS_NKEY_SEED' }),
+  /** This executor's id on the bus (letters, digits, - _); default: host, pid and a random part. */
+  executor_id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, - or _').optional(),
+  /** host:port routers reach this executor at; default: the address it listens on. */
+  advertise: z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port').optional(),
+  /** Executors report health this often, and at once on a circuit change. */
+  health_interval_ms: positiveInt.default(1_000),
+  /** A health or rate-limit report holds this long; then it decays. */
+  health_ttl_ms: positiveInt.default(5_000),
+  /** Reports on a change are at least this far apart (bursts are coalesced). */
+  min_report_gap_ms: nonNegative.default(25),
+  announce_interval_ms: positiveInt.default(2_000),
+  /** An executor not heard of for this long is forgotten (unless the bus itself is down). */
+  announce_ttl_ms: positiveInt.default(6_000),
+  /** Prompt-cache reports are batched over this period. */
+  cache_interval_ms: positiveInt.default(250),
+  prompt_cache: z
+    .strictObject({
+      /** How long a provider keeps a prefix after its last use. */
+      ttl_ms: positiveInt.default(300_000),
+      /** Entries (model, prefix) a router keeps. */
+      max_entries: positiveInt.default(100_000),
+      /** Prefixes shorter than this are not reported (providers do not cache them). */
+      min_prefix_tokens: nonNegative.default(1_024),
+      /** A session keeps its model unless another is better by more than this utility. */
+      stickiness_margin: nonNegative.default(0.02),
+      /** Sessions a router remembers. */
+      max_sessions: positiveInt.default(100_000),
+    })
+    .default({ ttl_ms: 300_000, max_entries: 100_000, min_prefix_tokens: 1_024, stickiness_margin: 0.02, max_sessions: 100_000 }),
+  /** Calls a router makes for one model request, each on another executor. */
+  max_executor_attempts: z.number().int().min(1).max(10).default(2),
+});
+
 const ruleMatch = z.strictObject({
   tenant: z.array(z.string()).optional(),
   user_tier: z.array(z.string()).optional(),
@@ -154,6 +202,7 @@ export const config = z.strictObject({
     })
     .default({ model_file: 'models/router-model.syrm', default_policy: 'balanced', default_max_output_tokens: 1024, prompt_logging: false, wasm: true }),
   executor: executorSection.default(executorSection.parse({})),
+  bus: busSection.default(busSection.parse({})),
   policies: z.record(id, policy).default({}),
   rules: z.array(rule).default([]),
   models: z.array(model).min(1),
@@ -163,5 +212,6 @@ export type Config = z.infer<typeof config>;
 export type ModelConfig = z.infer<typeof model>;
 export type DeploymentConfig = z.infer<typeof deployment>;
 export type PolicyConfig = z.infer<typeof policy>;
+export type BusConfig = z.infer<typeof busSection>;
 export type RuleConfig = z.infer<typeof rule>;
 export type QualityPrior = z.infer<typeof qualityPrior>;

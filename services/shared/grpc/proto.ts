@@ -6,7 +6,7 @@ import { PACKAGE_ROOT } from '../config/load-config.js';
 import type { ProtoGrpcType } from '../../generated/router_service.js';
 
 export const PROTO_DIR = resolve(PACKAGE_ROOT, 'proto');
-export const PROTO_FILES = ['switchyard/v1/router_service.proto', 'switchyard/v1/executor_service.proto'];
+export const PROTO_FILES = ['switchyard/v1/router_service.proto', 'switchyard/v1/executor_service.proto', 'switchyard/v1/bus.proto'];
 
 /** Proto3 JSON field names (lowerCamelCase), enums by name, 64-bit integers as numbers. */
 export const LOADER_OPTIONS: protoLoader.Options = {

@@ -1,0 +1,1 @@
+"""Switchyard client stubs; the API is in switchyard.v1."""

@@ -1,0 +1,52 @@
+/**
+ * `switchyard bench [--quick] [--json] [--out FILE]`: measures Switchyard on this machine (the
+ * WASM core, Decide against a no-op gRPC server, Execute's added latency beside the Portkey
+ * gateway, memory, scaling), prints a Markdown report or with --json the results object, and
+ * writes the results to .bench/latest.json. It measures; it never fails on a figure.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { PACKAGE_ROOT } from '../shared/config/load-config.js';
+import { formatReport } from '../../test/bench/bench-report.js';
+import { FULL_PLAN, QUICK_PLAN } from '../../test/bench/bench-plan.js';
+import { MissingToolError, runBench } from '../../test/bench/run-bench.js';
+import type { CommandIO } from './command-io.js';
+
+export const BENCH_USAGE = `usage: switchyard bench [--quick] [--json] [--out FILE]
+
+  --quick     shorter and fewer runs (about 2 minutes instead of about 6)
+  --json      print the results object instead of the report
+  --out FILE  where to write the results (default .bench/latest.json in the package)
+
+Needs h2load (Debian's nghttp2-client; \`make bench\` installs it). Progress goes to stderr.`;
+
+export async function benchCommand(argv: string[], io: CommandIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      quick: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      out: { type: 'string' },
+    },
+  });
+  if (positionals.length > 0) {
+    io.err.write(`switchyard bench: unexpected argument "${positionals[0]}"\n${BENCH_USAGE}\n`);
+    return 2;
+  }
+  const out = resolve(values.out ?? resolve(PACKAGE_ROOT, '.bench/latest.json'));
+  let results;
+  try {
+    results = await runBench(values.quick ? QUICK_PLAN : FULL_PLAN, (line) => io.err.write(line + '\n'));
+  } catch (e) {
+    if (!(e instanceof MissingToolError)) throw e;
+    io.err.write(`switchyard bench: ${e.message}\n`);
+    return 1;
+  }
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+  io.out.write(values.json ? JSON.stringify(results, null, 2) + '\n' : formatReport(results) + '\n');
+  io.err.write(`results written to ${out}\n`);
+  return 0;
+}

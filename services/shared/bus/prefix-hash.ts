@@ -1,0 +1,71 @@
+/**
+ * Stable hashes of a request's prompt prefixes, at the block boundaries where providers' prompt
+ * caches can hold a prefix: after the tools and system prompt together, then after each
+ * following message. The router hashes a request to ask which model holds one of its
+ * prefixes; an executor hashes the same request to say which prefix a model now holds. The
+ * definition is part of the bus contract, so that a consumer in another language gets the same
+ * hashes:
+ *
+ *   block 0  = "T" + canonical JSON of the tool definitions (sorted keys), then for every
+ *              system message "S" + its text parts joined by "\n"
+ *   block k  = role letter (U, A, T) + text parts joined by "\n" + for each image "I" + its
+ *              url or data + for each tool call "C" + name + arguments
+ *   h0 = SHA-256("switchyard.prefix.v1\0" + block 0); h_k = SHA-256(h_{k-1} + block k)
+ *   the prefix hash is the first 16 bytes of h, as lowercase hex.
+ *
+ * Blocks are joined with a NUL byte. Each boundary carries an estimate of its tokens (UTF-16
+ * units / 4), used only to match what a provider reported as cached.
+ */
+import { createHash } from 'node:crypto';
+import type { ChatMessage, ToolDefinition } from '../../executor/providers/provider.js';
+
+export interface PrefixBoundary {
+  hash: string;
+  /** Estimated tokens of the prompt up to and including this block. */
+  tokens: number;
+}
+
+/** At most this many boundaries are hashed (the first ones: caches hold leading prefixes). */
+export const MAX_BOUNDARIES = 32;
+
+const ROLE: Record<string, string> = { user: 'U', assistant: 'A', tool: 'T', system: 'S' };
+
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
+function messageBlock(m: ChatMessage): string {
+  let s = ROLE[m.role] ?? '?';
+  const texts: string[] = [];
+  let extra = '';
+  for (const p of m.content) {
+    if (p.type === 'text') texts.push(p.text);
+    else extra += `I${p.url ?? p.data ?? ''}`;
+  }
+  s += texts.join('\n') + extra;
+  for (const c of m.toolCalls ?? []) s += `C${c.name}${c.arguments}`;
+  return s;
+}
+
+/** The prefix boundaries of a prompt, shortest first. */
+export function prefixBoundaries(messages: readonly ChatMessage[], tools: readonly ToolDefinition[] = []): PrefixBoundary[] {
+  const out: PrefixBoundary[] = [];
+  let head = tools.length > 0 ? `T${canonical(tools)}` : 'T';
+  let i = 0;
+  for (; i < messages.length && messages[i]!.role === 'system'; i++) head += `S${messageBlock(messages[i]!).slice(1)}`;
+  let units = head.length;
+  let prev = createHash('sha256').update('switchyard.prefix.v1\0').update(head).digest();
+  out.push({ hash: prev.subarray(0, 16).toString('hex'), tokens: Math.ceil(units / 4) });
+  for (; i < messages.length && out.length < MAX_BOUNDARIES; i++) {
+    const block = messageBlock(messages[i]!);
+    units += block.length + 1;
+    prev = createHash('sha256').update(prev).update('\0').update(block).digest();
+    out.push({ hash: prev.subarray(0, 16).toString('hex'), tokens: Math.ceil(units / 4) });
+  }
+  return out;
+}

@@ -1,0 +1,141 @@
+/**
+ * The benchmark results as Markdown: the machine, the targets, and one table per benchmark.
+ * Built from the results object alone, so a saved .bench/latest.json prints the same report.
+ */
+import type { BenchResults, LoadFigure } from './bench-results.js';
+import type { PathName, ThroughPath } from './execute-bench.js';
+import { machineLine } from './machine.js';
+import { sizeLabel } from './prompt-text.js';
+
+type Range = [number, number];
+
+function table(header: string[], align: ('l' | 'r')[], rows: string[][]): string {
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${align.map((a) => (a === 'r' ? '---:' : '---')).join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+}
+
+/** "12.3 (11.9–12.8)": a median and its spread. */
+function withRange(x: number, r: Range, digits: number, scale = 1): string {
+  const f = (v: number) => (v * scale).toFixed(digits);
+  return r[0] === r[1] ? f(x) : `${f(x)} (${f(r[0])}–${f(r[1])})`;
+}
+
+const mb = (x: number | null) => (x === null ? 'n/a' : x.toFixed(0));
+
+function coreTable(r: BenchResults): string {
+  const rows = [...Object.values(r.core).flatMap((c) => c.by_catalog), ...r.core_cjk.map((c) => ({ ...c, cjk: true }))].map((c) => [
+    `${sizeLabel(c.prompt_bytes)}${'cjk' in c ? ' CJK' : ''}`,
+    String(c.catalog),
+    withRange(c.wasm_ns, c.wasm_range, 2, 1e-3),
+    withRange(c.ts_ns, c.ts_range, 2, 1e-3),
+    `${c.speedup.toFixed(1)}×`,
+  ]);
+  return table(['prompt', 'catalog', 'WASM µs', 'TS reference µs', 'TS / WASM'], ['l', 'r', 'r', 'r', 'r'], rows);
+}
+
+function load(f: LoadFigure, digits = 0): string[] {
+  return [withRange(f.rps, f.rps_range, digits), withRange(f.p50_ms, f.p50_range, 3), withRange(f.p99_ms, f.p99_range, 3)];
+}
+
+function decideTable(r: BenchResults): string {
+  const rows = r.decide.by_concurrency.map((x) => [String(x.concurrency), ...load(x.decide), ...load(x.noop), withRange(x.ratio * 100, [x.ratio_range[0] * 100, x.ratio_range[1] * 100], 0) + '%']);
+  return table(
+    ['concurrency', 'Decide rps', 'p50 ms', 'p99 ms', 'no-op rps', 'p50 ms', 'p99 ms', 'Decide / no-op'],
+    ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    rows,
+  );
+}
+
+const PATH_NAMES: Record<PathName, string> = { direct: 'direct', 'in-process': 'Switchyard, executor in-process', remote: 'Switchyard, executor remote', portkey: 'Portkey gateway' };
+
+function executeTable(r: BenchResults): string {
+  const rows: string[][] = [];
+  for (const run of r.execute.runs) {
+    for (const name of Object.keys(PATH_NAMES) as PathName[]) {
+      const p = run.paths[name];
+      if (!p) continue;
+      const a = name === 'direct' ? undefined : run.added[name as ThroughPath];
+      rows.push([
+        `${run.upstream_delay_ms} ms`,
+        String(run.concurrency),
+        PATH_NAMES[name],
+        ...load(p),
+        a ? withRange(a.p50_ms, a.p50_range, 3) : '',
+        a ? withRange(a.p99_ms, a.p99_range, 3) : '',
+      ]);
+    }
+  }
+  return table(['upstream', 'concurrency', 'path', 'rps', 'p50 ms', 'p99 ms', 'added p50 ms', 'added p99 ms'], ['r', 'r', 'l', 'r', 'r', 'r', 'r', 'r'], rows);
+}
+
+function memoryTable(r: BenchResults): string {
+  const m = r.memory;
+  const l = m.large_catalog;
+  return table(
+    ['server', 'catalog', 'idle RSS MB', 'under load RSS MB', 'load'],
+    ['l', 'r', 'r', 'r', 'l'],
+    [
+      ['router + executor', `${m.catalog_models} models (built-in)`, mb(m.idle_mb), mb(m.load_mb), m.load],
+      ['router + executor', `${l.catalog_models} models`, mb(l.idle_mb), mb(l.load_mb), `${m.load}: ${l.rps.toFixed(0)} rps, p50 ${l.p50_ms.toFixed(2)} ms, ${(l.response_bytes / 1024).toFixed(0)} KB per response`],
+      ['router + executor', '1 model (Execute runs)', '', mb(m.execute_load_mb), 'Execute, up to concurrency 64'],
+    ],
+  );
+}
+
+function scaleTable(r: BenchResults): string {
+  const catalogs = [...new Set(r.scale.map((c) => c.catalog))].sort((a, b) => a - b);
+  const sizes = [...new Set(r.scale.map((c) => c.prompt_bytes))].sort((a, b) => a - b);
+  const rows = sizes.map((s) => [
+    sizeLabel(s),
+    ...catalogs.map((c) => {
+      const cell = r.scale.find((x) => x.prompt_bytes === s && x.catalog === c);
+      return cell ? cell.decide_us.toFixed(1) : '';
+    }),
+  ]);
+  return table(['prompt', ...catalogs.map((c) => `${c} models µs`)], ['l', ...catalogs.map(() => 'r' as const)], rows);
+}
+
+function targetsTable(r: BenchResults): string {
+  const status = (m: boolean | null) => (m === null ? 'not measured' : m ? 'met' : 'missed');
+  const rows = r.targets.map((t) => [t.target, t.measured, status(t.met)]);
+  const notes = r.targets.filter((t) => t.note).map((t) => `- ${t.target}: ${t.note}`);
+  return [table(['target', 'measured', ''], ['l', 'l', 'l'], rows), ...(notes.length ? ['', ...notes] : [])].join('\n');
+}
+
+export function formatReport(r: BenchResults): string {
+  const e = r.execute;
+  return [
+    `Switchyard benchmarks, ${r.mode} run of ${r.started_at.slice(0, 16).replace('T', ' ')} UTC (${r.duration_s} s)`,
+    `Machine: ${machineLine(r.machine)}.`,
+    'Figures are medians; in parentheses, the range over the repeated runs (load tests) or the interquartile range of the timed batches (core).',
+    '',
+    '### Targets',
+    '',
+    targetsTable(r),
+    '',
+    '### 1. Scoring core: WASM against the TypeScript reference (one decision\'s features and scores)',
+    '',
+    coreTable(r),
+    '',
+    `### 2. Decide over gRPC against a no-op grpc-js server (h2load on loopback; built-in catalog of ${r.decide.catalog_models} models; ${r.decide.request_bytes} B request, ${r.decide.response_bytes} B response)`,
+    '',
+    decideTable(r),
+    '',
+    `### 3. Execute: latency added over calling the upstream directly (fixed-delay OpenAI-compatible upstream; Portkey ${'version' in e.portkey ? e.portkey.version : `not run: ${e.portkey.unavailable}`})`,
+    '',
+    `Clients: ${e.clients}. Added = path minus direct, within each round.`,
+    '',
+    executeTable(r),
+    '',
+    '### 4. Memory (resident set of the Switchyard process)',
+    '',
+    memoryTable(r),
+    '',
+    '### 5. Scale: the Decider\'s time per decision (in-process, no transport) by prompt size and catalog size',
+    '',
+    scaleTable(r),
+  ].join('\n');
+}

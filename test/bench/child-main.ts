@@ -1,0 +1,79 @@
+/**
+ * The entry point of a benchmark child process: a Switchyard server in one of its roles, the
+ * no-op gRPC server, or a fixed-delay upstream. Each runs in its own process so that the load
+ * generator, the service and the upstream do not share an event loop, and so that a server's
+ * resident memory is its own. The spec comes as JSON in argv[2]; the child answers on the IPC
+ * channel with `{ type: 'ready', ... }`, and exits when the parent goes away.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { startServer, type Role } from '../../services/server/switchyard-server.js';
+import { switchyardProto } from '../../services/shared/grpc/proto.js';
+import { createLogger } from '../../services/shared/log.js';
+import { startFixedDelayUpstream } from './fixed-delay-upstream.js';
+
+export type ChildSpec =
+  | { kind: 'switchyard'; configPath?: string; role: Role; executors?: string[] }
+  | { kind: 'noop'; decideResponseBase64: string }
+  | { kind: 'upstream'; delayMs: number };
+
+export type ReadyMessage = { type: 'ready'; address: string };
+export type ChildRequest = { type: 'last-body' };
+export type ChildReply = { type: 'last-body'; body: string };
+
+function send(message: ReadyMessage | ChildReply): void {
+  process.send!(message);
+}
+
+/** A grpc-js RouterService that answers every Decide with one response decoded in advance. */
+async function startNoop(decideResponse: Buffer): Promise<string> {
+  const { definition, grpcObject } = switchyardProto();
+  const decide = (definition['switchyard.v1.RouterService'] as grpc.ServiceDefinition).Decide!;
+  const canned = decide.responseDeserialize(decideResponse);
+  const server = new grpc.Server();
+  server.addService(grpcObject.switchyard.v1.RouterService.service, {
+    Decide: (_call: unknown, cb: grpc.sendUnaryData<unknown>) => cb(null, canned),
+    Execute: (_c: unknown, cb: grpc.sendUnaryData<unknown>) => cb({ code: grpc.status.UNIMPLEMENTED }),
+    ExecuteStream: (c: grpc.ServerWritableStream<unknown, unknown>) => c.end(),
+    ListModels: (_c: unknown, cb: grpc.sendUnaryData<unknown>) => cb(null, { models: [] }),
+  });
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
+  );
+  return `127.0.0.1:${port}`;
+}
+
+async function start(spec: ChildSpec): Promise<void> {
+  switch (spec.kind) {
+    case 'switchyard': {
+      const server = await startServer({
+        ...(spec.configPath ? { configPath: spec.configPath } : {}),
+        ...(spec.executors ? { executors: spec.executors } : {}),
+        role: spec.role,
+        listen: '127.0.0.1:0',
+        watchModel: false,
+        env: {},
+        log: createLogger('switchyard', { SWITCHYARD_LOG_LEVEL: 'error' }),
+      });
+      send({ type: 'ready', address: server.address });
+      return;
+    }
+    case 'noop':
+      send({ type: 'ready', address: await startNoop(Buffer.from(spec.decideResponseBase64, 'base64')) });
+      return;
+    case 'upstream': {
+      const upstream = await startFixedDelayUpstream(spec.delayMs);
+      process.on('message', (m: ChildRequest) => {
+        if (m.type === 'last-body') send({ type: 'last-body', body: upstream.lastBody() });
+      });
+      send({ type: 'ready', address: upstream.url });
+      return;
+    }
+  }
+}
+
+process.on('disconnect', () => process.exit(0));
+process.on('SIGTERM', () => process.exit(0));
+start(JSON.parse(process.argv[2] ?? '{}') as ChildSpec).catch((e: unknown) => {
+  process.stderr.write(`benchmark child failed: ${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});
