@@ -204,87 +204,104 @@ export class Executor implements ExecutorClient {
     let last: ProviderError | undefined;
     try {
       for (const d of this.plan(rt, input, est, attempts)) {
-        const admission = d.limiter.tryAcquire(est);
-        if (!admission.ok || !d.breaker.canPass()) {
-          if (admission.ok) admission.release(0);
-          attempts.push(this.attempt(rt, input, d.id, { outcome: 'skipped', error: admission.ok ? 'circuit open' : `rate limited (${admission.reason})` }));
-          continue;
-        }
-        const started = this.clock.now();
-        const ttftMs = input.ttftTimeoutMs || this.o.config.executor.ttft_timeout_ms;
-        const ctrl = new AbortController();
-        const onAbort = () => ctrl.abort(signal.reason);
-        signal.addEventListener('abort', onAbort, { once: true });
-        const ttft = setTimeout(() => ctrl.abort(new DOMException(`no first token within ${ttftMs} ms`, 'TimeoutError')), ttftMs);
-        const overall = setTimeout(() => ctrl.abort(new DOMException('attempt timed out', 'TimeoutError')), this.o.config.executor.attempt_timeout_ms);
-        let partial = false;
-        const request = this.request(rt, d, input);
-        const span = startAttemptSpan({ rt, d, input, request }, true);
-        try {
-          const stream = await context.with(trace.setSpan(context.active(), span), () => d.adapter.stream(d.endpoint, request, ctrl.signal));
-          if (stream.rateLimit) d.limiter.observe(stream.rateLimit);
-          yield { type: 'start', deployment: d.id };
-          let text = '';
-          const toolCalls = [];
-          for await (const ev of stream.events) {
-            if (!partial) {
-              clearTimeout(ttft);
-              rt.ttftMs.add(this.clock.now() - started);
+        // Before its first token a failed stream is retried on the deployment as a call is.
+        for (let n = 1; ; n++) {
+          const admission = d.limiter.tryAcquire(est);
+          if (!admission.ok || !d.breaker.canPass()) {
+            if (admission.ok) admission.release(0);
+            attempts.push(this.attempt(rt, input, d.id, { outcome: 'skipped', error: admission.ok ? 'circuit open' : `rate limited (${admission.reason})` }));
+            break;
+          }
+          let retryAfterMs: number | undefined;
+          let again = false;
+          const started = this.clock.now();
+          const ttftMs = input.ttftTimeoutMs || this.o.config.executor.ttft_timeout_ms;
+          const ctrl = new AbortController();
+          const onAbort = () => ctrl.abort(signal.reason);
+          signal.addEventListener('abort', onAbort, { once: true });
+          const ttft = setTimeout(() => ctrl.abort(new DOMException(`no first token within ${ttftMs} ms`, 'TimeoutError')), ttftMs);
+          const overall = setTimeout(() => ctrl.abort(new DOMException('attempt timed out', 'TimeoutError')), this.o.config.executor.attempt_timeout_ms);
+          let partial = false;
+          const request = this.request(rt, d, input);
+          const span = startAttemptSpan({ rt, d, input, request }, true);
+          try {
+            const stream = await context.with(trace.setSpan(context.active(), span), () => d.adapter.stream(d.endpoint, request, ctrl.signal));
+            if (stream.rateLimit) d.limiter.observe(stream.rateLimit);
+            yield { type: 'start', deployment: d.id };
+            let text = '';
+            const toolCalls = [];
+            for await (const ev of stream.events) {
+              if (!partial) {
+                clearTimeout(ttft);
+                rt.ttftMs.add(this.clock.now() - started);
+              }
+              if (ev.type === 'text-delta') {
+                partial = true;
+                text += ev.text;
+                yield ev;
+              } else if (ev.type === 'tool-call') {
+                partial = true;
+                toolCalls.push(ev.toolCall);
+                yield ev;
+              } else {
+                const latency = this.clock.now() - started;
+                d.breaker.onSuccess();
+                rt.latencyMs.add(latency);
+                const costUsd = attemptCostUsd(ev.usage, rt.price);
+                attempts.push(this.attempt(rt, input, d.id, { latencyMs: latency, usage: ev.usage, costUsd }));
+                admission.release(ev.usage.inputTokens + ev.usage.outputTokens);
+                budget.release(ev.usage.inputTokens + ev.usage.outputTokens);
+                const result: ChatResult = {
+                  message: { role: 'assistant', text, toolCalls },
+                  finishReason: ev.finishReason,
+                  usage: ev.usage,
+                  responseModel: ev.responseModel,
+                  ...(ev.responseId ? { responseId: ev.responseId } : {}),
+                  ...(stream.rateLimit ? { rateLimit: stream.rateLimit } : {}),
+                };
+                endAttemptSpan(span, result);
+                const t = totals(attempts);
+                yield { type: 'done', outcome: { ok: true, model: rt.model.id, deployment: d.id, result, attempts, usage: t.usage, costUsd: t.costUsd } };
+                return;
+              }
             }
-            if (ev.type === 'text-delta') {
-              partial = true;
-              text += ev.text;
-              yield ev;
-            } else if (ev.type === 'tool-call') {
-              partial = true;
-              toolCalls.push(ev.toolCall);
-              yield ev;
-            } else {
-              const latency = this.clock.now() - started;
-              d.breaker.onSuccess();
-              rt.latencyMs.add(latency);
-              const costUsd = attemptCostUsd(ev.usage, rt.price);
-              attempts.push(this.attempt(rt, input, d.id, { latencyMs: latency, usage: ev.usage, costUsd }));
-              admission.release(ev.usage.inputTokens + ev.usage.outputTokens);
-              budget.release(ev.usage.inputTokens + ev.usage.outputTokens);
-              const result: ChatResult = {
-                message: { role: 'assistant', text, toolCalls },
-                finishReason: ev.finishReason,
-                usage: ev.usage,
-                responseModel: ev.responseModel,
-                ...(ev.responseId ? { responseId: ev.responseId } : {}),
-                ...(stream.rateLimit ? { rateLimit: stream.rateLimit } : {}),
-              };
-              endAttemptSpan(span, result);
-              const t = totals(attempts);
-              yield { type: 'done', outcome: { ok: true, model: rt.model.id, deployment: d.id, result, attempts, usage: t.usage, costUsd: t.costUsd } };
+            throw new ProviderError({ kind: 'stream_interrupted', message: 'the stream ended without a finish event' });
+          } catch (err) {
+            const e = toProviderError(err);
+            endAttemptSpan(span, { error: e });
+            last = e;
+            d.breaker.onFailure(e);
+            if (e.rateLimit) d.limiter.observe(e.rateLimit);
+            if (e.kind === 'rate_limit') {
+              d.limiter.coolDown(e.retryAfterMs);
+              this.changed(rt);
+            }
+            admission.release(0);
+            const message = partial ? `${e.message} (the answer was cut off: the output sent so far is partial)` : e.message;
+            attempts.push(this.attempt(rt, input, d.id, { outcome: e.retryable ? 'retryable_error' : 'fatal_error', error: message, latencyMs: this.clock.now() - started }));
+            // After the first token a stream cannot move elsewhere; a client error goes back as is.
+            if (partial || signal.aborted || (!e.retryable && !DEPLOYMENT_KINDS.has(e.kind))) {
+              yield { type: 'error', partial, outcome: this.failure(rt, attempts, { ...failureInfo(e), message }) };
               return;
             }
+            // A stream that ran out of time moves on (ttft_timeout_ms); a 429 cools the deployment down.
+            again = e.retryable && e.kind !== 'rate_limit' && e.kind !== 'timeout';
+            retryAfterMs = e.retryAfterMs;
+          } finally {
+            clearTimeout(ttft);
+            clearTimeout(overall);
+            ctrl.abort();
+            signal.removeEventListener('abort', onAbort);
           }
-          throw new ProviderError({ kind: 'stream_interrupted', message: 'the stream ended without a finish event' });
-        } catch (err) {
-          const e = toProviderError(err);
-          endAttemptSpan(span, { error: e });
-          last = e;
-          d.breaker.onFailure(e);
-          if (e.rateLimit) d.limiter.observe(e.rateLimit);
-          if (e.kind === 'rate_limit') {
-            d.limiter.coolDown(e.retryAfterMs);
-            this.changed(rt);
-          }
-          admission.release(0);
-          const message = partial ? `${e.message} (the answer was cut off: the output sent so far is partial)` : e.message;
-          attempts.push(this.attempt(rt, input, d.id, { outcome: e.retryable ? 'retryable_error' : 'fatal_error', error: message, latencyMs: this.clock.now() - started }));
-          // After the first token a stream cannot move elsewhere; a client error goes back as is.
-          if (partial || signal.aborted || (!e.retryable && !DEPLOYMENT_KINDS.has(e.kind))) {
-            yield { type: 'error', partial, outcome: this.failure(rt, attempts, { ...failureInfo(e), message }) };
+          if (!again) break;
+          const remainingMs = this.remaining(input);
+          const next = nextBackoff(this.backoff, { attempt: n, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), ...(remainingMs !== undefined ? { remainingMs } : {}) }, this.o.random);
+          if (!next.retry) break;
+          await this.clock.sleep(next.delayMs, signal).catch(() => undefined);
+          if (signal.aborted) {
+            yield { type: 'error', partial: false, outcome: this.failure(rt, attempts, { kind: 'aborted', message: 'the call was cancelled', retryable: false }) };
             return;
           }
-        } finally {
-          clearTimeout(ttft);
-          clearTimeout(overall);
-          ctrl.abort();
-          signal.removeEventListener('abort', onAbort);
         }
       }
     } finally {

@@ -76,7 +76,10 @@ export function executeHandlers(engine: ExecuteEngine, log: Logger): Pick<Router
         if (!call.request.request) throw new InvalidArgumentError('request', 'is required');
         let result: ExecuteResult | undefined;
         for await (const ev of engine.executeStream(call.request.request, s.signal, s.deadline)) {
-          if (call.cancelled) return;
+          if (call.cancelled) {
+            endSpan(span, undefined, new Error('the client cancelled the call'));
+            return;
+          }
           if (ev.type === 'decision') call.write({ decision: ev.decision.response });
           else if (ev.type === 'text-delta') call.write({ textDelta: ev.text });
           else if (ev.type === 'tool-call') call.write({ toolCall: toolCallToProto(ev.toolCall) });

@@ -5,8 +5,9 @@
  * (a half-open one is not: it needs a call to probe with, and turns away what it cannot take);
  * then the least loaded (calls this router has in
  * flight to it, plus the load it reported), ties broken at random. When an executor cannot be
- * reached or fails in a way another executor may not (a retryable error), the call moves to
- * the next one, up to `maxAttempts` executors; a stream moves only before its first token.
+ * reached, or none of its deployments could take the call ('unavailable'), the call moves to
+ * the next one, up to `maxAttempts` executors; a stream moves only before its first token. A
+ * provider's own error goes back to the router, whose fallback chain moves to another model.
  *
  * Each executor is reached through a RemoteExecutor of its own. Without announcements (no
  * executor heard of yet), the configured static addresses are used.
@@ -128,7 +129,9 @@ export class ExecutorPool implements ExecutorClient {
         end();
       }
       outcome.attempts.unshift(...earlier);
-      if (outcome.ok || !outcome.error.retryable || signal.aborted) return outcome;
+      // Another executor helps only when this one could not try at all (unreachable, or none of
+      // its deployments could take the call); a provider's own error is the router's to fail over.
+      if (outcome.ok || outcome.error.kind !== 'unavailable' || signal.aborted) return outcome;
       this.noteFailure(t, outcome);
       earlier.splice(0, earlier.length, ...outcome.attempts);
       last = outcome;
@@ -150,7 +153,7 @@ export class ExecutorPool implements ExecutorClient {
       let yielded = false;
       try {
         for await (const ev of this.client(t.address).invokeStream(input, signal)) {
-          if (ev.type === 'error' && !ev.partial && ev.outcome.error.retryable && !signal.aborted && i < targets.length - 1) {
+          if (ev.type === 'error' && !ev.partial && ev.outcome.error.kind === 'unavailable' && !signal.aborted && i < targets.length - 1) {
             this.noteFailure(t, ev.outcome);
             earlier.push(...ev.outcome.attempts);
             break;

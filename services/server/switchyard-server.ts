@@ -91,7 +91,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const log = opts.log ?? createLogger('switchyard', env);
   const loaded = loadConfig(opts.configPath);
   const { config } = loaded;
-  const catalog = new Catalog(config, env);
+  // A router-only process holds no provider keys: its executors do.
+  const catalog = new Catalog(config, env, { credentialsElsewhere: role === 'router' });
   const closers: (() => unknown)[] = [];
   const { definition, grpcObject } = switchyardProto();
   const server = new grpc.Server({

@@ -64,10 +64,14 @@ export class Catalog {
   readonly models: readonly CatalogModel[];
   private readonly byId: ReadonlyMap<string, CatalogModel>;
 
-  constructor(config: Config, env: NodeJS.ProcessEnv = process.env) {
-    const simulate = config.executor.simulate_without_credentials;
+  /**
+   * `credentialsElsewhere`: the keys live in other processes (a router-only process; its
+   * executors hold them), so every deployment counts as having credentials here.
+   */
+  constructor(config: Config, env: NodeJS.ProcessEnv = process.env, options: { credentialsElsewhere?: boolean } = {}) {
+    const simulate = config.executor.simulate_without_credentials && !options.credentialsElsewhere;
     this.models = config.models.map((m, index) => {
-      const deployments = m.deployments.map((d) => toDeployment(m, d, env));
+      const deployments = m.deployments.map((d) => ({ ...toDeployment(m, d, env), ...(options.credentialsElsewhere ? { hasCredentials: true } : {}) }));
       const hasCredentials = deployments.some((d) => d.hasCredentials);
       const input = m.prices.input * PER_MILLION;
       return {

@@ -9,7 +9,12 @@ const per1k = (usd: number) => `$${(usd * 1000).toFixed(4)}/1k`;
 
 export function formatReport(r: EvalReport): string {
   const lines: string[] = [];
-  const how = r.folds === null ? 'the given router model, as it is' : `${r.folds}-fold cross-validation`;
+  const how =
+    r.folds !== null
+      ? `${r.folds}-fold cross-validation`
+      : r.in_sample
+        ? 'the given router model, on data it was trained on (in-sample: optimistic; use --folds for held-out figures)'
+        : 'the given router model, as it is';
   lines.push(`${r.n} prompts, ${r.models.length} models, ${how}` + (r.dropped_incomplete > 0 ? ` (${r.dropped_incomplete} prompts left out: a pool model has no outcome)` : ''));
   lines.push(`flagship                           ${r.flagship.model}: quality ${f4(r.flagship.quality)} at ${per1k(r.flagship.cost_usd)}`);
   lines.push(`match_flagship_cost_ratio          ${f4(r.match_flagship_cost_ratio)}`);

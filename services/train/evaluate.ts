@@ -70,6 +70,8 @@ export interface EvalReport {
   n: number;
   dropped_incomplete: number;
   folds: number | null;
+  /** Without folds: whether the evaluated data is (by content hash) part of the model's training data. */
+  in_sample: boolean;
   models: string[];
   cost_model: CostModelKind;
   flagship: ModelSummary;
@@ -182,6 +184,7 @@ export function evaluate(all: RoutingData, opts: EvalOptions): EvalReport {
     n: ev.n,
     dropped_incomplete: mx.n - ev.n,
     folds: opts.folds ?? null,
+    in_sample: opts.folds === undefined && opts.model !== undefined && trainedOn(opts.model, all),
     models: [...models],
     cost_model: costKind,
     flagship,
@@ -215,6 +218,13 @@ export function evaluate(all: RoutingData, opts: EvalOptions): EvalReport {
     report.pgrCurve = two.curve;
   }
   return report;
+}
+
+function trainedOn(model: RouterModel, data: RoutingData): boolean {
+  const sources = model.header.training.data;
+  if (!Array.isArray(sources)) return false;
+  const hashes = new Set(sources.map((s) => (s as { sha256?: unknown }).sha256));
+  return data.sources.some((s) => hashes.has(s.sha256));
 }
 
 /** The report as the `eval --json` object: everything but the full point list and curves. */

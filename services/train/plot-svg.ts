@@ -65,7 +65,14 @@ export function plotSvg(input: PlotInput): string {
   // Router frontier.
   const front = paretoFrontier(input.router);
   if (front.length > 0) {
-    const d = front.map((p, k) => `${k === 0 ? 'M' : 'L'}${sx(p.cost).toFixed(1)} ${sy(p.quality).toFixed(1)}`).join(' ');
+    // Points closer than half a pixel to the last one drawn add nothing visible.
+    const xy: [number, number][] = [];
+    front.forEach((p, k) => {
+      const x = sx(p.cost), y = sy(p.quality);
+      const last = xy[xy.length - 1];
+      if (last === undefined || k === front.length - 1 || Math.hypot(x - last[0], y - last[1]) >= 0.5) xy.push([x, y]);
+    });
+    const d = xy.map(([x, y], k) => `${k === 0 ? 'M' : 'L'}${x.toFixed(1)} ${y.toFixed(1)}`).join(' ');
     parts.push(`<path d="${d}" fill="none" stroke="#1f5fbf" stroke-width="2"/>`);
   }
   // Single models and the oracle.

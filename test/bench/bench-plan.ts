@@ -22,8 +22,8 @@ export const FULL_PLAN: BenchPlan = {
   mode: 'full',
   core: {},
   coreCjk: { text: 'cjk', sizes: [4 << 10, 1 << 20], catalogs: [12] },
-  decide: { concurrency: [1, 16, 64], durationS: 4, warmupS: 1, repeats: 3 },
-  execute: { delaysMs: [0, 50], concurrency: [1, 64], durationS: 3, warmupS: 1, repeats: 3 },
+  decide: { concurrency: [1, 16, 64], durationS: 3, warmupS: 1, repeats: 5 },
+  execute: { delaysMs: [0, 50], concurrency: [1, 64], durationS: 3, warmupS: 1, repeats: 3, clientCalls: 1000 },
   memory: { largeCatalog: 1000, concurrency: 64, durationS: 4, warmupS: 1 },
   scale: { sizes: PROMPT_SIZES, catalogs: [4, 12, 50, 1000], rounds: 3, batchesPerRound: 7 },
 };
@@ -32,8 +32,8 @@ export const QUICK_PLAN: BenchPlan = {
   mode: 'quick',
   core: QUICK_BENCH,
   coreCjk: { ...QUICK_BENCH, text: 'cjk', sizes: [1 << 20], catalogs: [12] },
-  decide: { concurrency: [1, 16, 64], durationS: 1.5, warmupS: 0.5, repeats: 2 },
-  execute: { delaysMs: [0, 50], concurrency: [1, 64], durationS: 1, warmupS: 0.5, repeats: 2 },
-  memory: { largeCatalog: 1000, concurrency: 64, durationS: 1.5, warmupS: 0.5 },
+  decide: { concurrency: [1, 16, 64], durationS: 1, warmupS: 0.3, repeats: 2 },
+  execute: { delaysMs: [0, 50], concurrency: [1, 64], durationS: 1, warmupS: 0.3, repeats: 2, clientCalls: 300 },
+  memory: { largeCatalog: 1000, concurrency: 64, durationS: 1, warmupS: 0.3 },
   scale: { sizes: PROMPT_SIZES, catalogs: [12, 1000], rounds: 2, batchesPerRound: 5 },
 };

@@ -32,8 +32,9 @@ function coreTable(r: BenchResults): string {
     withRange(c.wasm_ns, c.wasm_range, 2, 1e-3),
     withRange(c.ts_ns, c.ts_range, 2, 1e-3),
     `${c.speedup.toFixed(1)}×`,
+    (c.sample_ns / 1000).toFixed(2),
   ]);
-  return table(['prompt', 'catalog', 'WASM µs', 'TS reference µs', 'TS / WASM'], ['l', 'r', 'r', 'r', 'r'], rows);
+  return table(['prompt', 'catalog', 'WASM µs', 'TS reference µs', 'TS / WASM', 'of which samplePrompt µs'], ['l', 'r', 'r', 'r', 'r', 'r'], rows);
 }
 
 function load(f: LoadFigure, digits = 0): string[] {
@@ -86,16 +87,39 @@ function memoryTable(r: BenchResults): string {
 }
 
 function scaleTable(r: BenchResults): string {
-  const catalogs = [...new Set(r.scale.map((c) => c.catalog))].sort((a, b) => a - b);
-  const sizes = [...new Set(r.scale.map((c) => c.prompt_bytes))].sort((a, b) => a - b);
-  const rows = sizes.map((s) => [
-    sizeLabel(s),
-    ...catalogs.map((c) => {
-      const cell = r.scale.find((x) => x.prompt_bytes === s && x.catalog === c);
-      return cell ? cell.decide_us.toFixed(1) : '';
-    }),
-  ]);
-  return table(['prompt', ...catalogs.map((c) => `${c} models µs`)], ['l', ...catalogs.map(() => 'r' as const)], rows);
+  const cells = r.scale.cells;
+  const catalogs = [...new Set(cells.map((c) => c.catalog))].sort((a, b) => a - b);
+  const sizes = [...new Set(cells.map((c) => c.prompt_bytes))].sort((a, b) => a - b);
+  const rows = sizes.map((s) => {
+    const hash = r.scale.prefix_hash.find((h) => h.prompt_bytes === s);
+    return [
+      sizeLabel(s),
+      ...catalogs.flatMap((c) => {
+        const cell = cells.find((x) => x.prompt_bytes === s && x.catalog === c);
+        return cell ? [withRange(cell.decide_us, cell.range_us, 1), cell.core_us.toFixed(1)] : ['', ''];
+      }),
+      hash ? withRange(hash.us, hash.range_us, 1) : '',
+    ];
+  });
+  return table(
+    ['prompt', ...catalogs.flatMap((c) => [`${c} models: Decider µs`, 'core µs']), 'prefix hashes µs'],
+    ['l', ...catalogs.flatMap(() => ['r', 'r'] as const), 'r'],
+    rows,
+  );
+}
+
+/** A line naming runs that had non-2xx answers or streams without an answer; empty when none did. */
+function failures(r: BenchResults): string {
+  const bad: string[] = [];
+  const check = (what: string, f: LoadFigure) => {
+    if (f.non_2xx + f.errors > 0) bad.push(`${what}: ${f.non_2xx} non-2xx, ${f.errors} without a response`);
+  };
+  for (const x of r.decide.by_concurrency) {
+    check(`Decide c=${x.concurrency}`, x.decide);
+    check(`no-op c=${x.concurrency}`, x.noop);
+  }
+  for (const run of r.execute.runs) for (const [name, f] of Object.entries(run.paths)) check(`${name} ${run.upstream_delay_ms} ms c=${run.concurrency}`, f);
+  return bad.length ? `Failed requests: ${bad.join('; ')}.` : 'Every request in every load run was answered with a 2xx status.';
 }
 
 function targetsTable(r: BenchResults): string {
@@ -110,11 +134,13 @@ export function formatReport(r: BenchResults): string {
   return [
     `Switchyard benchmarks, ${r.mode} run of ${r.started_at.slice(0, 16).replace('T', ' ')} UTC (${r.duration_s} s)`,
     `Machine: ${machineLine(r.machine)}.`,
-    'Figures are medians; in parentheses, the range over the repeated runs (load tests) or the interquartile range of the timed batches (core).',
+    'Figures are medians; in parentheses, the range over the repeated runs (load tests) or the interquartile range of the timed batches (core, scale).',
     '',
     '### Targets',
     '',
     targetsTable(r),
+    '',
+    failures(r),
     '',
     '### 1. Scoring core: WASM against the TypeScript reference (one decision\'s features and scores)',
     '',
@@ -124,17 +150,25 @@ export function formatReport(r: BenchResults): string {
     '',
     decideTable(r),
     '',
+    `The server's own decision time (decision_time_ns), over sequential calls after the load: ${withRange(r.decide.server_decision_us, r.decide.server_decision_range_us, 1)} µs (interquartile range).`,
+    '',
     `### 3. Execute: latency added over calling the upstream directly (fixed-delay OpenAI-compatible upstream; Portkey ${'version' in e.portkey ? e.portkey.version : `not run: ${e.portkey.unavailable}`})`,
     '',
     `Clients: ${e.clients}. Added = path minus direct, within each round.`,
     '',
     executeTable(r),
     '',
+    ...(e.upstream_client
+      ? [
+          `The upstream call alone, one at a time from this process: Node's fetch (undici, as the executor and Portkey use) ${e.upstream_client.fetch_p50_ms.toFixed(3)} ms p50 and ${e.upstream_client.fetch_cpu_us.toFixed(0)} µs of client CPU per call; node:http with a keep-alive agent ${e.upstream_client.node_http_p50_ms.toFixed(3)} ms and ${e.upstream_client.node_http_cpu_us.toFixed(0)} µs.`,
+          '',
+        ]
+      : []),
     '### 4. Memory (resident set of the Switchyard process)',
     '',
     memoryTable(r),
     '',
-    '### 5. Scale: the Decider\'s time per decision (in-process, no transport) by prompt size and catalog size',
+    "### 5. Scale: the Decider's time per decision (in-process, no transport) by prompt size and catalog size, with two of its parts timed alone",
     '',
     scaleTable(r),
   ].join('\n');

@@ -11,7 +11,7 @@ import type { LoadSummary } from './load-summary.js';
 import type { Machine } from './machine.js';
 import type { MemoryFigure } from './memory-bench.js';
 import { sizeLabel } from './prompt-text.js';
-import type { ScaleCell } from './scale-bench.js';
+import type { ScaleBench } from './scale-bench.js';
 import type { Spread } from './stats.js';
 
 type Range = [number, number];
@@ -23,6 +23,8 @@ export interface CoreFigure {
   ts_ns: number;
   /** ts_ns / wasm_ns. */
   speedup: number;
+  /** samplePrompt alone (UTF-8 encoding of the sampled windows), which both cores pay. */
+  sample_ns: number;
   wasm_range: Range;
   ts_range: Range;
 }
@@ -73,6 +75,9 @@ export interface BenchResults {
     catalog_models: number;
     request_bytes: number;
     response_bytes: number;
+    /** The server's own decision time (decision_time_ns) over sequential calls, µs. */
+    server_decision_us: number;
+    server_decision_range_us: Range;
     by_concurrency: { concurrency: number; decide: LoadFigure; noop: LoadFigure; ratio: number; ratio_range: Range }[];
   };
   execute: {
@@ -89,6 +94,8 @@ export interface BenchResults {
     portkey: { version: string } | { unavailable: string };
     clients: string;
     request_bytes: { grpc: number; json: number };
+    /** The HTTP client under the executor's upstream call (fetch) against node:http, one call at a time. */
+    upstream_client: { fetch_p50_ms: number; fetch_cpu_us: number; node_http_p50_ms: number; node_http_cpu_us: number; calls: number } | null;
     runs: {
       upstream_delay_ms: number;
       concurrency: number;
@@ -104,7 +111,11 @@ export interface BenchResults {
     large_catalog: { catalog_models: number; idle_mb: number | null; load_mb: number | null; rps: number; p50_ms: number; response_bytes: number };
     execute_load_mb: number | null;
   };
-  scale: { prompt_bytes: number; catalog: number; decide_us: number; range_us: Range }[];
+  scale: {
+    cells: { prompt_bytes: number; catalog: number; decide_us: number; range_us: Range; core_us: number }[];
+    /** Hashing the prompt's cache prefixes, a part of every decision, by prompt size. */
+    prefix_hash: { prompt_bytes: number; us: number; range_us: Range }[];
+  };
   targets: Target[];
 }
 
@@ -117,6 +128,7 @@ function coreFigure(r: BenchRow): CoreFigure {
     wasm_ns: r.wasm.median,
     ts_ns: r.reference.median,
     speedup: r.reference.median / r.wasm.median,
+    sample_ns: r.sample.median,
     wasm_range: range(r.wasm),
     ts_range: range(r.reference),
   };
@@ -147,7 +159,7 @@ export interface RawResults {
   decide: DecideBench;
   execute: ExecuteBench;
   memory: { builtIn: MemoryFigure; large: MemoryFigure };
-  scale: ScaleCell[];
+  scale: ScaleBench;
 }
 
 function executeRun(row: ExecuteRow): BenchResults['execute']['runs'][number] {
@@ -200,6 +212,8 @@ export function buildResults(raw: RawResults): BenchResults {
       catalog_models: raw.decide.catalogModels,
       request_bytes: raw.decide.requestBytes,
       response_bytes: raw.decide.responseBytes,
+      server_decision_us: raw.decide.serverDecisionUs.median,
+      server_decision_range_us: range(raw.decide.serverDecisionUs),
       by_concurrency: byConcurrency,
     },
     execute: {
@@ -214,6 +228,15 @@ export function buildResults(raw: RawResults): BenchResults {
       portkey: raw.execute.portkey,
       clients: raw.execute.clients,
       request_bytes: raw.execute.requestBytes,
+      upstream_client: raw.execute.upstreamClients
+        ? {
+            fetch_p50_ms: raw.execute.upstreamClients.fetch.p50Ms.median,
+            fetch_cpu_us: raw.execute.upstreamClients.fetch.cpuUs.median,
+            node_http_p50_ms: raw.execute.upstreamClients.nodeHttp.p50Ms.median,
+            node_http_cpu_us: raw.execute.upstreamClients.nodeHttp.cpuUs.median,
+            calls: raw.execute.upstreamClients.callsPerRound,
+          }
+        : null,
       runs,
     },
     memory: {
@@ -231,7 +254,10 @@ export function buildResults(raw: RawResults): BenchResults {
       },
       execute_load_mb: raw.execute.loadRssMb ?? null,
     },
-    scale: raw.scale.map((c) => ({ prompt_bytes: c.units, catalog: c.catalog, decide_us: c.decide.median / 1000, range_us: range(c.decide, 1e-3) })),
+    scale: {
+      cells: raw.scale.cells.map((c) => ({ prompt_bytes: c.units, catalog: c.catalog, decide_us: c.decide.median / 1000, range_us: range(c.decide, 1e-3), core_us: c.core.median / 1000 })),
+      prefix_hash: raw.scale.prefixHash.map((h) => ({ prompt_bytes: h.units, us: h.ns.median / 1000, range_us: range(h.ns, 1e-3) })),
+    },
     targets: [],
   };
   return results;

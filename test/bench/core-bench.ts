@@ -11,8 +11,8 @@ import { samplePrompt } from '../../services/router/core/sampler.js';
 import type { ScoringCore } from '../../services/router/core/scoring-core.js';
 import { ReferenceCore, WasmCore } from '../../services/router/core/wasm-core.js';
 import { randomCatalog, randomModel } from '../core/random-model.js';
-import { promptText, sizeLabel, type BenchText } from './prompt-text.js';
-import { formatSpread, type Spread } from './stats.js';
+import { promptText, type BenchText } from './prompt-text.js';
+import type { Spread } from './stats.js';
 import { Timer } from './timer.js';
 
 export interface BenchOptions {
@@ -117,14 +117,4 @@ export async function benchCore(options: Partial<BenchOptions> = {}): Promise<Be
     reference: c.reference.spread(),
     sample: c.sample.spread(),
   }));
-}
-
-export function formatBenchTable(rows: BenchRow[]): string {
-  const header = '| prompt | catalog | wasm µs | reference µs | reference / wasm | samplePrompt µs |';
-  const rule = '|---|---:|---:|---:|---:|---:|';
-  const lines = rows.map((r) =>
-    `| ${sizeLabel(r.units)}${r.text === 'cjk' ? ' CJK' : ''} | ${r.catalog} | ${formatSpread(r.wasm, 2, 1e-3)} | ${formatSpread(r.reference, 2, 1e-3)} | ` +
-    `${(r.reference.median / r.wasm.median).toFixed(1)}× | ${(r.sample.median / 1000).toFixed(2)} |`,
-  );
-  return [header, rule, ...lines].join('\n');
 }

@@ -11,7 +11,7 @@ import { switchyardProto } from '../../services/shared/grpc/proto.js';
 import { startChild, type Child } from './bench-children.js';
 import { GRPC_HEADERS, grpcFrame, h2loadRun, type LoadRun } from './h2load.js';
 import { pairwise, summarizeRuns, type LoadSummary } from './load-summary.js';
-import type { Spread } from './stats.js';
+import { quartiles, type Spread } from './stats.js';
 
 export const DECIDE_PATH = '/switchyard.v1.RouterService/Decide';
 
@@ -40,6 +40,8 @@ export interface DecideBenchRow {
 
 export interface DecideBench {
   rows: DecideBenchRow[];
+  /** The server's own time per decision (DecideResponse.decision_time_ns), µs, over sequential calls after the load. */
+  serverDecisionUs: Spread;
   requestBytes: number;
   responseBytes: number;
   catalogModels: number;
@@ -56,6 +58,18 @@ export async function decideOnce(address: string, request: DecideRequest = BENCH
   try {
     const response = await decide(client, request, 30_000);
     return { bytes: decideMethod().responseSerialize(response), candidates: response.candidates.length };
+  } finally {
+    client.close();
+  }
+}
+
+/** The decision_time_ns the server reports, over `n` sequential calls from one grpc-js client. */
+async function serverDecisionUs(address: string, n: number): Promise<Spread> {
+  const client = routerClient(address);
+  try {
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) times.push((await decide(client, BENCH_REQUEST, 30_000)).decisionTimeNs / 1000);
+    return quartiles(times);
   } finally {
     client.close();
   }
@@ -96,6 +110,7 @@ export async function benchDecide(plan: LoadPlan, progress: (line: string) => vo
     }
     return {
       rows,
+      serverDecisionUs: await serverDecisionUs(real.address, 500),
       requestBytes: decideMethod().requestSerialize(BENCH_REQUEST).length,
       responseBytes: answer.bytes.length,
       catalogModels: answer.candidates,

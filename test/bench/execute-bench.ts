@@ -21,6 +21,7 @@ import { BENCH_REQUEST, type LoadPlan } from './decide-bench.js';
 import { GRPC_HEADERS, grpcFrame, h2loadRun, type LoadRun } from './h2load.js';
 import { pairwise, summarizeRuns, type LoadSummary } from './load-summary.js';
 import type { Spread } from './stats.js';
+import { benchUpstreamClients, type UpstreamClientBench } from './upstream-client-bench.js';
 
 export const EXECUTE_PATH = '/switchyard.v1.RouterService/Execute';
 export const PATHS = ['direct', 'in-process', 'remote', 'portkey'] as const;
@@ -35,6 +36,8 @@ export const CLIENTS =
 
 export interface ExecutePlan extends LoadPlan {
   delaysMs: number[];
+  /** Sequential calls per round when timing the upstream HTTP clients alone. */
+  clientCalls: number;
 }
 
 export interface ExecuteRow {
@@ -54,6 +57,8 @@ export interface ExecuteBench {
   requestBytes: { grpc: number; json: number };
   /** Largest resident memory of the in-process Switchyard during these runs. */
   loadRssMb: number | undefined;
+  /** fetch against node:http on the zero-delay upstream: the client under the executor's call. */
+  upstreamClients: UpstreamClientBench | undefined;
 }
 
 function executeMethod(): grpc.MethodDefinition<ExecuteRequest, ExecuteResponse__Output> {
@@ -121,6 +126,7 @@ export async function benchExecute(plan: ExecutePlan, progress: (line: string) =
   const rows: ExecuteRow[] = [];
   const requestBytes = { grpc: executeMethod().requestSerialize(EXECUTE_REQUEST).length, json: 0 };
   let loadRssMb: number | undefined;
+  let upstreamClients: UpstreamClientBench | undefined;
   try {
     for (const delayMs of plan.delaysMs) {
       progress(`execute: starting servers for a ${delayMs} ms upstream`);
@@ -147,6 +153,10 @@ export async function benchExecute(plan: ExecutePlan, progress: (line: string) =
       if (portkey) {
         await checkJsonPath(`${portkey.address}/v1/chat/completions`, portkeyHeaders, body, 'Portkey');
         targets.portkey = jsonTarget(`${portkey.address}/v1/chat/completions`, portkeyHeaders, body);
+      }
+      if (delayMs === Math.min(...plan.delaysMs)) {
+        progress(`execute: fetch and node:http against the ${delayMs} ms upstream`);
+        upstreamClients = await benchUpstreamClients(`${upstream.address}/chat/completions`, body, { calls: plan.clientCalls, rounds: plan.repeats });
       }
 
       for (const concurrency of plan.concurrency) {
@@ -182,5 +192,5 @@ export async function benchExecute(plan: ExecutePlan, progress: (line: string) =
     for (const c of children) await c.stop();
     configs.remove();
   }
-  return { rows, clients: CLIENTS, portkey: portkeyStatus, requestBytes, loadRssMb };
+  return { rows, clients: CLIENTS, portkey: portkeyStatus, requestBytes, loadRssMb, upstreamClients };
 }

@@ -1,16 +1,20 @@
 /**
  * How Decide's own time grows with the prompt's length and the catalog's size: the Decider
- * that the Decide RPC calls (validation, features and scores in the WASM core, rules, hard
- * filters, policy, plan, explanation), timed in this process without the transport, for each
- * prompt size on each catalog. Median µs per decision with the quartiles of the batches.
+ * that the Decide RPC calls (validation, features and scores in the WASM core, prompt-cache
+ * prefix hashes, rules, hard filters, policy, plan, explanation), timed in this process
+ * without the transport, for each prompt size on each catalog. Beside it, two of its parts
+ * timed alone on the same prompt: the scoring core, and the prompt's prefix hashes. Median µs
+ * per call with the quartiles of the batches.
  */
+import type { ChatMessage } from '../../services/executor/providers/provider.js';
 import { startServer } from '../../services/server/switchyard-server.js';
+import { prefixBoundaries } from '../../services/shared/bus/prefix-hash.js';
 import { createLogger } from '../../services/shared/log.js';
 import { BenchConfigs } from './bench-config.js';
 import { decideMethod } from './decide-bench.js';
 import { promptText } from './prompt-text.js';
 import type { Spread } from './stats.js';
-import { Timer } from './timer.js';
+import { Timer, type TimerOptions } from './timer.js';
 
 export interface ScalePlan {
   sizes: number[];
@@ -22,19 +26,38 @@ export interface ScalePlan {
 export interface ScaleCell {
   units: number;
   catalog: number;
-  /** ns per decision. */
+  /** ns per call: the whole Decider, and the scoring core alone. */
   decide: Spread;
+  core: Spread;
 }
 
+export interface ScaleBench {
+  cells: ScaleCell[];
+  /** ns to hash the prompt's cache prefixes, per prompt size (independent of the catalog). */
+  prefixHash: { units: number; ns: Spread }[];
+}
+
+const TIMING: TimerOptions = { warmupNs: 100_000_000, batchNs: 2_000_000 };
 let sink = 0;
 
-export async function benchScale(plan: ScalePlan, progress: (line: string) => void = () => {}): Promise<ScaleCell[]> {
+function sampleAll(timers: Timer[], plan: ScalePlan): void {
+  for (const t of timers) t.prepare(TIMING);
+  for (let round = 0; round < plan.rounds; round++) for (const t of timers) t.sample(plan.batchesPerRound);
+}
+
+export async function benchScale(plan: ScalePlan, progress: (line: string) => void = () => {}): Promise<ScaleBench> {
   const configs = new BenchConfigs();
   const method = decideMethod();
-  const requests = plan.sizes.map((units) => {
-    const wire = method.requestSerialize({ messages: [{ role: 'ROLE_USER', content: [{ text: promptText('prose', units, units) }] }] });
-    return { units, request: method.requestDeserialize(wire) as never };
+  const prompts = plan.sizes.map((units) => {
+    const text = promptText('prose', units, units);
+    const wire = method.requestSerialize({ messages: [{ role: 'ROLE_USER', content: [{ text }] }] });
+    const messages: ChatMessage[] = [{ role: 'user', content: [{ type: 'text', text }] }];
+    return { units, text, messages, request: method.requestDeserialize(wire) as never };
   });
+  const hashTimers = prompts.map((p) => new Timer(() => {
+    sink += prefixBoundaries(p.messages).length;
+  }));
+  sampleAll(hashTimers, plan);
   const cells: ScaleCell[] = [];
   try {
     for (const catalog of plan.catalogs) {
@@ -48,15 +71,18 @@ export async function benchScale(plan: ScalePlan, progress: (line: string) => vo
       });
       try {
         const decider = server.decider!;
-        const timers = requests.map(({ units, request }) => ({
-          units,
-          timer: new Timer(() => {
-            sink += decider.decide(request).response.candidates.length;
+        const core = server.models!;
+        const timers = prompts.map((p) => ({
+          units: p.units,
+          decide: new Timer(() => {
+            sink += decider.decide(p.request).response.candidates.length;
+          }),
+          core: new Timer(() => {
+            sink += core.run(p.text).estimatedTokens;
           }),
         }));
-        for (const t of timers) t.timer.prepare({ warmupNs: 100_000_000, batchNs: 2_000_000 });
-        for (let round = 0; round < plan.rounds; round++) for (const t of timers) t.timer.sample(plan.batchesPerRound);
-        for (const t of timers) cells.push({ units: t.units, catalog, decide: t.timer.spread() });
+        sampleAll(timers.flatMap((t) => [t.decide, t.core]), plan);
+        for (const t of timers) cells.push({ units: t.units, catalog, decide: t.decide.spread(), core: t.core.spread() });
       } finally {
         await server.shutdown(0);
       }
@@ -65,5 +91,5 @@ export async function benchScale(plan: ScalePlan, progress: (line: string) => vo
     configs.remove();
   }
   if (sink === -1) console.log(sink);
-  return cells;
+  return { cells, prefixHash: prompts.map((p, i) => ({ units: p.units, ns: hashTimers[i]!.spread() })) };
 }

@@ -38,9 +38,3 @@ export function quartiles(xs: readonly number[]): Spread {
   const s = sorted(xs);
   return { median: quantile(s, 0.5), lo: quantile(s, 0.25), hi: quantile(s, 0.75), n: s.length };
 }
-
-/** "12.3 (11.9–12.8)" with `digits` decimals. */
-export function formatSpread(s: Spread, digits: number, scale = 1): string {
-  const f = (x: number) => (x * scale).toFixed(digits);
-  return s.n > 1 ? `${f(s.median)} (${f(s.lo)}–${f(s.hi)})` : f(s.median);
-}

@@ -153,12 +153,17 @@ describe('clients - typescript client', () => {
     expect(kinds).toContain('textDelta');
   });
 
-  it('rejects with the gRPC status, and an aborted call is cancelled', async () => {
+  it('rejects with the gRPC status; an aborted call, or a stream left early, is cancelled', async () => {
     await expect(router.decide({ messages: [] })).rejects.toMatchObject({ code: 3 }); // INVALID_ARGUMENT
     const abort = new AbortController();
     const pending = router.execute({ messages: [userMessage('A long essay, please.')] }, { signal: abort.signal });
     abort.abort();
     await expect(pending).rejects.toMatchObject({ code: 1 }); // CANCELLED
+    for await (const event of router.executeStream({ request: { messages: [userMessage('Another essay.')] } })) {
+      expect(event.event).toBe('decision');
+      break;
+    }
+    expect((await router.listModels()).models.length).toBe(ids.length); // the channel still serves
   });
 });
 

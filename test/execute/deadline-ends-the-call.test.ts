@@ -13,8 +13,8 @@ import {
   type StandardFakes,
 } from '../support/execute-fixture.js';
 
+/** The client deadline of the first tests, and executor.total_timeout_ms for the others. */
 const DEADLINE_MS = 400;
-
 const TOTAL_TIMEOUT_MS = 700;
 
 let fakes: StandardFakes;

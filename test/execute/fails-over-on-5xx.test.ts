@@ -20,11 +20,8 @@ let s: ExecuteServer;
 
 beforeAll(async () => {
   fakes = await startStandardFakes();
-  // retry_attempts 2: each deployment gets the first call and one retry. The breakers stay
-  // closed here (circuit-breaker-opens-and-heals covers them).
-  s = await startExecuteServer(
-    executeConfig(standardModels(fakes), { executor: { retry_attempts: 2, breaker: { min_calls: 1000, window_ms: 60_000, failure_rate: 1, open_ms: 1000 } } }),
-  );
+  // retry_attempts 2: each deployment gets the first call and one retry.
+  s = await startExecuteServer(executeConfig(standardModels(fakes), { executor: { retry_attempts: 2 } }));
 });
 afterAll(async () => {
   await s?.close();
@@ -101,16 +98,28 @@ describe('execute - fails over on 500 and 503', () => {
     expect(fakes.all.map((f) => f.requests.length)).toEqual([2, 2, 2, 2]);
   });
 
-  it('ExecuteStream fails over on a 503 before the first token and streams only the next model answer', async () => {
-    fakes.cheap.script({ fault: 'overloaded' });
+  it('ExecuteStream retries a 503 before the first token on the same deployment, then streams only the next model answer', async () => {
+    fakes.cheap.script({ fault: 'overloaded' }, { fault: 'overloaded' });
     const r = await executeStream(s.client, executeRequest('What is the capital of France?'));
     expect(r.err).toBeNull();
     expect(r.text).toBe(FAKE_TEXT);
     expect(r.done!.model).toBe('mid-anthropic');
-    expect(r.done!.attempts.map((a) => [a.model, a.outcome])).toEqual([
-      ['cheap-openai', 'ATTEMPT_OUTCOME_RETRYABLE_ERROR'],
-      ['mid-anthropic', 'ATTEMPT_OUTCOME_SUCCESS'],
+    expect(trail(r.done!.attempts)).toEqual([
+      'cheap-openai@d1 primary RETRYABLE_ERROR',
+      'cheap-openai@d1 primary RETRYABLE_ERROR',
+      'mid-anthropic@d1 fallback SUCCESS',
     ]);
+    expect(fakes.cheap.requests).toHaveLength(2);
     expect(fakes.mid.requests).toHaveLength(1);
+  });
+
+  it('ExecuteStream recovers from a single 503 before the first token on the same model', async () => {
+    fakes.cheap.script({ fault: 'overloaded' });
+    const r = await executeStream(s.client, executeRequest('What is the capital of France?'));
+    expect(r.err).toBeNull();
+    expect(r.text).toBe(FAKE_TEXT);
+    expect(r.done!.model).toBe('cheap-openai');
+    expect(trail(r.done!.attempts)).toEqual(['cheap-openai@d1 primary RETRYABLE_ERROR', 'cheap-openai@d1 primary SUCCESS']);
+    expect(fakes.mid.requests).toHaveLength(0);
   });
 });

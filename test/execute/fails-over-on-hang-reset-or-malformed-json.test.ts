@@ -94,13 +94,14 @@ describe('execute - fails over on a connection reset', () => {
     expect(res!.attempts.map((a) => a.outcome)).toEqual(['ATTEMPT_OUTCOME_RETRYABLE_ERROR', 'ATTEMPT_OUTCOME_SUCCESS']);
   });
 
-  it('ExecuteStream fails over on a reset before anything was streamed', async () => {
-    fakes.cheap.script({ fault: 'reset' });
+  it('ExecuteStream retries, then fails over on resets before anything was streamed', async () => {
+    fakes.cheap.script({ fault: 'reset' }, { fault: 'reset' });
     const r = await executeStream(s.client, executeRequest('What is the capital of France?'));
     expect(r.err).toBeNull();
     expect(r.text).toBe(FAKE_TEXT);
     expect(r.done!.model).toBe('mid-anthropic');
     expect(r.done!.attempts.map((a) => [a.model, a.outcome])).toEqual([
+      ['cheap-openai', 'ATTEMPT_OUTCOME_RETRYABLE_ERROR'],
       ['cheap-openai', 'ATTEMPT_OUTCOME_RETRYABLE_ERROR'],
       ['mid-anthropic', 'ATTEMPT_OUTCOME_SUCCESS'],
     ]);

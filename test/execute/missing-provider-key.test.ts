@@ -79,4 +79,25 @@ describe('execute - a model whose provider key is missing', () => {
     expect(res!.deployment).toBe('d1');
     expect(res!.message!.text).toBe('The capital of France is Paris.');
   });
+
+  it('InvokeStream of it ends with FAILED_PRECONDITION naming the variable', async () => {
+    const err = await new Promise<grpc.ServiceError>((resolve, reject) => {
+      const call = s.executorClient.invokeStream(
+        { request: { model: 'cheap-openai', messages: [{ role: 'ROLE_USER', content: [{ text: 'What is the capital of France?' }] }] } },
+        new grpc.Metadata(),
+        { deadline: Date.now() + 10_000 },
+      );
+      call.on('data', () => reject(new Error('no event was expected')));
+      call.on('error', resolve);
+    });
+    expect(err.code).toBe(grpc.status.FAILED_PRECONDITION);
+    expect(err.details).toContain('OPENAI_API_KEY');
+    expect(fakes.cheap.requests).toHaveLength(0);
+  });
+
+  it('Invoke of a model the catalog does not have answers INVALID_ARGUMENT naming the field', async () => {
+    const { err } = await invoke(s.executorClient, { model: 'no-such-model', messages: [{ role: 'ROLE_USER', content: [{ text: 'Hi' }] }] });
+    expect(err!.code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect(err!.details).toMatch(/^model: unknown model "no-such-model"/);
+  });
 });

@@ -90,13 +90,14 @@ describe('execute - a router-only server and an executor-only server', () => {
     ]);
   });
 
-  it('a stream cut before its first token fails over across the hop, streaming only the next model', async () => {
-    fakes.cheap.script({ streamCut: 'stream_truncated', afterChunks: 1 });
+  it('a stream cut before its first token is retried, then fails over across the hop, streaming only the next model', async () => {
+    fakes.cheap.script({ streamCut: 'stream_truncated', afterChunks: 1 }, { streamCut: 'stream_truncated', afterChunks: 1 });
     const r = await executeStream(router.client, executeRequest('What is the capital of France?'));
     expect(r.err).toBeNull();
     expect(r.text).toBe(FAKE_TEXT);
     expect(r.done!.model).toBe('mid-anthropic');
     expect(r.done!.attempts.map((a) => [a.model, a.outcome])).toEqual([
+      ['cheap-openai', 'ATTEMPT_OUTCOME_RETRYABLE_ERROR'],
       ['cheap-openai', 'ATTEMPT_OUTCOME_RETRYABLE_ERROR'],
       ['mid-anthropic', 'ATTEMPT_OUTCOME_SUCCESS'],
     ]);

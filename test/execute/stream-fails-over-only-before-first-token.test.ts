@@ -31,8 +31,8 @@ describe('execute - a stream fails over only before its first token', () => {
   it.each([
     ['ends early', 'stream_truncated'],
     ['carries an error event', 'stream_error'],
-  ] as const)('a stream that %s before any text fails over, and only the next model text is streamed', async (_what, streamCut) => {
-    fakes.cheap.script({ streamCut, afterChunks: 1 });
+  ] as const)('a stream that %s before any text is retried, then fails over, and only the next model text is streamed', async (_what, streamCut) => {
+    fakes.cheap.script({ streamCut, afterChunks: 1 }, { streamCut, afterChunks: 1 });
     const r = await executeStream(s.client, ask());
     expect(r.err).toBeNull();
     expect(r.events[0]!.event).toBe('decision');
@@ -41,11 +41,22 @@ describe('execute - a stream fails over only before its first token', () => {
     expect(r.done!.model).toBe('mid-anthropic');
     expect(r.done!.attempts.map((a) => [a.model, a.step, a.outcome])).toEqual([
       ['cheap-openai', 'primary', 'ATTEMPT_OUTCOME_RETRYABLE_ERROR'],
+      ['cheap-openai', 'primary', 'ATTEMPT_OUTCOME_RETRYABLE_ERROR'],
       ['mid-anthropic', 'fallback', 'ATTEMPT_OUTCOME_SUCCESS'],
     ]);
     expect(r.done!.attempts[0]!.error).not.toMatch(/partial/);
-    expect(fakes.cheap.requests).toHaveLength(1);
+    expect(fakes.cheap.requests).toHaveLength(2);
     expect(fakes.mid.requests).toHaveLength(1);
+  });
+
+  it('a stream that ends early before any text once is retried and answered by the same model', async () => {
+    fakes.cheap.script({ streamCut: 'stream_truncated', afterChunks: 1 });
+    const r = await executeStream(s.client, ask());
+    expect(r.err).toBeNull();
+    expect(r.text).toBe(FAKE_TEXT);
+    expect(r.done!.model).toBe('cheap-openai');
+    expect(r.done!.attempts.map((a) => a.outcome)).toEqual(['ATTEMPT_OUTCOME_RETRYABLE_ERROR', 'ATTEMPT_OUTCOME_SUCCESS']);
+    expect(fakes.mid.requests).toHaveLength(0);
   });
 
   it.each([

@@ -88,6 +88,9 @@ export const FAST_EXECUTOR = {
   retry_base_ms: 5,
   retry_cap_ms: 20,
   max_models: 4,
+  // Breakers that stay closed, so the faults one test injects do not close a model for the
+  // next (circuit-breaker-opens-and-heals sets its own).
+  breaker: { window_ms: 60_000, min_calls: 1_000, failure_rate: 1, open_ms: 1_000 },
 };
 
 /**
