@@ -186,9 +186,22 @@ export class Executor implements ExecutorClient {
     return this.failure(rt, attempts, { kind: 'unavailable', message: `no deployment of ${rt.model.id} can take the call now: ${attempts.map((a) => `${a.deployment || rt.model.id}: ${a.error}`).join('; ')}`, retryable: true });
   }
 
-  private callOnce(rt: ModelRuntime, d: DeploymentRuntime, input: InvokeInput, signal: AbortSignal): Promise<ChatResult> {
-    const attemptSignal = AbortSignal.any([signal, AbortSignal.timeout(this.o.config.executor.attempt_timeout_ms)]);
-    return tracedAttempt({ rt, d, input, request: this.request(rt, d, input) }, () => d.adapter.generate(d.endpoint, this.request(rt, d, input), attemptSignal));
+  private async callOnce(rt: ModelRuntime, d: DeploymentRuntime, input: InvokeInput, signal: AbortSignal): Promise<ChatResult> {
+    // A controller and a timer held here, rather than AbortSignal.any with AbortSignal.timeout:
+    // on Node 20 an unreferenced timeout signal can be collected before it fires, which would
+    // leave a hung upstream hanging.
+    const ctrl = new AbortController();
+    const onAbort = () => ctrl.abort(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => ctrl.abort(new DOMException('the attempt timed out', 'TimeoutError')), this.o.config.executor.attempt_timeout_ms);
+    try {
+      const request = this.request(rt, d, input);
+      return await tracedAttempt({ rt, d, input, request }, () => d.adapter.generate(d.endpoint, request, ctrl.signal));
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    }
   }
 
   async *invokeStream(input: InvokeInput, signal: AbortSignal): AsyncGenerator<InvokeEvent> {
