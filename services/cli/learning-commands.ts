@@ -1,7 +1,7 @@
 /**
- * `switchyard train`, `eval` and `calibrate`: the learned router's training and evaluation
- * (services/train/commands.ts), with `train --shipped` reproducing the shipped router model
- * from the committed data.
+ * `switchyard train`, `eval` and `calibrate`: the learned router's training, its evaluation
+ * and the setting of its cost/quality knob for a stated target (services/train/commands.ts),
+ * with `train --shipped` reproducing the shipped router model from the committed data.
  */
 import { calibrateCommand as calibrate, evalCommand as evaluate, trainCommand as train } from '../train/commands.js';
 import { trainShipped } from '../train/train-shipped.js';
@@ -12,7 +12,19 @@ export const TRAIN_USAGE =
   '       switchyard train --shipped    (reproduce models/router-model.syrm from data/)';
 export const EVAL_USAGE =
   'usage: switchyard eval --data F.jsonl[.gz] [--model MODEL | --folds K] [--pool a,b,...] [--json] [--plot curve.svg] [--cost-model tokens|mean]';
-export const CALIBRATE_USAGE = 'usage: switchyard calibrate --data F.jsonl[.gz] [--model MODEL] [--pool a,b,...] [--json]';
+export const CALIBRATE_USAGE =
+  'usage: switchyard calibrate --data F.jsonl[.gz] [--model MODEL | --folds K] [--pool a,b,...]\n' +
+  '                            (--match-flagship | --strong-share S | --budget USD_PER_1000)\n' +
+  '                            [--config C.yaml] [--policy NAME] [--write] [--json]\n' +
+  '  Sets the cost/quality knob for a target, measured on the data:\n' +
+  "    --match-flagship   the cheapest knob whose quality is at least the flagship's (the pool's best model)\n" +
+  '    --strong-share S   the share of calls to the flagship closest to S (0..1) without exceeding it\n' +
+  '    --budget B         the best quality at a mean cost of at most B USD per 1,000 requests\n' +
+  '  Predictions come from --model (default models/router-model.syrm) or, with --folds K, from models\n' +
+  '  trained on the other folds ([--seed N] [--epochs N] [--dim N] as in eval).\n' +
+  '  --write sets policies.<NAME>.cost_quality_tradeoff in --config (NAME: --policy, default\n' +
+  '  router.default_policy), keeping its comments; exit 1 when no knob meets the target.\n' +
+  '  Calibration error (predicted against observed quality) is in `switchyard eval`.';
 
 export async function trainCommand(argv: string[], io: CommandIO): Promise<number> {
   if (argv.includes('--shipped')) {

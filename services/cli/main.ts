@@ -18,7 +18,7 @@ const COMMANDS: Record<string, { run: Command; summary: string; usage: string }>
   execute: { run: executeCommand, summary: 'route and run a request; print the answer, its cost and the attempts', usage: EXECUTE_USAGE },
   train: { run: trainCommand, summary: 'train a router model on outcome data', usage: TRAIN_USAGE },
   eval: { run: evalCommand, summary: 'evaluate a router model: cost/quality against the flagship, baselines, segments', usage: EVAL_USAGE },
-  calibrate: { run: calibrateCommand, summary: 'predicted against observed quality, per segment and model', usage: CALIBRATE_USAGE },
+  calibrate: { run: calibrateCommand, summary: 'set the cost/quality knob for a target (match the flagship, a share, a budget) and write it into a config', usage: CALIBRATE_USAGE },
   bench: { run: benchCommand, summary: 'measure Switchyard on this machine (core, Decide, Execute, memory, scale)', usage: BENCH_USAGE },
 };
 

@@ -2,26 +2,29 @@
  * The `train`, `eval` and `calibrate` subcommands, each
  *     (argv without the subcommand, stdout, stderr) → exit code
  * 0 on success, 1 when the data or the model is bad (the message names the file, line and
- * field), 2 on a usage error. Results go to `out`; progress and errors to `err`.
+ * field) or when calibrate finds no knob that meets its target, 2 on a usage error. Results go
+ * to `out`; progress and errors to `err`.
  *
  *   train --data F [--data G ...] --out M [--pool a,b] [--seed N] [--epochs N] [--dim N]
  *   eval  --data F [--data G ...] [--model M | --folds K] [--pool a,b] [--json] [--plot curve.svg]
  *         [--cost-model tokens|mean] [--seed N] [--epochs N] [--dim N]
- *   calibrate --data F [--data G ...] [--model M] [--pool a,b] [--json]
+ *   calibrate --data F [--data G ...] [--model M | --folds K] [--pool a,b]
+ *         (--match-flagship | --strong-share S | --budget USD_PER_1000)
+ *         [--config C.yaml] [--policy NAME] [--write] [--json] [--seed N] [--epochs N] [--dim N]
  *
  * Without --model, eval and calibrate read models/router-model.syrm from the repository root.
+ * Calibration error (predicted against observed quality) is part of eval's report.
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodeRouterModel, encodeRouterModel, type RouterModel } from '../router/model/router-model-file.js';
-import { calibrationReport, recalibrationShift } from './calibration.js';
+import { DEFAULT_CONFIG_PATH, loadConfig, parseConfig } from '../shared/config/load-config.js';
+import { calibrateKnob, isBuiltInConfig, setPolicyKnob, writeFileAtomic, type KnobCalibration, type KnobTarget } from './calibrate-knob.js';
 import { COST_MODEL_KINDS, type CostModelKind } from './cost-model.js';
 import { evaluate, reportSummary } from './evaluate.js';
 import { formatReport } from './eval-text.js';
-import { computeFeatureTable } from './feature-table.js';
-import { buildOutcomeMatrix } from './outcome-matrix.js';
 import { plotSvg } from './plot-svg.js';
-import { predictQualities, profileIndices } from './predict.js';
 import { progressReporter } from './progress-bar.js';
 import { repoPath } from './repo-root.js';
 import { filterPool, parsePool, readRoutingData, type RoutingData } from './routing-data.js';
@@ -146,40 +149,163 @@ export async function evalCommand(argv: string[], out: NodeJS.WritableStream, er
   });
 }
 
+
+const pct = (x: number) => `${x === 0 || x >= 0.001 ? (x * 100).toFixed(1) : (x * 100).toPrecision(2)}%`;
+const usd = (x: number) => `$${x.toFixed(4)}`;
+
+function parseTarget(v: Record<string, unknown>): KnobTarget {
+  const given = (['match-flagship', 'strong-share', 'budget'] as const).filter((k) => v[k] !== undefined && v[k] !== false);
+  if (given.length !== 1) {
+    throw new UsageError(`calibrate: name ${given.length === 0 ? 'a' : 'only one'} target: --match-flagship, --strong-share S (0..1) or --budget USD_PER_1000`);
+  }
+  if (given[0] === 'match-flagship') return { kind: 'match_flagship' };
+  const raw = String(v[given[0]!]);
+  const x = raw.trim() === '' ? NaN : Number(raw);
+  if (given[0] === 'strong-share') {
+    if (!(x >= 0 && x <= 1)) throw new UsageError(`calibrate: --strong-share must be a share in [0, 1], got ${raw}`);
+    return { kind: 'strong_share', share: x };
+  }
+  if (!(x >= 0 && Number.isFinite(x))) throw new UsageError(`calibrate: --budget must be USD per 1,000 requests, a number >= 0, got ${raw}`);
+  return { kind: 'budget', usd_per_1000: x };
+}
+
+function describeTarget(t: KnobTarget, r: KnobCalibration): string {
+  const f = `${r.flagship.model}: quality ${r.flagship.quality.toFixed(4)}, ${usd(r.flagship.cost_per_1000)} per 1,000 requests`;
+  if (t.kind === 'match_flagship') return `match the flagship's quality (${f})`;
+  if (t.kind === 'strong_share') return `at most ${pct(t.share)} of calls to the flagship (${f})`;
+  return `at most ${usd(t.usd_per_1000)} per 1,000 requests (flagship ${f})`;
+}
+
+function missedTarget(t: KnobTarget, r: KnobCalibration): string {
+  if (t.kind === 'match_flagship') return `no knob reaches the flagship's quality ${r.flagship.quality.toFixed(4)} on these data; the best is ${r.quality.toFixed(4)} at knob ${r.knob}`;
+  if (t.kind === 'strong_share') return `every knob sends more than ${pct(t.share)} of calls to the flagship; the fewest is ${pct(r.flagship_share)} at knob ${r.knob}`;
+  return `every knob costs more than ${usd(t.usd_per_1000)} per 1,000 requests; the cheapest is ${usd(r.cost_per_1000)} at knob ${r.knob}`;
+}
+
+interface PolicyResult {
+  config: string | null;
+  name: string;
+  previous: number;
+  knob: number;
+  written: boolean;
+  edit: 'value' | 'key' | 'document' | null;
+}
+
+function formatCalibration(r: KnobCalibration, p: PolicyResult, notes: string[], write: boolean): string {
+  const how =
+    r.folds !== null
+      ? `${r.folds}-fold cross-validation (held-out predictions)`
+      : r.in_sample
+        ? 'the given router model, on data it was trained on (in-sample)'
+        : 'the given router model, as it is';
+  const lines = [
+    `target   ${describeTarget(r.target, r)}`,
+    `data     ${r.n} prompts, ${r.models.length} models, ${how}` + (r.dropped_incomplete > 0 ? ` (${r.dropped_incomplete} prompts left out: a pool model has no outcome)` : ''),
+    '',
+    r.met ? `knob ${r.knob}` : `NOT MET: ${missedTarget(r.target, r)}; the nearest point:`,
+  ];
+  if (!r.met) lines.push(`knob ${r.knob}`);
+  const [lo, hi] = r.knob_range;
+  lines[lines.length - 1] += `   (λ ${r.lambda.toPrecision(4)}; on these data ${lo === hi ? 'no other 4-decimal knob routes the same' : `every knob from ${lo} to ${hi} routes the same`})`;
+  lines.push(
+    `  quality                   ${r.quality.toFixed(4)}   (flagship ${r.flagship.quality.toFixed(4)})`,
+    `  cost per 1,000 requests   ${usd(r.cost_per_1000)}   (flagship ${usd(r.flagship.cost_per_1000)})`,
+    `  cost ratio to flagship    ${r.cost_ratio.toFixed(4)}`,
+    `  share to the flagship     ${pct(r.flagship_share)}`,
+    `  calls                     ${Object.entries(r.calls).map(([m, s]) => `${m} ${pct(s)}`).join(', ')}`,
+    '',
+  );
+  const where = `policy ${p.name}${p.config !== null ? ` in ${p.config}` : ' of the built-in configuration'}`;
+  if (p.written) lines.push(`${where}: cost_quality_tradeoff ${p.previous} -> ${p.knob}, written`);
+  else if (!r.met) lines.push(`${where}: cost_quality_tradeoff stays ${p.previous} (the target is not met${write ? '; nothing written' : ''})`);
+  else lines.push(`${where}: cost_quality_tradeoff is ${p.previous}; ${p.config !== null ? 'add --write to set it to' : 'pass --config C.yaml --write to set'} ${p.knob}`);
+  for (const n of notes) lines.push(`note: ${n}`);
+  return lines.join('\n') + '\n';
+}
+
 export async function calibrateCommand(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   return run('calibrate', err, async () => {
-    const v = parse('calibrate', argv, { ...DATA_FLAGS, model: { type: 'string' }, json: { type: 'boolean' } });
-    const { data: all, pool } = await loadData('calibrate', v);
-    const data = pool === undefined ? all : filterPool(all, pool);
-    const model = await loadModel(typeof v.model === 'string' ? v.model : repoPath(SHIPPED_MODEL));
-    const models = data.models.filter((id) => model.header.profiles.some((p) => p.id === id));
-    if (models.length === 0) throw new Error(`no model of the data has a profile in the router model`);
-    const mx = buildOutcomeMatrix(data.prompts, models);
-    const predicted = predictQualities(model, computeFeatureTable(data.prompts.map((p) => p.prompt)), profileIndices(model, models));
-    const cal = calibrationReport(models, mx.segments, predicted, mx.quality, mx.observed);
-    const m = models.length;
-    const perModel = Object.fromEntries(
-      models.map((id, j) => {
-        const p: number[] = [], y: number[] = [];
-        for (let i = 0; i < mx.n; i++) if (mx.observed[i * m + j] === 1) { p.push(predicted[i * m + j]!); y.push(mx.quality[i * m + j]!); }
-        const mean = (a: number[]) => (a.length > 0 ? a.reduce((s, x) => s + x, 0) / a.length : NaN);
-        return [id, { ...cal.models[id]!, mean_predicted: mean(p), mean_observed: mean(y), logit_shift: recalibrationShift(p, y) }];
-      }),
+    const v = parse('calibrate', argv, {
+      ...DATA_FLAGS,
+      ...TRAIN_FLAGS,
+      model: { type: 'string' },
+      folds: { type: 'string' },
+      'match-flagship': { type: 'boolean' },
+      'strong-share': { type: 'string' },
+      budget: { type: 'string' },
+      config: { type: 'string' },
+      policy: { type: 'string' },
+      write: { type: 'boolean' },
+      json: { type: 'boolean' },
+    });
+    const target = parseTarget(v);
+    const folds = positiveInt('calibrate', 'folds', v.folds, 2);
+    if (folds !== undefined && v.model !== undefined) throw new UsageError('calibrate: --model and --folds exclude each other (--folds trains its own models)');
+    if (folds === undefined && (v.seed !== undefined || v.epochs !== undefined || v.dim !== undefined)) {
+      throw new UsageError('calibrate: --seed, --epochs and --dim apply only with --folds');
+    }
+    const train = trainOptions('calibrate', v);
+    const write = v.write === true;
+    const configArg = typeof v.config === 'string' ? v.config : undefined;
+    if (write && configArg === undefined) {
+      throw new UsageError('calibrate: --write needs --config C.yaml, the configuration to write the knob into (the built-in one is never written)');
+    }
+    if (write && (await isBuiltInConfig(configArg!))) {
+      throw new UsageError(`calibrate: ${configArg} is the built-in configuration, which calibrate never writes; copy it and pass the copy to --config`);
+    }
+
+    // The configuration and policy are checked before the evaluation, which can take a while.
+    const configFile = configArg ?? DEFAULT_CONFIG_PATH;
+    const readConfig = async () => {
+      try {
+        return await readFile(configFile, 'utf8');
+      } catch (e) {
+        throw new Error(`${configFile}: cannot read the configuration (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      }
+    };
+    const config = parseConfig(await readConfig(), configFile);
+    const policyName = typeof v.policy === 'string' ? v.policy : config.router.default_policy;
+    const policy = config.policies[policyName];
+    if (policy === undefined) throw new UsageError(`calibrate: ${configFile} has no policy named "${policyName}" (have: ${Object.keys(config.policies).join(', ')})`);
+
+    const { data, pool } = await loadData('calibrate', v);
+    const modelFile = folds === undefined ? resolve(typeof v.model === 'string' ? v.model : repoPath(SHIPPED_MODEL)) : undefined;
+    const bar = progressReporter(err);
+    const result = calibrateKnob(
+      data,
+      {
+        ...(pool !== undefined ? { pool } : {}),
+        ...(modelFile !== undefined
+          ? { model: await loadModel(modelFile) }
+          : { folds: folds!, train, onProgress: (f: number, k: number, p: Parameters<typeof bar.update>[0]) => bar.update(p, `fold ${f}/${k} `) }),
+      },
+      target,
     );
-    const skipped = data.models.filter((id) => !models.includes(id));
-    const result = { n: cal.n, ece: cal.ece, bins: cal.bins, segments: cal.segments, models: perModel, skipped_models: skipped };
-    if (v.json === true) {
-      out.write(JSON.stringify(result) + '\n');
-      return;
+    bar.done();
+
+    const notes: string[] = [];
+    if (result.in_sample) notes.push('the router model was trained on these data, so these figures are optimistic; --folds K gives held-out ones.');
+    notes.push(
+      `Decide turns the knob into λ as here (tradeoff.ts), but it estimates each request's cost from the catalog's prices (models[].prices) ` +
+        `and the policy's expected_output_tokens (${policy.expected_output_tokens}), and routes among the catalog's models, ` +
+        `not the data's costs and pool: where those differ, the same knob gives another operating point.`,
+    );
+    if (policy.latency_weight > 0) notes.push(`policy ${policyName} also weighs latency (latency_weight ${policy.latency_weight}), which these data do not measure.`);
+    if (policy.strategy !== 'single') notes.push(`policy ${policyName} uses the ${policy.strategy} strategy, which may call more than one model per request; the figures here are for single routing.`);
+    if (modelFile !== undefined && configArg !== undefined) {
+      const served = loadConfig(configArg).modelFile;
+      if (resolve(served) !== modelFile) notes.push(`${configArg} serves the router model ${served}, not the one calibrated here (${modelFile}).`);
     }
-    const lines = [`calibration over ${cal.n} observed (prompt, model) pairs: ECE ${cal.ece.toFixed(4)}`];
-    if (skipped.length > 0) lines.push(`(no profile, skipped: ${skipped.join(', ')})`);
-    lines.push('', 'per model: n, ECE, mean predicted, mean observed, logit shift that would recalibrate it');
-    for (const [id, s] of Object.entries(perModel)) {
-      lines.push(`  ${id.padEnd(36)} ${String(s.n).padStart(7)}  ${s.ece.toFixed(4)}  ${s.mean_predicted.toFixed(4)}  ${s.mean_observed.toFixed(4)}  ${s.logit_shift >= 0 ? '+' : ''}${s.logit_shift.toFixed(3)}`);
+
+    const p: PolicyResult = { config: configArg ?? null, name: policyName, previous: policy.cost_quality_tradeoff, knob: result.knob, written: false, edit: null };
+    if (write && result.met) {
+      const edit = setPolicyKnob(await readConfig(), configFile, result.knob, policyName);
+      await writeFileAtomic(configFile, edit.text);
+      p.previous = edit.previous;
+      p.written = true;
+      p.edit = edit.how;
     }
-    lines.push('', 'per segment: n, ECE');
-    for (const [s, c] of Object.entries(cal.segments)) lines.push(`  ${s.padEnd(36)} ${String(c.n).padStart(7)}  ${c.ece.toFixed(4)}`);
-    out.write(lines.join('\n') + '\n');
+    out.write(v.json === true ? JSON.stringify({ ...result, policy: p, notes }) + '\n' : formatCalibration(result, p, notes, write));
+    if (!result.met) throw new Error(`no operating point meets the target: ${missedTarget(result.target, result)}${write ? '; nothing written' : ''}`);
   });
 }

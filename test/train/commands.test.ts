@@ -63,10 +63,10 @@ describe('commands - train, eval, calibrate', () => {
     expect(o3.text()).toMatch(/3-fold cross-validation/);
 
     const o4 = sink(), e4 = sink();
-    expect(await calibrateCommand(['--data', data, '--model', model, '--json'], o4.stream, e4.stream)).toBe(0);
-    const c = JSON.parse(o4.text()) as { n: number; ece: number; models: Record<string, { logit_shift: number }> };
-    expect(c.n).toBe(120);
-    expect(Object.keys(c.models)).toEqual(['strong', 'weak']);
+    expect(await calibrateCommand(['--data', data, '--model', model, '--match-flagship', '--json'], o4.stream, e4.stream)).toBe(0);
+    const c = JSON.parse(o4.text()) as { met: boolean; flagship: { model: string } };
+    expect(c.met).toBe(true);
+    expect(c.flagship.model).toBe('strong');
   });
 
   it('usage errors exit 2, data errors exit 1, with a message on stderr', async () => {
