@@ -15,11 +15,16 @@ import type { CommandIO } from './command-io.js';
 
 export const BENCH_USAGE = `usage: switchyard bench [--quick] [--json] [--out FILE]
 
-  --quick     shorter and fewer runs (about 2 minutes instead of about 6)
+  --quick     shorter and fewer runs: about 2 minutes instead of about 6
   --json      print the results object instead of the report
   --out FILE  where to write the results (default .bench/latest.json in the package)
 
 Needs h2load (Debian's nghttp2-client; \`make bench\` installs it). Progress goes to stderr.`;
+
+/** Rounds fractions to six significant digits: measurements carry no more. */
+function sixDigits(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(6)) : value;
+}
 
 export async function benchCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -44,9 +49,10 @@ export async function benchCommand(argv: string[], io: CommandIO): Promise<numbe
     io.err.write(`switchyard bench: ${e.message}\n`);
     return 1;
   }
+  const json = JSON.stringify(results, sixDigits, 2) + '\n';
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
-  io.out.write(values.json ? JSON.stringify(results, null, 2) + '\n' : formatReport(results) + '\n');
+  writeFileSync(out, json);
+  io.out.write(values.json ? json : formatReport(results) + '\n');
   io.err.write(`results written to ${out}\n`);
   return 0;
 }

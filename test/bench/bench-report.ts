@@ -1,6 +1,6 @@
 /**
  * The benchmark results as Markdown: the machine, the targets, and one table per benchmark.
- * Built from the results object alone, so a saved .bench/latest.json prints the same report.
+ * Built from the results object alone (what .bench/latest.json holds).
  */
 import type { BenchResults, LoadFigure } from './bench-results.js';
 import type { PathName, ThroughPath } from './execute-bench.js';
@@ -23,6 +23,12 @@ function withRange(x: number, r: Range, digits: number, scale = 1): string {
   return r[0] === r[1] ? f(x) : `${f(x)} (${f(r[0])}–${f(r[1])})`;
 }
 
+/** "77% (48–150%)". */
+function percentRange(x: number, r: Range): string {
+  const f = (v: number) => (v * 100).toFixed(0);
+  return r[0] === r[1] ? `${f(x)}%` : `${f(x)}% (${f(r[0])}–${f(r[1])}%)`;
+}
+
 const mb = (x: number | null) => (x === null ? 'n/a' : x.toFixed(0));
 
 function coreTable(r: BenchResults): string {
@@ -42,7 +48,7 @@ function load(f: LoadFigure, digits = 0): string[] {
 }
 
 function decideTable(r: BenchResults): string {
-  const rows = r.decide.by_concurrency.map((x) => [String(x.concurrency), ...load(x.decide), ...load(x.noop), withRange(x.ratio * 100, [x.ratio_range[0] * 100, x.ratio_range[1] * 100], 0) + '%']);
+  const rows = r.decide.by_concurrency.map((x) => [String(x.concurrency), ...load(x.decide), ...load(x.noop), percentRange(x.ratio, x.ratio_range)]);
   return table(
     ['concurrency', 'Decide rps', 'p50 ms', 'p99 ms', 'no-op rps', 'p50 ms', 'p99 ms', 'Decide / no-op'],
     ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
@@ -108,6 +114,31 @@ function scaleTable(r: BenchResults): string {
   );
 }
 
+/** What the scale table shows: the parts that grow with the prompt and with the catalog. */
+function scaleReading(r: BenchResults): string {
+  const cells = r.scale.cells;
+  const maxBytes = Math.max(...cells.map((c) => c.prompt_bytes));
+  const minBytes = Math.min(...cells.map((c) => c.prompt_bytes));
+  const maxCatalog = Math.max(...cells.map((c) => c.catalog));
+  const minCatalog = Math.min(...cells.map((c) => c.catalog));
+  const big = cells.find((c) => c.prompt_bytes === maxBytes && c.catalog === minCatalog);
+  const hash = r.scale.prefix_hash.find((h) => h.prompt_bytes === maxBytes);
+  const wide = cells.find((c) => c.prompt_bytes === minBytes && c.catalog === maxCatalog);
+  const narrow = cells.find((c) => c.prompt_bytes === minBytes && c.catalog === minCatalog);
+  const parts: string[] = [];
+  if (big && hash) {
+    parts.push(
+      `With the prompt, the Decider grows through the prompt-cache prefix hashes (SHA-256 over the whole prompt): at ${sizeLabel(maxBytes)} the hashes alone take ${hash.us.toFixed(0)} µs and the whole Decider ${big.decide_us.toFixed(0)} µs, while the core, which samples long prompts, takes ${big.core_us.toFixed(1)} µs.`,
+    );
+  }
+  if (wide && narrow) {
+    parts.push(
+      `With the catalog, it grows through the steps after the core, per model (estimates, hard filters, utility, ranking, the candidate list): ${wide.decide_us.toFixed(0)} µs for ${maxCatalog} models against ${narrow.decide_us.toFixed(1)} µs for ${minCatalog}, of which the core is ${wide.core_us.toFixed(1)} µs.`,
+    );
+  }
+  return parts.join(' ');
+}
+
 /** A line naming runs that had non-2xx answers or streams without an answer; empty when none did. */
 function failures(r: BenchResults): string {
   const bad: string[] = [];
@@ -126,7 +157,7 @@ function targetsTable(r: BenchResults): string {
   const status = (m: boolean | null) => (m === null ? 'not measured' : m ? 'met' : 'missed');
   const rows = r.targets.map((t) => [t.target, t.measured, status(t.met)]);
   const notes = r.targets.filter((t) => t.note).map((t) => `- ${t.target}: ${t.note}`);
-  return [table(['target', 'measured', ''], ['l', 'l', 'l'], rows), ...(notes.length ? ['', ...notes] : [])].join('\n');
+  return [table(['target', 'measured', 'status'], ['l', 'l', 'l'], rows), ...(notes.length ? ['', ...notes] : [])].join('\n');
 }
 
 export function formatReport(r: BenchResults): string {
@@ -171,5 +202,7 @@ export function formatReport(r: BenchResults): string {
     "### 5. Scale: the Decider's time per decision (in-process, no transport) by prompt size and catalog size, with two of its parts timed alone",
     '',
     scaleTable(r),
+    '',
+    scaleReading(r),
   ].join('\n');
 }
