@@ -10,6 +10,9 @@
  *              system message "S" + its text parts joined by "\n"
  *   block k  = role letter (U, A, T) + text parts joined by "\n" + for each image "I" + its
  *              url or data + for each tool call "C" + name + arguments
+ *   a block longer than 2 × BLOCK_SAMPLE characters is hashed as its first BLOCK_SAMPLE
+ *   characters + "\u0001" + its length in decimal + "\u0001" + its last BLOCK_SAMPLE characters,
+ *   so that hashing costs the same for a 1 MB prompt as for a 4 KB one
  *   h0 = SHA-256("switchyard.prefix.v1\0" + block 0); h_k = SHA-256(h_{k-1} + block k)
  *   the prefix hash is the first 16 bytes of h, as lowercase hex.
  *
@@ -28,6 +31,9 @@ export interface PrefixBoundary {
 /** At most this many boundaries are hashed (the first ones: caches hold leading prefixes). */
 export const MAX_BOUNDARIES = 32;
 
+/** Characters read from each end of a long block. */
+export const BLOCK_SAMPLE = 1024;
+
 const ROLE: Record<string, string> = { user: 'U', assistant: 'A', tool: 'T', system: 'S' };
 
 function canonical(v: unknown): string {
@@ -39,32 +45,48 @@ function canonical(v: unknown): string {
   return JSON.stringify(v) ?? 'null';
 }
 
-function messageBlock(m: ChatMessage): string {
-  let s = ROLE[m.role] ?? '?';
-  const texts: string[] = [];
-  let extra = '';
+/** What a block's hash reads: the block itself, or for a long one its ends and its length. */
+function sampled(parts: readonly string[]): { text: string; length: number } {
+  let length = 0;
+  for (const p of parts) length += p.length;
+  if (length <= 2 * BLOCK_SAMPLE) return { text: parts.join(''), length };
+  // Built from the parts' ends, never from the joined block, which would copy all of it.
+  let head = '';
+  for (let i = 0; i < parts.length && head.length < BLOCK_SAMPLE; i++) head += parts[i]!.slice(0, BLOCK_SAMPLE - head.length);
+  let tail = '';
+  for (let i = parts.length - 1; i >= 0 && tail.length < BLOCK_SAMPLE; i--) tail = parts[i]!.slice(-(BLOCK_SAMPLE - tail.length)) + tail;
+  return { text: `${head}\u0001${length}\u0001${tail}`, length };
+}
+
+/** The parts of a message's block, in order (see the definition above). */
+function messageParts(m: ChatMessage, role = true): string[] {
+  const parts: string[] = role ? [ROLE[m.role] ?? '?'] : [];
+  let first = true;
   for (const p of m.content) {
-    if (p.type === 'text') texts.push(p.text);
-    else extra += `I${p.url ?? p.data ?? ''}`;
+    if (p.type !== 'text') continue;
+    if (!first) parts.push('\n');
+    parts.push(p.text);
+    first = false;
   }
-  s += texts.join('\n') + extra;
-  for (const c of m.toolCalls ?? []) s += `C${c.name}${c.arguments}`;
-  return s;
+  for (const p of m.content) if (p.type !== 'text') parts.push(`I${p.url ?? p.data ?? ''}`);
+  for (const c of m.toolCalls ?? []) parts.push(`C${c.name}${c.arguments}`);
+  return parts;
 }
 
 /** The prefix boundaries of a prompt, shortest first. */
 export function prefixBoundaries(messages: readonly ChatMessage[], tools: readonly ToolDefinition[] = []): PrefixBoundary[] {
   const out: PrefixBoundary[] = [];
-  let head = tools.length > 0 ? `T${canonical(tools)}` : 'T';
+  const headParts = [tools.length > 0 ? `T${canonical(tools)}` : 'T'];
   let i = 0;
-  for (; i < messages.length && messages[i]!.role === 'system'; i++) head += `S${messageBlock(messages[i]!).slice(1)}`;
+  for (; i < messages.length && messages[i]!.role === 'system'; i++) headParts.push('S', ...messageParts(messages[i]!, false));
+  const head = sampled(headParts);
   let units = head.length;
-  let prev = createHash('sha256').update('switchyard.prefix.v1\0').update(head).digest();
+  let prev = createHash('sha256').update('switchyard.prefix.v1\0').update(head.text).digest();
   out.push({ hash: prev.subarray(0, 16).toString('hex'), tokens: Math.ceil(units / 4) });
   for (; i < messages.length && out.length < MAX_BOUNDARIES; i++) {
-    const block = messageBlock(messages[i]!);
+    const block = sampled(messageParts(messages[i]!));
     units += block.length + 1;
-    prev = createHash('sha256').update(prev).update('\0').update(block).digest();
+    prev = createHash('sha256').update(prev).update('\0').update(block.text).digest();
     out.push({ hash: prev.subarray(0, 16).toString('hex'), tokens: Math.ceil(units / 4) });
   }
   return out;

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { BLOCK_SAMPLE, prefixBoundaries } from '../../services/shared/bus/prefix-hash.js';
+import type { ChatMessage } from '../../services/executor/providers/provider.js';
+
+const msg = (role: ChatMessage['role'], text: string): ChatMessage => ({ role, content: [{ type: 'text', text }] });
+
+describe('prefix hash - stable hashes at block boundaries', () => {
+  it('gives the same hashes for the same prompt, and shares the hashes of a common prefix', () => {
+    const a = [msg('system', 'You are terse.'), msg('user', 'Question one'), msg('assistant', 'Answer'), msg('user', 'Question two')];
+    const b = [...a.slice(0, 3), msg('user', 'A different question')];
+    const ha = prefixBoundaries(a);
+    expect(prefixBoundaries(a)).toEqual(ha);
+    const hb = prefixBoundaries(b);
+    expect(ha).toHaveLength(4); // system+tools, then each message
+    expect(hb.slice(0, 3)).toEqual(ha.slice(0, 3));
+    expect(hb[3]!.hash).not.toBe(ha[3]!.hash);
+    expect(ha[0]!.hash).toMatch(/^[0-9a-f]{32}$/);
+    expect(ha[3]!.tokens).toBeGreaterThan(ha[0]!.tokens);
+  });
+
+  it('tools belong to the first block, whatever the order of their keys', () => {
+    const m = [msg('user', 'hi')];
+    const t1 = [{ name: 'f', description: 'd', parameters: { type: 'object', properties: { a: { type: 'string' } } } }];
+    const t2 = [{ parameters: { properties: { a: { type: 'string' } }, type: 'object' }, description: 'd', name: 'f' }];
+    expect(prefixBoundaries(m, t1)).toEqual(prefixBoundaries(m, t2));
+    expect(prefixBoundaries(m, t1)[0]!.hash).not.toBe(prefixBoundaries(m)[0]!.hash);
+  });
+
+  it('reads only the ends and the length of a long block, so a 1 MB prompt costs about what a 4 KB one does', () => {
+    const long = 'x'.repeat(1_000_000);
+    const changedEnd = long.slice(0, -1) + 'y';
+    const longer = long + 'x';
+    const h = (t: string) => prefixBoundaries([msg('user', t)])[1]!.hash;
+    expect(h(changedEnd)).not.toBe(h(long));
+    expect(h(longer)).not.toBe(h(long));
+    expect(prefixBoundaries([msg('user', long)])[1]!.tokens).toBe(Math.ceil((1 + 1 + 1 + 1_000_000) / 4));
+    const time = (t: string) => {
+      const start = process.hrtime.bigint();
+      for (let i = 0; i < 200; i++) prefixBoundaries([msg('system', 's'), msg('user', t)]);
+      return Number(process.hrtime.bigint() - start);
+    };
+    time(long);
+    const big = time(long);
+    const small = time('x'.repeat(4 * BLOCK_SAMPLE));
+    expect(big / small).toBeLessThan(50); // whole-prompt hashing would be about 250x
+  });
+});
