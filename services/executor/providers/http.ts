@@ -1,10 +1,15 @@
 /**
- * The one HTTP path every provider adapter uses. postJson sends a JSON POST with fetch,
+ * The one HTTP path every provider adapter uses. postJson sends a JSON POST over node:http(s)
+ * with keep-alive connection pools (about a third of fetch's cost per call, measured) and
+ * returns the answer as a standard fetch Response, so adapters read it the same way. It
  * injects the active OpenTelemetry context into its headers (W3C `traceparent`/`tracestate`
  * with the default propagator; a no-op when no SDK is registered), and turns failures to
  * reach the server into ProviderErrors. It returns the Response whatever its status: the
  * adapter decides what a status means (errorFromResponse covers the common case).
  */
+import http from 'node:http';
+import https from 'node:https';
+import { Readable } from 'node:stream';
 import { context, propagation } from '@opentelemetry/api';
 import { errorFromHttp, ProviderError, type ErrorFromHttpOptions } from './errors.js';
 
@@ -25,10 +30,48 @@ export async function postJson(
   const sent: Record<string, string> = { 'content-type': 'application/json', ...lowerCaseKeys(headers) };
   propagation.inject(context.active(), sent);
   try {
-    return await fetch(url, { method: 'POST', headers: sent, body: JSON.stringify(body), signal });
+    return await send(new URL(url), sent, JSON.stringify(body), signal);
   } catch (cause) {
     throw errorFromFetchFailure(cause, signal, provider);
   }
+}
+
+/** Connection pools, one per scheme, kept alive between calls. */
+const AGENTS = {
+  'http:': new http.Agent({ keepAlive: true, maxSockets: 256 }),
+  'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }),
+};
+
+/**
+ * One POST. Aborting `signal` destroys the request, also while the body is being read, so the
+ * server sees its connection close; the Response's body then fails with the signal's reason.
+ */
+function send(url: URL, headers: Record<string, string>, payload: string, signal: AbortSignal): Promise<Response> {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return Promise.reject(new TypeError(`unsupported URL scheme ${url.protocol}`));
+  return new Promise((resolve, reject) => {
+    const request = url.protocol === 'https:' ? https.request : http.request;
+    const req = request(url, { method: 'POST', agent: AGENTS[url.protocol as 'http:' | 'https:'], headers: { ...headers, 'content-length': String(Buffer.byteLength(payload)) } }, (res) => {
+      res.once('close', () => signal.removeEventListener('abort', onAbort));
+      const status = res.statusCode ?? 0;
+      const responseHeaders = new Headers();
+      for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) responseHeaders.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
+      if (status < 200 || status > 599) {
+        res.destroy();
+        reject(Object.assign(new Error(`unexpected HTTP status ${status}`), { code: 'EPROTO' }));
+        return;
+      }
+      const empty = status === 204 || status === 205 || status === 304;
+      if (empty) res.resume();
+      resolve(new Response(empty ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>), { status, statusText: res.statusMessage ?? '', headers: responseHeaders }));
+    });
+    const onAbort = () => req.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    req.once('error', (e) => {
+      signal.removeEventListener('abort', onAbort);
+      reject(e);
+    });
+    req.end(payload);
+  });
 }
 
 /** Reads a whole JSON body; a broken connection or a body that is not JSON is a ProviderError. */
