@@ -128,7 +128,7 @@ function scaleReading(r: BenchResults): string {
   const parts: string[] = [];
   if (big && hash) {
     parts.push(
-      `With the prompt, the Decider grows through the prompt-cache prefix hashes (SHA-256 over the whole prompt): at ${sizeLabel(maxBytes)} the hashes alone take ${hash.us.toFixed(0)} µs and the whole Decider ${big.decide_us.toFixed(0)} µs, while the core, which samples long prompts, takes ${big.core_us.toFixed(1)} µs.`,
+      `With the prompt, the Decider grows through the prompt-cache prefix hashes (SHA-256 over each block, or its ends and length when it is long): at ${sizeLabel(maxBytes)} the hashes alone take ${hash.us.toFixed(0)} µs and the whole Decider ${big.decide_us.toFixed(0)} µs, while the core, which samples long prompts, takes ${big.core_us.toFixed(1)} µs.`,
     );
   }
   if (wide && narrow) {
@@ -191,7 +191,7 @@ export function formatReport(r: BenchResults): string {
     '',
     ...(e.upstream_client
       ? [
-          `The upstream call alone, one at a time from this process: Node's fetch (undici, as the executor and Portkey use) ${e.upstream_client.fetch_p50_ms.toFixed(3)} ms p50 and ${e.upstream_client.fetch_cpu_us.toFixed(0)} µs of client CPU per call; node:http with a keep-alive agent ${e.upstream_client.node_http_p50_ms.toFixed(3)} ms and ${e.upstream_client.node_http_cpu_us.toFixed(0)} µs.`,
+          `The upstream call alone, one at a time from this process: Node's fetch (undici, as Portkey uses) ${e.upstream_client.fetch_p50_ms.toFixed(3)} ms p50 and ${e.upstream_client.fetch_cpu_us.toFixed(0)} µs of client CPU per call; node:http with a keep-alive agent (as the executor uses) ${e.upstream_client.node_http_p50_ms.toFixed(3)} ms and ${e.upstream_client.node_http_cpu_us.toFixed(0)} µs.`,
           '',
         ]
       : []),

@@ -80,13 +80,13 @@ function executeAdded(r: BenchResults): Target {
   };
   if (!t.met) {
     const c = e.upstream_client;
-    const clientMs = c ? c.fetch_p50_ms - c.node_http_p50_ms : 0;
     const hopMs = r.decide.by_concurrency.find((x) => x.concurrency === 1)?.noop.p50_ms ?? 0;
     const decisionMs = r.decide.server_decision_us / 1000;
+    const clientMs = c ? c.node_http_p50_ms : 0;
     const restMs = e.added_p50_ms - clientMs - hopMs - decisionMs;
     t.note =
       (c
-        ? `The executor calls the upstream with Node's fetch (undici): one call on its own takes ${ms(c.fetch_p50_ms)} and ${us(c.fetch_cpu_us)} of client CPU here, against ${ms(c.node_http_p50_ms)} and ${us(c.node_http_cpu_us)} with node:http on a keep-alive agent: about ${ms(clientMs)} of the ${ms(e.added_p50_ms)} is that choice of client. `
+        ? `The executor's own call of the upstream (node:http on a keep-alive agent) takes ${ms(c.node_http_p50_ms)} and ${us(c.node_http_cpu_us)} of client CPU on its own here (Node's fetch: ${ms(c.fetch_p50_ms)}), while the direct path's client is h2load. `
         : '') +
       `A gRPC round trip to a grpc-js server costs about ${ms(hopMs)} (the no-op Decide server's p50 at c=1) and the decision ${ms(decisionMs)}; ` +
       `the remaining ${ms(Math.max(0, restMs))} is the Execute path's own work around the upstream call (execute engine, attempt and cost accounting, translating the answer), which this benchmark does not break down. ` +
@@ -111,8 +111,8 @@ function portkeyRatio(r: BenchResults): Target {
   const c = e.upstream_client;
   if (!t.met && c) {
     t.note =
-      `Both gateways call the upstream with Node's fetch (undici), ${ms(c.fetch_p50_ms)} per call on its own here against ${ms(c.node_http_p50_ms)} with node:http: ` +
-      `that shared cost is in both added latencies and pulls their ratio towards 1; a cheaper HTTP client in the executor would lower Switchyard's side only.`;
+      `Portkey calls the upstream with Node's fetch (${ms(c.fetch_p50_ms)} per call on its own here), Switchyard with node:http (${ms(c.node_http_p50_ms)}); ` +
+      `both pay a gRPC or HTTP hop in Node besides, a cost of the same order that pulls the ratio towards 1.`;
   }
   return t;
 }
