@@ -94,6 +94,12 @@ export class Executor implements ExecutorClient {
     return { ok: false, model: rt.model.id, error, attempts, ...totals(attempts) };
   }
 
+  /** The failure of a call the model's own RPM/TPM budget refuses: the router sends it elsewhere. */
+  private overBudget(rt: ModelRuntime, input: InvokeInput, refusal: { reason: string; retryInMs: number }): InvokeFailure {
+    const attempts = [this.attempt(rt, input, '', { outcome: 'skipped', error: `model budget: ${refusal.reason}` })];
+    return this.failure(rt, attempts, { kind: 'rate_limit', message: `${rt.model.id} is over its configured ${refusal.reason} budget`, retryable: true, retryAfterMs: Math.min(refusal.retryInMs, 3_600_000) });
+  }
+
   /** Deployments to try, in order; the rest recorded as skipped. */
   private plan(rt: ModelRuntime, input: InvokeInput, est: number, attempts: AttemptInfo[]): DeploymentRuntime[] {
     const { order, excluded } = orderDeployments(
@@ -120,10 +126,7 @@ export class Executor implements ExecutorClient {
     const attempts: AttemptInfo[] = [];
     const est = estimateInvokeTokens(input.request);
     const budget = rt.budget.tryAcquire(est);
-    if (!budget.ok) {
-      attempts.push(this.attempt(rt, input, '', { outcome: 'skipped', error: `model budget: ${budget.reason}` }));
-      return this.failure(rt, attempts, { kind: 'rate_limit', message: `${rt.model.id} is over its configured ${budget.reason} budget`, retryable: true, retryAfterMs: Math.min(budget.retryInMs, 3_600_000) });
-    }
+    if (!budget.ok) return this.overBudget(rt, input, budget);
     let last: ProviderError | undefined;
     try {
       for (const d of this.plan(rt, input, est, attempts)) {
@@ -210,8 +213,7 @@ export class Executor implements ExecutorClient {
     const est = estimateInvokeTokens(input.request);
     const budget = rt.budget.tryAcquire(est);
     if (!budget.ok) {
-      attempts.push(this.attempt(rt, input, '', { outcome: 'skipped', error: `model budget: ${budget.reason}` }));
-      yield { type: 'error', partial: false, outcome: this.failure(rt, attempts, { kind: 'rate_limit', message: `${rt.model.id} is over its configured ${budget.reason} budget`, retryable: true, retryAfterMs: Math.min(budget.retryInMs, 3_600_000) }) };
+      yield { type: 'error', partial: false, outcome: this.overBudget(rt, input, budget) };
       return;
     }
     let last: ProviderError | undefined;
