@@ -11,9 +11,8 @@
  * carry that tool's name, as the model's would.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { FakeOptions, FakeReply, FakeStep, ProviderFake, RecordedRequest, WireImage, WireReader } from '../executor/provider-conformance.js';
+import type { FakeOptions, ProviderFake, RecordedRequest, WireImage, WireReader } from '../executor/provider-conformance.js';
+import { bodyOf, isRecord, recordedStream, splitText, startProviderFake, textOf } from './provider-fake.js';
 
 const FIXTURES = new URL('../fixtures/anthropic/', import.meta.url);
 
@@ -26,76 +25,39 @@ export interface AnthropicFake extends ProviderFake {
   origin: string;
 }
 
-export async function startAnthropicFake(options: Partial<FakeOptions> = {}): Promise<AnthropicFake> {
+export function startAnthropicFake(options: Partial<FakeOptions> = {}): Promise<AnthropicFake> {
   const apiKey = options.apiKey ?? 'sk-ant-test';
-  const requests: RecordedRequest[] = [];
-  const queue: FakeStep[] = [];
-
-  const server = createServer((req, res) => {
-    void handle(req, res);
-  });
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let finished = false;
-    let markClosed!: () => void;
-    const closedEarly = new Promise<void>((resolve) => (markClosed = resolve));
-    res.on('finish', () => (finished = true));
-    res.on('close', () => {
-      if (!finished) markClosed();
-    });
-    const raw = await readBody(req);
-    let body: unknown = raw;
-    try {
-      body = JSON.parse(raw);
-    } catch {
-      // recorded as text; the check reports it
-    }
-    const headers = flatHeaders(req);
-    requests.push({
-      method: req.method ?? '',
-      path: req.url ?? '',
-      headers,
-      body,
-      problems: checkAnthropicRequest(req.method ?? '', req.url ?? '', headers, body, { apiKey }),
-      closedEarly,
-    });
-    const step = queue.shift() ?? { reply: 'text' };
-    const request = isRecord(body) ? body : {};
-    await answer(res, step, request.stream === true, forcedToolName(request));
-  }
-
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/v1`,
-    origin: `http://127.0.0.1:${port}`,
-    requests,
-    script: (...steps) => void queue.push(...steps),
-    reset: () => {
-      requests.length = 0;
-      queue.length = 0;
+  return startProviderFake({
+    basePath: '/v1',
+    readFixture: readAnthropicFixture,
+    check: (method, path, headers, body) => checkAnthropicRequest(method, path, headers, body, { apiKey }),
+    streaming: (request) => request.body.stream === true,
+    headers: () => ({
+      'request-id': `req_011CS${Math.random().toString(36).slice(2, 18)}`,
+      'anthropic-organization-id': '36562039-1ae4-48e6-ae28-1e517e3d2d12',
+      ...anthropicRateLimitHeaders(),
+    }),
+    jsonContentType: 'application/json',
+    sseHeaders: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' },
+    // one named event per line; `event:` is its `type`
+    sseEvent: (line) => `event: ${/^\{"type":"([a-z_]+)"/.exec(line)?.[1] ?? 'message_start'}\ndata: ${line}\n\n`,
+    errors: {
+      server_error: { status: 500, fixture: 'error-500.json' },
+      overloaded: { status: 529, fixture: 'error-529.json' },
+      rate_limit: { status: 429, fixture: 'error-429.json', headers: { 'retry-after': '2', 'anthropic-ratelimit-input-tokens-remaining': '0' } },
+      context_length: { status: 400, fixture: 'error-400-context-length.json' },
+      auth: { status: 401, fixture: 'error-401.json' },
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+    faultChunks: 4,
+    streamFaultsWithoutStream: 'json',
+    replyBody: (name, request) => JSON.stringify(withForcedTool(JSON.parse(readAnthropicFixture(`${name}.json`)), forcedToolName(request.body))),
+    streamLines: (name, request) => streamLines(name, forcedToolName(request.body)),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
 // Answers
 // ---------------------------------------------------------------------------------------------
-
-const REPLY_FILES: Record<FakeReply, string> = {
-  text: 'text',
-  'tool-call': 'tool-call',
-  'tool-result': 'tool-result',
-  json: 'json',
-  'cached-usage': 'cached-usage',
-  'finish-length': 'finish-length',
-  'finish-content-filter': 'finish-content-filter',
-};
 
 /** What Anthropic sends with every answer; the resets are RFC 3339 times. */
 export function anthropicRateLimitHeaders(nowMs: number = Date.now()): Record<string, string> {
@@ -116,67 +78,11 @@ export function anthropicRateLimitHeaders(nowMs: number = Date.now()): Record<st
   };
 }
 
-async function answer(res: ServerResponse, step: FakeStep, stream: boolean, forcedTool: string | undefined): Promise<void> {
-  const common: Record<string, string> = {
-    'request-id': `req_011CS${Math.random().toString(36).slice(2, 18)}`,
-    'anthropic-organization-id': '36562039-1ae4-48e6-ae28-1e517e3d2d12',
-    ...anthropicRateLimitHeaders(),
-  };
-  const json = (status: number, text: string, extra: Record<string, string> = {}): void => {
-    res.writeHead(status, { 'content-type': 'application/json', ...common, ...extra });
-    res.end(text);
-  };
-
-  if ('status' in step) return json(step.status, JSON.stringify(step.body), step.headers);
-  if ('fault' in step) {
-    switch (step.fault) {
-      case 'server_error':
-        return json(500, readAnthropicFixture('error-500.json'));
-      case 'overloaded':
-        return json(529, readAnthropicFixture('error-529.json'));
-      case 'rate_limit':
-        return json(429, readAnthropicFixture('error-429.json'), {
-          'retry-after': '2',
-          'anthropic-ratelimit-input-tokens-remaining': '0',
-        });
-      case 'context_length':
-        return json(400, readAnthropicFixture('error-400-context-length.json'));
-      case 'auth':
-        return json(401, readAnthropicFixture('error-401.json'));
-      case 'hang':
-        return; // never answers; the client's abort or close() ends it
-      case 'reset':
-        res.socket?.destroy();
-        return;
-      case 'malformed_json':
-      case 'stream_truncated':
-        if (!stream) return json(200, readAnthropicFixture('text.json').slice(0, 120));
-        if (step.fault === 'malformed_json') return sse(res, common, [(streamLines('text', undefined)[0] ?? '{').slice(0, 90)], 0);
-        return sse(res, common, streamLines('text', undefined).slice(0, 4), 0);
-      case 'stream_error': {
-        if (!stream) return json(529, readAnthropicFixture('error-529.json'));
-        const error = JSON.stringify(JSON.parse(readAnthropicFixture('error-stream.json')));
-        return sse(res, common, [...streamLines('text', undefined).slice(0, 4), error], 0);
-      }
-    }
-  }
-  const name = 'reply' in step ? REPLY_FILES[step.reply] : step.fixture;
-  if (!stream) return json(200, JSON.stringify(withForcedTool(JSON.parse(readAnthropicFixture(`${name}.json`)), forcedTool)));
-  return sse(res, common, streamLines(name, forcedTool), step.chunkDelayMs ?? 0);
-}
-
 /** The data of each stream event: the recorded stream when there is one, else the message cut into events. */
 function streamLines(name: string, forcedTool: string | undefined): string[] {
-  let recorded: string | undefined;
-  try {
-    recorded = readAnthropicFixture(`${name}.chunks.txt`);
-  } catch {
-    recorded = undefined;
-  }
   const events =
-    recorded !== undefined
-      ? recorded.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>)
-      : messageToEvents(JSON.parse(readAnthropicFixture(`${name}.json`)) as Record<string, unknown>);
+    recordedStream(readAnthropicFixture, name)?.map((line) => JSON.parse(line) as Record<string, unknown>) ??
+    messageToEvents(JSON.parse(readAnthropicFixture(`${name}.json`)) as Record<string, unknown>);
   return events.map((event) => JSON.stringify(withForcedTool(event, forcedTool)));
 }
 
@@ -225,14 +131,6 @@ export function messageToEvents(message: Record<string, unknown>): Array<Record<
   return events;
 }
 
-function splitText(text: string): string[] {
-  const words = text.match(/\S+\s*/g) ?? [text];
-  const size = Math.max(1, Math.ceil(words.length / 3));
-  const out: string[] = [];
-  for (let i = 0; i < words.length; i += size) out.push(words.slice(i, i + size).join(''));
-  return out.length > 0 ? out : [''];
-}
-
 /** Renames tool_use blocks (in a message or a content_block_start) to the forced tool. */
 function withForcedTool<T>(value: T, forcedTool: string | undefined): T {
   if (forcedTool === undefined || !isRecord(value)) return value;
@@ -245,20 +143,6 @@ function withForcedTool<T>(value: T, forcedTool: string | undefined): T {
 function forcedToolName(body: Record<string, unknown>): string | undefined {
   const choice = body.tool_choice;
   return isRecord(choice) && choice.type === 'tool' && typeof choice.name === 'string' ? choice.name : undefined;
-}
-
-/** Writes each line as one named event (`event:` is its `type`), then ends the body. */
-async function sse(res: ServerResponse, common: Record<string, string>, lines: string[], delayMs: number): Promise<void> {
-  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...common });
-  res.flushHeaders();
-  for (const line of lines) {
-    if (res.destroyed) return;
-    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
-    if (res.destroyed) return;
-    const type = /^\{"type":"([a-z_]+)"/.exec(line)?.[1] ?? 'message_start';
-    res.write(`event: ${type}\ndata: ${line}\n\n`);
-  }
-  if (!res.destroyed) res.end();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -409,7 +293,6 @@ function isTextBlocks(value: unknown): boolean {
 // Reading the request format, for the conformance suite
 // ---------------------------------------------------------------------------------------------
 
-const bodyOf = (r: RecordedRequest): Record<string, unknown> => (isRecord(r.body) ? r.body : {});
 const blocksOf = (r: RecordedRequest, role: string): Array<Record<string, unknown>> => {
   const messages = bodyOf(r).messages;
   if (!Array.isArray(messages)) return [];
@@ -417,12 +300,6 @@ const blocksOf = (r: RecordedRequest, role: string): Array<Record<string, unknow
     .filter((m: unknown): m is Record<string, unknown> => isRecord(m) && m.role === role)
     .flatMap((m) => (typeof m.content === 'string' ? [{ type: 'text', text: m.content }] : Array.isArray(m.content) ? m.content.filter(isRecord) : []));
 };
-const textOf = (content: unknown): string =>
-  typeof content === 'string'
-    ? content
-    : Array.isArray(content)
-      ? content.map((b: unknown) => (isRecord(b) && typeof b.text === 'string' ? b.text : '')).join('')
-      : '';
 
 export const anthropicWire: WireReader = {
   model: (r) => {
@@ -465,28 +342,3 @@ export const anthropicWire: WireReader = {
     return typeof value === 'number' ? value : undefined;
   },
 };
-
-// ---------------------------------------------------------------------------------------------
-// Plumbing
-// ---------------------------------------------------------------------------------------------
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', () => resolve(Buffer.concat(chunks).toString('utf8')));
-  });
-}
-
-function flatHeaders(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

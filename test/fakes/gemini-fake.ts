@@ -12,9 +12,8 @@
  * SDKs send); it reports snake_case ones as unknown.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { FakeOptions, FakeReply, FakeStep, ProviderFake, RecordedRequest, WireImage, WireReader } from '../executor/provider-conformance.js';
+import type { FakeOptions, ProviderFake, RecordedRequest, WireImage, WireReader } from '../executor/provider-conformance.js';
+import { bodyOf, isRecord, recordedStream, splitText, startProviderFake } from './provider-fake.js';
 
 const FIXTURES = new URL('../fixtures/gemini/', import.meta.url);
 
@@ -29,77 +28,6 @@ export interface GeminiFake extends ProviderFake {
 
 const PATH = /^\/v1beta\/models\/([^/:?]+):(generateContent|streamGenerateContent)(\?.*)?$/;
 
-export async function startGeminiFake(options: Partial<FakeOptions> = {}): Promise<GeminiFake> {
-  const apiKey = options.apiKey ?? 'AIza-gemini-test-key';
-  const requests: RecordedRequest[] = [];
-  const queue: FakeStep[] = [];
-
-  const server = createServer((req, res) => {
-    void handle(req, res);
-  });
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let finished = false;
-    let markClosed!: () => void;
-    const closedEarly = new Promise<void>((resolve) => (markClosed = resolve));
-    res.on('finish', () => (finished = true));
-    res.on('close', () => {
-      if (!finished) markClosed();
-    });
-    const raw = await readBody(req);
-    let body: unknown = raw;
-    try {
-      body = JSON.parse(raw);
-    } catch {
-      // recorded as text; the check reports it
-    }
-    const headers = flatHeaders(req);
-    const path = req.url ?? '';
-    requests.push({
-      method: req.method ?? '',
-      path,
-      headers,
-      body,
-      problems: checkGeminiRequest(req.method ?? '', path, headers, body, { apiKey }),
-      closedEarly,
-    });
-    const step = queue.shift() ?? { reply: 'text' };
-    await answer(res, step, PATH.exec(path)?.[2] === 'streamGenerateContent');
-  }
-
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/v1beta`,
-    origin: `http://127.0.0.1:${port}`,
-    requests,
-    script: (...steps) => void queue.push(...steps),
-    reset: () => {
-      requests.length = 0;
-      queue.length = 0;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Answers
-// ---------------------------------------------------------------------------------------------
-
-const REPLY_FILES: Record<FakeReply, string> = {
-  text: 'text',
-  'tool-call': 'tool-call',
-  'tool-result': 'tool-result',
-  json: 'json',
-  'cached-usage': 'cached-usage',
-  'finish-length': 'finish-length',
-  'finish-content-filter': 'finish-content-filter',
-};
-
 /** Google's answer to a bad OAuth token: 401 UNAUTHENTICATED (a bad API key is a 400, see error-400-api-key.json). */
 const UNAUTHENTICATED = {
   error: {
@@ -110,59 +38,36 @@ const UNAUTHENTICATED = {
   },
 };
 
-async function answer(res: ServerResponse, step: FakeStep, stream: boolean): Promise<void> {
-  const common: Record<string, string> = { 'server-timing': 'gfet4t7; dur=412', vary: 'Origin, X-Origin, Referer', server: 'scaffolding on HTTPServer2' };
-  const json = (status: number, text: string, extra: Record<string, string> = {}): void => {
-    res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...common, ...extra });
-    res.end(text);
-  };
-
-  if ('status' in step) return json(step.status, JSON.stringify(step.body), step.headers);
-  if ('fault' in step) {
-    switch (step.fault) {
-      case 'server_error':
-        return json(500, readGeminiFixture('error-500.json'));
-      case 'overloaded':
-        return json(503, readGeminiFixture('error-503.json'));
-      case 'rate_limit':
-        // Gemini says how long to wait in a google.rpc.RetryInfo detail, not in a header.
-        return json(429, readGeminiFixture('error-429.json'));
-      case 'context_length':
-        return json(400, readGeminiFixture('error-400-context-length.json'));
-      case 'auth':
-        return json(401, JSON.stringify(UNAUTHENTICATED, null, 2));
-      case 'hang':
-        return; // never answers; the client's abort or close() ends it
-      case 'reset':
-        res.socket?.destroy();
-        return;
-      case 'malformed_json':
-      case 'stream_truncated':
-        if (!stream) return json(200, readGeminiFixture('text.json').slice(0, 120));
-        if (step.fault === 'malformed_json') return sse(res, common, [(streamLines('text')[0] ?? '{').slice(0, 90)], 0);
-        return sse(res, common, streamLines('text').slice(0, 2), 0);
-      case 'stream_error': {
-        if (!stream) return json(503, readGeminiFixture('error-503.json'));
-        const error = JSON.stringify(JSON.parse(readGeminiFixture('error-stream.json')));
-        return sse(res, common, [...streamLines('text').slice(0, 2), error], 0);
-      }
-    }
-  }
-  const name = 'reply' in step ? REPLY_FILES[step.reply] : step.fixture;
-  if (!stream) return json(200, readGeminiFixture(`${name}.json`));
-  return sse(res, common, streamLines(name), step.chunkDelayMs ?? 0);
+export function startGeminiFake(options: Partial<FakeOptions> = {}): Promise<GeminiFake> {
+  const apiKey = options.apiKey ?? 'AIza-gemini-test-key';
+  return startProviderFake({
+    basePath: '/v1beta',
+    readFixture: readGeminiFixture,
+    check: (method, path, headers, body) => checkGeminiRequest(method, path, headers, body, { apiKey }),
+    streaming: (request) => PATH.exec(request.path)?.[2] === 'streamGenerateContent',
+    headers: () => ({ 'server-timing': 'gfet4t7; dur=412', vary: 'Origin, X-Origin, Referer', server: 'scaffolding on HTTPServer2' }),
+    jsonContentType: 'application/json; charset=UTF-8',
+    sseHeaders: { 'content-type': 'text/event-stream', 'content-disposition': 'attachment' },
+    sseEvent: (line) => `data: ${line}\r\n\r\n`,
+    errors: {
+      server_error: { status: 500, fixture: 'error-500.json' },
+      overloaded: { status: 503, fixture: 'error-503.json' },
+      // Gemini says how long to wait in a google.rpc.RetryInfo detail, not in a header.
+      rate_limit: { status: 429, fixture: 'error-429.json' },
+      context_length: { status: 400, fixture: 'error-400-context-length.json' },
+      auth: { status: 401, body: JSON.stringify(UNAUTHENTICATED, null, 2) },
+    },
+    faultChunks: 2,
+    streamFaultsWithoutStream: 'json',
+    streamLines: (name) =>
+      recordedStream(readGeminiFixture, name) ??
+      responseToChunks(JSON.parse(readGeminiFixture(`${name}.json`)) as Record<string, unknown>).map((c) => JSON.stringify(c)),
+  });
 }
 
-function streamLines(name: string): string[] {
-  let recorded: string | undefined;
-  try {
-    recorded = readGeminiFixture(`${name}.chunks.txt`);
-  } catch {
-    recorded = undefined;
-  }
-  if (recorded !== undefined) return recorded.split('\n').filter((line) => line !== '');
-  return responseToChunks(JSON.parse(readGeminiFixture(`${name}.json`)) as Record<string, unknown>).map((c) => JSON.stringify(c));
-}
+// ---------------------------------------------------------------------------------------------
+// Answers
+// ---------------------------------------------------------------------------------------------
 
 /**
  * What Gemini streams for a response: the text of the first candidate in a few chunks, each a
@@ -192,26 +97,6 @@ export function responseToChunks(response: Record<string, unknown>): Array<Recor
     ...meta,
   });
   return chunks;
-}
-
-function splitText(text: string): string[] {
-  const words = text.match(/\S+\s*/g) ?? [text];
-  const size = Math.max(1, Math.ceil(words.length / 3));
-  const out: string[] = [];
-  for (let i = 0; i < words.length; i += size) out.push(words.slice(i, i + size).join(''));
-  return out;
-}
-
-async function sse(res: ServerResponse, common: Record<string, string>, lines: string[], delayMs: number): Promise<void> {
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'content-disposition': 'attachment', ...common });
-  res.flushHeaders();
-  for (const line of lines) {
-    if (res.destroyed) return;
-    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
-    if (res.destroyed) return;
-    res.write(`data: ${line}\r\n\r\n`);
-  }
-  if (!res.destroyed) res.end();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -379,7 +264,6 @@ function checkGenerationConfig(config: unknown, problem: (text: string) => void)
 // Reading the request format, for the conformance suite
 // ---------------------------------------------------------------------------------------------
 
-const bodyOf = (r: RecordedRequest): Record<string, unknown> => (isRecord(r.body) ? r.body : {});
 const partsOf = (r: RecordedRequest, role: string): Array<Record<string, unknown>> => {
   const contents = bodyOf(r).contents;
   if (!Array.isArray(contents)) return [];
@@ -439,28 +323,3 @@ export const geminiWire: WireReader = {
     return typeof value === 'number' ? value : undefined;
   },
 };
-
-// ---------------------------------------------------------------------------------------------
-// Plumbing
-// ---------------------------------------------------------------------------------------------
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', () => resolve(Buffer.concat(chunks).toString('utf8')));
-  });
-}
-
-function flatHeaders(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

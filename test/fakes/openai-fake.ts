@@ -8,17 +8,8 @@
  * when none is configured and sends no rate-limit headers.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type {
-  FakeOptions,
-  FakeReply,
-  FakeStep,
-  ProviderFake,
-  RecordedRequest,
-  WireImage,
-  WireReader,
-} from '../executor/provider-conformance.js';
+import type { FakeOptions, FakeStep, ProviderFake, RecordedRequest, WireImage, WireReader } from '../executor/provider-conformance.js';
+import { bodyOf, isRecord, startProviderFake, textOf, type FakeRequest, type StreamCut } from './provider-fake.js';
 
 export type OpenAIFlavour = 'openai' | 'compatible';
 
@@ -32,10 +23,7 @@ export interface OpenAIFakeOptions extends Partial<FakeOptions> {
  * ('stream_error'). `afterChunks: 1` sends only the role chunk, so the stream fails before its
  * first token; the plain faults of FakeStep fail after it.
  */
-export interface OpenAIStreamCut {
-  streamCut: 'stream_truncated' | 'stream_error';
-  afterChunks: number;
-}
+export type OpenAIStreamCut = StreamCut;
 
 export type OpenAIFakeStep = FakeStep | OpenAIStreamCut;
 
@@ -59,135 +47,43 @@ export const OPENAI_RATE_LIMIT_HEADERS: Record<string, string> = {
   'x-ratelimit-reset-tokens': '7ms',
 };
 
-export async function startOpenAIFake(options: OpenAIFakeOptions = {}): Promise<OpenAIFake> {
+export function startOpenAIFake(options: OpenAIFakeOptions = {}): Promise<OpenAIFake> {
   const flavour = options.flavour ?? 'openai';
   const apiKey = options.apiKey ?? 'sk-test';
-  const requests: RecordedRequest[] = [];
-  const queue: OpenAIFakeStep[] = [];
-
-  const server = createServer((req, res) => {
-    void handle(req, res);
-  });
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let finished = false;
-    let markClosed!: () => void;
-    const closedEarly = new Promise<void>((resolve) => (markClosed = resolve));
-    res.on('finish', () => (finished = true));
-    res.on('close', () => {
-      if (!finished) markClosed();
-    });
-
-    const raw = await readBody(req);
-    let body: unknown = raw;
-    try {
-      body = JSON.parse(raw);
-    } catch {
-      // recorded as text; checkRequest reports it
-    }
-    const headers = flatHeaders(req);
-    const recorded: RecordedRequest = {
-      method: req.method ?? '',
-      path: req.url ?? '',
-      headers,
-      body,
-      problems: checkOpenAIRequest(req.method ?? '', req.url ?? '', headers, body, { flavour, apiKey }),
-      closedEarly,
-    };
-    requests.push(recorded);
-    const step = queue.shift() ?? { reply: 'text' };
-    const stream = isRecord(body) && body.stream === true;
-    const includeUsage = isRecord(body) && isRecord(body.stream_options) && body.stream_options.include_usage === true;
-    await answer(res, step, stream, includeUsage, flavour);
-  }
-
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/v1`,
-    requests,
-    script: (...steps) => void queue.push(...steps),
-    reset: () => {
-      requests.length = 0;
-      queue.length = 0;
+  return startProviderFake({
+    basePath: '/v1',
+    readFixture: readOpenAIFixture,
+    check: (method, path, headers, body) => checkOpenAIRequest(method, path, headers, body, { flavour, apiKey }),
+    streaming: (request) => request.body.stream === true,
+    headers: () => ({
+      'x-request-id': `req_${Math.random().toString(16).slice(2, 18)}`,
+      'openai-processing-ms': '231',
+      'openai-version': '2020-10-01',
+      ...(flavour === 'openai' ? OPENAI_RATE_LIMIT_HEADERS : {}),
+    }),
+    jsonContentType: 'application/json',
+    sseHeaders: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' },
+    // each line one `data:` event; the body ends whether or not the lines end with [DONE]
+    sseEvent: (line) => `data: ${line}\n\n`,
+    errors: {
+      server_error: { status: 500, fixture: 'error-500.json' },
+      overloaded: { status: 503, fixture: 'error-503.json' },
+      rate_limit: {
+        status: 429,
+        fixture: 'error-429.json',
+        headers: { 'retry-after': '2', 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '2s' },
+      },
+      context_length: { status: 400, fixture: 'error-400-context-length.json' },
+      auth: { status: 401, fixture: 'error-401.json' },
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+    faultChunks: 3,
+    streamFaultsWithoutStream: 'sse',
+    streamLines: (name, request) => sseLines(`${name}.chunks.txt`, includesUsage(request)),
+  });
 }
 
-// ---------------------------------------------------------------------------------------------
-// Answers
-// ---------------------------------------------------------------------------------------------
-
-const REPLY_FILES: Record<FakeReply, string> = {
-  text: 'text',
-  'tool-call': 'tool-call',
-  'tool-result': 'tool-result',
-  json: 'json',
-  'cached-usage': 'cached-usage',
-  'finish-length': 'finish-length',
-  'finish-content-filter': 'finish-content-filter',
-};
-
-async function answer(res: ServerResponse, step: OpenAIFakeStep, stream: boolean, includeUsage: boolean, flavour: OpenAIFlavour): Promise<void> {
-  const common: Record<string, string> = {
-    'x-request-id': `req_${Math.random().toString(16).slice(2, 18)}`,
-    'openai-processing-ms': '231',
-    'openai-version': '2020-10-01',
-    ...(flavour === 'openai' ? OPENAI_RATE_LIMIT_HEADERS : {}),
-  };
-  const json = (status: number, text: string, extra: Record<string, string> = {}): void => {
-    res.writeHead(status, { 'content-type': 'application/json', ...common, ...extra });
-    res.end(text);
-  };
-
-  if ('status' in step) return json(step.status, JSON.stringify(step.body), step.headers);
-  if ('streamCut' in step) {
-    const lines = sseLines('text.chunks.txt', includeUsage).slice(0, step.afterChunks);
-    if (step.streamCut === 'stream_error') lines.push(JSON.stringify(JSON.parse(readOpenAIFixture('error-stream.json'))));
-    if (!stream) return json(200, readOpenAIFixture('text.json').slice(0, 120));
-    return sse(res, common, lines, 0);
-  }
-  if ('fault' in step) {
-    switch (step.fault) {
-      case 'server_error':
-        return json(500, readOpenAIFixture('error-500.json'));
-      case 'overloaded':
-        return json(503, readOpenAIFixture('error-503.json'));
-      case 'rate_limit':
-        return json(429, readOpenAIFixture('error-429.json'), {
-          'retry-after': '2',
-          'x-ratelimit-remaining-requests': '0',
-          'x-ratelimit-reset-requests': '2s',
-        });
-      case 'context_length':
-        return json(400, readOpenAIFixture('error-400-context-length.json'));
-      case 'auth':
-        return json(401, readOpenAIFixture('error-401.json'));
-      case 'hang':
-        return; // never answers; the client's abort or close() ends it
-      case 'reset':
-        res.socket?.destroy();
-        return;
-      case 'malformed_json':
-        if (!stream) return json(200, readOpenAIFixture('text.json').slice(0, 120));
-        return sse(res, common, [sseLines('text.chunks.txt', true)[0]?.slice(0, 90) ?? '{'], 0);
-      case 'stream_truncated':
-        return sse(res, common, sseLines('text.chunks.txt', includeUsage).slice(0, 3), 0);
-      case 'stream_error': {
-        const error = JSON.stringify(JSON.parse(readOpenAIFixture('error-stream.json')));
-        return sse(res, common, [...sseLines('text.chunks.txt', includeUsage).slice(0, 3), error], 0);
-      }
-    }
-  }
-  const name = 'reply' in step ? REPLY_FILES[step.reply] : step.fixture;
-  if (!stream) return json(200, readOpenAIFixture(`${name}.json`));
-  const lines = sseLines(`${name}.chunks.txt`, includeUsage);
-  return sse(res, common, lines, step.chunkDelayMs ?? 0);
+function includesUsage(request: FakeRequest): boolean {
+  return isRecord(request.body.stream_options) && request.body.stream_options.include_usage === true;
 }
 
 /**
@@ -204,19 +100,6 @@ function sseLines(file: string, includeUsage: boolean): string[] {
     delete chunk.usage;
     return [JSON.stringify(chunk)];
   });
-}
-
-/** Writes each line as one `data:` event, then ends the body (whether or not the lines end with [DONE]). */
-async function sse(res: ServerResponse, common: Record<string, string>, lines: string[], delayMs: number): Promise<void> {
-  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...common });
-  res.flushHeaders();
-  for (const line of lines) {
-    if (res.destroyed) return;
-    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
-    if (res.destroyed) return;
-    res.write(`data: ${line}\n\n`);
-  }
-  if (!res.destroyed) res.end();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -377,17 +260,10 @@ function isTextContent(content: unknown): boolean {
 // Reading the request format, for the conformance suite
 // ---------------------------------------------------------------------------------------------
 
-const bodyOf = (r: RecordedRequest): Record<string, unknown> => (isRecord(r.body) ? r.body : {});
 const messagesOf = (r: RecordedRequest): Array<Record<string, unknown>> => {
   const messages = bodyOf(r).messages;
   return Array.isArray(messages) ? messages.filter(isRecord) : [];
 };
-const textOf = (content: unknown): string =>
-  typeof content === 'string'
-    ? content
-    : Array.isArray(content)
-      ? content.map((p: unknown) => (isRecord(p) && typeof p.text === 'string' ? p.text : '')).join('')
-      : '';
 
 export const openAIWire: WireReader = {
   model: (r) => {
@@ -439,28 +315,3 @@ export const openAIWire: WireReader = {
     return typeof value === 'number' ? value : undefined;
   },
 };
-
-// ---------------------------------------------------------------------------------------------
-// Plumbing
-// ---------------------------------------------------------------------------------------------
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', () => resolve(Buffer.concat(chunks).toString('utf8')));
-  });
-}
-
-function flatHeaders(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
