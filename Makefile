@@ -8,7 +8,7 @@ GENERATED := services/generated/.stamp
 WASM := build/switchyard-core.wasm
 DIST := dist/.stamp
 
-TS_SOURCES := $(shell find services test/bench -name '*.ts' -not -path 'services/generated/*' 2>/dev/null) test/core/random-model.ts
+TS_SOURCES := $(shell find services -name '*.ts' -not -path 'services/generated/*' 2>/dev/null)
 AS_SOURCES := $(wildcard assembly/*.ts) asconfig.json
 PROTOS := $(wildcard proto/switchyard/v1/*.proto)
 

@@ -8,9 +8,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PACKAGE_ROOT } from '../shared/config/load-config.js';
-import { formatReport } from '../../test/bench/bench-report.js';
-import { FULL_PLAN, QUICK_PLAN } from '../../test/bench/bench-plan.js';
-import { MissingToolError, runBench } from '../../test/bench/run-bench.js';
+import { formatReport } from '../bench/bench-report.js';
+import { FULL_PLAN, QUICK_PLAN } from '../bench/bench-plan.js';
+import { MissingToolError, runBench } from '../bench/run-bench.js';
 import type { CommandIO } from './command-io.js';
 
 export const BENCH_USAGE = `usage: switchyard bench [--quick] [--json] [--out FILE]

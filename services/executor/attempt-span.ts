@@ -5,10 +5,10 @@
  */
 import { SpanKind, SpanStatusCode, context, trace, type Span } from '@opentelemetry/api';
 import { tracer } from '../shared/telemetry.js';
-import type { InvokeInput } from './invoke-types.js';
+import type { InvokeInput } from '../shared/contracts/invoke.js';
 import type { DeploymentRuntime, ModelRuntime } from './model-runtime.js';
 import { ProviderError } from './providers/errors.js';
-import type { ChatRequest, ChatResult, Usage } from './providers/provider.js';
+import type { ChatRequest, ChatResult, Usage } from '../shared/contracts/provider.js';
 
 /** gen_ai.provider.name values of the conventions, by adapter kind. */
 const PROVIDER_NAMES: Record<string, string> = { openai: 'openai', anthropic: 'anthropic', gemini: 'gcp.gemini', 'openai-compatible': 'openai' };

@@ -12,7 +12,7 @@ import { encode } from '../shared/bus/codec.js';
 import { prefixBoundaries } from '../shared/bus/prefix-hash.js';
 import { SUBJECTS } from '../shared/bus/subjects.js';
 import type { CallObserver } from './call-observer.js';
-import type { ChatRequest, Usage } from './providers/provider.js';
+import type { ChatRequest, Usage } from '../shared/contracts/provider.js';
 
 /** Estimates are rough (characters / 4): a boundary this much over the cached count still matches. */
 const ESTIMATE_SLACK = 1.15;

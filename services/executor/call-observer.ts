@@ -5,7 +5,7 @@
  * shares: rate-limit headers, 429s, and prompt-cache usage together with the request.
  */
 import type { ModelRuntime } from './model-runtime.js';
-import type { ChatRequest, ProviderAdapter, RateLimitInfo, StreamEvent, Usage } from './providers/provider.js';
+import type { ChatRequest, ProviderAdapter, RateLimitInfo, StreamEvent, Usage } from '../shared/contracts/provider.js';
 import { ProviderError } from './providers/errors.js';
 
 /** The last `size` samples; percentiles over them. */

@@ -14,8 +14,8 @@ import { toStatus } from '../shared/grpc/status.js';
 import { callSignal } from '../shared/grpc/call-signal.js';
 import type { Logger } from '../shared/log.js';
 import { contextFromMetadata, tracer } from '../shared/telemetry.js';
-import { messagesFromProto, responseFormatFromProto, toolsFromProto } from '../router/decide/validate-request.js';
-import type { InvokeFailure, InvokeInput, InvokeOutcome } from './invoke-types.js';
+import { messagesFromProto, responseFormatFromProto, toolsFromProto } from '../shared/grpc/chat-from-proto.js';
+import type { InvokeFailure, InvokeInput, InvokeOutcome } from '../shared/contracts/invoke.js';
 import type { Executor } from './executor.js';
 
 export function invokeInputFromProto(r: InvokeRequest__Output): InvokeInput {

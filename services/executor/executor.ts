@@ -9,13 +9,14 @@ import type { Catalog } from '../shared/catalog.js';
 import type { Config } from '../shared/config/schema.js';
 import { FailedPreconditionError, InvalidArgumentError } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
-import type { AttemptInfo, ExecutorClient, InvokeEvent, InvokeFailure, InvokeInput, InvokeOutcome, InvokeSuccess } from './invoke-types.js';
+import type { AttemptInfo, ExecutorClient, InvokeEvent, InvokeFailure, InvokeInput, InvokeOutcome, InvokeSuccess } from '../shared/contracts/invoke.js';
 import { buildModelRuntimes, type DeploymentRuntime, type ModelRuntime } from './model-runtime.js';
 import { ProviderError } from './providers/errors.js';
-import type { ChatRequest, ChatResult, Usage } from './providers/provider.js';
+import type { ChatRequest, ChatResult, Usage } from '../shared/contracts/provider.js';
 import { nextBackoff, type BackoffPolicy } from './resilience/backoff.js';
 import { systemClock, type Clock } from './resilience/clock.js';
-import { ZERO_USAGE, addUsage, attemptCostUsd } from './resilience/cost.js';
+import { attemptCostUsd } from './resilience/cost.js';
+import { ZERO_USAGE, totals } from '../shared/contracts/usage.js';
 import { orderDeployments } from './resilience/deployment-balancer.js';
 import { context, trace } from '@opentelemetry/api';
 import { endAttemptSpan, startAttemptSpan, tracedAttempt } from './attempt-span.js';
@@ -329,12 +330,3 @@ export class Executor implements ExecutorClient {
   }
 }
 
-export function totals(attempts: readonly AttemptInfo[]): { usage: Usage; costUsd: number } {
-  let usage: Usage = { ...ZERO_USAGE };
-  let costUsd = 0;
-  for (const a of attempts) {
-    usage = addUsage(usage, a.usage);
-    costUsd += a.costUsd;
-  }
-  return { usage, costUsd };
-}

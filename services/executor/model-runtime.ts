@@ -7,7 +7,7 @@
 import type { Catalog, CatalogModel } from '../shared/catalog.js';
 import type { Config } from '../shared/config/schema.js';
 import { PROVIDER_ADAPTERS } from './provider-registry.js';
-import type { ProviderAdapter, ProviderEndpoint } from './providers/provider.js';
+import type { ProviderAdapter, ProviderEndpoint } from '../shared/contracts/provider.js';
 import { CircuitBreaker } from './resilience/circuit-breaker.js';
 import type { Clock } from './resilience/clock.js';
 import type { PriceTable } from './resilience/cost.js';

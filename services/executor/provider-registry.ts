@@ -7,7 +7,7 @@ import { anthropicMessagesAdapter } from './providers/anthropic-messages.js';
 import { geminiGenerateContentAdapter } from './providers/gemini-generate-content.js';
 import { openAIChatAdapter } from './providers/openai-chat.js';
 import { openAICompatibleAdapter } from './providers/openai-compatible.js';
-import type { ProviderAdapter } from './providers/provider.js';
+import type { ProviderAdapter } from '../shared/contracts/provider.js';
 
 export const PROVIDER_ADAPTERS: Readonly<Record<ProviderKind, ProviderAdapter>> = {
   openai: openAIChatAdapter,

@@ -12,7 +12,7 @@
  * Each executor is reached through a RemoteExecutor of its own. Without announcements (no
  * executor heard of yet), the configured static addresses are used.
  */
-import type { AttemptInfo, ExecutorClient, InvokeEvent, InvokeFailure, InvokeInput, InvokeOutcome } from '../executor/invoke-types.js';
+import type { AttemptInfo, ExecutorClient, InvokeEvent, InvokeFailure, InvokeInput, InvokeOutcome } from '../shared/contracts/invoke.js';
 import { CancelledError, UnavailableError } from '../shared/errors.js';
 import { RemoteExecutor } from './remote-executor.js';
 import type { BusRoutingState } from './state/bus-routing-state.js';

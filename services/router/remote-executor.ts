@@ -10,7 +10,7 @@ import type { InvokeRequest } from '../generated/switchyard/v1/InvokeRequest.js'
 import type { InvokeResponse__Output } from '../generated/switchyard/v1/InvokeResponse.js';
 import type { InvokeStreamResponse__Output } from '../generated/switchyard/v1/InvokeStreamResponse.js';
 import type { ProtoGrpcType } from '../generated/executor_service.js';
-import type { AttemptInfo, ExecutorClient, InvokeEvent, InvokeFailure, InvokeInput, InvokeOutcome } from '../executor/invoke-types.js';
+import type { AttemptInfo, ExecutorClient, InvokeEvent, InvokeFailure, InvokeInput, InvokeOutcome } from '../shared/contracts/invoke.js';
 import { attemptFromProto, finishFromProto, messagesToProto, responseFormatToProto, toolCallFromProto, toolsToProto, usageFromProto } from '../shared/grpc/convert.js';
 import { switchyardProto } from '../shared/grpc/proto.js';
 import { metadataWithContext } from '../shared/telemetry.js';

@@ -10,7 +10,7 @@ import { HealthImplementation } from 'grpc-health-check';
 import type { ProtoGrpcType as ExecutorProto } from '../generated/executor_service.js';
 import { Executor } from '../executor/executor.js';
 import { executorServiceHandlers } from '../executor/executor-service.js';
-import type { ExecutorClient } from '../executor/invoke-types.js';
+import type { ExecutorClient } from '../shared/contracts/invoke.js';
 import { startSimulator, type Simulator } from '../executor/simulator/simulator-server.js';
 import { Decider } from '../router/decide/decide.js';
 import { ExecuteEngine } from '../router/execute/execute-engine.js';

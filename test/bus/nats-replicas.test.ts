@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../services/server/switchyard-server.js';
-import type { InvokeInput } from '../../services/executor/invoke-types.js';
+import type { InvokeInput } from '../../services/shared/contracts/invoke.js';
 import { startNatsServer, type NatsServer } from '../support/nats-server.js';
 import { decideRequest, message } from '../support/requests.js';
 import { busTestConfig, longSystem, quantile, startNode, startUpstream, until, type Upstream } from './support.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BLOCK_SAMPLE, prefixBoundaries } from '../../services/shared/bus/prefix-hash.js';
-import type { ChatMessage } from '../../services/executor/providers/provider.js';
+import type { ChatMessage } from '../../services/shared/contracts/provider.js';
 
 const msg = (role: ChatMessage['role'], text: string): ChatMessage => ({ role, content: [{ type: 'text', text }] });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { checkSpecSchema, describeCheckSpec } from '../../services/router/execute/checks/check-spec.js';
+import { checkSpecSchema, describeCheckSpec } from '../../services/shared/config/check-spec.js';
 
 function problems(spec: unknown): string[] {
   const r = z.strictObject({ checks: z.array(checkSpecSchema) }).safeParse({ checks: [spec] });

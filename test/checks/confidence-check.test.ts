@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CONFIDENCE_INSTRUCTION, ConfidenceCheck, findRating } from '../../services/router/execute/checks/confidence-check.js';
-import type { ChatMessage } from '../../services/executor/providers/provider.js';
+import type { ChatMessage } from '../../services/shared/contracts/provider.js';
 import { answer, ctx, input, textOf, toolCall, user } from './support.js';
 
 const check = new ConfidenceCheck({ min: 7 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ResponseFormat } from '../../services/executor/providers/provider.js';
+import type { ResponseFormat } from '../../services/shared/contracts/provider.js';
 import { JsonCheck, schemaValidator } from '../../services/router/execute/checks/json-check.js';
 import { ctx, input, toolCall } from './support.js';
 

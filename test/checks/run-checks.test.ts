@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildChecks, prepareMessages, runChecks, type Check, type Verdict } from '../../services/router/execute/checks/check.js';
-import { checkSpecSchema } from '../../services/router/execute/checks/check-spec.js';
+import { checkSpecSchema } from '../../services/shared/config/check-spec.js';
 import { z } from 'zod';
 import { ctx, fakeJudge, input, textOf, user } from './support.js';
 

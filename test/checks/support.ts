@@ -1,5 +1,5 @@
 /** Builders shared by the check suites. */
-import type { ChatMessage, ResponseFormat, ToolCall, Usage } from '../../services/executor/providers/provider.js';
+import type { ChatMessage, ResponseFormat, ToolCall, Usage } from '../../services/shared/contracts/provider.js';
 import type { Answer, CheckContext, CheckInput, JudgeCall } from '../../services/router/execute/checks/check.js';
 
 export function user(text: string): ChatMessage {

@@ -4,7 +4,7 @@ import { ReferenceCore, WasmCore } from '../../services/router/core/wasm-core.js
 import type { RouterModel } from '../../services/router/model/router-model-file.js';
 import { expectAgreement } from './agreement.js';
 import { randomText, repeatTo } from './prompts.js';
-import { randomCatalog, randomModel } from './random-model.js';
+import { randomCatalog, randomModel } from '../../services/bench/random-model.js';
 
 const PARAGRAPH = 'Route this request to a model that can refactor TypeScript; keep costs low. ';
 

@@ -1,6 +1,6 @@
 /** Prompts that exercise the sampler, the counting pass and the lexical window at their edges. */
 import { LEX_HEAD_BYTES, LEX_TAIL_BYTES, SAMPLE_WHOLE_UNITS } from '../../services/router/core/feature-spec.js';
-import { seededRandom } from './random-model.js';
+import { seededRandom } from '../../services/bench/random-model.js';
 
 export interface NamedPrompt {
   name: string;

@@ -5,7 +5,7 @@ import { CORE_LIMITS } from '../../services/router/core/scoring-core.js';
 import { ReferenceCore, WasmCore, locateCoreWasm } from '../../services/router/core/wasm-core.js';
 import { expectAgreement } from './agreement.js';
 import { agreementPrompts } from './prompts.js';
-import { randomCatalog, randomModel } from './random-model.js';
+import { randomCatalog, randomModel } from '../../services/bench/random-model.js';
 
 /** Dims cover the 16-lane pass, the 4-, 8- and 12-lane passes and the scalar tail. */
 const MODELS = [

@@ -11,7 +11,7 @@ import { anthropicMessagesAdapter } from '../../services/executor/providers/anth
 import { DEFAULT_ANTHROPIC_MAX_TOKENS } from '../../services/executor/providers/anthropic-messages-request.js';
 import { ProviderError } from '../../services/executor/providers/errors.js';
 import { mapAnthropicStopReason } from '../../services/executor/providers/map-anthropic-stop-reason.js';
-import type { ChatMessage, ChatRequest, ProviderEndpoint, StreamEvent, ToolCall } from '../../services/executor/providers/provider.js';
+import type { ChatMessage, ChatRequest, ProviderEndpoint, StreamEvent, ToolCall } from '../../services/shared/contracts/provider.js';
 import { anthropicWire, messageToEvents, readAnthropicFixture, startAnthropicFake, type AnthropicFake } from '../fakes/anthropic-fake.js';
 import { PNG_BASE64 } from './provider-conformance.js';
 

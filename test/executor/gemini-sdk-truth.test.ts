@@ -11,7 +11,7 @@ import { ProviderError } from '../../services/executor/providers/errors.js';
 import { geminiGenerateContentAdapter } from '../../services/executor/providers/gemini-generate-content.js';
 import { PLACEHOLDER_THOUGHT_SIGNATURE } from '../../services/executor/providers/gemini-generate-content-request.js';
 import { mapGeminiFinishReason } from '../../services/executor/providers/map-gemini-finish-reason.js';
-import type { ChatMessage, ChatRequest, ProviderEndpoint, StreamEvent } from '../../services/executor/providers/provider.js';
+import type { ChatMessage, ChatRequest, ProviderEndpoint, StreamEvent } from '../../services/shared/contracts/provider.js';
 import { geminiWire, readGeminiFixture, startGeminiFake, type GeminiFake } from '../fakes/gemini-fake.js';
 import { PNG_BASE64 } from './provider-conformance.js';
 

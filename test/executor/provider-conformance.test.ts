@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../services/executor/providers/errors.js';
 import { openAIChatAdapter } from '../../services/executor/providers/openai-chat.js';
 import { createOpenAICompatibleAdapter, openAICompatibleAdapter } from '../../services/executor/providers/openai-compatible.js';
-import type { ChatRequest, StreamEvent } from '../../services/executor/providers/provider.js';
+import type { ChatRequest, StreamEvent } from '../../services/shared/contracts/provider.js';
 import { openAIWire, startOpenAIFake } from '../fakes/openai-fake.js';
 import { MODEL, runProviderConformance, type ProviderFake, type RecordedRequest } from './provider-conformance.js';
 

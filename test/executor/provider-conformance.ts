@@ -25,7 +25,7 @@ import type {
   StreamEvent,
   ToolDefinition,
   Usage,
-} from '../../services/executor/providers/provider.js';
+} from '../../services/shared/contracts/provider.js';
 
 // ---------------------------------------------------------------------------------------------
 // What a fake offers

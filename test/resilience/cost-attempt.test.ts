@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Usage } from '../../services/executor/providers/provider.js';
+import type { Usage } from '../../services/shared/contracts/provider.js';
 import { attemptCostUsd, type PriceTable } from '../../services/executor/resilience/cost.js';
 
 const sonnet: PriceTable = { inputPerMTok: 3, outputPerMTok: 15, cachedInputPerMTok: 0.3, cacheWritePerMTok: 3.75 };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Usage } from '../../services/executor/providers/provider.js';
-import { addUsage, roundUsd, totalCost, type PriceTable } from '../../services/executor/resilience/cost.js';
+import type { Usage } from '../../services/shared/contracts/provider.js';
+import { roundUsd, totalCost, type PriceTable } from '../../services/executor/resilience/cost.js';
+import { addUsage } from '../../services/shared/contracts/usage.js';
 
 const sonnet: PriceTable = { inputPerMTok: 3, outputPerMTok: 15, cachedInputPerMTok: 0.3, cacheWritePerMTok: 3.75 };
 const mini: PriceTable = { inputPerMTok: 0.15, outputPerMTok: 0.6 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FallbackChain } from '../../services/executor/resilience/fallback-chain.js';
+import { FallbackChain } from '../../services/router/execute/fallback-chain.js';
 import { contextLength, serverError } from './support/fakes.js';
 
 const windows = { small: 8_000, mid: 32_000, mid2: 32_000, large: 128_000, huge: 1_000_000 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FallbackChain, planAttempts } from '../../services/executor/resilience/fallback-chain.js';
+import { FallbackChain, planAttempts } from '../../services/router/execute/fallback-chain.js';
 import { serverError } from './support/fakes.js';
 
 /** Runs the chain to its end, every model failing with a server error. */

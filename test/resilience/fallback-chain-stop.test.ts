@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FallbackChain, canFailOver } from '../../services/executor/resilience/fallback-chain.js';
+import { FallbackChain, canFailOver } from '../../services/router/execute/fallback-chain.js';
 import { FakeFailure, aborted, badRequest, contextLength, rateLimited, serverError } from './support/fakes.js';
 
 describe('fallback chain - fails over only when another model can help', () => {

@@ -15,7 +15,7 @@
  */
 import { ProviderError } from './errors.js';
 import { isHttpUrl, parseBase64DataUrl } from './image-data-url.js';
-import type { ChatMessage, ChatRequest, ContentPart, ResponseFormat } from './provider.js';
+import type { ChatMessage, ChatRequest, ContentPart, ResponseFormat } from '../../shared/contracts/provider.js';
 
 export const ANTHROPIC_PROVIDER = 'anthropic';
 export const DEFAULT_ANTHROPIC_MAX_TOKENS = 4096;

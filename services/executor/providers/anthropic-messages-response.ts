@@ -7,7 +7,7 @@
  */
 import { ProviderError, type ProviderErrorKind } from './errors.js';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
-import type { ChatResult, FinishReason, ToolCall, Usage } from './provider.js';
+import type { ChatResult, FinishReason, ToolCall, Usage } from '../../shared/contracts/provider.js';
 import { ANTHROPIC_PROVIDER } from './anthropic-messages-request.js';
 
 /** The parts of Anthropic's usage the neutral Usage is made of; absent counts are 0. */

@@ -9,7 +9,7 @@
  * A stream that ends before `message_stop` is 'stream_interrupted'.
  */
 import { errorFromHttp } from './errors.js';
-import type { StreamEvent } from './provider.js';
+import type { StreamEvent } from '../../shared/contracts/provider.js';
 import { ANTHROPIC_PROVIDER } from './anthropic-messages-request.js';
 import {
   anthropicFinishReason,

@@ -5,7 +5,7 @@
  */
 import { classifyAnthropicError } from './classify-anthropic-error.js';
 import { errorFromResponse, postJson, readJson } from './http.js';
-import { PROVIDER_SPEC_VERSION, type ChatRequest, type ChatResult, type ProviderAdapter, type ProviderEndpoint, type StreamEvent, type StreamResult } from './provider.js';
+import { PROVIDER_SPEC_VERSION, type ChatRequest, type ChatResult, type ProviderAdapter, type ProviderEndpoint, type StreamEvent, type StreamResult } from '../../shared/contracts/provider.js';
 import { parseAnthropicRateLimitHeaders } from './rate-limit-headers.js';
 import { ANTHROPIC_PROVIDER, toAnthropicRequest, type AnthropicRequestOptions } from './anthropic-messages-request.js';
 import { toAnthropicChatResult } from './anthropic-messages-response.js';

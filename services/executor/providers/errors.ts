@@ -10,7 +10,7 @@
  * provider's own explanation with anything that looks like a credential redacted, long quoted
  * values elided and the length bounded. They never contain the request body.
  */
-import type { RateLimitInfo } from './provider.js';
+import type { RateLimitInfo } from '../../shared/contracts/provider.js';
 import { parseRateLimitHeaders, type HeaderSource } from './rate-limit-headers.js';
 
 export const PROVIDER_ERROR_KINDS = [

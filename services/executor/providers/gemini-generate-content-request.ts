@@ -18,7 +18,7 @@
  */
 import { ProviderError } from './errors.js';
 import { imageMediaTypeFromUrl, isHttpUrl, parseBase64DataUrl } from './image-data-url.js';
-import type { ChatMessage, ChatRequest, ContentPart } from './provider.js';
+import type { ChatMessage, ChatRequest, ContentPart } from '../../shared/contracts/provider.js';
 
 export const GEMINI_PROVIDER = 'gemini';
 

@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { ProviderError, type ProviderErrorKind } from './errors.js';
 import { mapGeminiFinishReason } from './map-gemini-finish-reason.js';
-import type { ChatResult, FinishReason, ToolCall, Usage } from './provider.js';
+import type { ChatResult, FinishReason, ToolCall, Usage } from '../../shared/contracts/provider.js';
 import { GEMINI_PROVIDER } from './gemini-generate-content-request.js';
 
 /** What one response (or chunk) contributes. */

@@ -7,7 +7,7 @@
  * 'stream_interrupted'.
  */
 import { errorFromHttp } from './errors.js';
-import type { StreamEvent, Usage } from './provider.js';
+import type { StreamEvent, Usage } from '../../shared/contracts/provider.js';
 import { parseSse } from './sse.js';
 import { classifyGeminiError } from './classify-gemini-error.js';
 import { GEMINI_PROVIDER } from './gemini-generate-content-request.js';

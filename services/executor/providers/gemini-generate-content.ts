@@ -6,7 +6,7 @@
  */
 import { classifyGeminiError } from './classify-gemini-error.js';
 import { errorFromResponse, postJson, readJson } from './http.js';
-import { PROVIDER_SPEC_VERSION, type ChatRequest, type ChatResult, type ProviderAdapter, type ProviderEndpoint, type RateLimitInfo, type StreamResult } from './provider.js';
+import { PROVIDER_SPEC_VERSION, type ChatRequest, type ChatResult, type ProviderAdapter, type ProviderEndpoint, type RateLimitInfo, type StreamResult } from '../../shared/contracts/provider.js';
 import { parseRateLimitHeaders } from './rate-limit-headers.js';
 import { GEMINI_PROVIDER, toGeminiRequest } from './gemini-generate-content-request.js';
 import { toGeminiChatResult } from './gemini-generate-content-response.js';

@@ -1,4 +1,4 @@
-import type { FinishReason } from './provider.js';
+import type { FinishReason } from '../../shared/contracts/provider.js';
 
 /** Anthropic Messages `stop_reason` → the neutral FinishReason. */
 export function mapAnthropicStopReason(stopReason: string | null | undefined): FinishReason {

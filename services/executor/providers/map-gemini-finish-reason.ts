@@ -1,4 +1,4 @@
-import type { FinishReason } from './provider.js';
+import type { FinishReason } from '../../shared/contracts/provider.js';
 
 /**
  * Gemini `finishReason` → the neutral FinishReason. Gemini ends a turn that calls functions

@@ -1,4 +1,4 @@
-import type { FinishReason } from './provider.js';
+import type { FinishReason } from '../../shared/contracts/provider.js';
 
 /** OpenAI `finish_reason` (and what OpenAI-compatible servers send there) to FinishReason. */
 export function mapOpenAIFinishReason(reason: string | null | undefined): FinishReason {

@@ -2,7 +2,7 @@
  * ChatRequest to an OpenAI Chat Completions request body (POST /chat/completions), for
  * OpenAI itself and for servers that speak its wire format.
  */
-import type { ChatMessage, ChatRequest, ContentPart, ResponseFormat } from './provider.js';
+import type { ChatMessage, ChatRequest, ContentPart, ResponseFormat } from '../../shared/contracts/provider.js';
 
 export interface OpenAIChatDialect {
   /** OpenAI wants `max_completion_tokens` (`max_tokens` is deprecated and rejected by o-series models); most compatible servers know only `max_tokens`. */

@@ -5,7 +5,7 @@
  */
 import { ProviderError } from './errors.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
-import type { ChatResult, ToolCall, Usage } from './provider.js';
+import type { ChatResult, ToolCall, Usage } from '../../shared/contracts/provider.js';
 
 export const ZERO_USAGE: Usage = Object.freeze({ inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0 });
 

@@ -10,7 +10,7 @@
 import { ProviderError, sanitizeProviderMessage, type ProviderErrorKind } from './errors.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { isRecord, toUsage, ZERO_USAGE } from './openai-chat-response.js';
-import type { StreamEvent, ToolCall, Usage } from './provider.js';
+import type { StreamEvent, ToolCall, Usage } from '../../shared/contracts/provider.js';
 import { parseSse } from './sse.js';
 
 export interface OpenAIStreamOptions {

@@ -15,7 +15,7 @@ import {
   type ProviderAdapter,
   type ProviderEndpoint,
   type StreamResult,
-} from './provider.js';
+} from '../../shared/contracts/provider.js';
 import { parseOpenAIRateLimitHeaders } from './rate-limit-headers.js';
 
 export interface OpenAIChatAdapterOptions extends OpenAIChatDialect {

@@ -8,7 +8,7 @@
  * `streamUsage: false`.
  */
 import { createOpenAIChatAdapter, type OpenAIChatAdapterOptions } from './openai-chat.js';
-import type { ProviderAdapter } from './provider.js';
+import type { ProviderAdapter } from '../../shared/contracts/provider.js';
 
 export const OPENAI_COMPATIBLE_DIALECT: OpenAIChatAdapterOptions = {
   kind: 'openai-compatible',

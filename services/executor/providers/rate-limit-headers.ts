@@ -10,7 +10,7 @@
  *
  * Parsers never throw: a header they cannot read is left out.
  */
-import type { RateLimitInfo } from './provider.js';
+import type { RateLimitInfo } from '../../shared/contracts/provider.js';
 
 /** Anything with a case-insensitive `get`, e.g. a fetch Headers. */
 export interface HeaderSource {

@@ -16,7 +16,8 @@
  * Figures keep full double precision: the products are summed first and divided once, so a
  * total over attempts is not the sum of separately rounded parts. Round only for display.
  */
-import type { Usage } from '../providers/provider.js';
+import type { Usage } from '../../shared/contracts/provider.js';
+import { ZERO_USAGE, addUsage } from '../../shared/contracts/usage.js';
 
 /** Prices in USD per million tokens. */
 export interface PriceTable {
@@ -43,12 +44,6 @@ export interface CostTotals {
 
 const PER_MILLION = 1_000_000;
 
-export const ZERO_USAGE: Readonly<Usage> = Object.freeze({
-  inputTokens: 0,
-  outputTokens: 0,
-  cachedInputTokens: 0,
-  cacheWriteTokens: 0,
-});
 
 /** The cost of one attempt in USD; 0 without usage. */
 export function attemptCostUsd(usage: Usage | undefined, price: PriceTable): number {
@@ -67,14 +62,6 @@ export function totalCost(attempts: Iterable<BilledAttempt>): CostTotals {
   return { costUsd: micro / PER_MILLION, usage };
 }
 
-export function addUsage(a: Usage, b: Usage): Usage {
-  return {
-    inputTokens: a.inputTokens + b.inputTokens,
-    outputTokens: a.outputTokens + b.outputTokens,
-    cachedInputTokens: a.cachedInputTokens + b.cachedInputTokens,
-    cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
-  };
-}
 
 /**
  * `usd` rounded half away from zero to `decimals` places (default 6, a millionth of a dollar),

@@ -20,7 +20,7 @@
  * immutable object for ListModels, Decide and the bus.
  */
 import { systemClock, type Clock } from './clock.js';
-import type { RateLimitInfo } from '../providers/provider.js';
+import type { RateLimitInfo } from '../../shared/contracts/provider.js';
 
 export interface RateLimiterOptions {
   /** Requests per minute allowed by configuration. Default: no limit. */

@@ -3,7 +3,7 @@
  * Ranked candidates come in utility order (best first).
  */
 import type { PolicyConfig, StrategyName } from '../../shared/config/schema.js';
-import { describeCheckSpec } from '../execute/checks/check-spec.js';
+import { describeCheckSpec } from '../../shared/config/check-spec.js';
 
 export interface Ranked {
   id: string;

@@ -7,9 +7,9 @@
  */
 import type { Catalog } from '../../shared/catalog.js';
 import type { Config } from '../../shared/config/schema.js';
-import type { ExecutorClient, InvokeErrorInfo, AttemptInfo } from '../../executor/invoke-types.js';
-import type { ToolCall } from '../../executor/providers/provider.js';
-import { totals } from '../../executor/executor.js';
+import type { ExecutorClient, InvokeErrorInfo, AttemptInfo } from '../../shared/contracts/invoke.js';
+import type { ToolCall } from '../../shared/contracts/provider.js';
+import { totals } from '../../shared/contracts/usage.js';
 import type { Decider, Decision } from '../decide/decide.js';
 import type { RouteRequestFields } from '../decide/validate-request.js';
 import { buildChecks, type Check } from './checks/check.js';

@@ -3,8 +3,8 @@ import { status } from '@grpc/grpc-js';
 import { SwitchyardError } from '../../shared/errors.js';
 import type { Catalog } from '../../shared/catalog.js';
 import type { Config } from '../../shared/config/schema.js';
-import type { AttemptInfo, ExecutorClient, InvokeErrorInfo, InvokeInput } from '../../executor/invoke-types.js';
-import type { FinishReason, ToolCall, Usage } from '../../executor/providers/provider.js';
+import type { AttemptInfo, ExecutorClient, InvokeErrorInfo, InvokeInput } from '../../shared/contracts/invoke.js';
+import type { FinishReason, ToolCall, Usage } from '../../shared/contracts/provider.js';
 import type { Decision } from '../decide/decide.js';
 
 export interface ExecuteResult {

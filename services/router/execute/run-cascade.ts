@@ -4,8 +4,8 @@
  * A stage that fails to answer escalates too. Every model call, judge calls included, goes into
  * the trail with its cost; a rejected answer's attempt names the check that rejected it.
  */
-import type { AttemptInfo } from '../../executor/invoke-types.js';
-import { totals } from '../../executor/executor.js';
+import type { AttemptInfo } from '../../shared/contracts/invoke.js';
+import { totals } from '../../shared/contracts/usage.js';
 import { prepareMessages, runChecks, type Check, type JudgeCall } from './checks/check.js';
 import { ExecuteFailedError, invokeInput, type ExecuteResult, type StrategyContext } from './execute-types.js';
 import { runSingle } from './run-single.js';

@@ -3,10 +3,10 @@
  * revisiting a model; a context-length error skips to a model with a larger window; errors
  * that another model cannot fix (a bad request, a cancelled call) end the chain at once.
  */
-import { FallbackChain } from '../../executor/resilience/fallback-chain.js';
-import type { AttemptInfo, InvokeErrorInfo } from '../../executor/invoke-types.js';
+import { FallbackChain } from './fallback-chain.js';
+import type { AttemptInfo, InvokeErrorInfo } from '../../shared/contracts/invoke.js';
 import { ExecuteFailedError, invokeInput, type ExecuteResult, type StrategyContext } from './execute-types.js';
-import { totals } from '../../executor/executor.js';
+import { totals } from '../../shared/contracts/usage.js';
 
 export function fallbackChain(ctx: StrategyContext, models: readonly string[]): FallbackChain {
   return new FallbackChain({

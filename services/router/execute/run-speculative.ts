@@ -3,9 +3,9 @@
  * either accepts it (a one-word reply, so the strong model's output cost stays small) or
  * writes the corrected answer. When the drafter fails, the verifier answers on its own.
  */
-import { totals } from '../../executor/executor.js';
-import type { AttemptInfo } from '../../executor/invoke-types.js';
-import type { ChatMessage } from '../../executor/providers/provider.js';
+import { totals } from '../../shared/contracts/usage.js';
+import type { AttemptInfo } from '../../shared/contracts/invoke.js';
+import type { ChatMessage } from '../../shared/contracts/provider.js';
 import { ExecuteFailedError, invokeInput, type ExecuteResult, type StrategyContext } from './execute-types.js';
 import { runSingle } from './run-single.js';
 

@@ -20,7 +20,7 @@
  * units / 4), used only to match what a provider reported as cached.
  */
 import { createHash } from 'node:crypto';
-import type { ChatMessage, ToolDefinition } from '../../executor/providers/provider.js';
+import type { ChatMessage, ToolDefinition } from '../contracts/provider.js';
 
 export interface PrefixBoundary {
   hash: string;

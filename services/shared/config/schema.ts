@@ -4,7 +4,7 @@
  * validated value, and `catalog.ts` derives what the services use from it.
  */
 import { z } from 'zod';
-import { checkSpecSchema } from '../../router/execute/checks/check-spec.js';
+import { checkSpecSchema } from './check-spec.js';
 
 export const CAPABILITIES = ['tools', 'vision', 'json_output', 'streaming'] as const;
 export type CapabilityName = (typeof CAPABILITIES)[number];

@@ -8,8 +8,8 @@ import type { FinishReason as ProtoFinishReason } from '../../generated/switchya
 import type { Message } from '../../generated/switchyard/v1/Message.js';
 import type { ToolCall as ProtoToolCall } from '../../generated/switchyard/v1/ToolCall.js';
 import type { Usage as ProtoUsage } from '../../generated/switchyard/v1/Usage.js';
-import type { AttemptInfo, AttemptOutcomeName } from '../../executor/invoke-types.js';
-import type { ChatMessage, FinishReason, ResponseFormat, ToolCall, ToolDefinition, Usage } from '../../executor/providers/provider.js';
+import type { AttemptInfo, AttemptOutcomeName } from '../contracts/invoke.js';
+import type { ChatMessage, FinishReason, ResponseFormat, ToolCall, ToolDefinition, Usage } from '../contracts/provider.js';
 
 const FINISH: Record<FinishReason, ProtoFinishReason> = {
   stop: 'FINISH_REASON_STOP',

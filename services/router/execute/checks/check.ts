@@ -16,8 +16,8 @@
  *  - is 'deterministic' (pure computation over the text, microseconds) or 'llm' (calls a model,
  *    costs money and time, and reports that cost in its Verdict).
  */
-import type { ChatMessage, FinishReason, ResponseFormat, ToolCall, Usage } from '../../../executor/providers/provider.js';
-import type { CheckSpec } from './check-spec.js';
+import type { ChatMessage, FinishReason, ResponseFormat, ToolCall, Usage } from '../../../shared/contracts/provider.js';
+import type { CheckSpec } from '../../../shared/config/check-spec.js';
 import { ConfidenceCheck } from './confidence-check.js';
 import { EmptyCheck } from './empty-check.js';
 import { HedgingCheck } from './hedging-check.js';

@@ -11,9 +11,9 @@
  * A strict json_schema response format leaves the model no room for the line: do not combine
  * the two.
  */
-import type { ChatMessage } from '../../../executor/providers/provider.js';
+import type { ChatMessage } from '../../../shared/contracts/provider.js';
 import type { Answer, Check, CheckContext, CheckInput, Verdict } from './check.js';
-import { describeCheckSpec } from './check-spec.js';
+import { describeCheckSpec } from '../../../shared/config/check-spec.js';
 
 export const CONFIDENCE_INSTRUCTION =
   'After your answer, add one final line of the form "Confidence: N/10", where N is a whole number from 1 to 10 ' +

@@ -1,5 +1,5 @@
 /** Helpers for answers that should be JSON (json and truncated checks). */
-import type { ResponseFormat } from '../../../executor/providers/provider.js';
+import type { ResponseFormat } from '../../../shared/contracts/provider.js';
 
 export function asksForJson(format: ResponseFormat): boolean {
   return format.type === 'json_object' || format.type === 'json_schema';

@@ -9,9 +9,9 @@
  *    usage, cost and model whenever the call was made, and its one-line reason, shortened.
  *  - rejects, without a verdict, only when ctx.signal aborts.
  */
-import type { ChatMessage, ResponseFormat } from '../../../executor/providers/provider.js';
+import type { ChatMessage, ResponseFormat } from '../../../shared/contracts/provider.js';
 import type { Answer, Check, CheckContext, CheckInput, JudgeCall, Verdict } from './check.js';
-import { describeCheckSpec } from './check-spec.js';
+import { describeCheckSpec } from '../../../shared/config/check-spec.js';
 
 export const DEFAULT_RUBRIC =
   "The answer is correct, complete and directly addresses the user's latest request; it follows every instruction " +

@@ -4,7 +4,7 @@
  * already refused patterns that do not compile and the stateful g and y flags.
  */
 import type { Check, CheckContext, CheckInput, Verdict } from './check.js';
-import { describeCheckSpec } from './check-spec.js';
+import { describeCheckSpec } from '../../../shared/config/check-spec.js';
 
 export interface RegexOptions {
   pattern: string;

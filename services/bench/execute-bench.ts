@@ -11,10 +11,10 @@
  * pre-encoded ExecuteRequest).
  */
 import * as grpc from '@grpc/grpc-js';
-import type { ExecuteRequest } from '../../services/generated/switchyard/v1/ExecuteRequest.js';
-import type { ExecuteResponse__Output } from '../../services/generated/switchyard/v1/ExecuteResponse.js';
-import { routerClient } from '../../services/cli/router-client.js';
-import { switchyardProto } from '../../services/shared/grpc/proto.js';
+import type { ExecuteRequest } from '../generated/switchyard/v1/ExecuteRequest.js';
+import type { ExecuteResponse__Output } from '../generated/switchyard/v1/ExecuteResponse.js';
+import { routerClient } from '../cli/router-client.js';
+import { switchyardProto } from '../shared/grpc/proto.js';
 import { BenchConfigs, UPSTREAM_MODEL } from './bench-config.js';
 import { findPortkey, sampleRss, startChild, startPortkey, type Child } from './bench-children.js';
 import { BENCH_REQUEST, type LoadPlan } from './decide-bench.js';

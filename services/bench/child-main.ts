@@ -6,9 +6,9 @@
  * channel with `{ type: 'ready', ... }`, and exits when the parent goes away.
  */
 import * as grpc from '@grpc/grpc-js';
-import { startServer, type Role } from '../../services/server/switchyard-server.js';
-import { switchyardProto } from '../../services/shared/grpc/proto.js';
-import { createLogger } from '../../services/shared/log.js';
+import { startServer, type Role } from '../server/switchyard-server.js';
+import { switchyardProto } from '../shared/grpc/proto.js';
+import { createLogger } from '../shared/log.js';
 import { startFixedDelayUpstream } from './fixed-delay-upstream.js';
 
 export type ChildSpec =

@@ -6,11 +6,11 @@
  * configurations so that a burst of load on the machine spoils a few batches of each figure
  * rather than every batch of one. Both cores are timed in the same rounds, side by side.
  */
-import { SAMPLE_MAX_BYTES } from '../../services/router/core/feature-spec.js';
-import { samplePrompt } from '../../services/router/core/sampler.js';
-import type { ScoringCore } from '../../services/router/core/scoring-core.js';
-import { ReferenceCore, WasmCore } from '../../services/router/core/wasm-core.js';
-import { randomCatalog, randomModel } from '../core/random-model.js';
+import { SAMPLE_MAX_BYTES } from '../router/core/feature-spec.js';
+import { samplePrompt } from '../router/core/sampler.js';
+import type { ScoringCore } from '../router/core/scoring-core.js';
+import { ReferenceCore, WasmCore } from '../router/core/wasm-core.js';
+import { randomCatalog, randomModel } from './random-model.js';
 import { promptText, type BenchText } from './prompt-text.js';
 import type { Spread } from './stats.js';
 import { Timer } from './timer.js';

@@ -5,9 +5,9 @@
  * so that each pair sees the same machine state; the ratio is taken within each pair.
  */
 import * as grpc from '@grpc/grpc-js';
-import { decide, routerClient } from '../../services/cli/router-client.js';
-import type { DecideRequest } from '../../services/generated/switchyard/v1/DecideRequest.js';
-import { switchyardProto } from '../../services/shared/grpc/proto.js';
+import { decide, routerClient } from '../cli/router-client.js';
+import type { DecideRequest } from '../generated/switchyard/v1/DecideRequest.js';
+import { switchyardProto } from '../shared/grpc/proto.js';
 import { startChild, type Child } from './bench-children.js';
 import { GRPC_HEADERS, grpcFrame, h2loadRun, type LoadRun } from './h2load.js';
 import { pairwise, summarizeRuns, type LoadSummary } from './load-summary.js';

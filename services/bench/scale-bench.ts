@@ -6,10 +6,10 @@
  * timed alone on the same prompt: the scoring core, and the prompt's prefix hashes. Median µs
  * per call with the quartiles of the batches.
  */
-import type { ChatMessage } from '../../services/executor/providers/provider.js';
-import { startServer } from '../../services/server/switchyard-server.js';
-import { prefixBoundaries } from '../../services/shared/bus/prefix-hash.js';
-import { createLogger } from '../../services/shared/log.js';
+import type { ChatMessage } from '../shared/contracts/provider.js';
+import { startServer } from '../server/switchyard-server.js';
+import { prefixBoundaries } from '../shared/bus/prefix-hash.js';
+import { createLogger } from '../shared/log.js';
 import { BenchConfigs } from './bench-config.js';
 import { decideMethod } from './decide-bench.js';
 import { promptText } from './prompt-text.js';

@@ -1,5 +1,5 @@
 /** Seeded benchmark prompts: English prose with code and numbers, or CJK text. */
-import { seededRandom } from '../core/random-model.js';
+import { seededRandom } from './random-model.js';
 
 export type BenchText = 'prose' | 'cjk';
 

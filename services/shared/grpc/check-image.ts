@@ -1,7 +1,7 @@
 /** Validates an image part: a URL (https: or a base64 data: URL) or raw bytes with a type. */
 import type { Image__Output } from '../../generated/switchyard/v1/Image.js';
-import { InvalidArgumentError } from '../../shared/errors.js';
-import type { ContentPart } from '../../executor/providers/provider.js';
+import { InvalidArgumentError } from '../errors.js';
+import type { ContentPart } from '../contracts/provider.js';
 
 export const IMAGE_MEDIA_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
 

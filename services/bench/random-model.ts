@@ -1,7 +1,7 @@
 /** Seeded random RouterModels and catalogs for tests and benchmarks. */
-import { BUCKETS, DENSE_FEATURES, FEATURE_VERSION } from '../../services/router/core/feature-spec.js';
-import type { CatalogEntry } from '../../services/router/core/scoring-core.js';
-import type { RouterModel } from '../../services/router/model/router-model-file.js';
+import { BUCKETS, DENSE_FEATURES, FEATURE_VERSION } from '../router/core/feature-spec.js';
+import type { CatalogEntry } from '../router/core/scoring-core.js';
+import type { RouterModel } from '../router/model/router-model-file.js';
 
 /** mulberry32: a small seeded PRNG; returns floats in [0, 1). */
 export function seededRandom(seed: number): () => number {

@@ -4,7 +4,7 @@
  * retries where retrying can help, and reports every call it made. Failing over to another
  * model is the router's decision, made from `InvokeFailure.error`.
  */
-import type { ChatRequest, ChatResult, ToolCall, Usage } from './providers/provider.js';
+import type { ChatRequest, ChatResult, ToolCall, Usage } from './provider.js';
 
 export type AttemptOutcomeName = 'success' | 'rejected' | 'retryable_error' | 'fatal_error' | 'skipped';
 
