@@ -40,7 +40,7 @@ run: build
 	node bin/switchyard.js serve
 
 ## test: install what the tests need and run every suite
-test: build system-deps
+test: build system-deps lint
 	$(NPX) vitest run
 
 ## system-deps: system packages the tests and benchmarks use, installed when missing
@@ -51,9 +51,10 @@ system-deps:
 bench: build system-deps
 	node bin/switchyard.js bench $(BENCH_ARGS)
 
-## lint: proto lint (buf STANDARD) and a type check of services and tests
+## lint: proto lint (buf STANDARD), Biome's linter, and a type check of services and tests
 lint: $(INSTALLED) $(GENERATED)
 	$(NPX) buf lint
+	$(NPX) biome lint --error-on-warnings
 	$(NPX) tsc -p tsconfig.test.json
 
 ## train: reproduce the shipped router model from the committed data

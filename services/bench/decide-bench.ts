@@ -4,8 +4,8 @@
  * both under the same h2load load, each in its own process. Runs alternate, real then no-op,
  * so that each pair sees the same machine state; the ratio is taken within each pair.
  */
-import * as grpc from '@grpc/grpc-js';
-import { decide, routerClient } from '../cli/router-client.js';
+import type * as grpc from '@grpc/grpc-js';
+import { decide, routerClient } from '../shared/grpc/router-client.js';
 import type { DecideRequest } from '../generated/switchyard/v1/DecideRequest.js';
 import { switchyardProto } from '../shared/grpc/proto.js';
 import { startChild, type Child } from './bench-children.js';

@@ -13,7 +13,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { ExecuteRequest } from '../generated/switchyard/v1/ExecuteRequest.js';
 import type { ExecuteResponse__Output } from '../generated/switchyard/v1/ExecuteResponse.js';
-import { routerClient } from '../cli/router-client.js';
+import { routerClient } from '../shared/grpc/router-client.js';
 import { switchyardProto } from '../shared/grpc/proto.js';
 import { BenchConfigs, UPSTREAM_MODEL } from './bench-config.js';
 import { findPortkey, sampleRss, startChild, startPortkey, type Child } from './bench-children.js';
@@ -167,7 +167,8 @@ export async function benchExecute(plan: ExecutePlan, progress: (line: string) =
             const target = targets[name];
             if (!target) continue;
             const rss = name === 'in-process' ? sampleRss(inProcess) : undefined;
-            (runs[name] ??= []).push(await target.run(concurrency, plan));
+            const run = await target.run(concurrency, plan);
+            runs[name] = [...(runs[name] ?? []), run];
             const max = rss?.stop();
             if (max !== undefined) loadRssMb = Math.max(loadRssMb ?? 0, max);
           }

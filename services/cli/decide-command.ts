@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import type { DecideRequest } from '../generated/switchyard/v1/DecideRequest.js';
 import type { DecideResponse__Output } from '../generated/switchyard/v1/DecideResponse.js';
 import { formatTable } from './format-table.js';
-import { DEFAULT_ADDRESS, decide, routerClient } from './router-client.js';
+import { DEFAULT_ADDRESS, decide, routerClient } from '../shared/grpc/router-client.js';
 import { grpcErrorMessage, readPrompt, type CommandIO } from './command-io.js';
 
 export const DECIDE_USAGE = `usage: switchyard decide [--addr ADDR] [--json] [--policy NAME] [--tradeoff K]

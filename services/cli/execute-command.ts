@@ -10,7 +10,7 @@ import type { ExecuteStreamResponse__Output } from '../generated/switchyard/v1/E
 import { grpcErrorMessage, type CommandIO } from './command-io.js';
 import { DECIDE_USAGE, requestFromArgs } from './decide-command.js';
 import { formatTable } from './format-table.js';
-import { routerClient } from './router-client.js';
+import { routerClient } from '../shared/grpc/router-client.js';
 
 export const EXECUTE_USAGE = DECIDE_USAGE.replace('switchyard decide', 'switchyard execute').replace('[--json]', '[--json] [--stream] [--timeout SECONDS]');
 

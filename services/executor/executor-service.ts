@@ -1,9 +1,4 @@
-/**
- * The ExecutorService's gRPC handlers: the wire form of Executor.invoke and invokeStream.
- * Provider failures travel in the response (InvokeError) so that the router sees the attempt
- * trail; gRPC errors are kept for bad requests, missing credentials and cancellation.
- */
-import type * as grpc from '@grpc/grpc-js';
+
 import { context, trace } from '@opentelemetry/api';
 import type { ExecutorServiceHandlers } from '../generated/switchyard/v1/ExecutorService.js';
 import type { InvokeRequest__Output } from '../generated/switchyard/v1/InvokeRequest.js';

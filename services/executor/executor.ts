@@ -12,7 +12,7 @@ import type { Logger } from '../shared/log.js';
 import type { AttemptInfo, ExecutorClient, InvokeEvent, InvokeFailure, InvokeInput, InvokeOutcome, InvokeSuccess } from '../shared/contracts/invoke.js';
 import { buildModelRuntimes, type DeploymentRuntime, type ModelRuntime } from './model-runtime.js';
 import { ProviderError } from './providers/errors.js';
-import type { ChatRequest, ChatResult, Usage } from '../shared/contracts/provider.js';
+import type { ChatRequest, ChatResult, } from '../shared/contracts/provider.js';
 import { nextBackoff, type BackoffPolicy } from './resilience/backoff.js';
 import { systemClock, type Clock } from './resilience/clock.js';
 import { attemptCostUsd } from './resilience/cost.js';
@@ -118,7 +118,7 @@ export class Executor implements ExecutorClient {
     return input.deadline === undefined ? undefined : input.deadline - this.clock.now();
   }
 
-  private request(rt: ModelRuntime, d: DeploymentRuntime, input: InvokeInput): ChatRequest {
+  private request(_rt: ModelRuntime, d: DeploymentRuntime, input: InvokeInput): ChatRequest {
     return { ...input.request, model: d.modelName };
   }
 

@@ -75,7 +75,10 @@ export function calibrationReport(
   const byModel = models.map(() => new Binner());
   segments.forEach((s, i) => {
     let sb = bySeg.get(s);
-    if (sb === undefined) bySeg.set(s, (sb = new Binner()));
+    if (sb === undefined) {
+      sb = new Binner();
+      bySeg.set(s, sb);
+    }
     for (let j = 0; j < m; j++) {
       const k = i * m + j;
       if (observed[k] === 0) continue;

@@ -28,7 +28,7 @@ describe('judge - asks the judge model with the rubric, the conversation and the
     const body = textOf(call?.messages[1]);
     expect(body).toContain('[system]\nYou write SQL for a PostgreSQL 16 database.');
     expect(body).toContain('[user]\nCount the orders placed in March 2024 per customer.');
-    expect(body).toMatch(/<answer>\n\[assistant\]\nSELECT customer_id[^]*<\/answer>$/);
+    expect(body).toMatch(/<answer>\n\[assistant\]\nSELECT customer_id[\s\S]*<\/answer>$/);
   });
 
   it('uses the default rubric and mentions a requested JSON schema', async () => {

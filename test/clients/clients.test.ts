@@ -47,7 +47,10 @@ function sections(output: string): Map<string, string[]> {
   let current: string[] = [];
   for (const line of output.split('\n')) {
     const header = /^== (\w+)$/.exec(line);
-    if (header) out.set(header[1]!, (current = []));
+    if (header) {
+      current = [];
+      out.set(header[1]!, current);
+    }
     else current.push(line);
   }
   return out;
@@ -61,7 +64,7 @@ function field(lines: string[] | undefined, key: string): string {
 
 /** The lines indented under `key:`. */
 function block(lines: string[] | undefined, key: string): string[] {
-  const start = lines?.findIndex((l) => l === `${key}:`) ?? -1;
+  const start = lines?.indexOf(`${key}:`) ?? -1;
   expect(start, `a "${key}:" block`).toBeGreaterThanOrEqual(0);
   const rest = lines!.slice(start + 1);
   const end = rest.findIndex((l) => !l.startsWith('  '));

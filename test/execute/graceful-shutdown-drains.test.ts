@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routerClient } from '../../services/cli/router-client.js';
+import { routerClient } from '../../services/shared/grpc/router-client.js';
 import { executeConfig, executeRequest, execute, executeStream, startExecuteServer, waitFor, type ExecuteServer } from '../support/execute-fixture.js';
 
 let s: ExecuteServer;

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../services/shared/config/load-config.js';
-import { routerClient } from '../../services/cli/router-client.js';
+import { routerClient } from '../../services/shared/grpc/router-client.js';
 import { call } from '../support/grpc-server.js';
 
 let child: ChildProcess | undefined;

@@ -13,10 +13,10 @@ import { Executor } from '../../services/executor/executor.js';
 import { ExecuteEngine } from '../../services/router/execute/execute-engine.js';
 import { Decider } from '../../services/router/decide/decide.js';
 import { ModelStore } from '../../services/router/model/model-store.js';
-import { bridgeExecutorHealth } from '../../services/router/state/executor-health.js';
+import { bridgeExecutorHealth } from './executor-health-bridge.js';
 import { RoutingState } from '../../services/router/state/routing-state.js';
 import { startServer, type RunningServer, type ServerOptions } from '../../services/server/switchyard-server.js';
-import { routerClient } from '../../services/cli/router-client.js';
+import { routerClient } from '../../services/shared/grpc/router-client.js';
 import { Catalog } from '../../services/shared/catalog.js';
 import { PACKAGE_ROOT, parseConfig } from '../../services/shared/config/load-config.js';
 import type { Config, ProviderKind } from '../../services/shared/config/schema.js';
@@ -282,7 +282,7 @@ export interface StreamResult {
 export function executeStream(
   client: RouterServiceClient,
   request: ExecuteRequest,
-  o: CallOptions & { onEvent?: (e: ExecuteStreamResponse__Output) => 'cancel' | void } = {},
+  o: CallOptions & { onEvent?: (e: ExecuteStreamResponse__Output) => 'cancel' | undefined } = {},
 ): Promise<StreamResult> {
   return new Promise((resolve) => {
     const events: ExecuteStreamResponse__Output[] = [];

@@ -1,7 +1,7 @@
 /** Starts a real Switchyard gRPC server on a free loopback port, with clients for it. */
 import * as grpc from '@grpc/grpc-js';
 import { startServer, type RunningServer, type ServerOptions } from '../../services/server/switchyard-server.js';
-import { routerClient } from '../../services/cli/router-client.js';
+import { routerClient } from '../../services/shared/grpc/router-client.js';
 import type { RouterServiceClient } from '../../services/generated/switchyard/v1/RouterService.js';
 import { silentLog } from './router-fixture.js';
 

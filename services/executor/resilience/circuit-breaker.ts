@@ -23,7 +23,7 @@
  * change synchronously, in order.
  */
 import { systemClock, type Clock } from './clock.js';
-import { ABORTED_KIND, RATE_LIMIT_KIND, asFailure, type FailureLike } from './failure.js';
+import { ABORTED_KIND, RATE_LIMIT_KIND, asFailure, type FailureLike } from '../../shared/contracts/failure.js';
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
 

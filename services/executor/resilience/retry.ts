@@ -17,7 +17,7 @@
  */
 import { nextBackoff, type BackoffPolicy, type BackoffStopReason } from './backoff.js';
 import { systemClock, type Clock } from './clock.js';
-import { asFailure } from './failure.js';
+import { asFailure } from '../../shared/contracts/failure.js';
 import type { Random } from './random.js';
 
 /**

@@ -16,7 +16,7 @@
  * The chain chooses models only; the executor tries each model's deployments
  * (deployment-balancer.ts), with retries (retry.ts), before it asks for the next model.
  */
-import { CONTEXT_LENGTH_KIND, asFailure, type FailureLike } from '../../executor/resilience/failure.js';
+import { CONTEXT_LENGTH_KIND, asFailure, type FailureLike } from '../../shared/contracts/failure.js';
 
 export interface FallbackChainInput {
   /** The decision's chosen model. */

@@ -22,7 +22,7 @@ import { decode, encode } from '../../shared/bus/codec.js';
 import { SUBJECTS, WILDCARDS } from '../../shared/bus/subjects.js';
 import type { Catalog } from '../../shared/catalog.js';
 import type { ModelStatus } from '../decide/hard-filters.js';
-import { PromptCacheTable } from '../cache/prompt-cache-table.js';
+import type { PromptCacheTable } from '../cache/prompt-cache-table.js';
 import { ExecutorRegistry } from './executor-registry.js';
 import { ReportTable } from './report-table.js';
 import type { RoutingState } from './routing-state.js';
@@ -72,7 +72,7 @@ export class BusRoutingState {
       b.subscribe(WILDCARDS.cache, (_s, data) => {
         const r = decode('cache', data);
         this.received.cache++;
-        if (r) this.cache.merge(r, Number(r.sentAtMs) - this.now() > 0 ? Number(r.sentAtMs) - this.now() : 0);
+        if (r) this.cache.merge(r, Math.max(0, Number(r.sentAtMs) - this.now()));
       }),
       b.subscribe(WILDCARDS.announce, (_s, data) => {
         const r = decode('announce', data);

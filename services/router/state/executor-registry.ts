@@ -20,7 +20,6 @@ export interface KnownExecutor {
 export class ExecutorRegistry {
   private readonly byId = new Map<string, KnownExecutor>();
   private frozenAt: number | undefined;
-  private version = 0;
   private readonly listeners = new Set<() => void>();
 
   /** Takes an announcement in; true when something routers use changed. */
@@ -49,7 +48,6 @@ export class ExecutorRegistry {
   }
 
   private changed(): void {
-    this.version++;
     for (const l of this.listeners) l();
   }
 

@@ -52,9 +52,7 @@ export interface CheckInput {
  * id) to `messages`. It honours `signal` and rejects when the call fails; the cascade supplies
  * it, with the executor's retries and cost accounting behind it.
  */
-export interface JudgeCall {
-  (messages: ChatMessage[], model: string, signal: AbortSignal): Promise<{ text: string; usage: Usage; costUsd: number; model: string }>;
-}
+export type JudgeCall = (messages: ChatMessage[], model: string, signal: AbortSignal) => Promise<{ text: string; usage: Usage; costUsd: number; model: string }>
 
 export interface CheckContext {
   /** Needed by the judge check; a judge check without it fails with a clear detail. */

@@ -1,10 +1,10 @@
 /** A RouterService client for the CLI and examples, with promise-returning calls. */
 import * as grpc from '@grpc/grpc-js';
-import { switchyardProto } from '../shared/grpc/proto.js';
-import type { RouterServiceClient } from '../generated/switchyard/v1/RouterService.js';
-import type { DecideRequest } from '../generated/switchyard/v1/DecideRequest.js';
-import type { DecideResponse__Output } from '../generated/switchyard/v1/DecideResponse.js';
-import type { ListModelsResponse__Output } from '../generated/switchyard/v1/ListModelsResponse.js';
+import { switchyardProto } from './proto.js';
+import type { RouterServiceClient } from '../../generated/switchyard/v1/RouterService.js';
+import type { DecideRequest } from '../../generated/switchyard/v1/DecideRequest.js';
+import type { DecideResponse__Output } from '../../generated/switchyard/v1/DecideResponse.js';
+import type { ListModelsResponse__Output } from '../../generated/switchyard/v1/ListModelsResponse.js';
 
 export const DEFAULT_ADDRESS = '127.0.0.1:50051';
 

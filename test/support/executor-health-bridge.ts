@@ -3,10 +3,10 @@
  * live time to first token) into the routing state, so that Decide stops choosing a model
  * whose every deployment is failing and takes it back when it heals.
  */
-import type { ModelRuntime } from '../../executor/model-runtime.js';
-import type { Executor } from '../../executor/executor.js';
-import type { ModelStatus } from '../decide/hard-filters.js';
-import type { RoutingState } from './routing-state.js';
+import type { ModelRuntime } from '../../services/executor/model-runtime.js';
+import type { Executor } from '../../services/executor/executor.js';
+import type { ModelStatus } from '../../services/router/decide/hard-filters.js';
+import type { RoutingState } from '../../services/router/state/routing-state.js';
 
 export function statusFromRuntime(rt: ModelRuntime, base: ModelStatus, now: number): { status: ModelStatus; recheckAt?: number } {
   if (!base.available) return { status: base };
