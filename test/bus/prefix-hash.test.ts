@@ -34,14 +34,11 @@ describe('prefix hash - stable hashes at block boundaries', () => {
     expect(h(changedEnd)).not.toBe(h(long));
     expect(h(longer)).not.toBe(h(long));
     expect(prefixBoundaries([msg('user', long)])[1]!.tokens).toBe(Math.ceil((1 + 1 + 1 + 1_000_000) / 4));
-    const time = (t: string) => {
-      const start = process.hrtime.bigint();
-      for (let i = 0; i < 200; i++) prefixBoundaries([msg('system', 's'), msg('user', t)]);
-      return Number(process.hrtime.bigint() - start);
-    };
-    time(long);
-    const big = time(long);
-    const small = time('x'.repeat(4 * BLOCK_SAMPLE));
-    expect(big / small).toBeLessThan(50); // whole-prompt hashing would be about 250x
+    // Bounded work: only the ends and the length of a long block are read, so a change in its
+    // middle leaves the hash as it was (the documented trade of sampling).
+    const changedMiddle = long.slice(0, 500_000) + 'y' + long.slice(500_001);
+    expect(h(changedMiddle)).toBe(h(long));
+    const changedNearEnd = long.slice(0, -BLOCK_SAMPLE) + 'y' + long.slice(-BLOCK_SAMPLE + 1);
+    expect(h(changedNearEnd)).not.toBe(h(long));
   });
 });

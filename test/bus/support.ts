@@ -132,9 +132,5 @@ export async function until(check: () => boolean, timeoutMs = 2_000, what = 'con
   return Date.now() - started;
 }
 
-export function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? NaN;
-}
 
 export const longSystem = (tag: string) => `You are the ${tag} assistant. ` + 'Follow the house style guide closely and cite sources. '.repeat(40);

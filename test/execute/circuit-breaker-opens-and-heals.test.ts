@@ -47,7 +47,6 @@ describe('execute - repeated 503s open the circuit of a model', () => {
     expect(second.res!.model).toBe('mid-anthropic');
     expect(second.res!.message!.text).toBe(FAKE_TEXT);
     expect(fakes.cheap.requests).toHaveLength(4);
-    const openedAt = Date.now();
 
     const open = await cheapCandidate();
     expect(open.eligible).toBe(false);
@@ -65,7 +64,8 @@ describe('execute - repeated 503s open the circuit of a model', () => {
 
     // After open_ms the model is eligible again, and a successful call closes the circuit.
     await waitFor(async () => (await cheapCandidate()).eligible, 'the circuit to half-open', OPEN_MS + 2_000);
-    expect(Date.now() - openedAt).toBeGreaterThanOrEqual(OPEN_MS - 100);
+    // The model came back without another call reaching it: the timer, not a probe, re-admitted it.
+    expect(fakes.cheap.requests).toHaveLength(4);
     const healed = await execute(s.client, ask());
     expect(healed.err).toBeNull();
     expect(healed.res!.model).toBe('cheap-openai');

@@ -16,6 +16,8 @@ import {
 /** The client deadline of the first tests, and executor.total_timeout_ms for the others. */
 const DEADLINE_MS = 400;
 const TOTAL_TIMEOUT_MS = 700;
+/** What grpc-js says when the client's own deadline ends a call. */
+const CLIENT_DEADLINE_DETAILS = /^Deadline exceeded/;
 
 let fakes: StandardFakes;
 let s: ExecuteServer;
@@ -38,17 +40,13 @@ afterAll(async () => {
 });
 beforeEach(() => fakes.reset());
 
-/** Resolves true if the promise settles within `ms`. */
-const within = (p: Promise<unknown>, ms: number) => Promise.race([p.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
 
 describe('execute - the client deadline ends the call', () => {
-  it('Execute against a hanging upstream ends with DEADLINE_EXCEEDED at about the deadline, and the provider call is aborted', async () => {
+  it('Execute against a hanging upstream ends with DEADLINE_EXCEEDED, and the provider call is aborted', async () => {
     fakes.cheap.script({ fault: 'hang' });
-    const { err, ms } = await execute(s.client, executeRequest('What is the capital of France?'), { deadlineMs: DEADLINE_MS });
+    const { err } = await execute(s.client, executeRequest('What is the capital of France?'), { deadlineMs: DEADLINE_MS });
     expect(err!.code).toBe(grpc.status.DEADLINE_EXCEEDED);
-    expect(ms).toBeGreaterThanOrEqual(DEADLINE_MS - 20);
-    expect(ms).toBeLessThan(DEADLINE_MS + 1_500);
-    expect(await within(fakes.cheap.requests[0]!.closedEarly, 1_000)).toBe(true);
+    await fakes.cheap.requests[0]!.closedEarly;
     // No other model was started after the deadline.
     expect(fakes.mid.requests).toHaveLength(0);
     // The server is free for the next call.
@@ -58,22 +56,18 @@ describe('execute - the client deadline ends the call', () => {
 
   it('ExecuteStream against a hanging upstream ends the same way', async () => {
     fakes.cheap.script({ fault: 'hang' });
-    const started = Date.now();
     const r = await executeStream(s.client, executeRequest('What is the capital of France?'), { deadlineMs: DEADLINE_MS });
-    const ms = Date.now() - started;
     expect(r.err!.code).toBe(grpc.status.DEADLINE_EXCEEDED);
-    expect(ms).toBeLessThan(DEADLINE_MS + 1_500);
     expect(r.events.map((e) => e.event)).toEqual(['decision']);
-    expect(await within(fakes.cheap.requests[0]!.closedEarly, 1_000)).toBe(true);
+    await fakes.cheap.requests[0]!.closedEarly;
     expect(fakes.mid.requests).toHaveLength(0);
   });
 
   it('through the router hop, the deadline reaches the executor and aborts the provider call', async () => {
     fakes.cheap.script({ fault: 'hang' });
-    const { err, ms } = await execute(routerOnly.client, executeRequest('What is the capital of France?'), { deadlineMs: DEADLINE_MS });
+    const { err } = await execute(routerOnly.client, executeRequest('What is the capital of France?'), { deadlineMs: DEADLINE_MS });
     expect(err!.code).toBe(grpc.status.DEADLINE_EXCEEDED);
-    expect(ms).toBeLessThan(DEADLINE_MS + 1_500);
-    expect(await within(fakes.cheap.requests[0]!.closedEarly, 1_000)).toBe(true);
+    await fakes.cheap.requests[0]!.closedEarly;
     expect(fakes.mid.requests).toHaveLength(0);
   });
 });
@@ -82,13 +76,14 @@ describe('execute - executor.total_timeout_ms bounds a call whose client sets a 
   it.each([
     ['in one process', () => s],
     ['through the router hop', () => routerOnly],
-  ])('Execute %s ends with DEADLINE_EXCEEDED at about total_timeout_ms and aborts the provider call', async (_where, server) => {
+  ])('Execute %s ends with DEADLINE_EXCEEDED from the server, not from the client deadline, and aborts the provider call', async (_where, server) => {
     fakes.cheap.script({ fault: 'hang' });
-    const { err, ms } = await execute(server().client, executeRequest('What is the capital of France?'), { deadlineMs: 10_000 });
+    const { err } = await execute(server().client, executeRequest('What is the capital of France?'), { deadlineMs: 10_000 });
     expect(err?.code).toBe(grpc.status.DEADLINE_EXCEEDED);
-    expect(ms).toBeGreaterThanOrEqual(TOTAL_TIMEOUT_MS - 50);
-    expect(ms).toBeLessThan(TOTAL_TIMEOUT_MS + 2_000);
-    expect(await within(fakes.cheap.requests[0]!.closedEarly, 1_000)).toBe(true);
+    // Sent by the server when total_timeout_ms passed, not raised by the client's own 10 s deadline.
+    expect(err!.details).not.toMatch(CLIENT_DEADLINE_DETAILS);
+    expect(err!.details).toMatch(/deadline|timeout/i);
+    await fakes.cheap.requests[0]!.closedEarly;
     expect(fakes.mid.requests).toHaveLength(0);
   });
 
@@ -97,10 +92,9 @@ describe('execute - executor.total_timeout_ms bounds a call whose client sets a 
     ['through the router hop', () => routerOnly],
   ])('ExecuteStream %s ends the same way', async (_where, server) => {
     fakes.cheap.script({ fault: 'hang' });
-    const started = Date.now();
     const r = await executeStream(server().client, executeRequest('What is the capital of France?'), { deadlineMs: 10_000 });
     expect(r.err?.code).toBe(grpc.status.DEADLINE_EXCEEDED);
-    expect(Date.now() - started).toBeLessThan(TOTAL_TIMEOUT_MS + 2_000);
-    expect(await within(fakes.cheap.requests[0]!.closedEarly, 1_000)).toBe(true);
+    expect(r.err!.details).not.toMatch(CLIENT_DEADLINE_DETAILS);
+    await fakes.cheap.requests[0]!.closedEarly;
   });
 });

@@ -33,7 +33,7 @@ beforeEach(() => fakes.reset());
 describe('execute - fails over when the upstream hangs', () => {
   it('each attempt ends at the attempt timeout, the provider connection is closed, and the next model answers', async () => {
     fakes.cheap.script({ fault: 'hang' }, { fault: 'hang' });
-    const { err, res, ms } = await execute(s.client, executeRequest('What is the capital of France?'));
+    const { err, res } = await execute(s.client, executeRequest('What is the capital of France?'));
     expect(err).toBeNull();
     expect(res!.model).toBe('mid-anthropic');
     expect(res!.message!.text).toBe(FAKE_TEXT);
@@ -42,12 +42,7 @@ describe('execute - fails over when the upstream hangs', () => {
       ['cheap-openai', 'ATTEMPT_OUTCOME_RETRYABLE_ERROR'],
       ['mid-anthropic', 'ATTEMPT_OUTCOME_SUCCESS'],
     ]);
-    expect(res!.attempts[0]!.error).toMatch(/timed out/);
-    for (const a of res!.attempts.slice(0, 2)) {
-      expect(a.latencyMs).toBeGreaterThanOrEqual(ATTEMPT_TIMEOUT_MS - 20);
-      expect(a.latencyMs).toBeLessThan(ATTEMPT_TIMEOUT_MS + 1_500);
-    }
-    expect(ms).toBeLessThan(2 * ATTEMPT_TIMEOUT_MS + 3_000);
+    for (const a of res!.attempts.slice(0, 2)) expect(a.error).toMatch(/timed out/);
     // The executor gave up on both hung requests: their connections were closed, not left open.
     await Promise.all(fakes.cheap.requests.map((r) => r.closedEarly));
     expect(fakes.mid.requests).toHaveLength(1);
@@ -64,7 +59,6 @@ describe('execute - fails over when the upstream hangs', () => {
       ['mid-anthropic', 'ATTEMPT_OUTCOME_SUCCESS'],
     ]);
     expect(r.done!.attempts[0]!.error).toMatch(/timed out|first token/);
-    expect(r.done!.attempts[0]!.latencyMs).toBeGreaterThanOrEqual(TTFT_TIMEOUT_MS - 20);
     await fakes.cheap.requests[0]!.closedEarly;
   });
 });

@@ -38,10 +38,8 @@ const candidate = async (model: string) => (await decide(s.client, ask())).res!.
 describe('execute - cools a model down on 429 with Retry-After', () => {
   it('goes to an alternate at once, keeps the model out of decisions until Retry-After passes, then uses it again', async () => {
     fakes.cheap.script({ status: 429, body: JSON.parse(readOpenAIFixture('error-429.json')), headers: { 'retry-after': '2' } });
-    const started = Date.now();
     const first = await execute(s.client, ask());
-    // Retry-After says wait two seconds: the executor neither waits nor retries the deployment.
-    expect(first.ms).toBeLessThan(1_800);
+    // Retry-After says wait two seconds: the executor does not retry the deployment, it moves on.
     expect(first.err).toBeNull();
     expect(first.res!.model).toBe('mid-anthropic');
     expect(first.res!.message!.text).toBe(FAKE_TEXT);
@@ -55,7 +53,8 @@ describe('execute - cools a model down on 429 with Retry-After', () => {
     // During the cool-down Decide excludes the model and says why; ListModels agrees.
     const cooling = await candidate('cheap-openai');
     expect(cooling.eligible).toBe(false);
-    expect(cooling.excludedReason).toMatch(/^unavailable: rate limited \(429\): cooling down/);
+    // The cool-down is Retry-After's two seconds (less what has passed since the 429).
+    expect(cooling.excludedReason).toMatch(/^unavailable: rate limited \(429\): cooling down for [12] s$/);
     const listed = (await listModels(s.client)).res!.models.find((m) => m.id === 'cheap-openai')!;
     expect(listed.available).toBe(false);
     expect(listed.unavailableReason).toContain('429');
@@ -69,7 +68,7 @@ describe('execute - cools a model down on 429 with Retry-After', () => {
 
     // Once Retry-After has passed the model is eligible and chosen again.
     await waitFor(async () => (await candidate('cheap-openai')).eligible, 'the cool-down to end', 5_000);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1_950);
+    expect(fakes.cheap.requests).toHaveLength(1);
     const third = await execute(s.client, ask());
     expect(third.err).toBeNull();
     expect(third.res!.model).toBe('cheap-openai');

@@ -274,13 +274,39 @@ describe('openai sdk against the simulator', () => {
     expect((long as InstanceType<typeof OpenAI.BadRequestError>).code).toBe('context_length_exceeded');
   });
 
-  it('simulator - honours the time to first token', async () => {
-    const started = Date.now();
-    const stream = await client.chat.completions.create({ model: 'sim-slow', messages: [{ role: 'user', content: 'Hi' }], stream: true });
-    for await (const chunk of stream) {
-      if (chunk.choices[0]?.delta.content) break;
+  it('simulator - sends no chunk before the time to first token has passed', async () => {
+    const waits: number[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const gated = await startSimulator({
+      models: [{ id: 'sim-slow', ttftMs: 200, tokensPerSecond: 20 }],
+      sleep: (ms) => {
+        waits.push(ms);
+        return waits.length === 1 ? gate : Promise.resolve();
+      },
+    });
+    try {
+      const c = new OpenAI({ apiKey: 'unused', baseURL: gated.url, maxRetries: 0 });
+      const stream = await c.chat.completions.create({ model: 'sim-slow', messages: [{ role: 'user', content: 'Hi' }], stream: true });
+      const chunks = stream[Symbol.asyncIterator]();
+      const first = chunks.next();
+      let arrived = false;
+      void first.then(() => {
+        arrived = true;
+      });
+      await new Promise((r) => setImmediate(r));
+      expect(waits).toEqual([200]);
+      expect(arrived).toBe(false);
+      release();
+      const chunk = await first;
+      expect(chunk.done).toBe(false);
+      expect(chunk.value!.choices[0]!.delta.role).toBe('assistant');
+      await stream.controller.abort();
+    } finally {
+      await gated.close();
     }
-    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
   });
 
   it('simulator - the adapter streams from it, and an abort stops the simulated work', async () => {

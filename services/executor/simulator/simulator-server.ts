@@ -34,7 +34,12 @@ export interface SimulatorOptions {
   ttftMs?: number;
   /** Default output rate. */
   tokensPerSecond?: number;
+  /** How the simulator waits (time to first token, between tokens); a test may record and skip the waits. */
+  sleep?: Sleep;
 }
+
+/** Waits `ms`, or less when `signal` aborts. */
+export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
 
 export interface SimulatorStats {
   /** Chat completion requests under way. */
@@ -72,6 +77,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     ttftMs: options.ttftMs ?? SIMULATOR_DEFAULTS.ttftMs,
     tokensPerSecond: options.tokensPerSecond ?? SIMULATOR_DEFAULTS.tokensPerSecond,
   };
+  const sleep = options.sleep ?? timerSleep;
   const models = new Map<string, SimulatedModel>();
   for (const entry of options.models ?? []) {
     const model = typeof entry === 'string' ? { id: entry } : entry;
@@ -141,7 +147,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     };
     if (body.stream === true) {
       const includeUsage = isRecord(body.stream_options) && body.stream_options.include_usage === true;
-      return streamAnswer(res, plan, timing, includeUsage, signal);
+      return streamAnswer(res, plan, timing, includeUsage, signal, sleep);
     }
     await sleep(timing.ttftMs + plan.completionTokens * timing.msPerToken, signal);
     if (signal.aborted) return;
@@ -280,6 +286,7 @@ async function streamAnswer(
   timing: { ttftMs: number; msPerToken: number },
   includeUsage: boolean,
   signal: AbortSignal,
+  sleep: Sleep,
 ): Promise<void> {
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
   res.flushHeaders();
@@ -347,7 +354,7 @@ function textOf(content: unknown): string {
   return content.map((p: unknown) => (isRecord(p) && typeof p.text === 'string' ? p.text : '')).join(' ');
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+function timerSleep(ms: number, signal: AbortSignal): Promise<void> {
   if (ms <= 0 || signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const done = (): void => {
