@@ -1,11 +1,12 @@
 /**
- * Watches every provider call an executor makes, by wrapping the adapter of each deployment
- * (the runtimes are the executor's public surface): calls in flight per model, recent latency
- * and time-to-first-token samples for percentiles, and what each answer says that the bus
- * shares: rate-limit headers, 429s, and prompt-cache usage together with the request.
+ * Watches every provider call an executor makes through the executor's explicit call hooks
+ * (`Executor.observeCalls`): calls in flight per model, recent latency and time-to-first-token
+ * samples for percentiles, and what each answer says that the bus shares: rate-limit headers,
+ * 429s, and prompt-cache usage together with the request.
  */
 import type { ModelRuntime } from './model-runtime.js';
-import type { ChatRequest, ProviderAdapter, RateLimitInfo, StreamEvent, Usage } from '../shared/contracts/provider.js';
+import type { ChatRequest, RateLimitInfo, Usage } from '../shared/contracts/provider.js';
+import type { ProviderCall, ProviderCallHooks } from './provider-call-hooks.js';
 import { ProviderError } from './providers/errors.js';
 
 /** The last `size` samples; percentiles over them. */
@@ -44,15 +45,13 @@ export interface CallListener {
   rateLimit?(rt: ModelRuntime, info: RateLimitInfo | undefined, tooMany: boolean): void;
 }
 
-export class CallObserver {
+export class CallObserver implements ProviderCallHooks {
   readonly models = new Map<string, ModelCalls>();
   private readonly listeners = new Set<CallListener>();
 
   constructor(runtimes: readonly ModelRuntime[], private readonly now: () => number = Date.now) {
     for (const rt of runtimes) {
-      const calls: ModelCalls = { inFlight: 0, latency: new SampleWindow(), ttft: new SampleWindow(), requestsUsed: 0, tokensUsed: 0, retryAfterMs: 0 };
-      this.models.set(rt.model.id, calls);
-      for (const d of rt.deployments) d.adapter = this.wrap(rt, calls, d.adapter);
+      this.models.set(rt.model.id, { inFlight: 0, latency: new SampleWindow(), ttft: new SampleWindow(), requestsUsed: 0, tokensUsed: 0, retryAfterMs: 0 });
     }
   }
 
@@ -65,6 +64,28 @@ export class CallObserver {
     let n = 0;
     for (const m of this.models.values()) n += m.inFlight;
     return n;
+  }
+
+  started(rt: ModelRuntime, request: ChatRequest, streaming: boolean): ProviderCall {
+    const calls = this.models.get(rt.model.id);
+    if (calls === undefined) return { firstToken() {}, answered() {}, failed() {} };
+    const started = this.now();
+    calls.inFlight++;
+    calls.requestsUsed++;
+    return {
+      firstToken: () => calls.ttft.add(this.now() - started),
+      answered: (usage, rateLimit) => {
+        calls.inFlight--;
+        const ms = this.now() - started;
+        calls.latency.add(ms);
+        if (!streaming) calls.ttft.add(ms);
+        this.answered(rt, calls, request, usage, rateLimit);
+      },
+      failed: (e) => {
+        calls.inFlight--;
+        this.failed(rt, calls, e);
+      },
+    };
   }
 
   private answered(rt: ModelRuntime, calls: ModelCalls, request: ChatRequest, usage: Usage, info: RateLimitInfo | undefined): void {
@@ -82,68 +103,5 @@ export class CallObserver {
     const tooMany = e.kind === 'rate_limit';
     if (tooMany) calls.retryAfterMs = Math.max(calls.retryAfterMs, e.retryAfterMs ?? 1);
     if (tooMany || e.rateLimit) for (const l of this.listeners) l.rateLimit?.(rt, e.rateLimit, tooMany);
-  }
-
-  private wrap(rt: ModelRuntime, calls: ModelCalls, inner: ProviderAdapter): ProviderAdapter {
-    return {
-      specificationVersion: inner.specificationVersion,
-      kind: inner.kind,
-      generate: async (endpoint, request, signal) => {
-        const started = this.now();
-        calls.inFlight++;
-        calls.requestsUsed++;
-        try {
-          const result = await inner.generate(endpoint, request, signal);
-          const ms = this.now() - started;
-          calls.latency.add(ms);
-          calls.ttft.add(ms);
-          this.answered(rt, calls, request, result.usage, result.rateLimit);
-          return result;
-        } catch (e) {
-          this.failed(rt, calls, e);
-          throw e;
-        } finally {
-          calls.inFlight--;
-        }
-      },
-      stream: async (endpoint, request, signal) => {
-        const started = this.now();
-        calls.inFlight++;
-        calls.requestsUsed++;
-        let open = true;
-        const done = () => {
-          if (open) calls.inFlight--;
-          open = false;
-        };
-        try {
-          const s = await inner.stream(endpoint, request, signal);
-          const self = this;
-          async function* events(): AsyncGenerator<StreamEvent> {
-            let first = true;
-            try {
-              for await (const ev of s.events) {
-                if (first) calls.ttft.add(self.now() - started);
-                first = false;
-                if (ev.type === 'finish') {
-                  calls.latency.add(self.now() - started);
-                  self.answered(rt, calls, request, ev.usage, s.rateLimit);
-                }
-                yield ev;
-              }
-            } catch (e) {
-              self.failed(rt, calls, e);
-              throw e;
-            } finally {
-              done();
-            }
-          }
-          return { ...(s.rateLimit ? { rateLimit: s.rateLimit } : {}), events: events() };
-        } catch (e) {
-          this.failed(rt, calls, e);
-          done();
-          throw e;
-        }
-      },
-    };
   }
 }

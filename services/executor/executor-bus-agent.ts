@@ -37,6 +37,7 @@ export function startExecutorBusAgent(o: { bus: Bus; executor: Executor; config:
   const id = checkExecutorId(c.executor_id ?? defaultExecutorId());
   const nowOpt = o.now ? { now: o.now } : {};
   const observer = new CallObserver(o.executor.runtimes, o.now);
+  const offCalls = o.executor.observeCalls(observer);
   const health = new HealthPublisher({
     bus: o.bus,
     executorId: id,
@@ -82,6 +83,7 @@ export function startExecutorBusAgent(o: { bus: Bus; executor: Executor; config:
       announcer?.withdraw();
     },
     close() {
+      offCalls();
       announcer?.close();
       health.close();
       cache.flush();

@@ -21,6 +21,7 @@ import { orderDeployments } from './resilience/deployment-balancer.js';
 import { context, trace } from '@opentelemetry/api';
 import { endAttemptSpan, startAttemptSpan, tracedAttempt } from './attempt-span.js';
 import { estimateInvokeTokens } from './estimate-tokens.js';
+import { ProviderCallHookSet, type ProviderCallHooks } from './provider-call-hooks.js';
 
 export interface ExecutorOptions {
   config: Config;
@@ -56,6 +57,7 @@ export class Executor implements ExecutorClient {
   private readonly clock: Clock;
   private readonly backoff: BackoffPolicy;
   private readonly listeners = new Set<(model: ModelRuntime) => void>();
+  private readonly callHooks = new ProviderCallHookSet();
 
   constructor(private readonly o: ExecutorOptions) {
     this.clock = o.clock ?? systemClock;
@@ -70,6 +72,11 @@ export class Executor implements ExecutorClient {
   onChange(listener: (model: ModelRuntime) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Registers hooks told of every provider call this executor makes; returns the unregistration. */
+  observeCalls(hooks: ProviderCallHooks): () => void {
+    return this.callHooks.add(hooks);
   }
 
   private changed(rt: ModelRuntime): void {
@@ -201,7 +208,15 @@ export class Executor implements ExecutorClient {
     const timer = setTimeout(() => ctrl.abort(new DOMException('the attempt timed out', 'TimeoutError')), this.o.config.executor.attempt_timeout_ms);
     try {
       const request = this.request(rt, d, input);
-      return await tracedAttempt({ rt, d, input, request }, () => d.adapter.generate(d.endpoint, request, ctrl.signal));
+      const call = this.callHooks.started(rt, request, false);
+      try {
+        const result = await tracedAttempt({ rt, d, input, request }, () => d.adapter.generate(d.endpoint, request, ctrl.signal));
+        call.answered(result.usage, result.rateLimit);
+        return result;
+      } catch (e) {
+        call.failed(e);
+        throw e;
+      }
     } finally {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
@@ -240,6 +255,7 @@ export class Executor implements ExecutorClient {
           let partial = false;
           const request = this.request(rt, d, input);
           const span = startAttemptSpan({ rt, d, input, request }, true);
+          const call = this.callHooks.started(rt, request, true);
           try {
             const stream = await context.with(trace.setSpan(context.active(), span), () => d.adapter.stream(d.endpoint, request, ctrl.signal));
             if (stream.rateLimit) d.limiter.observe(stream.rateLimit);
@@ -250,6 +266,7 @@ export class Executor implements ExecutorClient {
               if (!partial) {
                 clearTimeout(ttft);
                 rt.ttftMs.add(this.clock.now() - started);
+                call.firstToken();
               }
               if (ev.type === 'text-delta') {
                 partial = true;
@@ -276,6 +293,7 @@ export class Executor implements ExecutorClient {
                   ...(stream.rateLimit ? { rateLimit: stream.rateLimit } : {}),
                 };
                 endAttemptSpan(span, result);
+                call.answered(ev.usage, stream.rateLimit);
                 const t = totals(attempts);
                 yield { type: 'done', outcome: { ok: true, model: rt.model.id, deployment: d.id, result, attempts, usage: t.usage, costUsd: t.costUsd } };
                 return;
@@ -285,6 +303,7 @@ export class Executor implements ExecutorClient {
           } catch (err) {
             const e = toProviderError(err);
             endAttemptSpan(span, { error: e });
+            call.failed(e);
             last = e;
             d.breaker.onFailure(e);
             if (e.rateLimit) d.limiter.observe(e.rateLimit);
@@ -304,6 +323,8 @@ export class Executor implements ExecutorClient {
             again = e.retryable && e.kind !== 'rate_limit' && e.kind !== 'timeout';
             retryAfterMs = e.retryAfterMs;
           } finally {
+            // A consumer that stops reading ends the call too (a no-op after answered or failed).
+            call.failed(new DOMException('the stream was abandoned', 'AbortError'));
             clearTimeout(ttft);
             clearTimeout(overall);
             ctrl.abort();
