@@ -160,7 +160,7 @@ function targetsTable(r: BenchResults): string {
   return [table(['target', 'measured', 'status'], ['l', 'l', 'l'], rows), ...(notes.length ? ['', ...notes] : [])].join('\n');
 }
 
-export function formatReport(r: BenchResults): string {
+export function formatBenchReport(r: BenchResults): string {
   const e = r.execute;
   return [
     `Switchyard benchmarks, ${r.mode} run of ${r.started_at.slice(0, 16).replace('T', ' ')} UTC (${r.duration_s} s)`,

@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PACKAGE_ROOT } from '../shared/config/load-config.js';
-import { formatReport } from '../bench/bench-report.js';
+import { formatBenchReport } from '../bench/bench-report.js';
 import { FULL_PLAN, QUICK_PLAN } from '../bench/bench-plan.js';
 import { MissingToolError, runBench } from '../bench/run-bench.js';
 import type { CommandIO } from './command-io.js';
@@ -52,7 +52,7 @@ export async function benchCommand(argv: string[], io: CommandIO): Promise<numbe
   const json = JSON.stringify(results, sixDigits, 2) + '\n';
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, json);
-  io.out.write(values.json ? json : formatReport(results) + '\n');
+  io.out.write(values.json ? json : formatBenchReport(results) + '\n');
   io.err.write(`results written to ${out}\n`);
   return 0;
 }

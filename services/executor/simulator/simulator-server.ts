@@ -62,7 +62,7 @@ const CHARS_PER_TOKEN = 4;
 
 type Json = Record<string, unknown>;
 
-interface Plan {
+interface SimulatedAnswer {
   model: string;
   id: string;
   text: string;
@@ -129,7 +129,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (model === undefined) {
       return sendError(res, 404, `The model \`${body.model}\` does not exist or you do not have access to it.`, 'invalid_request_error', null, 'model_not_found');
     }
-    const plan = planAnswer(body, model.id);
+    const plan = simulateAnswer(body, model.id);
     const maxTokens = numberOr(body.max_completion_tokens, numberOr(body.max_tokens, 0));
     if (model.contextWindow !== undefined && plan.promptTokens + maxTokens > model.contextWindow) {
       return sendError(
@@ -179,7 +179,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 // The answer
 // ---------------------------------------------------------------------------------------------
 
-function planAnswer(body: Json, model: string): Plan {
+function simulateAnswer(body: Json, model: string): SimulatedAnswer {
   const messages = body.messages as Json[];
   const promptText = messages.map((m) => textOf(m.content) + JSON.stringify(m.tool_calls ?? '')).join('\n');
   const toolsText = body.tools === undefined ? '' : JSON.stringify(body.tools);
@@ -268,7 +268,7 @@ function sampleSchema(schema: unknown, name: string, depth: number): unknown {
   }
 }
 
-function completionBody(plan: Plan): Json {
+function completionBody(plan: SimulatedAnswer): Json {
   const message: Json = { role: 'assistant', content: plan.toolCall === undefined ? plan.text : null, refusal: null };
   if (plan.toolCall !== undefined) {
     message.tool_calls = [{ id: plan.toolCall.id, type: 'function', function: { name: plan.toolCall.name, arguments: plan.toolCall.arguments } }];
@@ -282,7 +282,7 @@ function completionBody(plan: Plan): Json {
 
 async function streamAnswer(
   res: ServerResponse,
-  plan: Plan,
+  plan: SimulatedAnswer,
   timing: { ttftMs: number; msPerToken: number },
   includeUsage: boolean,
   signal: AbortSignal,
@@ -321,11 +321,11 @@ async function streamAnswer(
   res.end();
 }
 
-function envelope(plan: Plan, object: string): Json {
+function envelope(plan: SimulatedAnswer, object: string): Json {
   return { id: plan.id, object, created: Math.floor(Date.now() / 1000), model: plan.model, system_fingerprint: 'fp_switchyard_sim' };
 }
 
-function usageOf(plan: Plan): Json {
+function usageOf(plan: SimulatedAnswer): Json {
   return {
     prompt_tokens: plan.promptTokens,
     completion_tokens: plan.completionTokens,
