@@ -17,7 +17,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   train: ['router', 'shared', 'generated'],
   server: ['router', 'executor', 'shared', 'generated'],
   bench: ['server', 'router', 'shared', 'generated'],
-  cli: ['server', 'train', 'bench', 'shared', 'generated'],
+  evaluation: ['router', 'shared', 'generated'],
+  cli: ['server', 'train', 'evaluation', 'bench', 'shared', 'generated'],
 };
 
 const SERVICES = resolve(PACKAGE_ROOT, 'services');
