@@ -12,6 +12,8 @@ import { Executor } from '../executor/executor.js';
 import { executorServiceHandlers } from '../executor/executor-service.js';
 import type { ExecutorClient } from '../shared/contracts/invoke.js';
 import { startSimulator, type Simulator } from '../executor/simulator/simulator-server.js';
+import { ReplayPlayer } from '../executor/simulator/replay.js';
+import { readRoutingData } from '../shared/routing-data.js';
 import { Decider } from '../router/decide/decide.js';
 import { ExecuteEngine } from '../router/execute/execute-engine.js';
 import { executeHandlers } from '../router/execute-handlers.js';
@@ -27,6 +29,8 @@ import { createBus } from '../shared/bus/create-bus.js';
 import { RoutingState } from '../router/state/routing-state.js';
 import { Catalog } from '../shared/catalog.js';
 import { loadConfig, type LoadedConfig } from '../shared/config/load-config.js';
+import type { Config } from '../shared/config/schema.js';
+import { dirname, resolve } from 'node:path';
 import { switchyardProto } from '../shared/grpc/proto.js';
 import { createLogger, type Logger } from '../shared/log.js';
 
@@ -110,8 +114,10 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     const simulated = catalog.models.filter((m) => m.simulated);
     if (simulated.length > 0) {
       const cap = opts.simulatorMaxTtftMs ?? 2000;
+      const replay = await replayPlayer(config.executor.simulator_replay, loaded.source);
       running.simulator = await startSimulator({
         models: simulated.map((m) => ({ id: m.id, ttftMs: Math.min(m.ttftMs, cap), tokensPerSecond: m.outputTokensPerSecond, contextWindow: m.contextWindow })),
+        ...(replay ? { replay } : {}),
       });
       closers.push(() => running.simulator!.close());
       log.warn('no provider credentials for some models: their answers will be SIMULATED', { models: simulated.map((m) => m.id).join(','), simulator: running.simulator.url });
@@ -205,4 +211,11 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     return stopping;
   };
   return { ...(running as RunningServer), address, port, shutdown, halt };
+}
+
+/** The simulator's replay of routing data, when the config asks for one (files relative to the config file). */
+async function replayPlayer(c: Config['executor']['simulator_replay'], configFile: string): Promise<ReplayPlayer | undefined> {
+  if (c === undefined) return undefined;
+  const data = await readRoutingData(c.data.map((f) => resolve(dirname(configFile), f)));
+  return new ReplayPlayer({ prompts: data.prompts, models: c.models, ...(c.judge ? { judge: c.judge } : {}) });
 }

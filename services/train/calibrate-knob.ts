@@ -41,7 +41,7 @@ import { splitFolds } from './folds.js';
 import { choicesAt, sweepOperatingPoints, type RoutingTable, type Sweep } from './operating-points.js';
 import { buildOutcomeMatrix, completeRows, selectOutcomeRows, type OutcomeMatrix } from './outcome-matrix.js';
 import { predictQualities, profileIndices } from './predict.js';
-import { filterPool, type RoutingData } from './routing-data.js';
+import { filterPool, type RoutingData } from '../shared/routing-data.js';
 import { trainRouterModel, type TrainOptions, type TrainProgress } from './trainer.js';
 
 /** Decimals of the knob as written into a configuration. */

@@ -27,7 +27,7 @@ import { formatReport } from './eval-text.js';
 import { plotSvg } from './plot-svg.js';
 import { progressReporter } from './progress-bar.js';
 import { repoPath } from './repo-root.js';
-import { filterPool, parsePool, readRoutingData, type RoutingData } from './routing-data.js';
+import { filterPool, parsePool, readRoutingData, type RoutingData } from '../shared/routing-data.js';
 import { SHIPPED_MODEL } from './train-shipped.js';
 import { trainOnData } from './train-from-data.js';
 import type { TrainOptions } from './trainer.js';

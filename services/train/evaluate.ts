@@ -33,7 +33,7 @@ import { splitFolds } from './folds.js';
 import { choicesAt, sweepOperatingPoints, type OperatingPoint } from './operating-points.js';
 import { buildOutcomeMatrix, completeRows, selectOutcomeRows, type OutcomeMatrix } from './outcome-matrix.js';
 import { meanCrossEntropy, predictQualities, profileIndices } from './predict.js';
-import { filterPool, type RoutingData } from './routing-data.js';
+import { filterPool, type RoutingData } from '../shared/routing-data.js';
 import { trainRouterModel, type TrainOptions, type TrainProgress } from './trainer.js';
 
 export const DEFAULT_COST_MODEL: CostModelKind = 'tokens';

@@ -11,7 +11,7 @@
 import { pathToFileURL } from 'node:url';
 import { evaluate, reportSummary, type EvalReport } from './evaluate.js';
 import { repoPath } from './repo-root.js';
-import { readRoutingData } from './routing-data.js';
+import { readRoutingData } from '../shared/routing-data.js';
 import { trainOnData } from './train-from-data.js';
 import { DEFAULT_TRAIN_OPTIONS } from './trainer.js';
 

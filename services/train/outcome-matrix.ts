@@ -2,7 +2,7 @@
  * Outcomes as dense n × m matrices (prompt-major), the shape training and metrics work on.
  * A missing outcome is NaN in `quality` and `cost`, and `observed` is 0 there.
  */
-import type { RoutingPrompt } from './routing-data.js';
+import type { RoutingPrompt } from '../shared/routing-data.js';
 
 export interface OutcomeMatrix {
   n: number;

@@ -6,7 +6,7 @@
 import type { RouterModel } from '../router/model/router-model-file.js';
 import { computeFeatureTable } from './feature-table.js';
 import { buildOutcomeMatrix } from './outcome-matrix.js';
-import type { RoutingData } from './routing-data.js';
+import type { RoutingData } from '../shared/routing-data.js';
 import { trainRouterModel, type TrainOptions, type TrainProgress } from './trainer.js';
 
 export function trainOnData(

@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { encodeRouterModel } from '../router/model/router-model-file.js';
 import { repoPath } from './repo-root.js';
-import { readRoutingData } from './routing-data.js';
+import { readRoutingData } from '../shared/routing-data.js';
 import { trainOnData } from './train-from-data.js';
 import { DEFAULT_TRAIN_OPTIONS, type TrainProgress } from './trainer.js';
 

@@ -22,7 +22,7 @@ import { evaluate } from '../../services/train/evaluate.js';
 import { flagshipOf, singleModels } from '../../services/train/eval-metrics.js';
 import { choicesByUtility, sweepOperatingPoints, type RoutingTable } from '../../services/train/operating-points.js';
 import { Prng } from '../../services/train/prng.js';
-import { parseRoutingJsonl, type RoutingData } from '../../services/train/routing-data.js';
+import { parseRoutingJsonl, type RoutingData } from '../../services/shared/routing-data.js';
 
 function sink(): { stream: PassThrough; text: () => string } {
   const stream = new PassThrough();

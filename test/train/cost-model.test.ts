@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectedCosts, fitCostModel } from '../../services/train/cost-model.js';
 import { buildOutcomeMatrix } from '../../services/train/outcome-matrix.js';
-import type { RoutingPrompt } from '../../services/train/routing-data.js';
+import type { RoutingPrompt } from '../../services/shared/routing-data.js';
 
 // Model x costs $2 / $6 per million input / output tokens.
 const priced = (inp: number, out: number) => ({ quality: 1, input_tokens: inp, output_tokens: out, cost_usd: (2 * inp + 6 * out) / 1e6 });

@@ -14,7 +14,7 @@ import { loadConfig } from '../../services/shared/config/load-config.js';
 import { computeFeatureTable, featuresOf, selectRows, type FeatureTable } from '../../services/train/feature-table.js';
 import { predictQualities } from '../../services/train/predict.js';
 import { repoPath } from '../../services/train/repo-root.js';
-import { readRoutingData } from '../../services/train/routing-data.js';
+import { readRoutingData } from '../../services/shared/routing-data.js';
 import { SHIPPED_DATA, SHIPPED_MODEL } from '../../services/train/train-shipped.js';
 
 const utf8 = (s: string) => Buffer.byteLength(s, 'utf8');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { filterPool, parsePool, parseRoutingJsonl, readRoutingData, RoutingDataError } from '../../services/train/routing-data.js';
+import { filterPool, parsePool, parseRoutingJsonl, readRoutingData, RoutingDataError } from '../../services/shared/routing-data.js';
 
 const outcome = (quality: unknown, extra: Record<string, unknown> = {}) => ({ quality, input_tokens: 10, output_tokens: 5, cost_usd: 0.001, ...extra });
 const line = (o: Record<string, unknown>) => JSON.stringify(o);

@@ -5,7 +5,7 @@ import { splitFolds } from '../../services/train/folds.js';
 import { buildOutcomeMatrix, modelStats, selectOutcomeRows } from '../../services/train/outcome-matrix.js';
 import { meanCrossEntropy, predictQualities } from '../../services/train/predict.js';
 import { repoPath } from '../../services/train/repo-root.js';
-import { readRoutingData } from '../../services/train/routing-data.js';
+import { readRoutingData } from '../../services/shared/routing-data.js';
 import { trainRouterModel } from '../../services/train/trainer.js';
 
 const data = await readRoutingData([repoPath('data/mmlu-pro/dev.jsonl.gz')]);

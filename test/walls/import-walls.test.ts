@@ -17,7 +17,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   train: ['router', 'shared', 'generated'],
   server: ['router', 'executor', 'shared', 'generated'],
   bench: ['server', 'router', 'shared', 'generated'],
-  evaluation: ['router', 'shared', 'generated'],
+  evaluation: ['train', 'router', 'shared', 'generated'],
   cli: ['server', 'train', 'evaluation', 'bench', 'shared', 'generated'],
 };
 

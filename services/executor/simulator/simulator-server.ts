@@ -15,6 +15,8 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ReplayPlayer } from './replay.js';
+import { isRecord, numberOr, sampleSchema, type Json } from './sample-schema.js';
 
 export interface SimulatedModel {
   id: string;
@@ -36,6 +38,8 @@ export interface SimulatorOptions {
   tokensPerSecond?: number;
   /** How the simulator waits (time to first token, between tokens); a test may record and skip the waits. */
   sleep?: Sleep;
+  /** Answers prompts of a routing data set with the outcomes it records (replay.ts). */
+  replay?: ReplayPlayer;
 }
 
 /** Waits `ms`, or less when `signal` aborts. */
@@ -60,7 +64,6 @@ export interface Simulator {
 export const SIMULATOR_DEFAULTS = { host: '127.0.0.1', ttftMs: 250, tokensPerSecond: 80 } as const;
 const CHARS_PER_TOKEN = 4;
 
-type Json = Record<string, unknown>;
 
 interface SimulatedAnswer {
   model: string;
@@ -129,7 +132,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (model === undefined) {
       return sendError(res, 404, `The model \`${body.model}\` does not exist or you do not have access to it.`, 'invalid_request_error', null, 'model_not_found');
     }
-    const plan = simulateAnswer(body, model.id);
+    const plan = simulateAnswer(body, model.id, options.replay);
     const maxTokens = numberOr(body.max_completion_tokens, numberOr(body.max_tokens, 0));
     if (model.contextWindow !== undefined && plan.promptTokens + maxTokens > model.contextWindow) {
       return sendError(
@@ -179,7 +182,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 // The answer
 // ---------------------------------------------------------------------------------------------
 
-function simulateAnswer(body: Json, model: string): SimulatedAnswer {
+function simulateAnswer(body: Json, model: string, replay: ReplayPlayer | undefined): SimulatedAnswer {
   const messages = body.messages as Json[];
   const promptText = messages.map((m) => textOf(m.content) + JSON.stringify(m.tool_calls ?? '')).join('\n');
   const toolsText = body.tools === undefined ? '' : JSON.stringify(body.tools);
@@ -199,6 +202,12 @@ function simulateAnswer(body: Json, model: string): SimulatedAnswer {
   // so that both outcomes of draft-and-verify happen in simulation.
   if (/reply with exactly ACCEPT/.test(lastText) && parseInt(digest.slice(0, 2), 16) < 192) {
     return { ...base, text: 'ACCEPT', finishReason: 'stop', completionTokens: 1 };
+  }
+  if (replay !== undefined) {
+    const graded = model === replay.judge ? replay.grade(lastText) : undefined;
+    if (graded !== undefined) return { ...base, text: graded, finishReason: 'stop', completionTokens: tokens(graded) };
+    const replayed = replay.answer(model, lastText);
+    if (replayed !== undefined) return { ...base, text: replayed.text, finishReason: 'stop', completionTokens: replayed.completionTokens };
   }
   const words = lastText.split(/\s+/).filter(Boolean).length;
   const prose =
@@ -231,42 +240,6 @@ function chooseTool(body: Json, messages: Json[]): { name: string; parameters: J
   return { name: fn.name, parameters: isRecord(fn.parameters) ? fn.parameters : { type: 'object' } };
 }
 
-/** A value that satisfies common JSON Schemas: every property present, enums and consts honoured. */
-function sampleSchema(schema: unknown, name: string, depth: number): unknown {
-  if (!isRecord(schema) || depth > 8) return `simulated ${name}`;
-  if ('const' in schema) return schema.const;
-  if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
-  if ('default' in schema) return schema.default;
-  for (const key of ['anyOf', 'oneOf', 'allOf'] as const) {
-    const options = schema[key];
-    if (Array.isArray(options) && options.length > 0) return sampleSchema(options[0], name, depth + 1);
-  }
-  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') ?? 'null' : schema.type;
-  switch (type) {
-    case 'object':
-    case undefined: {
-      const properties = isRecord(schema.properties) ? schema.properties : {};
-      if (type === undefined && Object.keys(properties).length === 0) return `simulated ${name}`;
-      return Object.fromEntries(Object.entries(properties).map(([key, sub]) => [key, sampleSchema(sub, key, depth + 1)]));
-    }
-    case 'array': {
-      const count = Math.max(1, numberOr(schema.minItems, 1));
-      return Array.from({ length: count }, () => sampleSchema(schema.items, name, depth + 1));
-    }
-    case 'string':
-      if (schema.format === 'date-time') return '2025-01-01T00:00:00Z';
-      if (schema.format === 'date') return '2025-01-01';
-      return `simulated ${name}`;
-    case 'integer':
-      return Math.ceil(numberOr(schema.minimum, 0));
-    case 'number':
-      return numberOr(schema.minimum, 0);
-    case 'boolean':
-      return false;
-    default:
-      return null;
-  }
-}
 
 function completionBody(plan: SimulatedAnswer): Json {
   const message: Json = { role: 'assistant', content: plan.toolCall === undefined ? plan.text : null, refusal: null };
@@ -384,12 +357,4 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
-}
-
-function numberOr(value: unknown, fallback: number): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
-}
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

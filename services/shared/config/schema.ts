@@ -79,6 +79,18 @@ export const policy = z.strictObject({
 export const executorSection = z.strictObject({
   /** Serve models that have no credentials from the built-in simulator (answers are simulated). */
   simulate_without_credentials: z.boolean().default(false),
+  /**
+   * The simulator replays routing data files (DESIGN.md "Routing data"): a prompt of the data
+   * gets the outcome recorded for the model asked (`models` maps catalog ids onto the data's
+   * model ids), and the `judge` model grades from that outcome.
+   */
+  simulator_replay: z
+    .strictObject({
+      data: z.array(z.string().min(1)).min(1),
+      models: z.record(z.string(), z.string().min(1)).default({}),
+      judge: z.string().min(1).optional(),
+    })
+    .optional(),
   /** One provider call, from request to last byte. */
   attempt_timeout_ms: positiveInt.default(60_000),
   /** A stream's time to its first event; past it the call fails over (nothing was sent yet). */
