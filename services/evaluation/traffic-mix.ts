@@ -76,7 +76,8 @@ export class TrafficMixDetector {
     if (this.seen === 0) this.startMs = atMs;
     this.seen++;
     for (const [f, bin] of Object.entries(features)) {
-      const c = (this.counts[f] ??= {});
+      const c = this.counts[f] ?? {};
+      this.counts[f] = c;
       c[bin] = (c[bin] ?? 0) + 1;
     }
     if (this.seen < this.o.window) return [];
