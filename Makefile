@@ -51,9 +51,10 @@ system-deps:
 bench: build system-deps
 	node bin/switchyard.js bench $(BENCH_ARGS)
 
-## lint: proto lint (buf STANDARD), Biome's linter, and a type check of services and tests
+## lint: proto lint (buf STANDARD), breaking changes against the last release, Biome's linter, and a type check of services and tests
 lint: $(INSTALLED) $(GENERATED)
 	$(NPX) buf lint
+	$(NPX) buf breaking --against $(lastword $(sort $(wildcard proto-releases/v*.binpb)))
 	$(NPX) biome lint --error-on-warnings
 	$(NPX) tsc -p tsconfig.test.json
 
