@@ -6,6 +6,7 @@ NPX := npx --no-install
 INSTALLED := node_modules/.installed
 GENERATED := services/generated/.stamp
 WASM := build/switchyard-core.wasm
+DESCRIPTORS := build/switchyard.binpb
 DIST := dist/.stamp
 
 TS_SOURCES := $(shell find services -name '*.ts' -not -path 'services/generated/*' 2>/dev/null)
@@ -24,6 +25,10 @@ $(GENERATED): $(PROTOS) scripts/gen-proto-types.sh $(INSTALLED)
 	./scripts/gen-proto-types.sh
 	@touch $@
 
+# The protos' descriptors as protoc would make them, for server reflection.
+$(DESCRIPTORS): $(PROTOS) buf.yaml $(INSTALLED)
+	$(NPX) buf build --as-file-descriptor-set -o $@
+
 $(WASM): $(AS_SOURCES) $(INSTALLED)
 	$(NPX) asc --config asconfig.json --target release
 	$(NPX) asc --config asconfig.json --target debug
@@ -32,8 +37,8 @@ $(DIST): $(TS_SOURCES) $(GENERATED) tsconfig.json $(INSTALLED)
 	$(NPX) tsc -p tsconfig.json
 	@touch $@
 
-## build: install dependencies, generate proto types, compile the WASM core and the services
-build: $(INSTALLED) $(GENERATED) $(WASM) $(DIST)
+## build: install dependencies, generate proto types and descriptors, compile the WASM core and the services
+build: $(INSTALLED) $(GENERATED) $(DESCRIPTORS) $(WASM) $(DIST)
 
 ## run: start Switchyard on 127.0.0.1:50051 with the built-in configuration
 run: build
@@ -51,9 +56,10 @@ system-deps:
 bench: build system-deps
 	node bin/switchyard.js bench $(BENCH_ARGS)
 
-## lint: proto lint (buf STANDARD), Biome's linter, and a type check of services and tests
+## lint: proto lint (buf STANDARD), breaking changes against the last release, Biome's linter, and a type check of services and tests
 lint: $(INSTALLED) $(GENERATED)
 	$(NPX) buf lint
+	$(NPX) buf breaking --against $(lastword $(sort $(wildcard proto-releases/v*.binpb)))
 	$(NPX) biome lint --error-on-warnings
 	$(NPX) tsc -p tsconfig.test.json
 

@@ -6,6 +6,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
-    globalSetup: ['test/setup/build-wasm.ts'],
+    globalSetup: ['test/setup/build-wasm.ts', 'test/setup/build-descriptors.ts'],
   },
 });

@@ -5,13 +5,18 @@ set -euo pipefail
 need=()
 command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || need+=(nats-server)
 command -v h2load >/dev/null 2>&1 || need+=(nghttp2-client)
-# Client stubs (test/clients): Debian's python3 with grpcio runs the Python example; protoc and
-# its gRPC plugins check that clients/python is up to date with proto/ (about 9 MB to fetch).
+# Client packages (test/clients): Debian's python3 with grpcio runs the Python example, and pip
+# installs clients/python into a venv that sees them (venv, setuptools and wheel, no network);
+# protoc and its gRPC plugins check that clients/python is up to date with proto/ (about 9 MB).
 /usr/bin/python3 -c 'import grpc' >/dev/null 2>&1 || need+=(python3-grpcio)
+/usr/bin/python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need+=(python3-venv)
+/usr/bin/python3 -c 'import setuptools' >/dev/null 2>&1 || need+=(python3-setuptools)
+/usr/bin/python3 -c 'import wheel' >/dev/null 2>&1 || need+=(python3-wheel)
 command -v protoc >/dev/null 2>&1 || need+=(protobuf-compiler)
 command -v grpc_python_plugin >/dev/null 2>&1 || need+=(protobuf-compiler-grpc)
-# The Go example and the Go stubs check only with SWITCHYARD_GO_CLIENT=1: Go and grpc-go's
-# sources are about 90 MB to fetch and 600 MB installed, so by default their tests are skipped.
+# The Go module's tests and the Go stubs check run whenever Go is installed; only with
+# SWITCHYARD_GO_CLIENT=1 are they installed: Go and grpc-go's sources are about 90 MB to fetch
+# and 600 MB installed, so without it (and no Go) those tests say they were skipped.
 if [ "${SWITCHYARD_GO_CLIENT:-}" = 1 ]; then
   command -v go >/dev/null 2>&1 || need+=(golang-go)
   command -v protoc-gen-go >/dev/null 2>&1 || need+=(protoc-gen-go)

@@ -1,7 +1,7 @@
 """Asks Switchyard which model it would route a prompt to, then runs the prompt, once as a
 single call and once streamed.
 
-    PYTHONPATH=clients/python python3 clients/python/example.py [ADDRESS] [--prompt TEXT]
+    python3 example.py [ADDRESS] [--prompt TEXT]     (with the package installed: see README.md)
 
 ADDRESS defaults to $SWITCHYARD_ADDR, then 127.0.0.1:50051.
 """

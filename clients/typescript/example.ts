@@ -2,27 +2,25 @@
  * Asks Switchyard which model it would route a prompt to, then runs the prompt, once as a
  * single call and once streamed.
  *
- *   npx tsc -p clients/typescript && node dist/clients/typescript/example.js [ADDRESS] [PROMPT]
+ *   node example.js [ADDRESS] [PROMPT]     (after compiling it with tsc; see README.md)
  *
- * ADDRESS defaults to $SWITCHYARD_ADDR, then 127.0.0.1:50051.
+ * ADDRESS defaults to $SWITCHYARD_ADDR, then 127.0.0.1:50051. Exits 1 with the gRPC status when
+ * a call fails.
  */
-import { pathToFileURL } from 'node:url';
 import {
+  AttemptOutcome,
+  Code,
+  ConnectError,
   createRouterClient,
   DEFAULT_ADDRESS,
+  Role,
   type DecideResponse,
   type ExecuteResponse,
-  type Message,
-  type RouterClient,
-} from './switchyard-client.js';
+} from '@switchyard/client';
 
-export const DEFAULT_PROMPT = 'Explain in two sentences why the sky is blue.';
+const DEFAULT_PROMPT = 'Explain in two sentences why the sky is blue.';
 
-export function userMessage(prompt: string): Message {
-  return { role: 'ROLE_USER', content: [{ text: prompt }] };
-}
-
-export function formatDecision(d: DecideResponse): string[] {
+function formatDecision(d: DecideResponse): string[] {
   // The chosen model and its fallbacks first (rank 1, 2, ...), then the rest by score.
   const order = (rank: number) => (rank === 0 ? Number.MAX_SAFE_INTEGER : rank);
   const candidates = [...d.candidates].sort((a, b) => order(a.rank) - order(b.rank) || b.score - a.score);
@@ -38,61 +36,54 @@ export function formatDecision(d: DecideResponse): string[] {
         c.predictedQuality.toFixed(3).padStart(7),
         `$${c.estimatedCostUsd.toFixed(6)}`.padStart(10),
         `${c.score.toFixed(3).padStart(6)}  ${c.excludedReason}`,
-      ].join(' ').trimEnd(),
+      ]
+        .join(' ')
+        .trimEnd(),
     ),
   ];
 }
 
-export function formatResult(r: ExecuteResponse, withAnswer = true): string[] {
+function formatResult(r: ExecuteResponse, withAnswer = true): string[] {
   return [
     ...(withAnswer ? [`answer:    ${r.message?.text ?? ''}`] : []),
     `model:     ${r.model}`,
     `cost:      $${r.costUsd.toFixed(7)}`,
-    `tokens:    ${r.usage?.inputTokens ?? 0} in, ${r.usage?.outputTokens ?? 0} out`,
+    // 64-bit counts are bigints.
+    `tokens:    ${r.usage?.inputTokens ?? 0n} in, ${r.usage?.outputTokens ?? 0n} out`,
     'attempts:',
     ...r.attempts.map((a, i) => {
-      const outcome = String(a.outcome).replace(/^ATTEMPT_OUTCOME_/, '').toLowerCase();
+      const outcome = (AttemptOutcome[a.outcome] ?? String(a.outcome)).toLowerCase();
       return `  ${i + 1}. ${a.model} (${a.step}) ${outcome} in ${a.latencyMs.toFixed(0)} ms  ${a.error}`.trimEnd();
     }),
   ];
 }
 
-/** Decide, Execute and ExecuteStream for one prompt, printing as it goes. */
-export async function runExample(router: RouterClient, prompt: string, print: (line: string) => void): Promise<void> {
-  const messages = [userMessage(prompt)];
+async function main(address: string, prompt: string): Promise<void> {
+  const router = createRouterClient(address);
+  // Plain objects are enough for requests; enums are numbers with named constants.
+  const messages = [{ role: Role.USER, content: [{ part: { case: 'text' as const, value: prompt } }] }];
 
-  print('== Decide');
-  formatDecision(await router.decide({ messages })).forEach((line) => print(line));
+  console.log('== Decide');
+  for (const line of formatDecision(await router.decide({ messages }, { timeoutMs: 10_000 }))) console.log(line);
 
-  print('== Execute');
-  formatResult(await router.execute({ messages })).forEach((line) => print(line));
+  console.log('== Execute');
+  for (const line of formatResult(await router.execute({ messages }, { timeoutMs: 60_000 }))) console.log(line);
 
-  print('== ExecuteStream');
+  console.log('== ExecuteStream');
   let streamed = '';
-  for await (const event of router.executeStream({ request: { messages } })) {
-    if (event.decision) print(`routed to: ${event.decision.model}`);
-    else if (event.textDelta) streamed += event.textDelta;
-    else if (event.done) {
-      print(`stream:    ${streamed}`);
-      formatResult(event.done, false).forEach((line) => print(line));
+  for await (const { event } of router.executeStream({ request: { messages } }, { timeoutMs: 60_000 })) {
+    if (event.case === 'decision') console.log(`routed to: ${event.value.model}`);
+    else if (event.case === 'textDelta') streamed += event.value;
+    else if (event.case === 'done') {
+      console.log(`stream:    ${streamed}`);
+      for (const line of formatResult(event.value, false)) console.log(line);
     }
   }
 }
 
-async function main(argv: string[]): Promise<number> {
-  const address = argv[0] ?? process.env.SWITCHYARD_ADDR ?? DEFAULT_ADDRESS;
-  const router = createRouterClient(address);
-  try {
-    await runExample(router, argv[1] ?? DEFAULT_PROMPT, (line) => console.log(line));
-    return 0;
-  } catch (err) {
-    console.error(`switchyard: ${(err as Error).message}`); // e.g. "14 UNAVAILABLE: No connection established"
-    return 1;
-  } finally {
-    router.close();
-  }
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await main(process.argv.slice(2));
-}
+const [address = process.env.SWITCHYARD_ADDR || DEFAULT_ADDRESS, prompt = DEFAULT_PROMPT] = process.argv.slice(2);
+main(address, prompt).catch((err: unknown) => {
+  const e = ConnectError.from(err);
+  console.error(`switchyard: ${Code[e.code]}: ${e.rawMessage}`);
+  process.exit(1);
+});

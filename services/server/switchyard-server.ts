@@ -5,7 +5,6 @@
  * and shuts down gracefully, draining in-flight calls.
  */
 import * as grpc from '@grpc/grpc-js';
-import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import type { ProtoGrpcType as ExecutorProto } from '../generated/executor_service.js';
 import { Executor } from '../executor/executor.js';
@@ -32,6 +31,7 @@ import { loadConfig, type LoadedConfig } from '../shared/config/load-config.js';
 import type { Config } from '../shared/config/schema.js';
 import { dirname, resolve } from 'node:path';
 import { switchyardProto } from '../shared/grpc/proto.js';
+import { reflectionService } from '../shared/grpc/reflection.js';
 import { createLogger, type Logger } from '../shared/log.js';
 
 export const ROLES = ['all', 'router', 'executor'] as const;
@@ -98,7 +98,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   // A router-only process holds no provider keys: its executors do.
   const catalog = new Catalog(config, env, { credentialsElsewhere: role === 'router' });
   const closers: (() => unknown)[] = [];
-  const { definition, grpcObject } = switchyardProto();
+  const { grpcObject } = switchyardProto();
   const server = new grpc.Server({
     // Requests over the content limit get INVALID_ARGUMENT from validation; the transport
     // limit only stops what could not be a valid request at all.
@@ -163,7 +163,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   }
   const health = new HealthImplementation(serving);
   health.addToServer(server);
-  new ReflectionService(definition).addToServer(server);
+  reflectionService(Object.keys(serving).filter((name) => name !== '')).addToServer(server);
 
   const listen = opts.listen ?? config.server.listen;
   let port: number;

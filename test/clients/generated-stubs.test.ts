@@ -18,6 +18,8 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 const LANGUAGES = [
   { lang: 'python', dir: 'python/switchyard', tools: { protoc: 'protobuf-compiler', grpc_python_plugin: 'protobuf-compiler-grpc' } },
   { lang: 'go', dir: 'go/switchyardv1', tools: { protoc: 'protobuf-compiler', 'protoc-gen-go': 'protoc-gen-go', 'protoc-gen-go-grpc': 'protoc-gen-go-grpc' } },
+  // protoc-gen-es and buf come with `npm ci`.
+  { lang: 'typescript', dir: 'typescript/gen', tools: {} },
 ] as const;
 
 function onPath(command: string): boolean {
