@@ -99,7 +99,9 @@ export class RpcTelemetry {
   /** A call failed with gRPC `code`; `decision` when one was made before the failure. */
   failed(rpc: RouterRpc, code: number, err: unknown, startedMs: number, span: Span, raw: RouteRequestFields | null | undefined, decision?: Decision): void {
     const d = decision ?? (err instanceof ExecuteFailedError ? err.decision : undefined);
-    const policy = d?.response.policy ?? (raw?.policy || this.o.config.router.default_policy);
+    // A policy the client named that the config does not have is not repeated anywhere.
+    const asked = raw?.policy || this.o.config.router.default_policy;
+    const policy = d?.response.policy ?? (this.o.config.policies[asked] ? asked : 'unknown');
     const m = this.o.metrics;
     if (m.enabled && rpc !== 'Decide' && d) {
       const kind = err instanceof ExecuteFailedError ? err.error.kind : STATUS_NAMES[code]?.toLowerCase();
