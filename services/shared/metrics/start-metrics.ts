@@ -68,7 +68,11 @@ export async function startMetrics(o: MetricsOptions): Promise<RunningMetrics> {
   if (otlp) {
     const { OTLPMetricExporter } = await import('@opentelemetry/exporter-metrics-otlp-http');
     const interval = Number(o.env.OTEL_METRIC_EXPORT_INTERVAL) || 60_000;
-    readers.push(new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter(), exportIntervalMillis: interval, exportTimeoutMillis: Math.min(30_000, interval) }));
+    // The endpoint from `env` (the exporter itself reads only process.env for the rest).
+    const base = o.env.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/$/, '');
+    const url = o.env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT || (base ? `${base}/v1/metrics` : undefined);
+    const exporter = new OTLPMetricExporter(url ? { url } : {});
+    readers.push(new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: interval, exportTimeoutMillis: Math.min(30_000, interval) }));
   }
   const provider = new MeterProvider({
     resource: resourceFromAttributes({ 'service.name': o.env.OTEL_SERVICE_NAME || o.serviceName }),
