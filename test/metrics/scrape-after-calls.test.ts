@@ -4,6 +4,7 @@
  * text-format parser.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DECISION_SECONDS_BUCKETS } from '../../services/shared/metrics/decision-aggregate.js';
 import { OPERATION_DURATION_BUCKETS, TOKEN_USAGE_BUCKETS } from '../../services/shared/metrics/genai-conventions.js';
 import {
   PRICES,
@@ -70,7 +71,11 @@ describe('metrics - scrape after Decide and Execute calls', () => {
     expect(m.samples('switchyard_decisions_total').map((x) => [x.labels, Number(x.value)])).toEqual([
       [{ model: 'cheap-openai', policy: 'test', strategy: 'single', reason: 'best_utility' }, 7],
     ]);
-    expect(m.total('switchyard_decision_duration', { policy: 'test' })).toBe(7);
+    const duration = m.histogram('switchyard_decision_duration', { policy: 'test' });
+    expect(duration.map((h) => h.count)).toEqual([7]);
+    expect(duration[0]!.buckets.map(([b]) => b)).toEqual(le(DECISION_SECONDS_BUCKETS));
+    expect(duration[0]!.buckets.at(-1)![1]).toBe(7);
+    expect(duration[0]!.sum).toBeGreaterThan(0);
   });
 
   it('records GenAI operation duration and token usage with the conventions buckets and request/response models', () => {

@@ -3,7 +3,8 @@
  * attribute object is made once per combination of bounded label values (bounded-labels.ts),
  * so recording allocates nothing after warm-up.
  *
- * Switchyard's own instruments (Prometheus names in brackets):
+ * Switchyard's own instruments (Prometheus names in brackets; the first two are aggregated by
+ * DecisionAggregate, off the SDK's per-measurement path):
  *   switchyard.decisions            counter   model, policy, strategy, reason   [switchyard_decisions_total]
  *   switchyard.decision.duration    histogram policy, seconds                   [switchyard_decision_duration]
  *   switchyard.cost.usd             counter   model, policy                     [switchyard_cost_usd_total]
@@ -22,6 +23,7 @@
  */
 import type { Attributes, Counter, Histogram, Meter, ObservableResult, UpDownCounter } from '@opentelemetry/api';
 import { AttributeCache, FirstSeenValues, LabelValues, OTHER } from './bounded-labels.js';
+import type { DecisionAggregate } from './decision-aggregate.js';
 import * as gc from './genai-conventions.js';
 import { CIRCUIT_STATES, REASON_KINDS, type CircuitReading, type MetricsRecorder, type OperationFacts, type ReasonKind, type SkipKind } from './metrics-recorder.js';
 
@@ -39,7 +41,6 @@ export interface MetricLabelSets {
   feedbackMetrics?: readonly string[];
 }
 
-const DECISION_SECONDS_BUCKETS = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
 const FEEDBACK_BUCKETS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 2, 5, 10, 100];
 const STRATEGIES = ['single', 'cascade', 'speculative'];
 const CHAT = { [gc.ATTR_OPERATION_NAME]: 'chat' };
@@ -57,8 +58,6 @@ export class OtelMetrics implements MetricsRecorder {
   private readonly provider = new LabelValues(Object.values(gc.GEN_AI_PROVIDER_NAMES));
   private readonly feedbackMetric: LabelValues | FirstSeenValues;
 
-  private readonly decisions: Counter;
-  private readonly decisionSeconds: Histogram;
   private readonly tokens: Histogram;
   private readonly duration: Histogram;
   private readonly ttfc: Histogram;
@@ -91,7 +90,12 @@ export class OtelMetrics implements MetricsRecorder {
   private droppedSeen = 0;
   private readonly circuitSources: (() => Iterable<CircuitReading>)[] = [];
 
-  constructor(meter: Meter, labels: MetricLabelSets) {
+  /** `decisions` aggregates what Decide records; it must be a producer of the meter's readers. */
+  constructor(
+    meter: Meter,
+    labels: MetricLabelSets,
+    private readonly decisions: DecisionAggregate,
+  ) {
     this.model = new LabelValues(labels.models);
     this.policy = new LabelValues(labels.policies);
     // What a client asked for: a catalog model, or the routed name of a configured policy.
@@ -115,12 +119,6 @@ export class OtelMetrics implements MetricsRecorder {
       unit: 's',
       description: 'Time to receive the first chunk of a streamed answer.',
       advice: { explicitBucketBoundaries: [...gc.TIME_TO_FIRST_CHUNK_BUCKETS] },
-    });
-    this.decisions = meter.createCounter('switchyard.decisions', { unit: '{decision}', description: 'Routing decisions, by chosen model, policy, strategy and deciding reason.' });
-    this.decisionSeconds = meter.createHistogram('switchyard.decision.duration', {
-      unit: 's',
-      description: 'Time to make one routing decision.',
-      advice: { explicitBucketBoundaries: DECISION_SECONDS_BUCKETS },
     });
     this.costUsd = meter.createCounter('switchyard.cost.usd', { unit: '{USD}', description: 'Money spent on provider calls.' });
     this.referenceUsd = meter.createCounter('switchyard.reference_cost.usd', { unit: '{USD}', description: "What the policy's reference model would have cost for the same answers." });
@@ -146,8 +144,7 @@ export class OtelMetrics implements MetricsRecorder {
 
   decision(model: string, policy: string, strategy: string, reason: ReasonKind, seconds: number): void {
     const p = this.policy.bound(policy);
-    this.decisions.add(1, this.decisionAttrs.get(this.model.bound(model), p, this.strategy.bound(strategy), this.reason.bound(reason)));
-    this.decisionSeconds.record(seconds, this.policyAttrs.get(p));
+    this.decisions.record(this.decisionAttrs.get(this.model.bound(model), p, this.strategy.bound(strategy), this.reason.bound(reason)), this.policyAttrs.get(p), seconds);
   }
 
   operation(f: OperationFacts): void {

@@ -12,6 +12,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader } from '@opentelemetry/sdk-metrics';
 import { NOOP_METRICS, type MetricsRecorder } from './metrics-recorder.js';
 import { OtelMetrics, type MetricLabelSets } from './otel-metrics.js';
+import { DecisionAggregate } from './decision-aggregate.js';
 
 export interface MetricsOptions {
   /** host:port of the scrape endpoint; no endpoint when undefined. */
@@ -59,10 +60,12 @@ export async function startMetrics(o: MetricsOptions): Promise<RunningMetrics> {
   const otlp = otlpMetricsRequested(o.env);
   if (!o.listen && !otlp) return { recorder: NOOP_METRICS, close: async () => {} };
 
+  const resource = resourceFromAttributes({ 'service.name': o.env.OTEL_SERVICE_NAME || o.serviceName });
+  const decisions = new DecisionAggregate(resource);
   const readers: IMetricReader[] = [];
   let prometheus: PrometheusExporter | undefined;
   if (o.listen) {
-    prometheus = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
+    prometheus = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true, metricProducers: [decisions] });
     readers.push(prometheus);
   }
   if (otlp) {
@@ -72,13 +75,10 @@ export async function startMetrics(o: MetricsOptions): Promise<RunningMetrics> {
     const base = o.env.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/$/, '');
     const url = o.env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT || (base ? `${base}/v1/metrics` : undefined);
     const exporter = new OTLPMetricExporter(url ? { url } : {});
-    readers.push(new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: interval, exportTimeoutMillis: Math.min(30_000, interval) }));
+    readers.push(new PeriodicExportingMetricReader({ exporter, metricProducers: [decisions], exportIntervalMillis: interval, exportTimeoutMillis: Math.min(30_000, interval) }));
   }
-  const provider = new MeterProvider({
-    resource: resourceFromAttributes({ 'service.name': o.env.OTEL_SERVICE_NAME || o.serviceName }),
-    readers,
-  });
-  const recorder = new OtelMetrics(provider.getMeter('switchyard'), o.labels);
+  const provider = new MeterProvider({ resource, readers });
+  const recorder = new OtelMetrics(provider.getMeter('switchyard'), o.labels, decisions);
 
   let server: Server | undefined;
   let address: string | undefined;
