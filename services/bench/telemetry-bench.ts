@@ -12,7 +12,7 @@ import { startServer, type RunningServer } from '../server/switchyard-server.js'
 import { createLogger } from '../shared/log.js';
 import { startChild, type Child } from './bench-children.js';
 import { BENCH_REQUEST, decideLoad, decideOnce, decideMethod, type LoadPlan } from './decide-bench.js';
-import { Timer } from './timer.js';
+import { quartiles } from './stats.js';
 import type { LoadRun } from './h2load.js';
 import { pairwise, summarizeRuns, type LoadSummary } from './load-summary.js';
 import type { Spread } from './stats.js';
@@ -26,7 +26,7 @@ export interface TelemetryBenchRow {
 
 export interface InProcessRow {
   variant: 'off' | 'metrics' | 'logs';
-  /** ns per Decide (the Decider, plus the request-log line for `logs`), median and quartiles over batches. */
+  /** CPU ns per Decide (the Decider, plus the request-log line for `logs`), median and quartiles over batches. */
   ns: Spread;
   /** Median ns of `off` / median ns of this variant. */
   ratio: number;
@@ -40,10 +40,18 @@ export interface TelemetryBench {
 
 export const TELEMETRY_PLAN: Omit<LoadPlan, 'concurrency'> & { concurrency: number } = { concurrency: 16, durationS: 3, warmupS: 1, repeats: 4 };
 
+/** CPU time (user + system) of `n` calls, ns per call: unlike wall time, it does not count time spent waiting for a core. */
+function cpuNsPerCall(fn: () => void, n: number): number {
+  const t0 = process.cpuUsage();
+  for (let i = 0; i < n; i++) fn();
+  const t = process.cpuUsage(t0);
+  return ((t.user + t.system) * 1000) / n;
+}
+
 /**
  * The Decider alone in this process, with the no-op recorder and with the OpenTelemetry one
- * (and, for `logs`, the request-log line rendered to a sink): batches interleaved round by
- * round, so a busy machine slows every variant alike.
+ * (and, for `logs`, the request-log line rendered to a sink): CPU time per call, in batches
+ * interleaved round by round, so a machine shared with other work skews no variant.
  */
 export async function benchDecideInProcess(rounds = 20, progress: (line: string) => void = () => {}): Promise<InProcessRow[]> {
   progress('telemetry: the Decider in process');
@@ -58,22 +66,26 @@ export async function benchDecideInProcess(rounds = 20, progress: (line: string)
     const telemetry = new RpcTelemetry({ metrics: on.metrics, log: createLogger('switchyard', { SWITCHYARD_LOG_LEVEL: 'info' }, () => {}), catalog: on.catalog, config: on.loaded.config });
     const span = trace.wrapSpanContext({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1 });
     let sink = 0;
-    const timers = {
-      off: new Timer(() => void (sink += off.decider!.decide(request).response.candidates.length)),
-      metrics: new Timer(() => void (sink += on.decider!.decide(request).response.candidates.length)),
-      logs: new Timer(() => {
+    const calls = {
+      off: () => void (sink += off.decider!.decide(request).response.candidates.length),
+      metrics: () => void (sink += on.decider!.decide(request).response.candidates.length),
+      logs: () => {
         const started = telemetry.now();
         const d = on.decider!.decide(request);
         telemetry.decided(d, started, span);
         sink += d.response.candidates.length;
-      }),
+      },
     };
-    for (const t of Object.values(timers)) t.prepare({ warmupNs: 300e6, batchNs: 20e6 });
-    for (let r = 0; r < rounds; r++) for (const t of Object.values(timers)) t.sample(1);
+    const variants = ['off', 'metrics', 'logs'] as const;
+    // Warm-up, then a batch size of about 50 ms of CPU.
+    const per = Math.max(...variants.map((v) => cpuNsPerCall(calls[v], 2000)));
+    const n = Math.max(100, Math.round(50e6 / per));
+    const samples: Record<(typeof variants)[number], number[]> = { off: [], metrics: [], logs: [] };
+    for (let r = 0; r < rounds; r++) for (const v of variants) samples[v].push(cpuNsPerCall(calls[v], n));
     if (sink === -1) progress(String(sink));
-    const base = timers.off.spread().median;
-    return (['off', 'metrics', 'logs'] as const).map((variant) => {
-      const ns = timers[variant].spread();
+    const base = quartiles(samples.off).median;
+    return variants.map((variant) => {
+      const ns = quartiles(samples[variant]);
       return { variant, ns, ratio: base / ns.median };
     });
   } finally {
@@ -130,7 +142,7 @@ export function formatTelemetryBench(b: TelemetryBench): string {
       `| ${r.variant} | ${f(r.load.rps.median)} [${f(r.load.rps.lo)}–${f(r.load.rps.hi)}] | ${f(r.load.p50Ms.median, 2)} | ${f(r.load.p99Ms.median, 2)} | ${f(r.ratio.median, 3)} [${f(r.ratio.lo, 3)}–${f(r.ratio.hi, 3)}] |`,
     );
   }
-  lines.push('', 'The Decider in one process (ns per Decide, median [quartiles] over interleaved batches)', '', '| variant | ns per Decide | Decide/s | ratio to off |', '|---|---|---|---|');
+  lines.push('', 'The Decider in one process (CPU ns per Decide, median [quartiles] over interleaved batches)', '', '| variant | ns per Decide | Decide/s | ratio to off |', '|---|---|---|---|');
   for (const r of b.inProcess) lines.push(`| ${r.variant} | ${f(r.ns.median)} [${f(r.ns.lo)}–${f(r.ns.hi)}] | ${f(1e9 / r.ns.median)} | ${f(r.ratio, 3)} |`);
   return lines.join('\n');
 }
