@@ -10,13 +10,15 @@
  * quality, the dearer on a tie): savings = its price for the answer's tokens − what was paid.
  */
 import { status as grpcStatus } from '@grpc/grpc-js';
-import { isSpanContextValid, type Span } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
 import type { Catalog } from '../shared/catalog.js';
 import { describeCheckSpec } from '../shared/config/check-spec.js';
 import type { Config } from '../shared/config/schema.js';
 import type { AttemptInfo } from '../shared/contracts/invoke.js';
 import type { Usage } from '../shared/contracts/provider.js';
 import type { Logger } from '../shared/log.js';
+import { statusName } from '../shared/grpc/status-name.js';
+import { logRpc } from '../shared/rpc-log.js';
 import type { MetricsRecorder } from '../shared/metrics/metrics-recorder.js';
 import { routedName } from '../shared/metrics/otel-metrics.js';
 import { attemptCostUsd, type PriceTable } from '../executor/resilience/cost.js';
@@ -25,8 +27,6 @@ import type { RouteRequestFields } from './decide/validate-request.js';
 import { ExecuteFailedError, type ExecuteResult } from './execute/execute-types.js';
 
 export type RouterRpc = 'Decide' | 'Execute' | 'ExecuteStream';
-
-const STATUS_NAMES: Record<number, string> = Object.fromEntries(Object.entries(grpcStatus).filter(([, v]) => typeof v === 'number').map(([k, v]) => [v, k]));
 
 /** Labels are client strings: a log line keeps at most this much of one. */
 const MAX_LABEL_CHARS = 64;
@@ -104,7 +104,7 @@ export class RpcTelemetry {
     const policy = d?.response.policy ?? (this.o.config.policies[asked] ? asked : 'unknown');
     const m = this.o.metrics;
     if (m.enabled && rpc !== 'Decide' && d) {
-      const kind = err instanceof ExecuteFailedError ? err.error.kind : STATUS_NAMES[code]?.toLowerCase();
+      const kind = err instanceof ExecuteFailedError ? err.error.kind : statusName(code).toLowerCase();
       m.operation({ requestModel: this.requestModel(d), policy, ...(kind ? { errorType: kind } : {}), seconds: (this.now() - startedMs) / 1000, inputTokens: 0, outputTokens: 0 });
       if (err instanceof ExecuteFailedError) this.trail(policy, err.attempts);
     }
@@ -159,16 +159,9 @@ export class RpcTelemetry {
   }
 
   private line(rpc: RouterRpc, code: number, startedMs: number, span: Span, fields: Record<string, unknown>): void {
-    const sc = span.spanContext();
-    const level = code === grpcStatus.OK ? 'info' : code === grpcStatus.INTERNAL || code === grpcStatus.UNKNOWN ? 'error' : 'warn';
-    this.o.log[level]('rpc', {
-      rpc,
-      status: STATUS_NAMES[code] ?? String(code),
-      latency_ms: Math.round((this.now() - startedMs) * 1000) / 1000,
-      ...fields,
-      ...(isSpanContextValid(sc) ? { trace_id: sc.traceId, span_id: sc.spanId } : {}),
-    });
+    logRpc(this.o.log, rpc, code, this.now() - startedMs, span, fields);
   }
+
 }
 
 /** The tokens of the answer returned (its last successful attempt), not of failed tries. */
