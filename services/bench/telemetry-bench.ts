@@ -67,8 +67,12 @@ export async function benchDecideInProcess(rounds = 20, progress: (line: string)
     const span = trace.wrapSpanContext({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1 });
     let sink = 0;
     const calls = {
-      off: () => void (sink += off.decider!.decide(request).response.candidates.length),
-      metrics: () => void (sink += on.decider!.decide(request).response.candidates.length),
+      off: () => {
+        sink += off.decider!.decide(request).response.candidates.length;
+      },
+      metrics: () => {
+        sink += on.decider!.decide(request).response.candidates.length;
+      },
       logs: () => {
         const started = telemetry.now();
         const d = on.decider!.decide(request);

@@ -69,7 +69,9 @@ export class AttributeCache {
 }
 
 function child(node: Tree, key: string): Tree {
-  let next = node.get(key) as Tree | undefined;
-  if (!next) node.set(key, (next = new Map()));
+  const found = node.get(key) as Tree | undefined;
+  if (found) return found;
+  const next: Tree = new Map();
+  node.set(key, next);
   return next;
 }

@@ -37,7 +37,10 @@ export class DecisionAggregate implements MetricProducer {
   record(decision: Attributes, policy: Attributes, seconds: number): void {
     this.counts.set(decision, (this.counts.get(decision) ?? 0) + 1);
     let h = this.histograms.get(policy);
-    if (!h) this.histograms.set(policy, (h = { counts: new Float64Array(this.boundaries.length + 1), count: 0, sum: 0, min: Infinity, max: -Infinity }));
+    if (!h) {
+      h = { counts: new Float64Array(this.boundaries.length + 1), count: 0, sum: 0, min: Infinity, max: -Infinity };
+      this.histograms.set(policy, h);
+    }
     let i = 0;
     while (i < this.boundaries.length && seconds > this.boundaries[i]!) i++;
     h.counts[i]!++;
