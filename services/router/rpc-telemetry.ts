@@ -11,7 +11,7 @@
  */
 import { status as grpcStatus } from '@grpc/grpc-js';
 import type { Span } from '@opentelemetry/api';
-import type { Catalog } from '../shared/catalog.js';
+import type { Catalog, CatalogModel } from '../shared/catalog.js';
 import { describeCheckSpec } from '../shared/config/check-spec.js';
 import type { Config } from '../shared/config/schema.js';
 import type { AttemptInfo } from '../shared/contracts/invoke.js';
@@ -21,7 +21,6 @@ import { statusName } from '../shared/grpc/status-name.js';
 import { logRpc } from '../shared/rpc-log.js';
 import type { MetricsRecorder } from '../shared/metrics/metrics-recorder.js';
 import { routedName } from '../shared/metrics/otel-metrics.js';
-import { attemptCostUsd, type PriceTable } from '../executor/resilience/cost.js';
 import type { Decision } from './decide/decide.js';
 import type { RouteRequestFields } from './decide/validate-request.js';
 import { ExecuteFailedError, type ExecuteResult } from './execute/execute-types.js';
@@ -48,15 +47,12 @@ export interface RpcTelemetryOptions {
 
 export class RpcTelemetry {
   readonly now: () => number;
-  private readonly prices = new Map<string, PriceTable>();
   private readonly providers = new Map<string, string>();
   private readonly checks = new Map<string, CheckNeedle[]>();
 
   constructor(private readonly o: RpcTelemetryOptions) {
     this.now = o.now ?? (() => performance.now());
     for (const m of o.catalog.models) {
-      const p = m.config.prices;
-      this.prices.set(m.id, { inputPerMTok: p.input, outputPerMTok: p.output, ...(p.cached_input !== undefined ? { cachedInputPerMTok: p.cached_input } : {}), ...(p.cache_write !== undefined ? { cacheWritePerMTok: p.cache_write } : {}) });
       this.providers.set(m.id, m.provider);
     }
     for (const [name, policy] of Object.entries(o.config.policies)) {
@@ -154,8 +150,8 @@ export class RpcTelemetry {
       const cost = c.estimatedCostUsd as number;
       if (!ref || q > ref.q || (q === ref.q && cost > ref.c)) ref = { model: c.model!, q, c: cost };
     }
-    const price = ref && this.prices.get(ref.model);
-    return price ? attemptCostUsd(usage, price) : undefined;
+    const m = ref && this.o.catalog.get(ref.model);
+    return m ? priceOf(m, usage) : undefined;
   }
 
   private line(rpc: RouterRpc, code: number, startedMs: number, span: Span, fields: Record<string, unknown>): void {
@@ -171,4 +167,10 @@ function answerUsage(r: ExecuteResult): Usage {
     if (a.model === r.model && a.outcome === 'success') return a.usage;
   }
   return r.usage;
+}
+
+/** What `usage` costs at `m`'s prices, billed as the executor bills an attempt (cost.ts). */
+function priceOf(m: CatalogModel, u: Usage): number {
+  const uncached = Math.max(0, u.inputTokens - u.cachedInputTokens - u.cacheWriteTokens);
+  return uncached * m.inputPrice + u.cachedInputTokens * m.cachedInputPrice + u.cacheWriteTokens * m.cacheWritePrice + u.outputTokens * m.outputPrice;
 }

@@ -89,7 +89,7 @@ describe('metrics - read from the attempt trail', () => {
       ['cost', 'mid-anthropic', 'test', cost],
       ['promptCacheHit', 'mid-anthropic', 800],
       // The reference is the most capable eligible candidate, mid-anthropic here: no saving.
-      ['reference', 'test', reference, reference - cost],
+      ['reference', 'test', expect.closeTo(reference, 12), expect.closeTo(reference - cost, 12)],
     ]);
     const line = JSON.parse(lines.at(-1)!) as Record<string, unknown>;
     expect(line).toMatchObject({ rpc: 'Execute', status: 'OK', decision_id: 'd-1', model: 'mid-anthropic', trace_id: '0af7651916cd43dd8448eb211c80319c', span_id: 'b7ad6b7169203331' });
