@@ -8,11 +8,11 @@
 import * as grpc from '@grpc/grpc-js';
 import { startServer, type Role } from '../server/switchyard-server.js';
 import { switchyardProto } from '../shared/grpc/proto.js';
-import { createLogger } from '../shared/log.js';
+import { createLogger, type Level } from '../shared/log.js';
 import { startFixedDelayUpstream } from './fixed-delay-upstream.js';
 
 export type ChildSpec =
-  | { kind: 'switchyard'; configPath?: string; role: Role; executors?: string[] }
+  | { kind: 'switchyard'; configPath?: string; role: Role; executors?: string[]; metricsListen?: string; logLevel?: Level }
   | { kind: 'noop'; decideResponseBase64: string }
   | { kind: 'upstream'; delayMs: number };
 
@@ -48,11 +48,12 @@ async function start(spec: ChildSpec): Promise<void> {
       const server = await startServer({
         ...(spec.configPath ? { configPath: spec.configPath } : {}),
         ...(spec.executors ? { executors: spec.executors } : {}),
+        ...(spec.metricsListen ? { metricsListen: spec.metricsListen } : {}),
         role: spec.role,
         listen: '127.0.0.1:0',
         watchModel: false,
         env: {},
-        log: createLogger('switchyard', { SWITCHYARD_LOG_LEVEL: 'error' }),
+        log: createLogger('switchyard', { SWITCHYARD_LOG_LEVEL: spec.logLevel ?? 'error' }),
       });
       send({ type: 'ready', address: server.address });
       return;

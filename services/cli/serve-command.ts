@@ -10,13 +10,14 @@ import { ROLES, startServer, type Role } from '../server/switchyard-server.js';
 import type { CommandIO } from './command-io.js';
 
 export const SERVE_USAGE =
-  'usage: switchyard serve [--config FILE] [--listen HOST:PORT] [--role all|router|executor] [--executors HOST:PORT,...]\n' +
+  'usage: switchyard serve [--config FILE] [--listen HOST:PORT] [--role all|router|executor] [--executors HOST:PORT,...] [--metrics-listen HOST:PORT]\n' +
+  '  --metrics-listen serves Prometheus metrics at http://HOST:PORT/metrics (or config telemetry.metrics_listen); OTLP export follows the OTEL_* variables\n' +
   '  with NATS_URL set (nats://host:port[,...]) routers and executors find each other on the bus; credentials from NATS_TOKEN, NATS_USER/NATS_PASSWORD or NATS_NKEY_SEED';
 
 export async function serveCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { config: { type: 'string' }, listen: { type: 'string' }, role: { type: 'string', default: 'all' }, executors: { type: 'string' }, help: { type: 'boolean' } },
+    options: { config: { type: 'string' }, listen: { type: 'string' }, role: { type: 'string', default: 'all' }, executors: { type: 'string' }, 'metrics-listen': { type: 'string' }, help: { type: 'boolean' } },
   });
   if (values.help) {
     io.out.write(SERVE_USAGE + '\n');
@@ -32,9 +33,15 @@ export async function serveCommand(argv: string[], io: CommandIO): Promise<numbe
   const stopTelemetry = await startTelemetry('switchyard', io.env);
   const configPath = values.config ?? io.env.SWITCHYARD_CONFIG;
   const listen = values.listen ?? io.env.SWITCHYARD_LISTEN;
+  const metricsListen = values['metrics-listen'];
+  if (metricsListen !== undefined && !/^[^\s]+:\d+$/.test(metricsListen)) {
+    io.err.write(`switchyard serve: --metrics-listen must be HOST:PORT, not "${metricsListen}"\n${SERVE_USAGE}\n`);
+    await stopTelemetry();
+    return 2;
+  }
   let server;
   try {
-    server = await startServer({ ...(configPath ? { configPath } : {}), ...(listen ? { listen } : {}), ...(executors ? { executors } : {}), role, env: io.env, log });
+    server = await startServer({ ...(configPath ? { configPath } : {}), ...(listen ? { listen } : {}), ...(executors ? { executors } : {}), ...(metricsListen ? { metricsListen } : {}), role, env: io.env, log });
   } catch (e) {
     if (e instanceof ConfigError) io.err.write(`switchyard serve: ${e.message}\n`);
     else io.err.write(`switchyard serve: ${(e as Error).message}\n`);

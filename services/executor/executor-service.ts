@@ -12,6 +12,16 @@ import { contextFromMetadata, tracer } from '../shared/telemetry.js';
 import { messagesFromProto, responseFormatFromProto, toolsFromProto } from '../shared/grpc/chat-from-proto.js';
 import type { InvokeFailure, InvokeInput, InvokeOutcome } from '../shared/contracts/invoke.js';
 import type { Executor } from './executor.js';
+import { logRpc } from '../shared/rpc-log.js';
+
+/** The request-log fields of an Invoke: which model, which deployment answered, how it ended. */
+function invokeFields(r: InvokeRequest__Output | null | undefined, o?: InvokeOutcome): Record<string, unknown> {
+  return {
+    decision_id: r?.decisionId ?? '',
+    model: o?.model ?? r?.model ?? '',
+    ...(o ? { outcome: o.ok ? 'ok' : o.error.kind, attempts: o.attempts.length, ...(o.ok ? { deployment: o.deployment } : {}) } : {}),
+  };
+}
 
 export function invokeInputFromProto(r: InvokeRequest__Output): InvokeInput {
   if (!r.model) throw new InvalidArgumentError('model', 'is required');
@@ -54,6 +64,7 @@ export function executorServiceHandlers(executor: Executor, log: Logger): Execut
   const logError = (msg: string, e: unknown) => log.error(msg, { error: e });
   return {
     Invoke(call, callback) {
+      const started = performance.now();
       const s = callSignal(call);
       const parent = contextFromMetadata(call.metadata);
       const span = tracer().startSpan('switchyard.Invoke', { kind: 1 }, parent);
@@ -63,8 +74,15 @@ export function executorServiceHandlers(executor: Executor, log: Logger): Execut
           return executor.invoke({ ...input, ...(s.deadline ? { deadline: s.deadline } : {}) }, s.signal);
         })
         .then(
-          (o) => callback(null, invokeResponse(o)),
-          (e) => callback(toStatus(e, logError)),
+          (o) => {
+            logRpc(log, 'Invoke', 0, performance.now() - started, span, invokeFields(call.request, o));
+            callback(null, invokeResponse(o));
+          },
+          (e) => {
+            const st = toStatus(e, logError);
+            logRpc(log, 'Invoke', st.code, performance.now() - started, span, invokeFields(call.request));
+            callback(st);
+          },
         )
         .finally(() => {
           span.end();
@@ -72,6 +90,8 @@ export function executorServiceHandlers(executor: Executor, log: Logger): Execut
         });
     },
     InvokeStream(call) {
+      const started = performance.now();
+      let last: InvokeOutcome | undefined;
       const s = callSignal(call);
       const parent = contextFromMetadata(call.metadata);
       const span = tracer().startSpan('switchyard.InvokeStream', { kind: 1 }, parent);
@@ -84,16 +104,22 @@ export function executorServiceHandlers(executor: Executor, log: Logger): Execut
             if (ev.type === 'start') call.write({ deployment: ev.deployment });
             else if (ev.type === 'text-delta') call.write({ textDelta: ev.text });
             else if (ev.type === 'tool-call') call.write({ toolCall: toolCallToProto(ev.toolCall) });
-            else if (ev.type === 'done') call.write({ done: invokeResponse(ev.outcome) });
-            else {
+            else if (ev.type === 'done') {
+              last = ev.outcome;
+              call.write({ done: invokeResponse(ev.outcome) });
+            } else {
               const o = ev.outcome;
+              last = o;
               call.write({ error: { error: errorToProto(o.error), partial: ev.partial, attempts: o.attempts.map(attemptToProto), usage: usageToProto(o.usage), costUsd: o.costUsd } });
             }
           }
+          logRpc(log, 'InvokeStream', call.cancelled ? 1 : 0, performance.now() - started, span, invokeFields(call.request.request, last));
           call.end();
         })
         .catch((e) => {
-          if (!call.cancelled) call.emit('error', toStatus(e, logError));
+          const st = toStatus(e, logError);
+          logRpc(log, 'InvokeStream', call.cancelled ? 1 : st.code, performance.now() - started, span, invokeFields(call.request.request, last));
+          if (!call.cancelled) call.emit('error', st);
         })
         .finally(() => {
           span.end();

@@ -18,6 +18,8 @@ import type { Logger } from '../shared/log.js';
 import { contextFromMetadata, tracer } from '../shared/telemetry.js';
 import type { ExecuteEngine } from './execute/execute-engine.js';
 import type { ExecuteResult } from './execute/execute-types.js';
+import type { Decision } from './decide/decide.js';
+import type { RpcTelemetry } from './rpc-telemetry.js';
 
 export function executeResponse(r: ExecuteResult): ExecuteResponse {
   return {
@@ -49,53 +51,67 @@ function endSpan(span: Span, result?: ExecuteResult, err?: unknown): void {
   span.end();
 }
 
-export function executeHandlers(engine: ExecuteEngine, log: Logger): Pick<RouterServiceHandlers, 'Execute' | 'ExecuteStream'> {
+export function executeHandlers(engine: ExecuteEngine, log: Logger, telemetry?: RpcTelemetry): Pick<RouterServiceHandlers, 'Execute' | 'ExecuteStream'> {
   const logError = (msg: string, e: unknown) => log.error(msg, { error: e });
   return {
     Execute(call: grpc.ServerUnaryCall<ExecuteRequest__Output, ExecuteResponse>, callback: grpc.sendUnaryData<ExecuteResponse>) {
+      const started = telemetry?.now() ?? 0;
       const span = tracer().startSpan('switchyard.Execute', { kind: 1 }, contextFromMetadata(call.metadata));
       const s = callSignal(call);
       context
         .with(trace.setSpan(context.active(), span), () => engine.execute(call.request, s.signal, s.deadline))
         .then(
           (r) => {
+            telemetry?.executed('Execute', r, started, span);
             endSpan(span, r);
             callback(null, executeResponse(r));
           },
           (e) => {
+            const st = toStatus(e, logError);
+            telemetry?.failed('Execute', st.code, e, started, span, call.request);
             endSpan(span, undefined, e);
-            callback(toStatus(e, logError));
+            callback(st);
           },
         )
         .finally(s.done);
     },
     ExecuteStream(call: grpc.ServerWritableStream<ExecuteStreamRequest__Output, ExecuteStreamResponse>) {
+      const started = telemetry?.now() ?? 0;
       const span = tracer().startSpan('switchyard.ExecuteStream', { kind: 1 }, contextFromMetadata(call.metadata));
       const s = callSignal(call);
+      let decision: Decision | undefined;
+      let firstChunk: number | undefined;
       const run = async () => {
         if (!call.request.request) throw new InvalidArgumentError('request', 'is required');
         let result: ExecuteResult | undefined;
         for await (const ev of engine.executeStream(call.request.request, s.signal, s.deadline)) {
           if (call.cancelled) {
+            telemetry?.failed('ExecuteStream', 1 /* CANCELLED */, undefined, started, span, call.request.request, decision);
             endSpan(span, undefined, new Error('the client cancelled the call'));
             return;
           }
-          if (ev.type === 'decision') call.write({ decision: ev.decision.response });
-          else if (ev.type === 'text-delta') call.write({ textDelta: ev.text });
-          else if (ev.type === 'tool-call') call.write({ toolCall: toolCallToProto(ev.toolCall) });
-          else {
+          if (ev.type === 'decision') {
+            decision = ev.decision;
+            call.write({ decision: ev.decision.response });
+          } else if (ev.type === 'text-delta' || ev.type === 'tool-call') {
+            firstChunk ??= telemetry?.now();
+            call.write(ev.type === 'text-delta' ? { textDelta: ev.text } : { toolCall: toolCallToProto(ev.toolCall) });
+          } else {
             result = ev.result;
             call.write({ done: executeResponse(ev.result) });
           }
         }
+        if (result) telemetry?.executed('ExecuteStream', result, started, span, firstChunk);
         endSpan(span, result);
         call.end();
       };
       context
         .with(trace.setSpan(context.active(), span), run)
         .catch((e) => {
+          const st = toStatus(e, logError);
+          telemetry?.failed('ExecuteStream', call.cancelled ? 1 : st.code, e, started, span, call.request.request, decision);
           endSpan(span, undefined, e);
-          if (!call.cancelled) call.emit('error', toStatus(e, logError));
+          if (!call.cancelled) call.emit('error', st);
         })
         .finally(s.done);
     },

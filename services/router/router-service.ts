@@ -14,6 +14,7 @@ import type { Logger } from '../shared/log.js';
 import { contextFromMetadata, tracer } from '../shared/telemetry.js';
 import type { Decider } from './decide/decide.js';
 import type { ModelStatus } from './decide/hard-filters.js';
+import type { RpcTelemetry } from './rpc-telemetry.js';
 
 const CAPABILITY_ENUM = { tools: 'CAPABILITY_TOOLS', vision: 'CAPABILITY_VISION', json_output: 'CAPABILITY_JSON_OUTPUT', streaming: 'CAPABILITY_STREAMING' } as const;
 
@@ -26,6 +27,8 @@ export interface RouterServiceDeps {
   log: Logger;
   /** Execute handlers, once an executor is attached. */
   execute?: Pick<RouterServiceHandlers, 'Execute' | 'ExecuteStream'>;
+  /** Request logs and execution metrics, when the server wires them. */
+  telemetry?: RpcTelemetry;
 }
 
 export function listModels(deps: Pick<RouterServiceDeps, 'catalog' | 'status' | 'profiles'>): ModelInfo[] {
@@ -62,6 +65,7 @@ export function routerServiceHandlers(deps: RouterServiceDeps): RouterServiceHan
   const unimplemented = new UnimplementedError('Execute is not available in this process: it runs without an executor');
   return {
     Decide(call, callback) {
+      const started = deps.telemetry?.now() ?? 0;
       const span = tracer().startSpan('switchyard.Decide', { kind: 1 /* SERVER */ }, contextFromMetadata(call.metadata));
       let decision;
       try {
@@ -70,6 +74,7 @@ export function routerServiceHandlers(deps: RouterServiceDeps): RouterServiceHan
         const st = toStatus(err, (msg, e) => deps.log.error(msg, { rpc: 'Decide', error: e }));
         span.setStatus({ code: SpanStatusCode.ERROR, message: st.details });
         span.setAttribute('rpc.grpc.status_code', st.code);
+        deps.telemetry?.failed('Decide', st.code, err, started, span, call.request);
         span.end();
         callback(st);
         return;
@@ -86,6 +91,7 @@ export function routerServiceHandlers(deps: RouterServiceDeps): RouterServiceHan
         'switchyard.decision_time_ns': r.decisionTimeNs as number,
         'rpc.grpc.status_code': 0,
       });
+      deps.telemetry?.decided(decision, started, span);
       span.end();
       callback(null, r);
     },

@@ -32,7 +32,12 @@ import type { Config } from '../shared/config/schema.js';
 import { dirname, resolve } from 'node:path';
 import { switchyardProto } from '../shared/grpc/proto.js';
 import { reflectionService } from '../shared/grpc/reflection.js';
-import { createLogger, type Logger } from '../shared/log.js';
+import { createLogger, setLogLevel, type Logger } from '../shared/log.js';
+import type { MetricsRecorder } from '../shared/metrics/metrics-recorder.js';
+import { RpcTelemetry } from '../router/rpc-telemetry.js';
+import { logAvailability } from './availability-log.js';
+import { metricLabelSets, observeExecutorCircuits } from './server-metrics.js';
+import { startMetrics } from '../shared/metrics/start-metrics.js';
 
 export const ROLES = ['all', 'router', 'executor'] as const;
 export type Role = (typeof ROLES)[number];
@@ -51,6 +56,8 @@ export interface ServerOptions {
   executors?: string[];
   /** Cap on the simulator's time to first token, ms (default 2000). */
   simulatorMaxTtftMs?: number;
+  /** host:port of the Prometheus `/metrics` endpoint; overrides telemetry.metrics_listen. */
+  metricsListen?: string;
 }
 
 export interface RunningServer {
@@ -74,6 +81,10 @@ export interface RunningServer {
   /** Router role: the executors it calls, found on the bus. */
   pool?: ExecutorPool;
   busAgent?: ExecutorBusAgent;
+  /** Counts what happens; NOOP_METRICS when metrics are off. Feedback and the decision log report here too. */
+  metrics: MetricsRecorder;
+  /** host:port of the `/metrics` scrape endpoint, when it is on. */
+  metricsAddress?: string;
   /** Stops at once, as a crash would: no drain, no withdrawal from the bus (for failure tests). */
   halt(): Promise<void>;
   /** Stops accepting calls, lets in-flight calls finish for up to `graceMs`, then cancels them. */
@@ -95,8 +106,10 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const log = opts.log ?? createLogger('switchyard', env);
   const loaded = loadConfig(opts.configPath);
   const { config } = loaded;
+  setLogLevel(log, config.telemetry.log_level);
   // A router-only process holds no provider keys: its executors do.
   const catalog = new Catalog(config, env, { credentialsElsewhere: role === 'router' });
+  const metrics = await startMetrics({ listen: opts.metricsListen ?? config.telemetry.metrics_listen, env, serviceName: `switchyard-${role}`, labels: metricLabelSets(config) });
   const closers: (() => unknown)[] = [];
   const { grpcObject } = switchyardProto();
   const server = new grpc.Server({
@@ -104,11 +117,12 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     // limit only stops what could not be a valid request at all.
     'grpc.max_receive_message_length': config.server.max_request_bytes * 2 + 1024 * 1024,
   });
-  const running: Partial<RunningServer> = { role, loaded, catalog };
+  const running: Partial<RunningServer> = { role, loaded, catalog, metrics: metrics.recorder, ...(metrics.address ? { metricsAddress: metrics.address } : {}) };
   const serving: Record<string, 'SERVING'> = { '': 'SERVING' };
 
   const bus = createBus(config.bus, env, `switchyard-${role}`, (message) => log.warn(message));
   running.bus = bus;
+  logAvailability(bus, log);
   let executorClient: ExecutorClient | undefined;
   if (role !== 'router') {
     const simulated = catalog.models.filter((m) => m.simulated);
@@ -124,6 +138,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     }
     const executor = new Executor({ config, catalog, env, log, ...(running.simulator ? { simulatorUrl: running.simulator.url } : {}) });
     running.executor = executor;
+    observeExecutorCircuits(metrics.recorder, executor);
     executorClient = executor;
     const agent = startExecutorBusAgent({ bus, executor, config: config.bus });
     running.busAgent = agent;
@@ -141,8 +156,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     const busState = new BusRoutingState({ bus, state, catalog, cache: cacheTable, discovery: role === 'router', ...(running.busAgent ? { onlyExecutor: running.busAgent.id } : {}) });
     closers.push(() => busState.close());
     running.busState = busState;
+    if (role === 'router') logAvailability(busState.executors, log);
     const promptCache = new PromptCacheRouting(cacheTable, { stickinessMargin: b.prompt_cache.stickiness_margin, maxSessions: b.prompt_cache.max_sessions, sessionTtlMs: b.prompt_cache.ttl_ms });
-    const decider = new Decider({ config, catalog, scoring: models, status: state.current, promptCache });
+    const decider = new Decider({ config, catalog, scoring: models, status: state.current, promptCache, metrics: metrics.recorder });
     if (role === 'router') {
       const addresses = opts.executors ?? config.executor.remote;
       if (addresses.length === 0 && bus.kind !== 'nats') {
@@ -154,9 +170,10 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       executorClient = pool;
     }
     const engine = new ExecuteEngine({ decider, executor: executorClient!, config, catalog });
+    const telemetry = new RpcTelemetry({ metrics: metrics.recorder, log, catalog, config });
     server.addService(
       grpcObject.switchyard.v1.RouterService.service,
-      routerServiceHandlers({ decider, catalog, status: state.current, profiles: () => models.profiles(), log, execute: executeHandlers(engine, log) }),
+      routerServiceHandlers({ decider, catalog, status: state.current, profiles: () => models.profiles(), log, execute: executeHandlers(engine, log, telemetry), telemetry }),
     );
     serving[ROUTER_SERVICE] = 'SERVING';
     Object.assign(running, { state, models, decider, engine });
@@ -172,14 +189,16 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   } catch (e) {
     for (const c of closers) await c();
     await bus.close();
+    await metrics.close();
     throw new Error(`cannot listen on ${listen}: ${(e as Error).message}`);
   }
   const host = listen.slice(0, listen.lastIndexOf(':'));
   const address = `${host}:${port}`;
   running.busAgent?.announce(address);
   closers.push(() => bus.close());
+  closers.push(() => metrics.close());
   const unavailable = catalog.models.filter((m) => !m.hasCredentials && !m.simulated).map((m) => m.id);
-  log.info('switchyard serving', { address, role, config: loaded.source, models: catalog.models.length, ...(running.models ? { router_model: running.models.modelVersion } : {}), bus: bus.kind, ...(running.busAgent ? { executor_id: running.busAgent.id } : {}) });
+  log.info('switchyard serving', { address, role, config: loaded.source, models: catalog.models.length, ...(running.models ? { router_model: running.models.modelVersion } : {}), bus: bus.kind, ...(metrics.address ? { metrics: `http://${metrics.address}/metrics` } : {}), ...(running.busAgent ? { executor_id: running.busAgent.id } : {}) });
   if (unavailable.length > 0) log.warn('models without credentials are unavailable', { models: unavailable.join(',') });
 
   let stopping: Promise<void> | undefined;

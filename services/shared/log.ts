@@ -1,9 +1,17 @@
 /**
- * A small structured logger: one line per event on stderr, `time level msg key=value...`, or
- * JSON lines with SWITCHYARD_LOG_FORMAT=json. Callers never pass prompt text or secrets.
+ * Structured logs: one JSON object per line on stderr, written by pino. Every line carries
+ * `time`, `level`, `component` and `msg`, and `trace_id` / `span_id` when it is written inside
+ * a span (a request's lines always are). The level comes from SWITCHYARD_LOG_LEVEL, else from
+ * the config (`telemetry.log_level`, applied with `setLogLevel`), else `info`.
+ *
+ * Callers never pass prompt text or secrets; as a second guard, fields whose names say they
+ * hold a secret or prompt text are censored by pino's redaction.
  */
-export type Level = 'debug' | 'info' | 'warn' | 'error';
-const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+import { context, isSpanContextValid, trace } from '@opentelemetry/api';
+import { pino, type Logger as PinoLogger } from 'pino';
+
+export const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type Level = (typeof LEVELS)[number];
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -12,34 +20,75 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
-function render(v: unknown): string {
-  if (v instanceof Error) return JSON.stringify(v.message);
-  if (typeof v === 'string') return /^[\w.:/@-]*$/.test(v) ? v : JSON.stringify(v);
-  return JSON.stringify(v);
+/** Field names that must never carry their value into a log line. */
+const REDACTED = ['api_key', 'apiKey', 'authorization', 'token', 'password', 'secret', 'prompt', 'text', 'content', 'messages'];
+
+/** The active span's ids, merged into every line written inside a span. */
+function traceIds(): object {
+  const span = trace.getSpan(context.active());
+  if (!span) return {};
+  const sc = span.spanContext();
+  return isSpanContextValid(sc) ? { trace_id: sc.traceId, span_id: sc.spanId } : {};
 }
 
-export function createLogger(
-  component: string,
-  env: NodeJS.ProcessEnv = process.env,
-  write: (line: string) => void = (l) => process.stderr.write(l + '\n'),
-): Logger {
-  const min = ORDER[(env.SWITCHYARD_LOG_LEVEL as Level) ?? 'info'] ?? ORDER.info;
-  const json = env.SWITCHYARD_LOG_FORMAT === 'json';
-  const emit = (level: Level, msg: string, fields: Record<string, unknown> = {}) => {
-    if (ORDER[level] < min) return;
-    const time = new Date().toISOString();
-    if (json) {
-      const f = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v instanceof Error ? v.message : v]));
-      write(JSON.stringify({ time, level, component, msg, ...f }));
-    } else {
-      const kv = Object.entries(fields).map(([k, v]) => `${k}=${render(v)}`).join(' ');
-      write(`${time} ${level.toUpperCase().padEnd(5)} ${component}: ${msg}${kv ? ' ' + kv : ''}`);
-    }
+const NO_FIELDS = {};
+
+function errorsAsMessages(fields: Record<string, unknown>): Record<string, unknown> {
+  for (const k in fields) {
+    if (fields[k] instanceof Error) return Object.fromEntries(Object.entries(fields).map(([key, v]) => [key, v instanceof Error ? v.message : v]));
+  }
+  return fields;
+}
+
+const pinos = new WeakMap<Logger, PinoLogger>();
+const levelFromEnv = new WeakSet<Logger>();
+
+function isLevel(x: unknown): x is Level {
+  return typeof x === 'string' && (LEVELS as readonly string[]).includes(x);
+}
+
+/**
+ * A logger for `component`. `write` receives each line without its newline (tests capture
+ * lines with it); by default lines go to stderr.
+ */
+export function createLogger(component: string, env: NodeJS.ProcessEnv = process.env, write?: (line: string) => void): Logger {
+  const fromEnv = env.SWITCHYARD_LOG_LEVEL;
+  const destination = write ? { write: (s: string) => write(s.endsWith('\n') ? s.slice(0, -1) : s) } : pino.destination({ fd: 2, sync: false });
+  const p = pino(
+    {
+      level: isLevel(fromEnv) ? fromEnv : 'info',
+      base: { component },
+      messageKey: 'msg',
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      mixin: traceIds,
+      redact: { paths: REDACTED, censor: '[redacted]' },
+    },
+    destination,
+  );
+  const logger: Logger = {
+    debug: (m, f) => p.debug(f ? errorsAsMessages(f) : NO_FIELDS, m),
+    info: (m, f) => p.info(f ? errorsAsMessages(f) : NO_FIELDS, m),
+    warn: (m, f) => p.warn(f ? errorsAsMessages(f) : NO_FIELDS, m),
+    error: (m, f) => p.error(f ? errorsAsMessages(f) : NO_FIELDS, m),
   };
-  return {
-    debug: (m, f) => emit('debug', m, f),
-    info: (m, f) => emit('info', m, f),
-    warn: (m, f) => emit('warn', m, f),
-    error: (m, f) => emit('error', m, f),
-  };
+  pinos.set(logger, p);
+  if (isLevel(fromEnv)) levelFromEnv.add(logger);
+  return logger;
+}
+
+/**
+ * Applies the configured level to a logger made by `createLogger`, unless the environment
+ * already chose one (SWITCHYARD_LOG_LEVEL wins). Other loggers are left as they are.
+ */
+export function setLogLevel(logger: Logger, level: Level | undefined): void {
+  const p = pinos.get(logger);
+  if (!p || !level || levelFromEnv.has(logger)) return;
+  p.level = level;
+}
+
+/** True when `level` lines would be written (to skip building fields nobody reads). */
+export function logsAt(logger: Logger, level: Level): boolean {
+  const p = pinos.get(logger);
+  return p ? p.isLevelEnabled(level) : true;
 }

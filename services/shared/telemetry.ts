@@ -53,7 +53,8 @@ export async function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv
   if (!telemetryRequested(env)) return async () => {};
   const { NodeSDK } = await import('@opentelemetry/sdk-node');
   if (!env.OTEL_SERVICE_NAME) process.env.OTEL_SERVICE_NAME = serviceName;
-  const sdk = new NodeSDK({ instrumentations: [] });
+  // Metrics have their own pipeline (metrics/start-metrics.ts): the SDK sets up traces only.
+  const sdk = new NodeSDK({ instrumentations: [], metricReaders: [] });
   sdk.start();
   return () => sdk.shutdown();
 }

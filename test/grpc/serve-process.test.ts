@@ -24,7 +24,7 @@ function startServe(env: NodeJS.ProcessEnv = {}): Promise<{ address: string; log
     const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), 15_000);
     child!.stderr!.on('data', (d) => {
       out += d;
-      const m = /address=([\d.]+:\d+)/.exec(out);
+      const m = /"address":"([\d.]+:\d+)"/.exec(out);
       if (m) {
         clearTimeout(timer);
         resolvePromise({ address: m[1]!, logs: () => out });
@@ -39,7 +39,9 @@ const prompt = { messages: [{ role: 'ROLE_USER', content: [{ text: 'hello there'
 describe('serve - process lifecycle', () => {
   it('says plainly which answers are simulated, and never logs secrets', async () => {
     const { logs } = await startServe({ ANTHROPIC_API_KEY: 'sk-ant-secret-value' });
-    expect(logs()).toMatch(/their answers will be SIMULATED models="gpt-5,/);
+    const lines = logs().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const simulated = lines.find((l) => String(l.msg).includes('their answers will be SIMULATED'));
+    expect(simulated).toMatchObject({ level: 'warn', component: 'switchyard', models: expect.stringMatching(/^gpt-5,/) });
     expect(logs()).not.toContain('claude-haiku-4-5,'); // has a key: not simulated
     expect(logs()).not.toContain('sk-ant-secret-value');
   });
@@ -57,7 +59,7 @@ describe('serve - process lifecycle', () => {
     // off with an internal error. (Draining long calls is shown with Execute's slow upstream.)
     for (const r of results) expect(r.err === null || r.err.code === grpc.status.UNAVAILABLE).toBe(true);
     expect(await exited).toBe(0);
-    expect(logs()).toContain('shutting down: draining in-flight calls signal=SIGTERM');
+    expect(logs()).toContain('"signal":"SIGTERM","msg":"shutting down: draining in-flight calls"');
     expect(logs()).toContain('stopped');
     client.close();
   });

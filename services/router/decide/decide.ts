@@ -18,6 +18,7 @@ import { applyRules, ruleExclusion } from './rules.js';
 import { validateRequest, type NormalizedRequest, type RouteRequestFields } from './validate-request.js';
 import { explain } from './explain.js';
 import type { PromptCacheView } from '../cache/prompt-cache.js';
+import type { MetricsRecorder, ReasonKind } from '../../shared/metrics/metrics-recorder.js';
 
 /** What the scoring core gives the pipeline for one prompt. */
 export interface CoreResult {
@@ -42,6 +43,8 @@ export interface DecideContext {
   status(): readonly ModelStatus[];
   /** Prompt-cache state and session stickiness, when the router has them. */
   promptCache?: PromptCacheView;
+  /** Counts every decision (Decide's and Execute's alike). */
+  metrics?: MetricsRecorder;
 }
 
 export interface Decision {
@@ -50,6 +53,8 @@ export interface Decision {
   estimate: RequestEstimate;
   policy: PolicyConfig;
   plan: Plan;
+  /** What decided the choice, as one of a few fixed kinds (metrics, records). */
+  reasonKind: ReasonKind;
 }
 
 const STRATEGY_ENUM = { single: 'STRATEGY_SINGLE', cascade: 'STRATEGY_CASCADE', speculative: 'STRATEGY_SPECULATIVE' } as const;
@@ -116,11 +121,15 @@ export class Decider {
     }
     ranked.sort((a, b) => b.utility - a.utility || a.costUsd - b.costUsd);
 
+    let keptSession = false;
     if (cache && prefixes && !rules.pin) {
       // Session stickiness: keep the session's model unless another is better by the margin.
       const sticky = cache.stickyModel(req, prefixes);
       const i = sticky === undefined ? -1 : ranked.findIndex((r) => r.id === sticky);
-      if (i > 0 && ranked[0]!.utility - ranked[i]!.utility <= cache.stickinessMargin) ranked.unshift(...ranked.splice(i, 1));
+      if (i > 0 && ranked[0]!.utility - ranked[i]!.utility <= cache.stickinessMargin) {
+        ranked.unshift(...ranked.splice(i, 1));
+        keptSession = true;
+      }
     }
     let pinNote: string | undefined;
     if (rules.pin) {
@@ -138,6 +147,8 @@ export class Decider {
     candidates.sort((a, b) => (a.rank || 1e9) - (b.rank || 1e9) || Number(b.eligible) - Number(a.eligible) || (b.score as number) - (a.score as number));
 
     const chosen = ranked[0]!;
+    const pinnedBy = rules.pin && rules.pin.model === chosen.id ? rules.pin.rule : undefined;
+    const reasonKind: ReasonKind = pinnedBy ? 'rule_pin' : keptSession ? 'session_affinity' : ranked.length === 1 ? 'only_eligible' : 'best_utility';
     if (cache && prefixes) cache.remember(req, prefixes, chosen.id);
     const reason = explain({
       chosen,
@@ -145,7 +156,7 @@ export class Decider {
       candidates,
       policyName,
       knob,
-      pinnedBy: rules.pin && rules.pin.model === chosen.id ? rules.pin.rule : undefined,
+      pinnedBy,
       pinNote,
       plan,
     });
@@ -163,6 +174,7 @@ export class Decider {
       decisionTimeNs: 0,
     };
     response.decisionTimeNs = Number(process.hrtime.bigint() - started);
-    return { response, request: req, estimate, policy, plan };
+    this.ctx.metrics?.decision(chosen.id, policyName, plan.strategy, reasonKind, response.decisionTimeNs / 1e9);
+    return { response, request: req, estimate, policy, plan, reasonKind };
   }
 }

@@ -76,6 +76,9 @@ export class ExecuteEngine {
     const { ctx, release } = this.context(decision, signal, deadline);
     try {
       return await this.run(ctx);
+    } catch (e) {
+      if (e instanceof ExecuteFailedError) e.decision ??= decision;
+      throw e;
     } finally {
       release();
     }

@@ -73,6 +73,8 @@ function describe(error: InvokeErrorInfo, attempts: readonly AttemptInfo[], part
 /** Thrown when every model the plan allows has failed; carries the trail. */
 export class ExecuteFailedError extends SwitchyardError {
   readonly code: status;
+  /** The decision whose plan failed, once the engine knows it (for logs and metrics). */
+  decision?: Decision;
   constructor(
     readonly error: InvokeErrorInfo,
     readonly attempts: AttemptInfo[],

@@ -163,6 +163,14 @@ export const busSection = z.strictObject({
   max_executor_attempts: z.number().int().min(1).max(10).default(2),
 });
 
+/** Metrics and logs (traces follow the standard OTEL_* variables). */
+export const telemetrySection = z.strictObject({
+  /** host:port of the Prometheus scrape endpoint (`/metrics`); off when unset. `serve --metrics-listen` overrides it. */
+  metrics_listen: z.string().regex(/^[^\s]+:\d+$/, 'must be host:port').optional(),
+  /** Least severe log level written; SWITCHYARD_LOG_LEVEL overrides it. */
+  log_level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
 const ruleMatch = z.strictObject({
   tenant: z.array(z.string()).optional(),
   user_tier: z.array(z.string()).optional(),
@@ -215,6 +223,7 @@ export const config = z.strictObject({
     .default({ model_file: 'models/router-model.syrm', default_policy: 'balanced', default_max_output_tokens: 1024, prompt_logging: false, wasm: true }),
   executor: executorSection.default(executorSection.parse({})),
   bus: busSection.default(busSection.parse({})),
+  telemetry: telemetrySection.default(telemetrySection.parse({})),
   policies: z.record(id, policy).default({}),
   rules: z.array(rule).default([]),
   models: z.array(model).min(1),
@@ -225,5 +234,6 @@ export type ModelConfig = z.infer<typeof model>;
 export type DeploymentConfig = z.infer<typeof deployment>;
 export type PolicyConfig = z.infer<typeof policy>;
 export type BusConfig = z.infer<typeof busSection>;
+export type TelemetryConfig = z.infer<typeof telemetrySection>;
 export type RuleConfig = z.infer<typeof rule>;
 export type QualityPrior = z.infer<typeof qualityPrior>;

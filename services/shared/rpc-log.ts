@@ -1,0 +1,23 @@
+/**
+ * The request-log line every server writes once per RPC: `msg: "rpc"`, the method, the gRPC
+ * status, the latency, the ids of the call's span, and what the caller adds (decision id,
+ * model, tenant…). OK calls log at info, failures at warn, internal errors at error. Callers
+ * pass no prompt text and no key.
+ */
+import { status } from '@grpc/grpc-js';
+import { isSpanContextValid, type Span } from '@opentelemetry/api';
+import { statusName } from './grpc/status-name.js';
+import type { Logger } from './log.js';
+
+export function logRpc(log: Logger, rpc: string, code: number, latencyMs: number, span: Span, fields: Record<string, unknown>): void {
+  const sc = span.spanContext();
+  const level = code === status.OK ? 'info' : code === status.INTERNAL || code === status.UNKNOWN ? 'error' : 'warn';
+  fields.rpc = rpc;
+  fields.status = statusName(code);
+  fields.latency_ms = Math.round(latencyMs * 1000) / 1000;
+  if (isSpanContextValid(sc)) {
+    fields.trace_id = sc.traceId;
+    fields.span_id = sc.spanId;
+  }
+  log[level]('rpc', fields);
+}
