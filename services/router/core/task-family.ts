@@ -25,7 +25,7 @@ export interface TaskRead {
   tier: TaskTier;
 }
 
-const HEAD_UNITS = 1024;
+const HEAD_UNITS = 512;
 const TAIL_UNITS = 256;
 const SYSTEM_UNITS = 512;
 /** A message at most this long, with no hard cue, is everyday traffic. */
