@@ -11,17 +11,19 @@ export const TRAIN_USAGE =
   'usage: switchyard train --data F.jsonl[.gz] [--data G ...] [--pool a,b,...] --out MODEL [--seed N] [--epochs N] [--dim N]\n' +
   '       switchyard train --shipped    (reproduce models/router-model.syrm from data/)';
 export const EVAL_USAGE =
-  'usage: switchyard eval --data F.jsonl[.gz] [--model MODEL | --folds K] [--pool a,b,...] [--json] [--plot curve.svg] [--cost-model tokens|mean]';
+  'usage: switchyard eval --data F.jsonl[.gz] [--model MODEL | --folds K] [--pool a,b,...] [--json] [--plot curve.svg] [--cost-model tokens|mean]\n' +
+  "         [--flagship-share Q]: report segments and savings at the cheapest point with at least Q of the flagship's quality (default 1)";
 export const CALIBRATE_USAGE =
   'usage: switchyard calibrate --data F.jsonl[.gz] [--model MODEL | --folds K] [--pool a,b,...]\n' +
-  '                            (--match-flagship | --strong-share S | --budget USD_PER_1000)\n' +
+  '                            (--match-flagship | --flagship-share Q | --strong-share S | --budget USD_PER_1000)\n' +
   '                            [--config C.yaml] [--policy NAME] [--write] [--json]\n' +
   '  Sets the cost/quality knob for a target, measured on the data:\n' +
   "    --match-flagship   the cheapest knob whose quality is at least the flagship's (the pool's best model)\n" +
   '    --strong-share S   the share of calls to the flagship closest to S (0..1) without exceeding it\n' +
   '    --budget B         the best quality at a mean cost of at most B USD per 1,000 requests\n' +
   '  Predictions come from --model (default models/router-model.syrm) or, with --folds K, from models\n' +
-  '  trained on the other folds ([--seed N] [--epochs N] [--dim N] as in eval).\n' +
+  '  trained on the other folds ([--seed N] [--epochs N] [--dim N] as in eval). Without either, and\n' +
+  "  when the shipped model does not know the data's models, 5-fold cross-validation on the data.\n" +
   '  --write sets policies.<NAME>.cost_quality_tradeoff in --config (NAME: --policy, default\n' +
   '  router.default_policy), keeping its comments; exit 1 when no knob meets the target.\n' +
   '  Calibration error (predicted against observed quality) is in `switchyard eval`.';

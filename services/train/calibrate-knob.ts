@@ -5,7 +5,8 @@
  *
  * Targets, over the operating points of the router on the data (operating-points.ts; the
  * flagship is the pool's best single model, as in ../shared/data/README.md "Metrics"):
- *   match_flagship    the cheapest point whose mean quality is at least the flagship's;
+ *   match_flagship    the cheapest point whose mean quality is at least the flagship's, or
+ *                     with `share` s at least s × the flagship's ("98% of it at least cost");
  *   strong_share S    the point whose share of calls to the flagship is closest to S
  *                     without exceeding it (ties: the better, then the cheaper);
  *   budget B          the best point whose mean cost per 1,000 requests is at most B USD
@@ -48,7 +49,7 @@ import { trainRouterModel, type TrainOptions, type TrainProgress } from './train
 export const KNOB_DECIMALS = 4;
 const GRID = 10 ** KNOB_DECIMALS;
 
-export type KnobTarget = { kind: 'match_flagship' } | { kind: 'strong_share'; share: number } | { kind: 'budget'; usd_per_1000: number };
+export type KnobTarget = { kind: 'match_flagship'; share?: number } | { kind: 'strong_share'; share: number } | { kind: 'budget'; usd_per_1000: number };
 
 /** An operating point that a knob on the KNOB_DECIMALS grid produces. */
 export interface KnobPoint {
@@ -172,7 +173,7 @@ export function chooseKnob(points: readonly KnobPoint[], flagship: ModelSummary,
   switch (target.kind) {
     case 'match_flagship':
       for (const p of points) {
-        if (atLeast(p.quality, flagship.quality) && (pick === undefined || p.cost < pick.cost || (p.cost === pick.cost && p.quality > pick.quality))) pick = p;
+        if (atLeast(p.quality, (target.share ?? 1) * flagship.quality) && (pick === undefined || p.cost < pick.cost || (p.cost === pick.cost && p.quality > pick.quality))) pick = p;
         if (better(p, nearest)) nearest = p;
       }
       break;

@@ -96,6 +96,8 @@ async function run(cmd: string, err: NodeJS.WritableStream, body: () => Promise<
 
 const DATA_FLAGS = { data: { type: 'string', multiple: true }, pool: { type: 'string' } } as const;
 const TRAIN_FLAGS = { seed: { type: 'string' }, epochs: { type: 'string' }, dim: { type: 'string' } } as const;
+/** Folds calibrate trains on when the shipped model does not know the data's models. */
+const DEFAULT_CALIBRATE_FOLDS = 5;
 
 export async function trainCommand(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   return run('train', err, async () => {
@@ -125,8 +127,15 @@ export async function evalCommand(argv: string[], out: NodeJS.WritableStream, er
       json: { type: 'boolean' },
       plot: { type: 'string' },
       'cost-model': { type: 'string' },
+      'flagship-share': { type: 'string' },
     });
     const folds = positiveInt('eval', 'folds', v.folds, 2);
+    let flagshipShare: number | undefined;
+    if (v['flagship-share'] !== undefined) {
+      const raw = String(v['flagship-share']);
+      flagshipShare = raw.trim() === '' ? NaN : Number(raw);
+      if (!(flagshipShare > 0 && flagshipShare <= 1)) throw new UsageError(`eval: --flagship-share must be a share of the flagship's quality in (0, 1], got ${raw}`);
+    }
     if (folds !== undefined && v.model !== undefined) throw new UsageError('eval: --model and --folds exclude each other (--folds trains its own models)');
     const costModel = v['cost-model'] as CostModelKind | undefined;
     if (costModel !== undefined && !COST_MODEL_KINDS.includes(costModel)) throw new UsageError(`eval: --cost-model must be one of ${COST_MODEL_KINDS.join(', ')}`);
@@ -136,6 +145,7 @@ export async function evalCommand(argv: string[], out: NodeJS.WritableStream, er
     const report = evaluate(data, {
       ...(pool !== undefined ? { pool } : {}),
       ...(costModel !== undefined ? { costModel } : {}),
+      ...(flagshipShare !== undefined ? { flagshipShare } : {}),
       ...(folds !== undefined
         ? { folds, train, onProgress: (f: number, k: number, p: Parameters<typeof bar.update>[0]) => bar.update(p, `fold ${f}/${k} `) }
         : { model: await loadModel(typeof v.model === 'string' ? v.model : repoPath(SHIPPED_MODEL)) }),
@@ -154,13 +164,19 @@ const pct = (x: number) => `${x === 0 || x >= 0.001 ? (x * 100).toFixed(1) : (x 
 const usd = (x: number) => `$${x.toFixed(4)}`;
 
 function parseTarget(v: Record<string, unknown>): KnobTarget {
-  const given = (['match-flagship', 'strong-share', 'budget'] as const).filter((k) => v[k] !== undefined && v[k] !== false);
+  const given = (['match-flagship', 'flagship-share', 'strong-share', 'budget'] as const).filter((k) => v[k] !== undefined && v[k] !== false);
   if (given.length !== 1) {
-    throw new UsageError(`calibrate: name ${given.length === 0 ? 'a' : 'only one'} target: --match-flagship, --strong-share S (0..1) or --budget USD_PER_1000`);
+    throw new UsageError(
+      `calibrate: name ${given.length === 0 ? 'a' : 'only one'} target: --match-flagship, --flagship-share Q (0..1], --strong-share S (0..1) or --budget USD_PER_1000`,
+    );
   }
   if (given[0] === 'match-flagship') return { kind: 'match_flagship' };
   const raw = String(v[given[0]!]);
   const x = raw.trim() === '' ? NaN : Number(raw);
+  if (given[0] === 'flagship-share') {
+    if (!(x > 0 && x <= 1)) throw new UsageError(`calibrate: --flagship-share must be a share of the flagship's quality in (0, 1], got ${raw}`);
+    return { kind: 'match_flagship', share: x };
+  }
   if (given[0] === 'strong-share') {
     if (!(x >= 0 && x <= 1)) throw new UsageError(`calibrate: --strong-share must be a share in [0, 1], got ${raw}`);
     return { kind: 'strong_share', share: x };
@@ -171,13 +187,13 @@ function parseTarget(v: Record<string, unknown>): KnobTarget {
 
 function describeTarget(t: KnobTarget, r: KnobCalibration): string {
   const f = `${r.flagship.model}: quality ${r.flagship.quality.toFixed(4)}, ${usd(r.flagship.cost_per_1000)} per 1,000 requests`;
-  if (t.kind === 'match_flagship') return `match the flagship's quality (${f})`;
+  if (t.kind === 'match_flagship') return t.share === undefined ? `match the flagship's quality (${f})` : `at least ${pct(t.share)} of the flagship's quality at least cost (${f})`;
   if (t.kind === 'strong_share') return `at most ${pct(t.share)} of calls to the flagship (${f})`;
   return `at most ${usd(t.usd_per_1000)} per 1,000 requests (flagship ${f})`;
 }
 
 function missedTarget(t: KnobTarget, r: KnobCalibration): string {
-  if (t.kind === 'match_flagship') return `no knob reaches the flagship's quality ${r.flagship.quality.toFixed(4)} on these data; the best is ${r.quality.toFixed(4)} at knob ${r.knob}`;
+  if (t.kind === 'match_flagship') return `no knob reaches ${t.share === undefined ? "the flagship's quality" : `${pct(t.share)} of the flagship's quality,`} ${((t.share ?? 1) * r.flagship.quality).toFixed(4)} on these data; the best is ${r.quality.toFixed(4)} at knob ${r.knob}`;
   if (t.kind === 'strong_share') return `every knob sends more than ${pct(t.share)} of calls to the flagship; the fewest is ${pct(r.flagship_share)} at knob ${r.knob}`;
   return `every knob costs more than ${usd(t.usd_per_1000)} per 1,000 requests; the cheapest is ${usd(r.cost_per_1000)} at knob ${r.knob}`;
 }
@@ -231,6 +247,7 @@ export async function calibrateCommand(argv: string[], out: NodeJS.WritableStrea
       model: { type: 'string' },
       folds: { type: 'string' },
       'match-flagship': { type: 'boolean' },
+      'flagship-share': { type: 'string' },
       'strong-share': { type: 'string' },
       budget: { type: 'string' },
       config: { type: 'string' },
@@ -239,9 +256,9 @@ export async function calibrateCommand(argv: string[], out: NodeJS.WritableStrea
       json: { type: 'boolean' },
     });
     const target = parseTarget(v);
-    const folds = positiveInt('calibrate', 'folds', v.folds, 2);
-    if (folds !== undefined && v.model !== undefined) throw new UsageError('calibrate: --model and --folds exclude each other (--folds trains its own models)');
-    if (folds === undefined && (v.seed !== undefined || v.epochs !== undefined || v.dim !== undefined)) {
+    const foldsArg = positiveInt('calibrate', 'folds', v.folds, 2);
+    if (foldsArg !== undefined && v.model !== undefined) throw new UsageError('calibrate: --model and --folds exclude each other (--folds trains its own models)');
+    if (foldsArg === undefined && (v.seed !== undefined || v.epochs !== undefined || v.dim !== undefined)) {
       throw new UsageError('calibrate: --seed, --epochs and --dim apply only with --folds');
     }
     const train = trainOptions('calibrate', v);
@@ -269,7 +286,20 @@ export async function calibrateCommand(argv: string[], out: NodeJS.WritableStrea
     if (policy === undefined) throw new UsageError(`calibrate: ${configFile} has no policy named "${policyName}" (have: ${Object.keys(config.policies).join(', ')})`);
 
     const { data, pool } = await loadData('calibrate', v);
-    const modelFile = folds === undefined ? resolve(typeof v.model === 'string' ? v.model : repoPath(SHIPPED_MODEL)) : undefined;
+    let folds = foldsArg;
+    let modelFile = folds === undefined ? resolve(typeof v.model === 'string' ? v.model : repoPath(SHIPPED_MODEL)) : undefined;
+    const notes: string[] = [];
+    if (modelFile !== undefined && v.model === undefined) {
+      // Without --model or --folds: the shipped model when it knows every model of the data,
+      // otherwise models trained on the data itself, by cross-validation.
+      const known = new Set((await loadModel(modelFile)).header.profiles.map((p) => p.id));
+      const missing = (pool ?? data.models).filter((m) => !known.has(m));
+      if (missing.length > 0) {
+        folds = DEFAULT_CALIBRATE_FOLDS;
+        modelFile = undefined;
+        notes.push(`the shipped router model does not know ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ` and ${missing.length - 3} more` : ''}, so these figures come from ${folds}-fold cross-validation on the data.`);
+      }
+    }
     const bar = progressReporter(err);
     const result = calibrateKnob(
       data,
@@ -283,13 +313,15 @@ export async function calibrateCommand(argv: string[], out: NodeJS.WritableStrea
     );
     bar.done();
 
-    const notes: string[] = [];
     if (result.in_sample) notes.push('the router model was trained on these data, so these figures are optimistic; --folds K gives held-out ones.');
     notes.push(
       `Decide turns the knob into λ as here (tradeoff.ts), but it estimates each request's cost from the catalog's prices (models[].prices) ` +
         `and the policy's expected_output_tokens (${policy.expected_output_tokens}), and routes among the catalog's models, ` +
         `not the data's costs and pool: where those differ, the same knob gives another operating point.`,
     );
+    if (policy.quality_margin > 0) {
+      notes.push(`policy ${policyName} chooses among the models within its quality_margin (${policy.quality_margin}) of the best expected quality, where the knob only weighs cost against latency: the knob sets its operating point alone when a request sets its own trade-off, or with quality_margin 0.`);
+    }
     if (policy.latency_weight > 0) notes.push(`policy ${policyName} also weighs latency (latency_weight ${policy.latency_weight}), which these data do not measure.`);
     if (policy.strategy !== 'single') notes.push(`policy ${policyName} uses the ${policy.strategy} strategy, which may call more than one model per request; the figures here are for single routing.`);
     if (modelFile !== undefined && configArg !== undefined) {

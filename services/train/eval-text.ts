@@ -27,7 +27,7 @@ export function formatReport(r: EvalReport): string {
     const op = r.operating_point;
     lines.push('');
     lines.push(
-      `segments at knob ${op.knob.toFixed(3)} (λ ${op.lambda.toPrecision(3)}; ${op.matches_flagship ? 'matches the flagship' : 'best within the flagship cost'}: quality ${f4(op.quality)}, cost ratio ${f4(op.cost_ratio)})`,
+      `segments at knob ${op.knob.toFixed(3)} (λ ${op.lambda.toPrecision(3)}; ${op.target_share < 1 ? `${(op.target_share * 100).toFixed(1)}% of the flagship's quality` : op.matches_flagship ? 'matches the flagship' : 'best within the flagship cost'}: quality ${f4(op.quality)}, cost ratio ${f4(op.cost_ratio)}, saves ${(op.savings * 100).toFixed(1)}% against always the flagship)`,
     );
     const w = Math.max(8, ...Object.keys(r.segments).map((s) => s.length));
     lines.push(`  ${'segment'.padEnd(w)}  ${'n'.padStart(6)}  quality  cost_ratio  flagship_quality  ece`);

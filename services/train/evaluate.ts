@@ -55,6 +55,11 @@ export interface EvalOptions {
   logitShift?: readonly number[];
   train?: Partial<TrainOptions>;
   costModel?: CostModelKind;
+  /**
+   * The operating point to report segments and savings at: the cheapest point whose mean
+   * quality is at least this share of the flagship's (default 1: matching the flagship).
+   */
+  flagshipShare?: number;
   onProgress?: (fold: number, folds: number, p: TrainProgress) => void;
 }
 
@@ -63,6 +68,10 @@ export interface OperatingPointSummary {
   knob: number;
   quality: number;
   cost_ratio: number;
+  /** 1 − cost_ratio: what the router saves against always calling the flagship. */
+  savings: number;
+  /** The share of the flagship's quality the point was chosen for (1 = matching it). */
+  target_share: number;
   matches_flagship: boolean;
 }
 
@@ -79,7 +88,10 @@ export interface EvalReport {
   best_quality_within_flagship_cost: number | null;
   aiq: number;
   oracle: { quality: number; cost_ratio: number; cost_usd: number };
-  /** The point the segments are reported at: the one matching the flagship, else the best within its cost. */
+  /**
+   * The point the segments are reported at: the cheapest reaching the target share of the
+   * flagship's quality (default: matching it), else the best within the flagship's cost.
+   */
   operating_point: OperatingPointSummary | null;
   segments: Record<string, SegmentResult>;
   apgr?: number | null;
@@ -171,12 +183,15 @@ export function evaluate(all: RoutingData, opts: EvalOptions): EvalReport {
   const best = bestWithinFlagshipCost(points, flagship);
   const or = oracle(ev.quality, ev.cost, m);
 
-  const opIndex = match.index >= 0 ? match.index : best.index;
+  const share = opts.flagshipShare ?? 1;
+  const target = share === 1 ? match : matchFlagship(points, { ...flagship, quality: share * flagship.quality });
+  const opIndex = target.index >= 0 ? target.index : best.index;
   let operating: OperatingPointSummary | null = null;
   let segments: Record<string, SegmentResult> = {};
   if (opIndex >= 0) {
     const p = points[opIndex]!;
-    operating = { lambda: p.lambda, knob: p.knob, quality: p.quality, cost_ratio: p.cost / flagship.cost_usd, matches_flagship: match.index >= 0 };
+    const costRatio = p.cost / flagship.cost_usd;
+    operating = { lambda: p.lambda, knob: p.knob, quality: p.quality, cost_ratio: costRatio, savings: 1 - costRatio, target_share: share, matches_flagship: match.index >= 0 && p.quality >= flagship.quality - 1e-12 };
     segments = segmentResults(ev.segments, choicesAt(sweep, opIndex), ev.quality, ev.cost, m, fi);
   }
 

@@ -34,6 +34,12 @@ describe('quality prior - mapping a catalog model onto a profile', () => {
     expect(1 / (1 + Math.exp(-(logit(0.25) + s.logitShift)))).toBeCloseTo(0.3, 12);
   });
 
+  it('a benchmark score on a named profile: that profile, shifted to the score', () => {
+    const r = resolvePrior({ benchmark: 0.9, like: 'mid', source: 'MMLU-Pro, 2025' }, header);
+    expect(r.profileIndex).toBe(1);
+    expect(r.logitShift).toBeCloseTo(logit(0.9) - logit(0.5), 12);
+  });
+
   it('an unknown profile names it and the known ones', () => {
     expect(() => resolvePrior({ like: 'gpt-9', logit_shift: 0 }, header)).toThrow('the router model has no profile "gpt-9" (it has: big, mid, small)');
   });

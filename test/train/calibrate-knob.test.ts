@@ -400,7 +400,7 @@ describe('calibrate - the command', () => {
   it('usage errors exit 2: no target, two targets, --write without --config or on the built-in file, unknown policy', async () => {
     const s = await setup();
     const cases: [string[], RegExp][] = [
-      [[], /name a target: --match-flagship, --strong-share S \(0\.\.1\) or --budget USD_PER_1000/],
+      [[], /name a target: --match-flagship, --flagship-share Q \(0\.\.1\], --strong-share S \(0\.\.1\) or --budget USD_PER_1000/],
       [['--match-flagship', '--budget', '3'], /name only one target/],
       [['--strong-share', '1.5'], /--strong-share must be a share in \[0, 1\], got 1\.5/],
       [['--budget=-1'], /--budget must be USD per 1,000 requests/],

@@ -62,11 +62,31 @@ describe('commands - train, eval, calibrate', () => {
     expect(await evalCommand(['--data', data, '--folds', '3', '--epochs', '2', '--dim', '4'], o3.stream, e3.stream)).toBe(0);
     expect(o3.text()).toMatch(/3-fold cross-validation/);
 
+    const o5 = sink(), e5 = sink();
+    expect(await evalCommand(['--data', data, '--model', model, '--json', '--flagship-share', '0.5'], o5.stream, e5.stream)).toBe(0);
+    const op = (JSON.parse(o5.text()) as { operating_point: { quality: number; cost_ratio: number; savings: number; target_share: number } }).operating_point;
+    expect(op.target_share).toBe(0.5);
+    expect(op.quality).toBeGreaterThanOrEqual(0.5);
+    expect(op.savings).toBeCloseTo(1 - op.cost_ratio, 12);
+
     const o4 = sink(), e4 = sink();
     expect(await calibrateCommand(['--data', data, '--model', model, '--match-flagship', '--json'], o4.stream, e4.stream)).toBe(0);
     const c = JSON.parse(o4.text()) as { met: boolean; flagship: { model: string } };
     expect(c.met).toBe(true);
     expect(c.flagship.model).toBe('strong');
+  });
+
+  it('calibrate works on any data file without flags: models the shipped model does not know are cross-validated', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'train-cmd-'));
+    const data = join(dir, 'tiny.jsonl');
+    await writeFile(data, tinyData());
+    const out = sink(), err = sink();
+    expect(await calibrateCommand(['--data', data, '--flagship-share', '0.9', '--json'], out.stream, err.stream)).toBe(0);
+    const c = JSON.parse(out.text()) as { met: boolean; target: unknown; quality: number; flagship: { model: string; quality: number }; notes: string[] };
+    expect(c.target).toEqual({ kind: 'match_flagship', share: 0.9 });
+    expect(c.met).toBe(true);
+    expect(c.quality).toBeGreaterThanOrEqual(0.9 * c.flagship.quality);
+    expect(c.notes[0]).toMatch(/^the shipped router model does not know strong, weak, so these figures come from 5-fold cross-validation on the data\.$/);
   });
 
   it('usage errors exit 2, data errors exit 1, with a message on stderr', async () => {
@@ -82,6 +102,7 @@ describe('commands - train, eval, calibrate', () => {
     run(trainCommand, ['--data', bad, '--out', join(dir, 'x'), '--epochs', '0'], 2, /--epochs must be an integer >= 1/);
     run(trainCommand, ['--data', bad, '--out', join(dir, 'x'), '--bogus'], 2, /Unknown option '--bogus'/);
     run(trainCommand, ['--data', bad, '--out', join(dir, 'x')], 1, /bad\.jsonl:1: outcomes\.m\.quality must be a number in \[0, 1\]/);
+    run(calibrateCommand, ['--data', bad, '--flagship-share', '1.5'], 2, /--flagship-share must be a share of the flagship's quality in \(0, 1\], got 1\.5/);
     run(evalCommand, ['--data', bad, '--folds', '1'], 2, /--folds must be an integer >= 2/);
     run(evalCommand, ['--data', bad, '--model', join(dir, 'nope.syrm')], 1, /bad\.jsonl:1/);
     for (const [p, code] of cases) expect(await p).toBe(code);

@@ -11,6 +11,10 @@ import type { Config, PolicyConfig, StrategyName } from '../../shared/config/sch
 import { FailedPreconditionError } from '../../shared/errors.js';
 import { SCRIPT_NAMES, type Script } from '../core/feature-spec.js';
 import { lambdaForKnob, utility } from '../policy/tradeoff.js';
+import { rankingQuality, withinMargin } from '../policy/operating-point.js';
+import { readTask } from '../core/task-family.js';
+import { applyTierPrior } from '../model/task-prior.js';
+import { expectedOutputTokens } from '../model/output-length.js';
 import { estimateRequest, expectedCostUsd, expectedLatencyMs, type RequestEstimate } from './estimates.js';
 import { hardFilter, type ModelStatus } from './hard-filters.js';
 import { orderFallbacks, planStrategy, type Plan, type Ranked } from './plan.js';
@@ -61,9 +65,12 @@ const STRATEGY_ENUM = { single: 'STRATEGY_SINGLE', cascade: 'STRATEGY_CASCADE', 
 
 export class Decider {
   private readonly policies: ReadonlySet<string>;
+  /** Catalog models whose quality comes from a prior (public scores), not from routing data. */
+  private readonly priorModels: ReadonlySet<string>;
 
   constructor(private readonly ctx: DecideContext) {
     this.policies = new Set(Object.keys(ctx.config.policies));
+    this.priorModels = new Set(ctx.catalog.models.filter((m) => !('profile' in m.config.quality)).map((m) => m.id));
   }
 
   decide(raw: RouteRequestFields): Decision {
@@ -76,15 +83,20 @@ export class Decider {
       catalog,
     });
     const core = this.ctx.scoring.run(req.qualityText);
+    const task = readTask(req);
+    const json = req.responseFormat.type !== 'text';
 
     // Rules see the prompt size, so estimate with the default policy's output assumption
     // first; a rule may switch the policy, which only changes the expected output length.
     const defaultPolicyName = req.policy || config.router.default_policy;
-    const preRules = estimateRequest(req, core.estimatedTokens, config.router.default_max_output_tokens, config.policies[defaultPolicyName]!.expected_output_tokens);
+    const outputFor = (p: PolicyConfig) => expectedOutputTokens(task, core.estimatedTokens, json, p.expected_output_tokens);
+    const preRules = estimateRequest(req, core.estimatedTokens, config.router.default_max_output_tokens, outputFor(config.policies[defaultPolicyName]!));
     const rules = applyRules(config.rules, req, preRules.inputTokens);
     const policyName = req.policy || rules.policy || config.router.default_policy;
     const policy = config.policies[policyName]!;
-    const estimate = policyName === defaultPolicyName ? preRules : estimateRequest(req, core.estimatedTokens, config.router.default_max_output_tokens, policy.expected_output_tokens);
+    const estimate = policyName === defaultPolicyName ? preRules : estimateRequest(req, core.estimatedTokens, config.router.default_max_output_tokens, outputFor(policy));
+    // A trade-off the request sets itself is its operating point: the knob alone decides.
+    const margin = req.tradeoff === undefined ? policy.quality_margin : 0;
     const knob = req.tradeoff ?? policy.cost_quality_tradeoff;
     const lambda = lambdaForKnob(knob);
     const strategy: StrategyName = req.strategy ?? rules.strategy ?? policy.strategy;
@@ -95,13 +107,15 @@ export class Decider {
     const filterInput = { req, estimate, script: core.script };
     const cache = this.ctx.promptCache;
     const prefixes = cache?.prefixes(req);
+    const belowMargin = new Set<string>();
+    const latencyS = new Map<string, number>();
+    let best = 0;
     for (const m of catalog.models) {
       const s = status[m.index] ?? { available: true };
-      const quality = core.quality[m.index]!;
+      const quality = applyTierPrior(core.quality[m.index]!, task.tier);
       const cost = expectedCostUsd(m, estimate, prefixes ? cache!.cachedTokens(m.id, prefixes) : 0);
       const latency = expectedLatencyMs(m, estimate, s.ttftMs);
       const excluded = hardFilter(m, s, filterInput) ?? ruleExclusion(rules, m.id);
-      const score = excluded ? 0 : utility(quality, cost, latency / 1000, lambda, policy.latency_weight);
       candidates.push({
         model: m.id,
         provider: m.provider,
@@ -110,16 +124,27 @@ export class Decider {
         predictedQuality: quality,
         estimatedCostUsd: cost,
         estimatedLatencyMs: latency,
-        score,
+        score: 0,
         rank: 0,
       });
-      if (!excluded) ranked.push({ id: m.id, provider: m.provider, quality, costUsd: cost, utility: score });
+      if (!excluded) {
+        if (quality > best) best = quality;
+        ranked.push({ id: m.id, provider: m.provider, quality, costUsd: cost, utility: 0 });
+        latencyS.set(m.id, latency / 1000);
+      }
+    }
+    // Utility once the best eligible quality is known: the policy's margin is relative to it.
+    const byId = new Map(candidates.map((c) => [c.model!, c]));
+    for (const r of ranked) {
+      r.utility = utility(rankingQuality(r.quality, best, margin), r.costUsd, latencyS.get(r.id)!, lambda, policy.latency_weight);
+      byId.get(r.id)!.score = r.utility;
+      if (!withinMargin(r.quality, best, margin)) belowMargin.add(r.id);
     }
     if (ranked.length === 0) {
       const reasons = candidates.map((c) => `${c.model}: ${c.excludedReason}`).join('; ');
       throw new FailedPreconditionError(`no model meets the request's requirements: ${reasons}`);
     }
-    ranked.sort((a, b) => b.utility - a.utility || a.costUsd - b.costUsd);
+    ranked.sort((a, b) => Number(belowMargin.has(a.id)) - Number(belowMargin.has(b.id)) || b.utility - a.utility || a.costUsd - b.costUsd);
 
     let keptSession = false;
     if (cache && prefixes && !rules.pin) {
@@ -156,6 +181,9 @@ export class Decider {
       candidates,
       policyName,
       knob,
+      margin,
+      task,
+      priorModels: this.priorModels,
       pinnedBy,
       pinNote,
       plan,

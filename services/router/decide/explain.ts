@@ -1,6 +1,8 @@
 /** The decision's reason, in words a person reads in a log or a table. */
 import type { Candidate__Output as Candidate } from '../../generated/switchyard/v1/Candidate.js';
 import type { Plan, Ranked } from './plan.js';
+import type { TaskRead } from '../core/task-family.js';
+import { costFraction, describeOperatingPoint } from '../policy/operating-point.js';
 
 export interface ExplainInput {
   chosen: Ranked;
@@ -8,6 +10,11 @@ export interface ExplainInput {
   candidates: readonly Candidate[];
   policyName: string;
   knob: number;
+  /** The policy's quality margin (policy/operating-point.ts). */
+  margin: number;
+  task: TaskRead;
+  /** Models whose predicted quality comes from a prior rather than routing data. */
+  priorModels: ReadonlySet<string>;
   pinnedBy?: string | undefined;
   pinNote?: string | undefined;
   plan: Plan;
@@ -20,14 +27,17 @@ export function explain(x: ExplainInput): string {
   const parts: string[] = [];
   if (x.pinnedBy) parts.push(`${chosen.id}: pinned by rule ${x.pinnedBy}`);
   else {
+    const best = x.ranked.reduce((a, b) => (b.quality > a.quality || (b.quality === a.quality && b.costUsd < a.costUsd) ? b : a));
+    const share = best.quality > 0 ? chosen.quality / best.quality : 1;
     parts.push(
-      `${chosen.id}: best utility under policy ${x.policyName} (trade-off ${x.knob.toFixed(2)}), predicted quality ${chosen.quality.toFixed(3)} at about ${usd(chosen.costUsd)}`,
+      best === chosen
+        ? `${chosen.id}: the best expected quality (${chosen.quality.toFixed(3)}) at about ${usd(chosen.costUsd)}`
+        : `${chosen.id}: expected quality ${share.toFixed(2)} of the best (${best.id}) at ${costFraction(chosen.costUsd, best.costUsd)}, about ${usd(chosen.costUsd)}`,
     );
-    const best = x.ranked.reduce((a, b) => (b.quality > a.quality ? b : a));
-    if (best !== chosen && best.quality > chosen.quality) {
-      const ratio = chosen.costUsd > 0 ? `${(best.costUsd / chosen.costUsd).toFixed(1)}x the cost` : `${usd(best.costUsd)}`;
-      parts.push(`${best.id} would add ${(best.quality - chosen.quality).toFixed(3)} quality for ${ratio}`);
-    }
+    parts.push(`policy ${x.policyName}: ${describeOperatingPoint(x.knob, x.margin)}`);
+    parts.push(`task: ${x.task.family} (${x.task.tier})`);
+    const priors = [chosen, best].filter((r, i, a) => a.indexOf(r) === i && x.priorModels.has(r.id)).map((r) => r.id);
+    if (priors.length > 0) parts.push(`quality of ${priors.join(' and ')} from a prior (public scores), not routing data`);
   }
   if (x.pinNote) parts.push(x.pinNote);
   const excluded = x.candidates.filter((c) => !c.eligible);

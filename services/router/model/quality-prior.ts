@@ -3,8 +3,11 @@
  * measured), from the catalog's `quality` prior:
  *   {profile: ID}               the model was measured: use its profile as it is;
  *   {like: ID, logit_shift: x}  behaves like a measured model, shifted by x in logit space;
- *   {benchmark: q}              a stated benchmark score: the profile whose mean training
+ *   {benchmark: q, like?: ID}   a public benchmark score (a prior, not a measurement): the
+ *                               profile `like`, or without it the profile whose mean training
  *                               quality is nearest q, shifted so that its mean moves to q.
+ *                               Naming `like` keeps models of different tiers on different
+ *                               profiles when their scores lie above every measured model's.
  */
 import type { QualityPrior } from '../../shared/config/schema.js';
 import type { RouterModelHeader } from './router-model-file.js';
@@ -28,11 +31,14 @@ function indexOf(header: RouterModelHeader, id: string): number {
 
 export function resolvePrior(prior: QualityPrior, header: RouterModelHeader): ResolvedPrior {
   if ('profile' in prior) return { profileIndex: indexOf(header, prior.profile), logitShift: 0 };
-  if ('like' in prior) return { profileIndex: indexOf(header, prior.like), logitShift: prior.logit_shift };
+  if ('logit_shift' in prior) return { profileIndex: indexOf(header, prior.like), logitShift: prior.logit_shift };
   let best = 0;
-  header.profiles.forEach((p, i) => {
-    if (Math.abs(p.meanQuality - prior.benchmark) < Math.abs(header.profiles[best]!.meanQuality - prior.benchmark)) best = i;
-  });
+  if (prior.like !== undefined) best = indexOf(header, prior.like);
+  else {
+    header.profiles.forEach((p, i) => {
+      if (Math.abs(p.meanQuality - prior.benchmark) < Math.abs(header.profiles[best]!.meanQuality - prior.benchmark)) best = i;
+    });
+  }
   const mean = clampProbability(header.profiles[best]!.meanQuality);
   return { profileIndex: best, logitShift: logit(clampProbability(prior.benchmark)) - logit(mean) };
 }

@@ -56,7 +56,7 @@ function formatIssue(issue: z.core.$ZodIssue): string {
     return issue.keys.map((k) => `${at === '(top level)' ? k : `${at}.${k}`}: unknown key`).join('; ');
   }
   if (issue.code === 'invalid_union' && at.endsWith('quality')) {
-    return `${at}: must be one of {profile: ID}, {like: ID, logit_shift: X}, {benchmark: Q in (0, 1)}`;
+    return `${at}: must be one of {profile: ID}, {like: ID, logit_shift: X}, {benchmark: Q in (0, 1), like?: ID, source?: TEXT}`;
   }
   return `${at}: ${issue.message}`;
 }

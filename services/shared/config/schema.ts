@@ -24,7 +24,8 @@ const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment v
 export const qualityPrior = z.union([
   z.strictObject({ profile: z.string().min(1) }),
   z.strictObject({ like: z.string().min(1), logit_shift: z.number().finite().default(0) }),
-  z.strictObject({ benchmark: z.number().gt(0).lt(1) }),
+  /** A public score: like the profile `like` (default: the one of nearest mean), moved to the score; `source` names it. */
+  z.strictObject({ benchmark: z.number().gt(0).lt(1), like: z.string().min(1).optional(), source: z.string().min(1).optional() }),
 ]);
 
 export const deployment = z.strictObject({
@@ -66,9 +67,11 @@ export const policy = z.strictObject({
   cost_quality_tradeoff: z.number().min(0).max(1).default(0.6),
   /** Utility lost per second of expected latency. */
   latency_weight: nonNegative.default(0),
+  /** Choose among the models within this share of the best expected quality; 0 = the knob alone (policy/operating-point.ts). */
+  quality_margin: z.number().min(0).max(0.5).default(0),
   strategy: z.enum(STRATEGIES).default('single'),
   max_fallbacks: z.number().int().min(0).max(10).default(3),
-  /** Answer length assumed for cost and latency estimates, capped by max_output_tokens. */
+  /** Answer length assumed for cost and latency when the task's family gives none, capped by max_output_tokens. */
   expected_output_tokens: positiveInt.default(400),
   /** Cascade: the checks an answer must pass (checks/check-spec.ts). */
   checks: z.array(checkSpecSchema).default(['refusal', 'hedging', 'empty', 'truncated']),

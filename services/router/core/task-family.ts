@@ -1,0 +1,193 @@
+/**
+ * What kind of task a request is, read from the whole request: the last user message (its
+ * head and tail), the system prompt's head, earlier turns, tools and the response format.
+ *
+ * Families (the issue's everyday/hard split):
+ *   everyday  chit-chat, lookup, extraction, classification, rewriting, translation, summary,
+ *             arithmetic: any capable model answers them; cost should decide;
+ *   hard      proof, math (multi-step), code (non-trivial code, debugging), design (system
+ *             design), expert (medical, legal, financial reasoning): strong models pull ahead;
+ *   general   neither is clear: the learned prediction stands as it is.
+ *
+ * Cues are word stems, matched case-insensitively at word starts over at most HEAD_UNITS +
+ * TAIL_UNITS code units of the message and SYSTEM_UNITS of the system prompt, so the work is
+ * bounded whatever the request's size (a few µs on a 4 KB prompt). Structure
+ * counts as well: a code fence or many code/math symbols is a hard cue; a short message with
+ * no hard cue leans everyday; a JSON response format on a short message is extraction or
+ * formatting. Hard cues outweigh everyday ones: "summarise this proof" stays a proof.
+ */
+import type { NormalizedRequest } from '../decide/validate-request.js';
+
+export type TaskTier = 'everyday' | 'hard' | 'general';
+
+export interface TaskRead {
+  family: string;
+  tier: TaskTier;
+}
+
+const HEAD_UNITS = 512;
+const TAIL_UNITS = 256;
+const SYSTEM_UNITS = 512;
+/** A message at most this long, with no hard cue, is everyday traffic. */
+const SHORT_UNITS = 160;
+
+/** Cue stem (lowercase) → family. Stems match at a word start; `*` marks a whole word. */
+const CUES: Record<string, string> = {
+  // everyday
+  'hi*': 'chit-chat', 'hello': 'chit-chat', 'hey*': 'chit-chat', 'thanks': 'chit-chat', 'thank you': 'chit-chat',
+  'good morning': 'chit-chat', 'good night': 'chit-chat', 'how are you': 'chit-chat', 'haiku': 'chit-chat',
+  'poem': 'chit-chat', 'joke': 'chit-chat', 'fun fact': 'chit-chat',
+  'what is the capital': 'lookup', 'who wrote': 'lookup', 'who is': 'lookup', 'stand for': 'lookup', 'time zone': 'lookup',
+  'extract': 'extraction', 'pull out': 'extraction', 'find the': 'extraction', 'list the': 'extraction', 'mentioned in': 'extraction',
+  'classify': 'classification', 'sentiment': 'classification', 'positive or negative': 'classification', 'spam': 'classification',
+  'which category': 'classification', 'label the': 'classification', 'tag this': 'classification',
+  'rewrite': 'rewriting', 'rephrase': 'rewriting', 'fix the grammar': 'rewriting', 'grammar': 'rewriting', 'spelling': 'rewriting',
+  'proofread': 'rewriting', 'polite': 'rewriting', 'passive voice': 'rewriting', 'convert to json': 'rewriting',
+  'format this': 'rewriting', 'format as': 'rewriting', 'capitali': 'rewriting', 'shorten': 'rewriting', 'markdown table': 'rewriting',
+  'comma-separated': 'rewriting',
+  'translat': 'translation', 'traduis': 'translation', 'traduce': 'translation', 'traduz': 'translation', 'übersetze': 'translation',
+  'how do you say': 'translation', 'in english': 'translation',
+  'summar': 'summary', 'tl;dr': 'summary', 'tldr': 'summary', 'in one sentence': 'summary', 'zusammenfass': 'summary', 'résume': 'summary',
+  'what is \\d': 'arithmetic', 'divided by': 'arithmetic', 'times \\d': 'arithmetic', 'add \\d': 'arithmetic',
+  'round \\d': 'arithmetic', 'how many minutes': 'arithmetic', 'how many days': 'arithmetic', 'convert \\d': 'arithmetic',
+  // hard
+  'prove': 'proof', 'proof': 'proof', 'show that': 'proof', 'theorem': 'proof', 'lemma': 'proof', 'by induction': 'proof',
+  'derive': 'math', 'integral': 'math', 'probability': 'math', 'expected value': 'math', 'recurrence': 'math',
+  'show your work': 'math', 'step by step': 'math', 'solutions of': 'math', 'eigen': 'math', 'differential equation': 'math',
+  'implement': 'code', 'debug': 'code', 'bug*': 'code', 'stack trace': 'code', 'race condition': 'code', 'leak': 'code',
+  'kernel': 'code', 'algorithm': 'code', 'complexity': 'code', 'refactor': 'code', 'compile': 'code', 'segfault': 'code',
+  'function that': 'code', 'write a python': 'code', 're-render': 'code', 'query takes': 'code', 'lock-free': 'code',
+  'design a': 'design', 'design the': 'design', 'architecture': 'design', 'distributed': 'design', 'multi-region': 'design',
+  'scalab': 'design', 'exactly-once': 'design', 'consensus': 'design', 'replication': 'design', 'shard': 'design',
+  'zero downtime': 'design', 'p99': 'design', 'requests per second': 'design',
+  'patient': 'expert', 'diagnos': 'expert', 'differential': 'expert', 'pathophysiology': 'expert', 'contraindicat': 'expert',
+  'mmol': 'expert', 'mg/': 'expert', 'year-old': 'expert', 'clinical': 'expert',
+  'gdpr': 'expert', 'enforceable': 'expert', 'liability': 'expert', 'statute': 'expert', 'jurisdiction': 'expert',
+  'estoppel': 'expert', 'case law': 'expert', 'authorities': 'expert', 'gpl': 'expert', 'non-compete': 'expert', 'tort': 'expert',
+  'dcf': 'expert', 'wacc': 'expert', 'valuation': 'expert', 'hedge': 'expert', 'convexity': 'expert', 'duration of': 'expert',
+  'ifrs': 'expert', 'gaap': 'expert', 'annuity': 'expert', 'basis point': 'expert', 'implied vol': 'expert', 'portfolio': 'expert',
+};
+
+const HARD_FAMILIES: ReadonlySet<string> = new Set(['proof', 'math', 'code', 'design', 'expert']);
+
+interface Cue {
+  /** Lowercase text; '#' stands for one digit. */
+  text: string;
+  family: string;
+  /** The cue must end at a word boundary. */
+  whole: boolean;
+}
+
+const lower = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0xc0 && c <= 0xde && c !== 0xd7) ? c | 0x20 : c;
+const isWordChar = (c: number) => (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a) || c >= 0xc0;
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+
+/** Class of a lowercase code unit for the cue index: a-z 0-25, a digit 26, anything else 27. */
+const cls = (l: number) => (l >= 0x61 && l <= 0x7a ? l - 0x61 : l >= 0x30 && l <= 0x39 ? 26 : 27);
+
+/**
+ * Cues by the classes of their first two code units, longest first, so that a word start costs
+ * one array index and rarely a comparison: no regular expression, whose alternation of this
+ * many cues costs tens of µs on a 4 KB prompt.
+ */
+const INDEX: Cue[][] = Array.from({ length: 28 * 28 }, () => []);
+for (const [key, family] of Object.entries(CUES)) {
+  const whole = key.endsWith('*');
+  const text = (whole ? key.slice(0, -1) : key).replace(/\\d/g, '#');
+  INDEX[cls(text.charCodeAt(0)) * 28 + cls(text.charCodeAt(1))]!.push({ text, family, whole });
+}
+for (const list of INDEX) list.sort((a, b) => b.text.length - a.text.length);
+
+function matchesAt(text: string, at: number, end: number, cue: Cue): boolean {
+  const n = cue.text.length;
+  if (at + n > end) return false;
+  for (let k = 0; k < n; k++) {
+    const want = cue.text.charCodeAt(k);
+    const got = text.charCodeAt(at + k);
+    if (want === 0x23 ? !isDigit(got) : lower(got) !== want) return false;
+  }
+  return !cue.whole || at + n >= end || !isWordChar(text.charCodeAt(at + n));
+}
+
+/** Code and math symbols counted by the last scanRange (Decide is synchronous: one scan at a time). */
+const symbols = { code: 0, math: 0 };
+
+/**
+ * Counts cue hits per family in text[from, to) into `hits` (the longest cue at each word
+ * start), and the code and math symbols of the range into `symbols`.
+ */
+function scanRange(text: string, from: number, to: number, hits: Map<string, number>): void {
+  let prevWord = from > 0 && isWordChar(text.charCodeAt(from - 1));
+  let code = 0;
+  let math = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    const word = isWordChar(c);
+    if (!word) {
+      if (c === 0x7b || c === 0x7d || c === 0x3b || c === 0x5b || c === 0x5d) code++;
+      else if (c === 0x5e || c === 0x3d || c === 0x5c || c === 0x222b || c === 0x2211) math++;
+    } else if (!prevWord && i + 1 < to) {
+      const list = INDEX[cls(lower(c)) * 28 + cls(lower(text.charCodeAt(i + 1)))]!;
+      for (const cue of list) {
+        if (matchesAt(text, i, to, cue)) {
+          hits.set(cue.family, (hits.get(cue.family) ?? 0) + 1);
+          break;
+        }
+      }
+    }
+    prevWord = word;
+  }
+  symbols.code = code;
+  symbols.math = math;
+}
+
+function scan(text: string, hits: Map<string, number>, head: number, tail: number): void {
+  if (text.length <= head + tail) scanRange(text, 0, text.length, hits);
+  else {
+    if (tail > 0) scanRange(text, text.length - tail, text.length, hits);
+    scanRange(text, 0, head, hits);
+  }
+  // "15% of 80": a percentage, which starts inside a word.
+  if (text.length <= 4 * SHORT_UNITS && text.includes('% of')) hits.set('arithmetic', (hits.get('arithmetic') ?? 0) + 1);
+}
+
+/** Code fences, and dense code or math symbols in the head of the message (counted by its scan). */
+function structureFamily(text: string): string | undefined {
+  if (text.includes('```')) return 'code';
+  const n = Math.min(text.length, HEAD_UNITS);
+  if (n >= 80 && symbols.code / n > 0.03) return 'code';
+  if (n >= 40 && symbols.math / n > 0.03) return 'math';
+  return undefined;
+}
+
+export function readTask(req: NormalizedRequest): TaskRead {
+  const text = req.qualityText;
+  const hits = new Map<string, number>();
+  scan(text, hits, HEAD_UNITS, TAIL_UNITS);
+  const structural = structureFamily(text);
+  const system = req.messages[0]?.role === 'system' ? req.messages[0].content : [];
+  for (const part of system) if (part.type === 'text') scan(part.text, hits, SYSTEM_UNITS, 0);
+  if (hits.size === 0) {
+    // A follow-up ("now make it faster") carries on the task of the earlier user turn.
+    for (let i = req.messages.length - 2; i >= 0; i--) {
+      const m = req.messages[i]!;
+      if (m.role !== 'user') continue;
+      for (const part of m.content) if (part.type === 'text') scan(part.text, hits, HEAD_UNITS, 0);
+      break;
+    }
+  }
+  if (structural !== undefined) hits.set(structural, (hits.get(structural) ?? 0) + 2);
+
+  let hard: string | undefined;
+  let everyday: string | undefined;
+  for (const [family, n] of hits) {
+    if (HARD_FAMILIES.has(family)) {
+      if (hard === undefined || n > hits.get(hard)!) hard = family;
+    } else if (everyday === undefined || n > hits.get(everyday)!) everyday = family;
+  }
+  if (hard !== undefined) return { family: hard, tier: 'hard' };
+  if (everyday !== undefined && text.length <= 8 * SHORT_UNITS) return { family: everyday, tier: 'everyday' };
+  if (req.responseFormat.type !== 'text' && text.length <= 4 * SHORT_UNITS) return { family: 'extraction', tier: 'everyday' };
+  if (text.length <= SHORT_UNITS && req.tools.length === 0) return { family: 'short', tier: 'everyday' };
+  return { family: 'general', tier: 'general' };
+}

@@ -1,0 +1,35 @@
+/**
+ * How the task's tier (core/task-family.ts) reshapes the learned quality predictions.
+ *
+ * The router model is trained on exam questions and graded math, so it tells one hard
+ * question from another but has never seen a greeting: on everyday prompts it predicts the
+ * gaps of an exam. Everyday tasks are ones that every current model answers well, and hard
+ * ones are where the measured gaps between models are largest (MMLU-Pro's math, law and
+ * engineering segments, GSM8K's multi-step problems). The tier moves each model's logit:
+ *     logit' = gapScale · logit + lift,
+ * so on everyday prompts every model's predicted quality rises and the gaps between models
+ * shrink (cost decides), and on hard prompts the gaps widen. `general` leaves the prediction
+ * as the model made it. These are stated priors, not fitted values.
+ */
+import type { TaskTier } from '../core/task-family.js';
+
+export interface TierPrior {
+  gapScale: number;
+  lift: number;
+}
+
+export const TIER_PRIORS: Readonly<Record<TaskTier, TierPrior>> = {
+  everyday: { gapScale: 0.35, lift: 2 },
+  hard: { gapScale: 1.5, lift: -0.5 },
+  general: { gapScale: 1, lift: 0 },
+};
+
+const EPS = 1e-6;
+
+/** Predicted quality `q` (in [0, 1]) after the tier's prior. */
+export function applyTierPrior(q: number, tier: TaskTier): number {
+  const p = TIER_PRIORS[tier];
+  if (p.gapScale === 1 && p.lift === 0) return q;
+  const c = Math.min(1 - EPS, Math.max(EPS, q));
+  return 1 / (1 + Math.exp(-(p.gapScale * Math.log(c / (1 - c)) + p.lift)));
+}

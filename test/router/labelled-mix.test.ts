@@ -1,0 +1,74 @@
+/**
+ * The labelled everyday/hard mix (labelled-mix.ts) through the built-in catalog and every
+ * built-in policy: the share of easy prompts sent to the cheaper half of the catalog (by output
+ * price) and of hard prompts sent to the dearer half. Printed for every policy; the default
+ * policy is held to the figures it reaches, so a regression shows.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { decideRequest, message, userMessage } from '../support/requests.js';
+import { defaultConfigObject, routerFixture, type RouterFixture } from '../support/router-fixture.js';
+import { LABELLED_MIX, type LabelledPrompt } from './labelled-mix.js';
+
+let f: RouterFixture;
+let cheaperHalf: Set<string>;
+beforeAll(async () => {
+  f = await routerFixture();
+  const byPrice = [...f.catalog.models].sort((a, b) => a.outputPrice - b.outputPrice || a.id.localeCompare(b.id));
+  cheaperHalf = new Set(byPrice.slice(0, Math.floor(byPrice.length / 2)).map((m) => m.id));
+});
+
+function route(p: LabelledPrompt, policy: string): string {
+  const messages = p.system ? [message('ROLE_SYSTEM', p.system), userMessage(p.prompt)] : [userMessage(p.prompt)];
+  return f.decider.decide(decideRequest(p.prompt, { policy, messages })).response.model;
+}
+
+interface Shares {
+  easyToCheaper: number;
+  hardToDearer: number;
+  misses: string[];
+}
+
+function shares(policy: string): Shares {
+  let easy = 0, easyCheap = 0, hard = 0, hardDear = 0;
+  const misses: string[] = [];
+  for (const p of LABELLED_MIX) {
+    const model = route(p, policy);
+    const cheap = cheaperHalf.has(model);
+    if (p.label === 'easy') {
+      easy++;
+      if (cheap) easyCheap++;
+      else misses.push(`easy ${p.family} -> ${model}: ${p.prompt.slice(0, 50)}`);
+    } else {
+      hard++;
+      if (!cheap) hardDear++;
+      else misses.push(`hard ${p.family} -> ${model}: ${p.prompt.slice(0, 50)}`);
+    }
+  }
+  return { easyToCheaper: easyCheap / easy, hardToDearer: hardDear / hard, misses };
+}
+
+describe('labelled mix - easy prompts to cheap models, hard ones to strong models', () => {
+  it('has at least 100 prompts of both labels across the task families', () => {
+    expect(LABELLED_MIX.length).toBeGreaterThanOrEqual(100);
+    const families = new Set(LABELLED_MIX.map((p) => `${p.label}:${p.family}`));
+    expect([...families].filter((x) => x.startsWith('easy:')).length).toBe(8);
+    expect([...families].filter((x) => x.startsWith('hard:')).length).toBe(7);
+  });
+
+  it('reports the shares for every built-in policy', () => {
+    const rows: string[] = [];
+    for (const policy of Object.keys(defaultConfigObject().policies)) {
+      const s = shares(policy);
+      rows.push(`${policy.padEnd(12)} easy->cheaper ${(100 * s.easyToCheaper).toFixed(0).padStart(3)}%   hard->dearer ${(100 * s.hardToDearer).toFixed(0).padStart(3)}%`);
+      expect(s.easyToCheaper + s.hardToDearer).toBeGreaterThan(0);
+      if (process.env.SWITCHYARD_MIX_MISSES) for (const m of s.misses) rows.push(`    ${m}`);
+    }
+    console.log(`labelled mix (${LABELLED_MIX.length} prompts), cheaper half: ${[...cheaperHalf].join(', ')}\n${rows.join('\n')}`);
+  });
+
+  it('the default policy keeps the figures it reached (100% / 74% when written)', () => {
+    const s = shares(defaultConfigObject().router.default_policy);
+    expect(s.easyToCheaper).toBeGreaterThanOrEqual(0.95);
+    expect(s.hardToDearer).toBeGreaterThanOrEqual(0.7);
+  });
+});

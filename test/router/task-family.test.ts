@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { readTask } from '../../services/router/core/task-family.js';
+import type { NormalizedRequest } from '../../services/router/decide/validate-request.js';
+import type { ChatMessage, ResponseFormat, ToolDefinition } from '../../services/shared/contracts/provider.js';
+
+function request(text: string, o: { system?: string; earlier?: string[]; json?: boolean; tools?: number } = {}): NormalizedRequest {
+  const msg = (role: ChatMessage['role'], t: string) => ({ role, content: [{ type: 'text', text: t }] }) as ChatMessage;
+  const messages = [
+    ...(o.system ? [msg('system', o.system)] : []),
+    ...(o.earlier ?? []).flatMap((t) => [msg('user', t), msg('assistant', 'Sure, here it is.')]),
+    msg('user', text),
+  ];
+  const tools = Array.from({ length: o.tools ?? 0 }, (_, i) => ({ name: `t${i}`, description: '', parameters: {} })) as unknown as ToolDefinition[];
+  const responseFormat: ResponseFormat = o.json ? { type: 'json_object' } : { type: 'text' };
+  return { qualityText: text, messages, responseFormat, tools } as unknown as NormalizedRequest;
+}
+
+describe('task family - reading what a request asks for', () => {
+  it('everyday families from their cues', () => {
+    expect(readTask(request('hey there'))).toEqual({ family: 'chit-chat', tier: 'everyday' });
+    expect(readTask(request('Please translate "good evening" into Portuguese.'))).toEqual({ family: 'translation', tier: 'everyday' });
+    expect(readTask(request('Summarize the following memo in two sentences: the office will be closed on Monday.'))).toEqual({ family: 'summary', tier: 'everyday' });
+    expect(readTask(request('What is 7% of 250?'))).toEqual({ family: 'arithmetic', tier: 'everyday' });
+  });
+
+  it('hard families from their cues and from structure', () => {
+    expect(readTask(request('Prove that every tree with n vertices has n - 1 edges.')).tier).toBe('hard');
+    expect(readTask(request('Why does this crash?\n```c\nint *p = 0; *p = 1;\n```')).family).toBe('code');
+    expect(readTask(request('Design the sharding scheme for a ledger with 10 billion rows.')).family).toBe('design');
+  });
+
+  it('a hard cue outweighs an everyday one', () => {
+    expect(readTask(request('Summarise this proof of the theorem in plain words.')).tier).toBe('hard');
+  });
+
+  it('reads the system prompt', () => {
+    const r = readTask(request('What should I do next?', { system: 'You advise on contract disputes; the patient intake rules apply.' }));
+    expect(r.tier).toBe('hard');
+  });
+
+  it('a follow-up without cues carries on the earlier user turn', () => {
+    expect(readTask(request('Now make it faster, please, it is far too slow for our production data volumes and the users notice it.', { earlier: ['Implement a trie in Go with prefix search.'] })).family).toBe('code');
+  });
+
+  it('a short message without cues is everyday; with tools it is not', () => {
+    expect(readTask(request('Is it going to rain in Oslo?'))).toEqual({ family: 'short', tier: 'everyday' });
+    expect(readTask(request('Is it going to rain in Oslo?', { tools: 1 })).tier).toBe('general');
+  });
+
+  it('a JSON answer to a short message is extraction', () => {
+    const text = 'Name: Ana Souza. Role: engineer. Started in 2019 at the Lisbon office, moved to Porto last year.';
+    expect(readTask(request(text, { json: true }))).toEqual({ family: 'extraction', tier: 'everyday' });
+  });
+
+  it('a long message without cues stays general', () => {
+    expect(readTask(request('The river runs past the old mill and on to the sea. '.repeat(20))).tier).toBe('general');
+  });
+});
