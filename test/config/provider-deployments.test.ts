@@ -8,7 +8,10 @@ import { EXPECTED } from '../executor/provider-conformance.js';
 import { BEDROCK_FAKE_ACCESS_KEY_ID, BEDROCK_FAKE_REGION, startBedrockFake } from '../fakes/bedrock-fake.js';
 import type { BaseProviderFake } from '../fakes/provider-fake.js';
 
-const SONNET = {
+/** A model as the YAML has it, loosely typed so tests can break it. */
+type RawModel = Record<string, unknown> & { deployments: Array<Record<string, unknown>> };
+
+const SONNET: RawModel = {
   id: 'claude-sonnet-4-5',
   provider: 'anthropic',
   quality: { benchmark: 0.8 },
@@ -21,7 +24,7 @@ const SONNET = {
     { provider: 'bedrock', name: 'bedrock-eu', region: 'eu', aws_region: 'eu-central-1', model_name: 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0' },
   ],
 };
-const GPT = {
+const GPT: RawModel = {
   id: 'gpt-4o-mini',
   provider: 'azure-openai',
   quality: { benchmark: 0.6 },
@@ -93,9 +96,9 @@ describe('config - provider kinds per deployment', () => {
   });
 
   it('validation - kind-specific keys are checked and named by path', () => {
-    const bad = structuredClone(SONNET) as typeof SONNET & { deployments: Array<Record<string, unknown>> };
+    const bad = structuredClone(SONNET);
     bad.deployments[1] = { ...bad.deployments[1], aws_region: 'frankfurt', api_key_env: 'AWS_KEY' };
-    const azure = structuredClone(GPT) as typeof GPT & { deployments: Array<Record<string, unknown>> };
+    const azure = structuredClone(GPT);
     delete azure.deployments[0]?.api_version;
     azure.deployments[1] = { ...azure.deployments[1], aws_region: 'us-east-1', auth: 'password' };
     expect(problems([bad, azure]).sort()).toEqual([
@@ -109,7 +112,7 @@ describe('config - provider kinds per deployment', () => {
 
   it('validation - an unknown deployment kind names the kinds there are', () => {
     const odd = structuredClone(SONNET);
-    (odd.deployments[1] as Record<string, unknown>).provider = 'vertex';
+    odd.deployments[1] = { ...odd.deployments[1], provider: 'vertex' };
     expect(problems([odd])).toEqual([
       "models[0].deployments[1].provider: Invalid discriminator value. Expected 'openai' | 'anthropic' | 'gemini' | 'openai-compatible' | 'bedrock' | 'azure-openai'",
     ]);
@@ -125,7 +128,7 @@ describe('config - a Bedrock deployment answers through its runtime', () => {
 
   it('runtime - the configured deployment signs with the environment credentials and gets the answer', async () => {
     const model = structuredClone(SONNET);
-    model.deployments[1] = { ...model.deployments[1], aws_region: BEDROCK_FAKE_REGION, base_url: fake.origin } as (typeof model.deployments)[1];
+    model.deployments[1] = { ...model.deployments[1], aws_region: BEDROCK_FAKE_REGION, base_url: fake.origin };
     const config = parse([model]);
     const env = { AWS_ACCESS_KEY_ID: BEDROCK_FAKE_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: 'runtime-secret' };
     const bedrock = buildModelRuntimes({ config, catalog: new Catalog(config, env), env })[0]?.deployments[1];
