@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import type { FakeOptions, ProviderFake, RecordedRequest, WireImage, WireReader } from '../executor/provider-conformance.js';
 import { checkConverseBody } from './bedrock-fake-checks.js';
-import { bodyOf, isRecord, splitText, startProviderFake, type BaseProviderFake } from './provider-fake.js';
+import { bodyOf, isRecord, recordedStream, splitText, startProviderFake, type BaseProviderFake } from './provider-fake.js';
 import { verifySigV4 } from './sigv4-verify.js';
 
 export interface BedrockFakeOptions extends Partial<FakeOptions> {
@@ -74,7 +74,9 @@ export function startBedrockFake(options: BedrockFakeOptions = {}): Promise<Base
     },
     faultChunks: 3,
     streamFaultsWithoutStream: 'json',
-    streamLines: (name) => converseToEvents(JSON.parse(readBedrockFixture(`${name}.json`)) as Record<string, unknown>).map((e) => JSON.stringify(e)),
+    // A recorded stream (`name.chunks.txt`, one event per line) when there is one, else the events of the body.
+    streamLines: (name) =>
+      recordedStream(readBedrockFixture, name) ?? converseToEvents(JSON.parse(readBedrockFixture(`${name}.json`)) as Record<string, unknown>).map((e) => JSON.stringify(e)),
   });
 }
 
