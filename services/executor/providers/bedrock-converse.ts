@@ -5,7 +5,6 @@
  * environment. Errors carry their AWS type in `x-amzn-errortype` (classify-bedrock-error.ts).
  * Bedrock sends no rate-limit headers.
  */
-import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { buildConverseBody } from './bedrock-converse-request.js';
 import { toBedrockChatResult } from './bedrock-converse-response.js';
@@ -13,6 +12,7 @@ import { bedrockStreamEvents } from './bedrock-converse-stream.js';
 import { bedrockErrorType, classifyBedrockError } from './classify-bedrock-error.js';
 import { ProviderError } from './errors.js';
 import { errorFromResponse, postText, readJson } from './http.js';
+import { NodeSha256 } from './node-sha256.js';
 import {
   PROVIDER_SPEC_VERSION,
   type AwsCredentials,
@@ -40,14 +40,7 @@ export async function signRequest(
   signingDate?: Date,
 ): Promise<Record<string, string>> {
   const target = new URL(url);
-  const signer = new SignatureV4({
-    service: BEDROCK_SIGNING_SERVICE,
-    region: aws.region,
-    credentials: { accessKeyId: aws.accessKeyId, secretAccessKey: aws.secretAccessKey, ...(aws.sessionToken ? { sessionToken: aws.sessionToken } : {}) },
-    sha256: Sha256,
-    applyChecksum: false,
-  });
-  const signed = await signer.sign(
+  const signed = await signerFor(aws).sign(
     {
       method: 'POST',
       protocol: target.protocol,
@@ -61,6 +54,24 @@ export async function signRequest(
     signingDate !== undefined ? { signingDate } : {},
   );
   return signed.headers;
+}
+
+/** One signer per deployment's credentials, so its cache of derived signing keys is kept. */
+const SIGNERS = new WeakMap<AwsCredentials, SignatureV4>();
+
+function signerFor(aws: AwsCredentials): SignatureV4 {
+  let signer = SIGNERS.get(aws);
+  if (signer === undefined) {
+    signer = new SignatureV4({
+      service: BEDROCK_SIGNING_SERVICE,
+      region: aws.region,
+      credentials: { accessKeyId: aws.accessKeyId, secretAccessKey: aws.secretAccessKey, ...(aws.sessionToken ? { sessionToken: aws.sessionToken } : {}) },
+      sha256: NodeSha256,
+      applyChecksum: false,
+    });
+    SIGNERS.set(aws, signer);
+  }
+  return signer;
 }
 
 async function send(endpoint: ProviderEndpoint, request: ChatRequest, signal: AbortSignal, stream: boolean): Promise<Response> {
