@@ -88,8 +88,7 @@ export class Executor implements ExecutorClient {
     const rt = this.byId.get(id);
     if (!rt) throw new InvalidArgumentError('model', `unknown model "${id}"`);
     if (!rt.deployments.some((d) => d.hasCredentials)) {
-      const vars = [...new Set(rt.deployments.flatMap((d) => (d.apiKeyEnv ? [d.apiKeyEnv] : [])))];
-      throw new FailedPreconditionError(`model ${id} has no credentials: set ${vars.join(' or ')} in the executor's environment`);
+      throw new FailedPreconditionError(`model ${id} has no credentials: set ${rt.model.missingCredentials.join(' or ')} in the executor's environment`);
     }
     return rt;
   }

@@ -6,6 +6,7 @@
  */
 import type { Catalog, CatalogModel } from '../shared/catalog.js';
 import type { Config } from '../shared/config/schema.js';
+import { deploymentEndpoint } from './deployment-endpoint.js';
 import { PROVIDER_ADAPTERS } from './provider-registry.js';
 import type { ProviderAdapter, ProviderEndpoint } from '../shared/contracts/provider.js';
 import { CircuitBreaker } from './resilience/circuit-breaker.js';
@@ -85,8 +86,8 @@ export function buildModelRuntimes(o: RuntimeOptions): ModelRuntime[] {
       : m.deployments.map((d) => ({
           id: d.name,
           region: d.region,
-          adapter: PROVIDER_ADAPTERS[m.provider],
-          endpoint: { baseUrl: d.baseUrl, apiKey: d.apiKeyEnv ? (o.env[d.apiKeyEnv] ?? '') : '', headers: d.headers },
+          adapter: PROVIDER_ADAPTERS[d.provider],
+          endpoint: deploymentEndpoint(d, o.env),
           modelName: d.modelName,
           breaker: breaker(),
           limiter: new RateLimiter({ ...clockOpt }),

@@ -4,6 +4,8 @@
  */
 import type { ProviderKind } from '../shared/config/schema.js';
 import { anthropicMessagesAdapter } from './providers/anthropic-messages.js';
+import { azureOpenAIChatAdapter } from './providers/azure-openai-chat.js';
+import { bedrockConverseAdapter } from './providers/bedrock-converse.js';
 import { geminiGenerateContentAdapter } from './providers/gemini-generate-content.js';
 import { openAIChatAdapter } from './providers/openai-chat.js';
 import { openAICompatibleAdapter } from './providers/openai-compatible.js';
@@ -14,4 +16,6 @@ export const PROVIDER_ADAPTERS: Readonly<Record<ProviderKind, ProviderAdapter>> 
   anthropic: anthropicMessagesAdapter,
   gemini: geminiGenerateContentAdapter,
   'openai-compatible': openAICompatibleAdapter,
+  bedrock: bedrockConverseAdapter,
+  'azure-openai': azureOpenAIChatAdapter,
 };

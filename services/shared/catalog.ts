@@ -6,14 +6,20 @@ import type { CapabilityName, Config, DeploymentConfig, ModelConfig, ProviderKin
 
 export interface CatalogDeployment {
   name: string;
+  /** The adapter kind that serves this deployment (its own, or its model's). */
+  provider: ProviderKind;
   baseUrl: string;
   region: string;
   /** The provider's name for the model. */
   modelName: string;
+  /** The variable holding the API key (key-based kinds). */
   apiKeyEnv?: string;
+  /** Variables that must all be set for the deployment to have credentials. */
+  credentialEnv: readonly string[];
   headers: Record<string, string>;
-  /** True when the deployment needs no key or its key variable is set. */
+  /** True when the deployment needs no key or its key variables are set. */
   hasCredentials: boolean;
+  config: DeploymentConfig;
 }
 
 export interface CatalogModel {
@@ -48,15 +54,20 @@ export interface CatalogModel {
 const PER_MILLION = 1e-6;
 
 function toDeployment(m: ModelConfig, d: DeploymentConfig, env: NodeJS.ProcessEnv): CatalogDeployment {
-  const key = d.api_key_env ? env[d.api_key_env] : undefined;
+  const credentialEnv =
+    d.provider === 'bedrock' ? [d.access_key_id_env, d.secret_access_key_env] : d.api_key_env ? [d.api_key_env] : [];
+  const baseUrl = d.provider === 'bedrock' ? (d.base_url ?? `https://bedrock-runtime.${d.aws_region}.amazonaws.com`) : d.base_url;
   return {
     name: d.name,
-    baseUrl: d.base_url.replace(/\/+$/, ''),
+    provider: d.provider,
+    baseUrl: baseUrl.replace(/\/+$/, ''),
     region: d.region,
     modelName: d.model_name ?? m.id,
-    ...(d.api_key_env ? { apiKeyEnv: d.api_key_env } : {}),
+    ...(d.provider !== 'bedrock' && d.api_key_env ? { apiKeyEnv: d.api_key_env } : {}),
+    credentialEnv,
     headers: d.headers ?? {},
-    hasCredentials: !d.api_key_env || (key !== undefined && key !== ''),
+    hasCredentials: credentialEnv.every((name) => (env[name] ?? '') !== ''),
+    config: d,
   };
 }
 
@@ -94,7 +105,7 @@ export class Catalog {
         deployments,
         hasCredentials,
         simulated: !hasCredentials && simulate,
-        missingCredentials: hasCredentials ? [] : [...new Set(deployments.flatMap((d) => (d.apiKeyEnv ? [d.apiKeyEnv] : [])))],
+        missingCredentials: hasCredentials ? [] : [...new Set(deployments.flatMap((d) => (d.credentialEnv.length > 0 ? [d.credentialEnv.join(' and ')] : [])))],
         config: m,
       };
     });

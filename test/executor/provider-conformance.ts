@@ -141,6 +141,10 @@ export const EXPECTED = {
   lengthText: 'The capital of',
   /** HTTP status of the `overloaded` fault. */
   overloadedStatus: 503,
+  /** HTTP status of the `auth` fault (AWS answers a bad signature with 403). */
+  authStatus: 401,
+  /** Retry-After of the `rate_limit` fault; undefined for providers that send none. */
+  rateLimitRetryAfterMs: 2000 as number | undefined,
 };
 
 export type ConformanceExpectations = typeof EXPECTED;
@@ -154,6 +158,8 @@ export interface ConformanceRow {
   apiKey?: string;
   /** Values this provider's fixtures carry differently (e.g. Anthropic's 529 for overloaded). */
   expect?: Partial<ConformanceExpectations>;
+  /** The endpoint for the fake, when the provider needs more than a base URL and a key (AWS credentials). */
+  endpoint?: (fake: ProviderFake, apiKey: string) => ProviderEndpoint;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -213,7 +219,7 @@ export function runProviderConformance(rows: ConformanceRow[]): void {
 
       beforeAll(async () => {
         fake = await row.startFake({ apiKey });
-        endpoint = { baseUrl: fake.url, apiKey };
+        endpoint = row.endpoint?.(fake, apiKey) ?? { baseUrl: fake.url, apiKey };
       });
       afterAll(async () => {
         await fake.close();
@@ -371,9 +377,9 @@ export function runProviderConformance(rows: ConformanceRow[]): void {
       const httpFaults: FaultCase[] = [
         { fault: 'server_error', kind: 'server', retryable: true, status: 500 },
         { fault: 'overloaded', kind: 'server', retryable: true, status: want.overloadedStatus },
-        { fault: 'rate_limit', kind: 'rate_limit', retryable: true, status: 429, retryAfterMs: 2000 },
+        { fault: 'rate_limit', kind: 'rate_limit', retryable: true, status: 429, ...(want.rateLimitRetryAfterMs !== undefined ? { retryAfterMs: want.rateLimitRetryAfterMs } : {}) },
         { fault: 'context_length', kind: 'context_length', retryable: false, status: 400 },
-        { fault: 'auth', kind: 'auth', retryable: false, status: 401 },
+        { fault: 'auth', kind: 'auth', retryable: false, status: want.authStatus },
         { fault: 'reset', kind: 'connection', retryable: true },
       ];
       for (const mode of ['generate', 'stream'] as const) {

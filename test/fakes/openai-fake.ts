@@ -82,7 +82,7 @@ export function startOpenAIFake(options: OpenAIFakeOptions = {}): Promise<OpenAI
   });
 }
 
-function includesUsage(request: FakeRequest): boolean {
+export function includesUsage(request: FakeRequest): boolean {
   return isRecord(request.body.stream_options) && request.body.stream_options.include_usage === true;
 }
 
@@ -90,7 +90,7 @@ function includesUsage(request: FakeRequest): boolean {
  * The data lines of a recorded stream. Without `stream_options.include_usage`, OpenAI sends no
  * usage chunk and no `usage` field, so those are removed.
  */
-function sseLines(file: string, includeUsage: boolean): string[] {
+export function sseLines(file: string, includeUsage: boolean): string[] {
   const lines = readOpenAIFixture(file).split('\n').filter((line) => line !== '');
   if (includeUsage) return lines;
   return lines.flatMap((line) => {
@@ -129,12 +129,28 @@ export function checkOpenAIRequest(
   if (expected.apiKey !== '' && headers.authorization !== `Bearer ${expected.apiKey}`) problem('authorization is not "Bearer <key>"');
   if (expected.apiKey === '' && headers.authorization !== undefined) problem('authorization sent to a keyless endpoint');
   if (!(headers['content-type'] ?? '').startsWith('application/json')) problem('content-type is not application/json');
-  if (!isRecord(body)) return [...problems, 'body is not a JSON object'];
+  return [...problems, ...checkOpenAIChatBody(body, { maxTokensField: expected.flavour === 'openai' ? 'max_completion_tokens' : 'max_tokens' })];
+}
 
-  for (const key of Object.keys(body)) if (!TOP_LEVEL_KEYS.has(key)) problem(`unknown parameter ${key}`);
-  if (typeof body.model !== 'string' || body.model === '') problem('model missing');
-  if (expected.flavour === 'openai' && body.max_tokens !== undefined) problem('max_tokens is deprecated: send max_completion_tokens');
-  if (expected.flavour === 'compatible' && body.max_completion_tokens !== undefined) problem('compatible servers want max_tokens');
+export interface ChatBodyExpectations {
+  /** The output limit's field; the other one is a problem. */
+  maxTokensField: 'max_completion_tokens' | 'max_tokens';
+  /** Extra top-level keys the server knows (Azure's data_sources, ...). */
+  extraKeys?: readonly string[];
+  /** Azure takes the model from the path, so the body may omit it. */
+  modelOptional?: boolean;
+}
+
+/** What the Chat Completions API would reject in a body, or what a dialect must not send. */
+export function checkOpenAIChatBody(body: unknown, expected: ChatBodyExpectations): string[] {
+  const problems: string[] = [];
+  const problem = (text: string): void => void problems.push(text);
+  if (!isRecord(body)) return ['body is not a JSON object'];
+  const extra = new Set(expected.extraKeys ?? []);
+  for (const key of Object.keys(body)) if (!TOP_LEVEL_KEYS.has(key) && !extra.has(key)) problem(`unknown parameter ${key}`);
+  if (!expected.modelOptional && (typeof body.model !== 'string' || body.model === '')) problem('model missing');
+  if (expected.maxTokensField === 'max_completion_tokens' && body.max_tokens !== undefined) problem('max_tokens is deprecated: send max_completion_tokens');
+  if (expected.maxTokensField === 'max_tokens' && body.max_completion_tokens !== undefined) problem('this server wants max_tokens');
   if (body.stream_options !== undefined && body.stream !== true) problem("'stream_options' is only allowed when 'stream' is enabled");
   if (body.stream_options !== undefined && !(isRecord(body.stream_options) && typeof body.stream_options.include_usage === 'boolean')) {
     problem('stream_options.include_usage must be a boolean');

@@ -6,6 +6,7 @@
  * error bodies and SSE framing.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttp2Server, type Http2Session } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import type { FakeFault, FakeReply, FakeStep, ProviderFake, RecordedRequest } from '../executor/provider-conformance.js';
 
@@ -43,15 +44,15 @@ export interface ProviderFakeConfig {
   /** The path of the adapter's base URL, e.g. '/v1'. */
   basePath: string;
   readFixture(name: string): string;
-  /** What the provider would reject in a request, or what the dialect must not send. */
-  check(method: string, path: string, headers: Record<string, string>, body: unknown): string[];
+  /** What the provider would reject in a request, or what the dialect must not send; `raw` is the body as sent (for signatures). */
+  check(method: string, path: string, headers: Record<string, string>, body: unknown, raw: string): string[];
   streaming(request: FakeRequest): boolean;
   /** Headers sent with every answer. */
   headers(): Record<string, string>;
   jsonContentType: string;
   sseHeaders: Record<string, string>;
-  /** One SSE event carrying `line` as its data. */
-  sseEvent(line: string): string;
+  /** One SSE event carrying `line` as its data (or, for a binary framing, its bytes). */
+  sseEvent(line: string): string | Uint8Array;
   errors: Record<ErrorFault, ErrorReply>;
   /** How many chunks of the text stream the stream_truncated and stream_error faults send. */
   faultChunks: number;
@@ -60,6 +61,11 @@ export interface ProviderFakeConfig {
    * streams anyway; 'json' sends a cut JSON body and the 'overloaded' error respectively.
    */
   streamFaultsWithoutStream: 'sse' | 'json';
+  /**
+   * Also serve HTTP/2 without TLS (prior knowledge, as the AWS SDK's default handler speaks it)
+   * on a second port, `h2Origin`, with the same handling.
+   */
+  http2?: boolean;
   /** The JSON body of a reply fixture (default: the file as it is). */
   replyBody?(name: string, request: FakeRequest): string;
   /** The data of each event of a reply's stream. */
@@ -69,6 +75,8 @@ export interface ProviderFakeConfig {
 export interface BaseProviderFake extends ProviderFake {
   /** http://127.0.0.1:port, what official SDKs take as their base URL. */
   origin: string;
+  /** The HTTP/2 (cleartext) origin, when the config asked for one. */
+  h2Origin?: string;
   script(...steps: ProviderFakeStep[]): void;
 }
 
@@ -78,6 +86,12 @@ export async function startProviderFake(config: ProviderFakeConfig): Promise<Bas
 
   const server = createServer((req, res) => {
     void handle(req, res);
+  });
+  const h2 = config.http2 === true ? createHttp2Server((req, res) => void handle(req as unknown as IncomingMessage, res as unknown as ServerResponse)) : undefined;
+  const h2Sessions = new Set<Http2Session>();
+  h2?.on('session', (session) => {
+    h2Sessions.add(session);
+    session.once('close', () => h2Sessions.delete(session));
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -102,7 +116,7 @@ export async function startProviderFake(config: ProviderFakeConfig): Promise<Bas
       path,
       headers,
       body,
-      problems: config.check(req.method ?? '', path, headers, body),
+      problems: config.check(req.method ?? '', path, headers, body, raw),
       closedEarly,
     });
     const step = queue.shift() ?? { reply: 'text' };
@@ -111,9 +125,12 @@ export async function startProviderFake(config: ProviderFakeConfig): Promise<Bas
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  if (h2 !== undefined) await new Promise<void>((resolve) => h2.listen(0, '127.0.0.1', resolve));
+  const h2Port = (h2?.address() as AddressInfo | undefined)?.port;
   return {
     url: `http://127.0.0.1:${port}${config.basePath}`,
     origin: `http://127.0.0.1:${port}`,
+    ...(h2Port !== undefined ? { h2Origin: `http://127.0.0.1:${h2Port}` } : {}),
     requests,
     script: (...steps) => void queue.push(...steps),
     reset: () => {
@@ -122,6 +139,8 @@ export async function startProviderFake(config: ProviderFakeConfig): Promise<Bas
     },
     close: () =>
       new Promise<void>((resolve) => {
+        for (const session of h2Sessions) session.destroy();
+        h2?.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
@@ -197,12 +216,12 @@ async function writeSse(
   res.writeHead(200, { ...config.sseHeaders, ...common });
   res.flushHeaders();
   for (const line of lines) {
-    if (res.destroyed) return;
+    if (gone(res)) return;
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
-    if (res.destroyed) return;
+    if (gone(res)) return;
     res.write(config.sseEvent(line));
   }
-  if (!res.destroyed) res.end();
+  if (!gone(res)) res.end();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -248,12 +267,24 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/** Lower-case names; over HTTP/2, :authority is kept (clients may sign it) and stands for host, the other pseudo-headers are dropped. */
 function flatHeaders(req: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+    if (value === undefined) continue;
+    const flat = Array.isArray(value) ? value.join(', ') : value;
+    if (name === ':authority') {
+      out[name] = flat;
+      out.host ??= flat;
+    } else if (!name.startsWith(':')) out[name] = flat;
   }
   return out;
+}
+
+/** Whether the client is gone: an HTTP/1 response is destroyed, or an HTTP/2 response's stream is. */
+function gone(res: ServerResponse): boolean {
+  const stream = (res as unknown as { stream?: { destroyed: boolean } }).stream;
+  return res.destroyed === true || stream?.destroyed === true;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

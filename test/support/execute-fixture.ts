@@ -49,6 +49,8 @@ const KEY_ENV: Record<ProviderKind, string | undefined> = {
   anthropic: 'ANTHROPIC_API_KEY',
   gemini: 'GEMINI_API_KEY',
   'openai-compatible': undefined,
+  bedrock: undefined,
+  'azure-openai': 'AZURE_OPENAI_API_KEY',
 };
 
 /** The answer every fake gives by default (EXPECTED.text of the conformance suite). */

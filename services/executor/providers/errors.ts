@@ -130,6 +130,8 @@ export interface ErrorFromHttpOptions {
   rateLimit?: RateLimitInfo;
   /** Clock for Retry-After HTTP dates and RFC 3339 resets; tests pass a fixed one. */
   nowMs?: number;
+  /** The provider's error code when it travels outside the body (AWS's `x-amzn-errortype` header). */
+  providerCode?: string;
 }
 
 /**
@@ -146,6 +148,7 @@ export function errorFromHttp(
   options: ErrorFromHttpOptions = {},
 ): ProviderError {
   const info = parseErrorBody(status, bodyText);
+  if (options.providerCode !== undefined) info.code = options.providerCode;
   const rateLimit = options.rateLimit ?? parseRateLimitHeaders(headers, options.nowMs);
   let kind = kindForStatus(status);
   if (kind === 'bad_request' && looksLikeContextLength(info)) kind = 'context_length';

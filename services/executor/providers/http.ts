@@ -25,12 +25,26 @@ export async function postJson(
   signal: AbortSignal,
   options: PostJsonOptions = {},
 ): Promise<Response> {
+  return postText(url, headers, JSON.stringify(body), signal, options);
+}
+
+/**
+ * postJson with the body already serialised, for requests whose headers cover the exact bytes
+ * (a SigV4 signature). The trace context headers are added unsigned, as AWS allows.
+ */
+export async function postText(
+  url: string,
+  headers: Record<string, string>,
+  payload: string,
+  signal: AbortSignal,
+  options: PostJsonOptions = {},
+): Promise<Response> {
   const provider = options.provider ?? safeHost(url);
   if (signal.aborted) throw errorFromAbort(signal, provider);
   const sent: Record<string, string> = { 'content-type': 'application/json', ...lowerCaseKeys(headers) };
   propagation.inject(context.active(), sent);
   try {
-    return await send(new URL(url), sent, JSON.stringify(body), signal);
+    return await send(new URL(url), sent, payload, signal);
   } catch (cause) {
     throw errorFromFetchFailure(cause, signal, provider);
   }

@@ -57,7 +57,7 @@ export async function* openAIStreamEvents(
     if (sse.event === 'error') throw streamError(chunk, provider);
 
     if (responseModel === undefined && typeof chunk.model === 'string' && chunk.model !== '') responseModel = chunk.model;
-    if (responseId === undefined && typeof chunk.id === 'string') responseId = chunk.id;
+    if (responseId === undefined && typeof chunk.id === 'string' && chunk.id !== '') responseId = chunk.id;
     if (isRecord(chunk.usage)) usage = toUsage(chunk.usage);
 
     const choices = Array.isArray(chunk.choices) ? chunk.choices : [];

@@ -22,6 +22,21 @@ export interface OpenAIChatAdapterOptions extends OpenAIChatDialect {
   kind: string;
   /** Whether a stream must end with `data: [DONE]` to count as complete. */
   requireDone: boolean;
+  /**
+   * Where a request goes, with which credential headers and dialect, when that depends on the
+   * deployment (Azure's deployment paths and api-version). Default: {baseUrl}/chat/completions
+   * with a Bearer key, and this dialect.
+   */
+  route?: (endpoint: ProviderEndpoint, request: ChatRequest) => OpenAIChatRoute;
+  /** Provider-specific error cases; default classifyOpenAIError. */
+  classify?: (info: HttpErrorInfo) => HttpErrorRefinement | undefined;
+}
+
+export interface OpenAIChatRoute {
+  url: string;
+  /** Credential headers. */
+  headers: Record<string, string>;
+  dialect: OpenAIChatDialect;
 }
 
 export const OPENAI_DIALECT: OpenAIChatAdapterOptions = {
@@ -33,18 +48,26 @@ export const OPENAI_DIALECT: OpenAIChatAdapterOptions = {
 
 export function createOpenAIChatAdapter(options: OpenAIChatAdapterOptions = OPENAI_DIALECT): ProviderAdapter {
   const provider = options.kind;
+  const route =
+    options.route ??
+    ((endpoint: ProviderEndpoint): OpenAIChatRoute => ({
+      url: chatCompletionsUrl(endpoint.baseUrl),
+      headers: endpoint.apiKey !== '' ? { authorization: `Bearer ${endpoint.apiKey}` } : {},
+      dialect: options,
+    }));
 
   async function send(endpoint: ProviderEndpoint, request: ChatRequest, signal: AbortSignal, stream: boolean): Promise<Response> {
+    const target = route(endpoint, request);
     const headers: Record<string, string> = {
       ...endpoint.headers,
       accept: stream ? 'text/event-stream' : 'application/json',
+      ...target.headers,
     };
-    if (endpoint.apiKey !== '') headers.authorization = `Bearer ${endpoint.apiKey}`;
-    const body = buildOpenAIChatBody(request, options, stream);
-    const response = await postJson(chatCompletionsUrl(endpoint.baseUrl), headers, body, signal, { provider });
+    const body = buildOpenAIChatBody(request, target.dialect, stream);
+    const response = await postJson(target.url, headers, body, signal, { provider });
     if (response.ok) return response;
     throw await errorFromResponse(response, signal, provider, {
-      classify: classifyOpenAIError,
+      classify: options.classify ?? classifyOpenAIError,
       rateLimit: parseOpenAIRateLimitHeaders(response.headers),
     });
   }

@@ -9,8 +9,10 @@ import { checkSpecSchema } from './check-spec.js';
 export const CAPABILITIES = ['tools', 'vision', 'json_output', 'streaming'] as const;
 export type CapabilityName = (typeof CAPABILITIES)[number];
 
-export const PROVIDER_KINDS = ['openai', 'anthropic', 'gemini', 'openai-compatible'] as const;
+export const PROVIDER_KINDS = ['openai', 'anthropic', 'gemini', 'openai-compatible', 'bedrock', 'azure-openai'] as const;
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
+/** The kinds whose deployments are a base URL and, optionally, a key in one variable. */
+const KEYED_KINDS = ['openai', 'anthropic', 'gemini', 'openai-compatible'] as const;
 
 export const STRATEGIES = ['single', 'cascade', 'speculative'] as const;
 export type StrategyName = (typeof STRATEGIES)[number];
@@ -28,18 +30,68 @@ export const qualityPrior = z.union([
   z.strictObject({ benchmark: z.number().gt(0).lt(1), like: z.string().min(1).optional(), source: z.string().min(1).optional() }),
 ]);
 
-export const deployment = z.strictObject({
+const deploymentFields = {
   name: id,
-  base_url: z.url({ protocol: /^https?$/ }),
-  /** Environment variable that holds the API key; omit for servers that need none. */
-  api_key_env: envName.optional(),
+  /** Residency label the router filters on (us, eu, local, ...). */
   region: z.string().min(1),
   /** The provider's name for the model, when it differs from the catalog id. */
   model_name: z.string().min(1).optional(),
   headers: z.record(z.string(), z.string()).optional(),
-});
+};
 
-export const model = z.strictObject({
+/**
+ * A deployment, tagged by its provider kind. A deployment without `provider` takes its
+ * model's (see `model`), so one model can be served by, say, Anthropic in the US and Bedrock in
+ * the EU.
+ */
+export const deployment = z.discriminatedUnion('provider', [
+  z.strictObject({
+    provider: z.enum(KEYED_KINDS),
+    ...deploymentFields,
+    base_url: z.url({ protocol: /^https?$/ }),
+    /** Environment variable that holds the API key; omit for servers that need none. */
+    api_key_env: envName.optional(),
+  }),
+  /** AWS Bedrock (Converse / ConverseStream), signed with SigV4. */
+  z.strictObject({
+    provider: z.literal('bedrock'),
+    ...deploymentFields,
+    /** The AWS region to call and sign for, e.g. eu-central-1. */
+    aws_region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as us-east-1'),
+    /** Default https://bedrock-runtime.{aws_region}.amazonaws.com (set it for a VPC endpoint). */
+    base_url: z.url({ protocol: /^https?$/ }).optional(),
+    /** Variables the credentials come from (never from this file). */
+    access_key_id_env: envName.default('AWS_ACCESS_KEY_ID'),
+    secret_access_key_env: envName.default('AWS_SECRET_ACCESS_KEY'),
+    /** Read when set: temporary credentials carry a session token. */
+    session_token_env: envName.default('AWS_SESSION_TOKEN'),
+  }),
+  /** Azure OpenAI: {base_url}/openai/deployments/{model_name}/chat/completions?api-version=... */
+  z.strictObject({
+    provider: z.literal('azure-openai'),
+    ...deploymentFields,
+    /** The resource endpoint, e.g. https://my-resource.openai.azure.com */
+    base_url: z.url({ protocol: /^https?$/ }),
+    /** e.g. 2024-10-21; each deployment may pin its own. */
+    api_version: z.string().regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/, 'must be an Azure api-version such as 2024-10-21'),
+    api_key_env: envName,
+    /** 'api-key': the variable holds a resource key; 'entra': it holds a Microsoft Entra ID bearer token. */
+    auth: z.enum(['api-key', 'entra']).default('api-key'),
+  }),
+]);
+
+/** A deployment without its own `provider` takes the model's, before validation. */
+function inheritProvider(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+  const m = raw as Record<string, unknown>;
+  if (typeof m.provider !== 'string' || !Array.isArray(m.deployments)) return raw;
+  const deployments = m.deployments.map((d: unknown) =>
+    typeof d === 'object' && d !== null && !Array.isArray(d) && !('provider' in d) ? { provider: m.provider, ...d } : d,
+  );
+  return { ...m, deployments };
+}
+
+const modelObject = z.strictObject({
   id,
   provider: z.enum(PROVIDER_KINDS),
   quality: qualityPrior,
@@ -60,6 +112,8 @@ export const model = z.strictObject({
   /** Where the figures come from. */
   source: z.string().optional(),
 });
+
+export const model = z.preprocess(inheritProvider, modelObject);
 
 export const policy = z.strictObject({
   description: z.string().optional(),
@@ -233,7 +287,7 @@ export const config = z.strictObject({
 });
 
 export type Config = z.infer<typeof config>;
-export type ModelConfig = z.infer<typeof model>;
+export type ModelConfig = z.infer<typeof modelObject>;
 export type DeploymentConfig = z.infer<typeof deployment>;
 export type PolicyConfig = z.infer<typeof policy>;
 export type BusConfig = z.infer<typeof busSection>;

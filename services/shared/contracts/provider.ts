@@ -126,6 +126,18 @@ export interface ProviderEndpoint {
   apiKey: string;
   /** Extra headers (e.g. anthropic-version overrides, OpenAI-Organization). */
   headers?: Record<string, string>;
+  /** AWS deployments (kind 'bedrock'): the region to sign for and the credentials, read from the environment. */
+  aws?: AwsCredentials;
+  /** Azure OpenAI deployments: the api-version and whether `apiKey` is a resource key or an Entra ID token. */
+  azure?: { apiVersion: string; auth: 'api-key' | 'entra' };
+}
+
+export interface AwsCredentials {
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** Temporary credentials (STS, SSO) carry one. */
+  sessionToken?: string;
 }
 
 export interface ProviderAdapter {
