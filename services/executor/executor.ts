@@ -7,7 +7,7 @@
  */
 import type { Catalog } from '../shared/catalog.js';
 import type { Config } from '../shared/config/schema.js';
-import { FailedPreconditionError, InvalidArgumentError } from '../shared/errors.js';
+import { FailedPreconditionError, InvalidArgumentError, shown } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
 import type { AttemptInfo, ExecutorClient, InvokeEvent, InvokeFailure, InvokeInput, InvokeOutcome, InvokeSuccess } from '../shared/contracts/invoke.js';
 import { buildModelRuntimes, type DeploymentRuntime, type ModelRuntime } from './model-runtime.js';
@@ -86,7 +86,7 @@ export class Executor implements ExecutorClient {
   /** The runtime of a model, after checking it can be called at all. */
   private runtime(id: string): ModelRuntime {
     const rt = this.byId.get(id);
-    if (!rt) throw new InvalidArgumentError('model', `unknown model "${id}"`);
+    if (!rt) throw new InvalidArgumentError('model', `unknown model ${shown(id)}`);
     if (!rt.deployments.some((d) => d.hasCredentials)) {
       const vars = [...new Set(rt.deployments.flatMap((d) => (d.apiKeyEnv ? [d.apiKeyEnv] : [])))];
       throw new FailedPreconditionError(`model ${id} has no credentials: set ${vars.join(' or ')} in the executor's environment`);

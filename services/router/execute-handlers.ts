@@ -29,6 +29,8 @@ export function executeResponse(r: ExecuteResult): ExecuteResponse {
     costUsd: r.costUsd,
     attempts: r.attempts.map(attemptToProto),
     decision: r.decision.response,
+    checkStatus: r.check ? (r.check.status === 'passed' ? 'CHECK_STATUS_PASSED' : 'CHECK_STATUS_FAILED') : 'CHECK_STATUS_UNSPECIFIED',
+    checkReason: r.check?.reason ?? '',
   };
 }
 
