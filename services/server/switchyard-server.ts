@@ -4,6 +4,7 @@
  * `executor`. Every server also serves the standard health service and server reflection,
  * and shuts down gracefully, draining in-flight calls.
  */
+import { guardBodies } from '../shared/grpc/malformed-body.js';
 import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import type { ProtoGrpcType as ExecutorProto } from '../generated/executor_service.js';
@@ -128,7 +129,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     const agent = startExecutorBusAgent({ bus, executor, config: config.bus });
     running.busAgent = agent;
     closers.push(() => agent.close());
-    server.addService((grpcObject as unknown as ExecutorProto).switchyard.v1.ExecutorService.service, executorServiceHandlers(executor, log));
+    server.addService(...guardBodies((grpcObject as unknown as ExecutorProto).switchyard.v1.ExecutorService.service, executorServiceHandlers(executor, log)));
     serving[EXECUTOR_SERVICE] = 'SERVING';
   }
   if (role !== 'executor') {
@@ -155,8 +156,10 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     }
     const engine = new ExecuteEngine({ decider, executor: executorClient!, config, catalog });
     server.addService(
-      grpcObject.switchyard.v1.RouterService.service,
-      routerServiceHandlers({ decider, catalog, status: state.current, profiles: () => models.profiles(), log, execute: executeHandlers(engine, log) }),
+      ...guardBodies(
+        grpcObject.switchyard.v1.RouterService.service,
+        routerServiceHandlers({ decider, catalog, status: state.current, profiles: () => models.profiles(), log, execute: executeHandlers(engine, log) }),
+      ),
     );
     serving[ROUTER_SERVICE] = 'SERVING';
     Object.assign(running, { state, models, decider, engine });
