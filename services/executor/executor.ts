@@ -36,9 +36,17 @@ export interface ExecutorOptions {
 /** Errors that say something about one deployment, not about the request: try the next one. */
 const DEPLOYMENT_KINDS = new Set(['auth', 'permission', 'not_found', 'malformed_response']);
 
+/**
+ * Any error as a ProviderError. An error an adapter did not raise as one happened here, before
+ * or after the provider call, so it is no upstream fault: a RangeError (a stack or size limit
+ * the request ran into, e.g. a schema nested too deep to encode) is the request's, anything
+ * else is internal. Neither is retried or counted by a breaker.
+ */
 function toProviderError(e: unknown): ProviderError {
   if (e instanceof ProviderError) return e;
-  return new ProviderError({ kind: 'server', message: `unexpected failure: ${(e as Error)?.message ?? String(e)}`, cause: e });
+  const message = (e as Error)?.message ?? String(e);
+  if (e instanceof RangeError) return new ProviderError({ kind: 'invalid_request', message: `the request cannot be processed: ${message}`, retryable: false, cause: e });
+  return new ProviderError({ kind: 'internal', message: 'unexpected failure inside the executor', retryable: false, cause: e });
 }
 
 function failureInfo(e: ProviderError) {

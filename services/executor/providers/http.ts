@@ -29,8 +29,14 @@ export async function postJson(
   if (signal.aborted) throw errorFromAbort(signal, provider);
   const sent: Record<string, string> = { 'content-type': 'application/json', ...lowerCaseKeys(headers) };
   propagation.inject(context.active(), sent);
+  let payload: string;
   try {
-    return await send(new URL(url), sent, JSON.stringify(body), signal);
+    payload = JSON.stringify(body);
+  } catch (cause) {
+    throw new ProviderError({ kind: 'invalid_request', provider, message: `the request cannot be encoded as JSON (${(cause as Error)?.message ?? String(cause)})`, retryable: false, cause });
+  }
+  try {
+    return await send(new URL(url), sent, payload, signal);
   } catch (cause) {
     throw errorFromFetchFailure(cause, signal, provider);
   }

@@ -61,6 +61,7 @@ const STATUS_BY_KIND: Record<string, status> = {
   not_found: status.FAILED_PRECONDITION,
   aborted: status.CANCELLED,
   excluded: status.FAILED_PRECONDITION,
+  invalid_request: status.INVALID_ARGUMENT,
   check_failed: status.FAILED_PRECONDITION,
 };
 
