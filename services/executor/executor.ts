@@ -173,7 +173,7 @@ export class Executor implements ExecutorClient {
             const e = toProviderError(err);
             last = e;
             d.breaker.onFailure(e);
-            if (e.rateLimit) d.limiter.observe(e.rateLimit);
+            if (e.rateLimit) d.limiter.observe(e.retryAfterMs === undefined ? e.rateLimit : { ...e.rateLimit, retryAfterMs: e.retryAfterMs });
             attempts.push(this.attempt(rt, input, d.id, { outcome: e.retryable ? 'retryable_error' : 'fatal_error', error: e.message, latencyMs: this.clock.now() - started }));
             if (e.kind === 'aborted' || signal.aborted) {
               admission.release(0);
@@ -314,7 +314,7 @@ export class Executor implements ExecutorClient {
             call.failed(e);
             last = e;
             d.breaker.onFailure(e);
-            if (e.rateLimit) d.limiter.observe(e.rateLimit);
+            if (e.rateLimit) d.limiter.observe(e.retryAfterMs === undefined ? e.rateLimit : { ...e.rateLimit, retryAfterMs: e.retryAfterMs });
             if (e.kind === 'rate_limit') {
               d.limiter.coolDown(e.retryAfterMs);
               this.changed(rt);
