@@ -3,7 +3,7 @@
  * whole call and a cancelled call aborts the provider request in flight: both reach the
  * executors through one AbortSignal.
  */
-import { SpanStatusCode, context, trace, type Span } from '@opentelemetry/api';
+import { context, trace, type Span } from '@opentelemetry/api';
 import type * as grpc from '@grpc/grpc-js';
 import type { ExecuteRequest__Output } from '../generated/switchyard/v1/ExecuteRequest.js';
 import type { ExecuteResponse } from '../generated/switchyard/v1/ExecuteResponse.js';
@@ -15,7 +15,7 @@ import { toStatus } from '../shared/grpc/status.js';
 import { callSignal } from '../shared/grpc/call-signal.js';
 import { InvalidArgumentError } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
-import { contextFromMetadata, tracer } from '../shared/telemetry.js';
+import { contextFromMetadata, setSpanError, tracer } from '../shared/telemetry.js';
 import type { ExecuteEngine } from './execute/execute-engine.js';
 import type { ExecuteResult } from './execute/execute-types.js';
 
@@ -47,7 +47,7 @@ function endSpan(span: Span, result?: ExecuteResult, err?: unknown): void {
       'gen_ai.usage.output_tokens': result.usage.outputTokens,
     });
   }
-  if (err) span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+  if (err) setSpanError(span, err, (err as { code?: number }).code ?? undefined);
   span.end();
 }
 
