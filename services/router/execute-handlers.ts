@@ -13,7 +13,7 @@ import type { RouterServiceHandlers } from '../generated/switchyard/v1/RouterSer
 import { attemptToProto, finishToProto, toolCallToProto, usageToProto } from '../shared/grpc/convert.js';
 import { toStatus } from '../shared/grpc/status.js';
 import { callSignal } from '../shared/grpc/call-signal.js';
-import { InvalidArgumentError } from '../shared/errors.js';
+import { InvalidArgumentError, NoExecutorError } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
 import { contextFromMetadata, setSpanError, tracer } from '../shared/telemetry.js';
 import type { ExecuteEngine } from './execute/execute-engine.js';
@@ -51,14 +51,24 @@ function endSpan(span: Span, result?: ExecuteResult, err?: unknown): void {
   span.end();
 }
 
-export function executeHandlers(engine: ExecuteEngine, log: Logger): Pick<RouterServiceHandlers, 'Execute' | 'ExecuteStream'> {
+/** Why Execute cannot be served now (no executor reachable), or null. */
+export interface ExecuteReadiness {
+  reason(): string | null;
+}
+
+export function executeHandlers(engine: ExecuteEngine, log: Logger, readiness?: ExecuteReadiness): Pick<RouterServiceHandlers, 'Execute' | 'ExecuteStream'> {
   const logError = (msg: string, e: unknown) => log.error(msg, { error: e });
+  const notReady = () => {
+    const why = readiness?.reason();
+    return why ? new NoExecutorError(why) : undefined;
+  };
   return {
     Execute(call: grpc.ServerUnaryCall<ExecuteRequest__Output, ExecuteResponse>, callback: grpc.sendUnaryData<ExecuteResponse>) {
       const span = tracer().startSpan('switchyard.Execute', { kind: 1 }, contextFromMetadata(call.metadata));
       const s = callSignal(call);
+      const unready = notReady();
       context
-        .with(trace.setSpan(context.active(), span), () => engine.execute(call.request, s.signal, s.deadline))
+        .with(trace.setSpan(context.active(), span), () => (unready ? Promise.reject(unready) : engine.execute(call.request, s.signal, s.deadline)))
         .then(
           (r) => {
             endSpan(span, r);
@@ -76,6 +86,8 @@ export function executeHandlers(engine: ExecuteEngine, log: Logger): Pick<Router
       const s = callSignal(call);
       const run = async () => {
         if (!call.request.request) throw new InvalidArgumentError('request', 'is required');
+        const unready = notReady();
+        if (unready) throw unready;
         let result: ExecuteResult | undefined;
         for await (const ev of engine.executeStream(call.request.request, s.signal, s.deadline)) {
           if (call.cancelled) {

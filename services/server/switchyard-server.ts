@@ -5,6 +5,7 @@
  * and shuts down gracefully, draining in-flight calls.
  */
 import { guardBodies } from '../shared/grpc/malformed-body.js';
+import { ExecutorReadiness } from '../router/state/executor-readiness.js';
 import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import type { ProtoGrpcType as ExecutorProto } from '../generated/executor_service.js';
@@ -83,6 +84,8 @@ export interface RunningServer {
 
 const ROUTER_SERVICE = 'switchyard.v1.RouterService';
 const EXECUTOR_SERVICE = 'switchyard.v1.ExecutorService';
+/** Health of Execute alone: NOT_SERVING while a router-only process knows of no executor. */
+export const EXECUTE_HEALTH = 'switchyard.v1.RouterService.Execute';
 
 function bind(server: grpc.Server, address: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -106,7 +109,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     'grpc.max_receive_message_length': config.server.max_request_bytes * 2 + 1024 * 1024,
   });
   const running: Partial<RunningServer> = { role, loaded, catalog };
-  const serving: Record<string, 'SERVING'> = { '': 'SERVING' };
+  const serving: Record<string, 'SERVING' | 'NOT_SERVING'> = { '': 'SERVING' };
+  let health: HealthImplementation | undefined;
+  let readiness: ExecutorReadiness | undefined;
 
   const bus = createBus(config.bus, env, `switchyard-${role}`, (message) => log.warn(message));
   running.bus = bus;
@@ -139,7 +144,16 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     closers.push(() => models.close());
     const b = config.bus;
     const cacheTable = new PromptCacheTable({ maxEntries: b.prompt_cache.max_entries });
-    const busState = new BusRoutingState({ bus, state, catalog, cache: cacheTable, discovery: role === 'router', ...(running.busAgent ? { onlyExecutor: running.busAgent.id } : {}) });
+    const staticExecutors = opts.executors ?? config.executor.remote;
+    const busState = new BusRoutingState({
+      bus,
+      state,
+      catalog,
+      cache: cacheTable,
+      discovery: role === 'router',
+      announcedOnly: role === 'router' && staticExecutors.length === 0,
+      ...(running.busAgent ? { onlyExecutor: running.busAgent.id } : {}),
+    });
     closers.push(() => busState.close());
     running.busState = busState;
     const promptCache = new PromptCacheRouting(cacheTable, { stickinessMargin: b.prompt_cache.stickiness_margin, maxSessions: b.prompt_cache.max_sessions, sessionTtlMs: b.prompt_cache.ttl_ms });
@@ -153,18 +167,21 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       closers.push(() => pool.close());
       running.pool = pool;
       executorClient = pool;
+      readiness = new ExecutorReadiness({ busState, bus, staticAddresses: addresses, log, onChange: (ready) => health?.setStatus(EXECUTE_HEALTH, ready ? 'SERVING' : 'NOT_SERVING') });
+      closers.push(() => readiness!.close());
+      serving[EXECUTE_HEALTH] = readiness.reason() === null ? 'SERVING' : 'NOT_SERVING';
     }
     const engine = new ExecuteEngine({ decider, executor: executorClient!, config, catalog });
     server.addService(
       ...guardBodies(
         grpcObject.switchyard.v1.RouterService.service,
-        routerServiceHandlers({ decider, catalog, status: state.current, profiles: () => models.profiles(), log, execute: executeHandlers(engine, log) }),
+        routerServiceHandlers({ decider, catalog, status: state.current, profiles: () => models.profiles(), log, execute: executeHandlers(engine, log, readiness) }),
       ),
     );
     serving[ROUTER_SERVICE] = 'SERVING';
     Object.assign(running, { state, models, decider, engine });
   }
-  const health = new HealthImplementation(serving);
+  health = new HealthImplementation(serving);
   health.addToServer(server);
   reflectionService(Object.keys(serving).filter((name) => name !== '')).addToServer(server);
 

@@ -50,6 +50,15 @@ export class UnavailableError extends SwitchyardError {
   readonly code = status.UNAVAILABLE;
 }
 
+/** The server answered, but has no executor to run the call on (a router-only process). */
+export class NoExecutorError extends UnavailableError {}
+
+/**
+ * Trailing metadata key every status built from a SwitchyardError carries, with the error's
+ * class: a client tells a server that answered UNAVAILABLE from one it could not reach.
+ */
+export const ERROR_CLASS_METADATA = 'switchyard-error';
+
 export class UnimplementedError extends SwitchyardError {
   readonly code = status.UNIMPLEMENTED;
 }

@@ -1,6 +1,6 @@
 /** The one place where errors become gRPC statuses. */
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
-import { SwitchyardError } from '../errors.js';
+import { ERROR_CLASS_METADATA, SwitchyardError } from '../errors.js';
 
 export interface StatusObject {
   code: status;
@@ -23,7 +23,9 @@ function capped(message: string): string {
 export function toStatus(err: unknown, log?: (msg: string, err: unknown) => void): Partial<ServiceError> & StatusObject {
   if (err instanceof SwitchyardError) {
     const message = capped(err.message);
-    return { code: err.code, details: message, metadata: new Metadata(), message, name: err.name };
+    const metadata = new Metadata();
+    metadata.set(ERROR_CLASS_METADATA, err.name);
+    return { code: err.code, details: message, metadata, message, name: err.name };
   }
   log?.('internal error', err);
   return { code: status.INTERNAL, details: 'internal error', metadata: new Metadata(), message: 'internal error', name: 'InternalError' };
