@@ -12,6 +12,7 @@ import { totals } from '../../shared/contracts/usage.js';
 import type { ChatResult } from '../../shared/contracts/provider.js';
 import { prepareMessages, runChecks, type Check, type JudgeCall } from './checks/check.js';
 import { ExecuteFailedError, invokeInput, type ExecuteResult, type StrategyContext } from './execute-types.js';
+import { canFailOver } from './fallback-chain.js';
 import { runSingle } from './run-single.js';
 
 export async function runCascade(ctx: StrategyContext, checks: readonly Check[]): Promise<ExecuteResult> {
@@ -38,9 +39,9 @@ export async function runCascade(ctx: StrategyContext, checks: readonly Check[])
     const outcome = await ctx.executor.invoke(invokeInput(ctx, model, 'cascade', prepared), ctx.signal);
     attempts.push(...outcome.attempts);
     if (!outcome.ok) {
-      if (ctx.signal.aborted || !outcome.error.retryable) {
-        if (outcome.error.kind !== 'context_length') throw new ExecuteFailedError(outcome.error, attempts);
-      }
+      // Escalate past a stage that failed when another model can help (fallback-chain's rule:
+      // retryable errors, context length, and errors tied to one endpoint such as a garbled answer).
+      if (ctx.signal.aborted || !canFailOver(outcome.error)) throw new ExecuteFailedError(outcome.error, attempts);
       continue;
     }
     const verdict = await check(outcome.result, model);
