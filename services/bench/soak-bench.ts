@@ -15,7 +15,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { routerClient } from '../cli/router-client.js';
+import { routerClient } from '../shared/grpc/router-client.js';
 import type { RouterServiceClient } from '../generated/switchyard/v1/RouterService.js';
 import { startChild, type Child } from './bench-children.js';
 import { quantile } from './stats.js';

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grpcErrorMessage } from '../../services/cli/command-io.js';
-import { routerClient } from '../../services/cli/router-client.js';
+import { routerClient } from '../../services/shared/grpc/router-client.js';
 import { EXECUTE_HEALTH, startServer, type RunningServer } from '../../services/server/switchyard-server.js';
 import { createLogger } from '../../services/shared/log.js';
 import { call } from '../support/grpc-server.js';

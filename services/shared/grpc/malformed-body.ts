@@ -24,7 +24,8 @@ function reasonOf(e: unknown): string {
   return message.length > 200 ? `${message.slice(0, 200)}...` : message;
 }
 
-type AnyHandler = (call: any, callback?: any) => void;
+type AnyCall = grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>;
+type AnyHandler = (call: AnyCall, callback?: grpc.sendUnaryData<unknown>) => void;
 
 /** The service with guarded deserializers, and handlers that answer a MalformedBody with INVALID_ARGUMENT. */
 export function guardBodies<H extends object>(service: grpc.ServiceDefinition, handlers: H): [grpc.ServiceDefinition, H] {
@@ -46,11 +47,11 @@ export function guardBodies<H extends object>(service: grpc.ServiceDefinition, h
     const handler = (handlers as Record<string, AnyHandler | undefined>)[name] ?? (handlers as Record<string, AnyHandler | undefined>)[method.originalName ?? ''];
     if (!handler) continue;
     const key = (handlers as Record<string, unknown>)[name] ? name : method.originalName!;
-    wrapped[key] = (call: any, callback?: any) => {
+    wrapped[key] = (call: AnyCall, callback?: grpc.sendUnaryData<unknown>) => {
       if (!(call.request instanceof MalformedBody)) return handler(call, callback);
       const status = toStatus(call.request.error);
       if (method.responseStream) call.emit('error', status);
-      else callback(status);
+      else callback?.(status);
     };
   }
   return [guarded as grpc.ServiceDefinition, { ...handlers, ...wrapped } as H];
