@@ -24,6 +24,7 @@ type Kind = 'execute' | 'stream' | 'decide';
 interface Outcome {
   kind: Kind;
   startedMs: number;
+  endedMs: number;
   ms: number;
   code: number;
 }
@@ -98,7 +99,7 @@ export async function runSoak(o: { minutes: number; rate: number; failureRate: n
   o.print(`soak: ${o.rate}/s for ${o.minutes} min, ${Math.round(o.failureRate * 100)}% upstream failures; idle memory ${JSON.stringify(memory0)}`);
   const report = async () => {
     const now = Date.now();
-    const recent = outcomes.filter((x) => x.startedMs >= now - o.windowS * 1000);
+    const recent = outcomes.filter((x) => x.endedMs >= now - o.windowS * 1000);
     const ms = recent.map((x) => x.ms).sort((a, b) => a - b);
     const w = {
       t_s: Math.round((now - started) / 1000),
@@ -126,7 +127,7 @@ export async function runSoak(o: { minutes: number; rate: number; failureRate: n
         pending++;
         void send(client, kind, i).then((code) => {
           pending--;
-          outcomes.push({ kind, startedMs: t0, ms: Date.now() - t0, code });
+          outcomes.push({ kind, startedMs: t0, endedMs: Date.now(), ms: Date.now() - t0, code });
         });
       }
       setTimeout(tick, 5);
