@@ -14,11 +14,11 @@ import { startFixedDelayUpstream } from './fixed-delay-upstream.js';
 export type ChildSpec =
   | { kind: 'switchyard'; configPath?: string; role: Role; executors?: string[]; metricsListen?: string; logLevel?: Level }
   | { kind: 'noop'; decideResponseBase64: string }
-  | { kind: 'upstream'; delayMs: number };
+  | { kind: 'upstream'; delayMs: number; failureRate?: number };
 
 export type ReadyMessage = { type: 'ready'; address: string };
-export type ChildRequest = { type: 'last-body' };
-export type ChildReply = { type: 'last-body'; body: string };
+export type ChildRequest = { type: 'last-body' } | { type: 'memory' };
+export type ChildReply = { type: 'last-body'; body: string } | { type: 'memory'; usage: NodeJS.MemoryUsage };
 
 function send(message: ReadyMessage | ChildReply): void {
   process.send!(message);
@@ -55,6 +55,9 @@ async function start(spec: ChildSpec): Promise<void> {
         env: {},
         log: createLogger('switchyard', { SWITCHYARD_LOG_LEVEL: spec.logLevel ?? 'error' }),
       });
+      process.on('message', (m: ChildRequest) => {
+        if (m.type === 'memory') send({ type: 'memory', usage: process.memoryUsage() });
+      });
       send({ type: 'ready', address: server.address });
       return;
     }
@@ -62,7 +65,7 @@ async function start(spec: ChildSpec): Promise<void> {
       send({ type: 'ready', address: await startNoop(Buffer.from(spec.decideResponseBase64, 'base64')) });
       return;
     case 'upstream': {
-      const upstream = await startFixedDelayUpstream(spec.delayMs);
+      const upstream = await startFixedDelayUpstream(spec.delayMs, '127.0.0.1', spec.failureRate ?? 0);
       process.on('message', (m: ChildRequest) => {
         if (m.type === 'last-body') send({ type: 'last-body', body: upstream.lastBody() });
       });

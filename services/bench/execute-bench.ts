@@ -140,7 +140,8 @@ export async function benchExecute(plan: ExecutePlan, progress: (line: string) =
         if (r.model !== UPSTREAM_MODEL || !r.message?.text) throw new Error(`Execute (${name}) did not answer from the upstream: ${JSON.stringify(r).slice(0, 300)}`);
       }
       // The body Switchyard's executor sent upstream is the one the other paths send.
-      const body = (await upstream.ask({ type: 'last-body' })).body;
+      const reply = await upstream.ask({ type: 'last-body' });
+      const body = reply.type === 'last-body' ? reply.body : '';
       requestBytes.json = Buffer.byteLength(body);
       const jsonHeaders = ['content-type: application/json'];
       const portkeyHeaders = [...jsonHeaders, 'x-portkey-provider: openai', `x-portkey-custom-host: ${upstream.address}`, 'authorization: Bearer sk-bench-unused'];

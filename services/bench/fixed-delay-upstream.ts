@@ -39,9 +39,17 @@ function streamed(model: string): string {
   return events.map((e) => `data: ${JSON.stringify(e)}\n\n`).join('') + 'data: [DONE]\n\n';
 }
 
-export async function startFixedDelayUpstream(delayMs: number, host = '127.0.0.1'): Promise<FixedDelayUpstream> {
+/**
+ * `failureRate` (0..1): that share of requests, drawn at random, is answered 503 with an
+ * OpenAI-style error body (the soak benchmark's injected upstream failures).
+ */
+export async function startFixedDelayUpstream(delayMs: number, host = '127.0.0.1', failureRate = 0): Promise<FixedDelayUpstream> {
   let last = '';
   const answer = (req: IncomingMessage, res: ServerResponse, body: string): void => {
+    if (failureRate > 0 && Math.random() < failureRate) {
+      res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{"message":"injected failure","type":"server_error"}}');
+      return;
+    }
     if (req.method !== 'POST' || !req.url?.startsWith('/v1/chat/completions')) {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"message":"not found","type":"invalid_request_error"}}');
       return;

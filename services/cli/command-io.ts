@@ -1,6 +1,7 @@
 /** What every CLI command gets: its output streams, environment and standard input. */
 import { readFileSync } from 'node:fs';
 import { status, type ServiceError } from '@grpc/grpc-js';
+import { ERROR_CLASS_METADATA } from '../shared/errors.js';
 
 export interface CommandIO {
   out: NodeJS.WritableStream;
@@ -23,6 +24,11 @@ export function readPrompt(positionals: string[], io: CommandIO): string | { err
 /** A gRPC error as one line a person can act on. */
 export function grpcErrorMessage(e: unknown, addr: string): string {
   const err = e as Partial<ServiceError>;
+  const answered = err.metadata?.get(ERROR_CLASS_METADATA)?.[0];
+  if (err.code === status.UNAVAILABLE && answered === 'NoExecutorError') {
+    return `Switchyard at ${addr} is running but cannot execute: ${err.details ?? ''} (start an executor: \`switchyard serve --role executor\` with the same NATS_URL, or list executors in executor.remote)`;
+  }
+  if (err.code === status.UNAVAILABLE && answered) return `Switchyard at ${addr} answered UNAVAILABLE: ${err.details ?? ''}`;
   if (err.code === status.UNAVAILABLE) return `cannot reach Switchyard at ${addr} (is \`switchyard serve\` running?): ${err.details ?? ''}`;
   if (typeof err.code === 'number') return `${status[err.code]}: ${err.details ?? err.message}`;
   return (e as Error).message ?? String(e);

@@ -3,8 +3,8 @@
  * HTTP request runs inside the span's context, so its `traceparent` names this span. No
  * prompt or answer text goes into a span.
  */
-import { SpanKind, SpanStatusCode, context, trace, type Span } from '@opentelemetry/api';
-import { tracer } from '../shared/telemetry.js';
+import { SpanKind, context, trace, type Span } from '@opentelemetry/api';
+import { setSpanError, tracer } from '../shared/telemetry.js';
 import type { InvokeInput } from '../shared/contracts/invoke.js';
 import type { DeploymentRuntime, ModelRuntime } from './model-runtime.js';
 import { ProviderError } from './providers/errors.js';
@@ -51,7 +51,7 @@ export function endAttemptSpan(span: Span, outcome: { usage: Usage; responseMode
     const e = outcome.error;
     span.setAttribute('error.type', e instanceof ProviderError ? e.kind : 'unknown');
     if (e instanceof ProviderError && e.status) span.setAttribute('http.response.status_code', e.status);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: (e as Error)?.message ?? String(e) });
+    setSpanError(span, e);
   } else {
     span.setAttributes({
       'gen_ai.response.model': outcome.responseModel,

@@ -7,7 +7,7 @@
  */
 import type { Catalog } from '../shared/catalog.js';
 import type { Config } from '../shared/config/schema.js';
-import { FailedPreconditionError, InvalidArgumentError } from '../shared/errors.js';
+import { FailedPreconditionError, InvalidArgumentError, shown } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
 import type { AttemptInfo, ExecutorClient, InvokeEvent, InvokeFailure, InvokeInput, InvokeOutcome, InvokeSuccess } from '../shared/contracts/invoke.js';
 import { buildModelRuntimes, type DeploymentRuntime, type ModelRuntime } from './model-runtime.js';
@@ -36,9 +36,17 @@ export interface ExecutorOptions {
 /** Errors that say something about one deployment, not about the request: try the next one. */
 const DEPLOYMENT_KINDS = new Set(['auth', 'permission', 'not_found', 'malformed_response']);
 
+/**
+ * Any error as a ProviderError. An error an adapter did not raise as one happened here, before
+ * or after the provider call, so it is no upstream fault: a RangeError (a stack or size limit
+ * the request ran into, e.g. a schema nested too deep to encode) is the request's, anything
+ * else is internal. Neither is retried or counted by a breaker.
+ */
 function toProviderError(e: unknown): ProviderError {
   if (e instanceof ProviderError) return e;
-  return new ProviderError({ kind: 'server', message: `unexpected failure: ${(e as Error)?.message ?? String(e)}`, cause: e });
+  const message = (e as Error)?.message ?? String(e);
+  if (e instanceof RangeError) return new ProviderError({ kind: 'invalid_request', message: `the request cannot be processed: ${message}`, retryable: false, cause: e });
+  return new ProviderError({ kind: 'internal', message: 'unexpected failure inside the executor', retryable: false, cause: e });
 }
 
 function failureInfo(e: ProviderError) {
@@ -86,7 +94,7 @@ export class Executor implements ExecutorClient {
   /** The runtime of a model, after checking it can be called at all. */
   private runtime(id: string): ModelRuntime {
     const rt = this.byId.get(id);
-    if (!rt) throw new InvalidArgumentError('model', `unknown model "${id}"`);
+    if (!rt) throw new InvalidArgumentError('model', `unknown model ${shown(id)}`);
     if (!rt.deployments.some((d) => d.hasCredentials)) {
       throw new FailedPreconditionError(`model ${id} has no credentials: set ${rt.model.missingCredentials.join(' or ')} in the executor's environment`);
     }
@@ -164,7 +172,7 @@ export class Executor implements ExecutorClient {
             const e = toProviderError(err);
             last = e;
             d.breaker.onFailure(e);
-            if (e.rateLimit) d.limiter.observe(e.rateLimit);
+            if (e.rateLimit) d.limiter.observe(e.retryAfterMs === undefined ? e.rateLimit : { ...e.rateLimit, retryAfterMs: e.retryAfterMs });
             attempts.push(this.attempt(rt, input, d.id, { outcome: e.retryable ? 'retryable_error' : 'fatal_error', error: e.message, latencyMs: this.clock.now() - started }));
             if (e.kind === 'aborted' || signal.aborted) {
               admission.release(0);
@@ -305,7 +313,7 @@ export class Executor implements ExecutorClient {
             call.failed(e);
             last = e;
             d.breaker.onFailure(e);
-            if (e.rateLimit) d.limiter.observe(e.rateLimit);
+            if (e.rateLimit) d.limiter.observe(e.retryAfterMs === undefined ? e.rateLimit : { ...e.rateLimit, retryAfterMs: e.retryAfterMs });
             if (e.kind === 'rate_limit') {
               d.limiter.coolDown(e.retryAfterMs);
               this.changed(rt);

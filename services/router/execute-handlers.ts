@@ -3,7 +3,7 @@
  * whole call and a cancelled call aborts the provider request in flight: both reach the
  * executors through one AbortSignal.
  */
-import { SpanStatusCode, context, trace, type Span } from '@opentelemetry/api';
+import { context, trace, type Span } from '@opentelemetry/api';
 import type * as grpc from '@grpc/grpc-js';
 import type { ExecuteRequest__Output } from '../generated/switchyard/v1/ExecuteRequest.js';
 import type { ExecuteResponse } from '../generated/switchyard/v1/ExecuteResponse.js';
@@ -13,9 +13,9 @@ import type { RouterServiceHandlers } from '../generated/switchyard/v1/RouterSer
 import { attemptToProto, finishToProto, toolCallToProto, usageToProto } from '../shared/grpc/convert.js';
 import { toStatus } from '../shared/grpc/status.js';
 import { callSignal } from '../shared/grpc/call-signal.js';
-import { InvalidArgumentError } from '../shared/errors.js';
+import { InvalidArgumentError, NoExecutorError } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
-import { contextFromMetadata, tracer } from '../shared/telemetry.js';
+import { contextFromMetadata, setSpanError, tracer } from '../shared/telemetry.js';
 import type { ExecuteEngine } from './execute/execute-engine.js';
 import type { ExecuteResult } from './execute/execute-types.js';
 import type { Decision } from './decide/decide.js';
@@ -31,6 +31,8 @@ export function executeResponse(r: ExecuteResult): ExecuteResponse {
     costUsd: r.costUsd,
     attempts: r.attempts.map(attemptToProto),
     decision: r.decision.response,
+    checkStatus: r.check ? (r.check.status === 'passed' ? 'CHECK_STATUS_PASSED' : 'CHECK_STATUS_FAILED') : 'CHECK_STATUS_UNSPECIFIED',
+    checkReason: r.check?.reason ?? '',
   };
 }
 
@@ -47,19 +49,29 @@ function endSpan(span: Span, result?: ExecuteResult, err?: unknown): void {
       'gen_ai.usage.output_tokens': result.usage.outputTokens,
     });
   }
-  if (err) span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+  if (err) setSpanError(span, err, (err as { code?: number }).code ?? undefined);
   span.end();
 }
 
-export function executeHandlers(engine: ExecuteEngine, log: Logger, telemetry?: RpcTelemetry): Pick<RouterServiceHandlers, 'Execute' | 'ExecuteStream'> {
+/** Why Execute cannot be served now (no executor reachable), or null. */
+export interface ExecuteReadiness {
+  reason(): string | null;
+}
+
+export function executeHandlers(engine: ExecuteEngine, log: Logger, telemetry?: RpcTelemetry, readiness?: ExecuteReadiness): Pick<RouterServiceHandlers, 'Execute' | 'ExecuteStream'> {
   const logError = (msg: string, e: unknown) => log.error(msg, { error: e });
+  const notReady = () => {
+    const why = readiness?.reason();
+    return why ? new NoExecutorError(why) : undefined;
+  };
   return {
     Execute(call: grpc.ServerUnaryCall<ExecuteRequest__Output, ExecuteResponse>, callback: grpc.sendUnaryData<ExecuteResponse>) {
       const started = telemetry?.now() ?? 0;
       const span = tracer().startSpan('switchyard.Execute', { kind: 1 }, contextFromMetadata(call.metadata));
       const s = callSignal(call);
+      const unready = notReady();
       context
-        .with(trace.setSpan(context.active(), span), () => engine.execute(call.request, s.signal, s.deadline))
+        .with(trace.setSpan(context.active(), span), () => (unready ? Promise.reject(unready) : engine.execute(call.request, s.signal, s.deadline)))
         .then(
           (r) => {
             telemetry?.executed('Execute', r, started, span);
@@ -83,6 +95,8 @@ export function executeHandlers(engine: ExecuteEngine, log: Logger, telemetry?: 
       let firstChunk: number | undefined;
       const run = async () => {
         if (!call.request.request) throw new InvalidArgumentError('request', 'is required');
+        const unready = notReady();
+        if (unready) throw unready;
         let result: ExecuteResult | undefined;
         for await (const ev of engine.executeStream(call.request.request, s.signal, s.deadline)) {
           if (call.cancelled) {

@@ -3,7 +3,7 @@
  * binds them to calls, opens a span per call on the client's trace context, and turns errors
  * into statuses in one place (grpc/status.ts).
  */
-import { SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { context, trace } from '@opentelemetry/api';
 import type * as grpc from '@grpc/grpc-js';
 import type { RouterServiceHandlers } from '../generated/switchyard/v1/RouterService.js';
 import type { ModelInfo } from '../generated/switchyard/v1/ModelInfo.js';
@@ -11,7 +11,7 @@ import type { Catalog } from '../shared/catalog.js';
 import { UnimplementedError } from '../shared/errors.js';
 import { toStatus } from '../shared/grpc/status.js';
 import type { Logger } from '../shared/log.js';
-import { contextFromMetadata, tracer } from '../shared/telemetry.js';
+import { contextFromMetadata, setSpanError, tracer } from '../shared/telemetry.js';
 import type { Decider } from './decide/decide.js';
 import type { ModelStatus } from './decide/hard-filters.js';
 import type { RpcTelemetry } from './rpc-telemetry.js';
@@ -72,7 +72,7 @@ export function routerServiceHandlers(deps: RouterServiceDeps): RouterServiceHan
         decision = context.with(trace.setSpan(context.active(), span), () => deps.decider.decide(call.request));
       } catch (err) {
         const st = toStatus(err, (msg, e) => deps.log.error(msg, { rpc: 'Decide', error: e }));
-        span.setStatus({ code: SpanStatusCode.ERROR, message: st.details });
+        setSpanError(span, err, st.code);
         span.setAttribute('rpc.grpc.status_code', st.code);
         deps.telemetry?.failed('Decide', st.code, err, started, span, call.request);
         span.end();

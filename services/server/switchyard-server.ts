@@ -4,6 +4,8 @@
  * `executor`. Every server also serves the standard health service and server reflection,
  * and shuts down gracefully, draining in-flight calls.
  */
+import { guardBodies } from '../shared/grpc/malformed-body.js';
+import { ExecutorReadiness } from '../router/state/executor-readiness.js';
 import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import type { ProtoGrpcType as ExecutorProto } from '../generated/executor_service.js';
@@ -93,6 +95,8 @@ export interface RunningServer {
 
 const ROUTER_SERVICE = 'switchyard.v1.RouterService';
 const EXECUTOR_SERVICE = 'switchyard.v1.ExecutorService';
+/** Health of Execute alone: NOT_SERVING while a router-only process knows of no executor. */
+export const EXECUTE_HEALTH = 'switchyard.v1.RouterService.Execute';
 
 function bind(server: grpc.Server, address: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -118,7 +122,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     'grpc.max_receive_message_length': config.server.max_request_bytes * 2 + 1024 * 1024,
   });
   const running: Partial<RunningServer> = { role, loaded, catalog, metrics: metrics.recorder, ...(metrics.address ? { metricsAddress: metrics.address } : {}) };
-  const serving: Record<string, 'SERVING'> = { '': 'SERVING' };
+  const serving: Record<string, 'SERVING' | 'NOT_SERVING'> = { '': 'SERVING' };
+  let health: HealthImplementation | undefined;
+  let readiness: ExecutorReadiness | undefined;
 
   const bus = createBus(config.bus, env, `switchyard-${role}`, (message) => log.warn(message));
   running.bus = bus;
@@ -143,7 +149,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     const agent = startExecutorBusAgent({ bus, executor, config: config.bus });
     running.busAgent = agent;
     closers.push(() => agent.close());
-    server.addService((grpcObject as unknown as ExecutorProto).switchyard.v1.ExecutorService.service, executorServiceHandlers(executor, log));
+    server.addService(...guardBodies((grpcObject as unknown as ExecutorProto).switchyard.v1.ExecutorService.service, executorServiceHandlers(executor, log)));
     serving[EXECUTOR_SERVICE] = 'SERVING';
   }
   if (role !== 'executor') {
@@ -153,7 +159,16 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     closers.push(() => models.close());
     const b = config.bus;
     const cacheTable = new PromptCacheTable({ maxEntries: b.prompt_cache.max_entries });
-    const busState = new BusRoutingState({ bus, state, catalog, cache: cacheTable, discovery: role === 'router', ...(running.busAgent ? { onlyExecutor: running.busAgent.id } : {}) });
+    const staticExecutors = opts.executors ?? config.executor.remote;
+    const busState = new BusRoutingState({
+      bus,
+      state,
+      catalog,
+      cache: cacheTable,
+      discovery: role === 'router',
+      announcedOnly: role === 'router' && staticExecutors.length === 0,
+      ...(running.busAgent ? { onlyExecutor: running.busAgent.id } : {}),
+    });
     closers.push(() => busState.close());
     running.busState = busState;
     if (role === 'router') logAvailability(busState.executors, log);
@@ -168,17 +183,22 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       closers.push(() => pool.close());
       running.pool = pool;
       executorClient = pool;
+      readiness = new ExecutorReadiness({ busState, bus, staticAddresses: addresses, log, onChange: (ready) => health?.setStatus(EXECUTE_HEALTH, ready ? 'SERVING' : 'NOT_SERVING') });
+      closers.push(() => readiness!.close());
+      serving[EXECUTE_HEALTH] = readiness.reason() === null ? 'SERVING' : 'NOT_SERVING';
     }
     const engine = new ExecuteEngine({ decider, executor: executorClient!, config, catalog });
     const telemetry = new RpcTelemetry({ metrics: metrics.recorder, log, catalog, config });
     server.addService(
-      grpcObject.switchyard.v1.RouterService.service,
-      routerServiceHandlers({ decider, catalog, status: state.current, profiles: () => models.profiles(), log, execute: executeHandlers(engine, log, telemetry), telemetry }),
+      ...guardBodies(
+        grpcObject.switchyard.v1.RouterService.service,
+        routerServiceHandlers({ decider, catalog, status: state.current, profiles: () => models.profiles(), log, execute: executeHandlers(engine, log, telemetry, readiness), telemetry }),
+      ),
     );
     serving[ROUTER_SERVICE] = 'SERVING';
     Object.assign(running, { state, models, decider, engine });
   }
-  const health = new HealthImplementation(serving);
+  health = new HealthImplementation(serving);
   health.addToServer(server);
   reflectionService(Object.keys(serving).filter((name) => name !== '')).addToServer(server);
 

@@ -5,6 +5,23 @@
  */
 import { status } from '@grpc/grpc-js';
 
+/** Longest piece of a client's value an error message repeats. */
+export const MAX_SHOWN_CHARS = 64;
+
+/**
+ * A client-supplied value as an error message quotes it: a string JSON-quoted, anything else
+ * as text, cut to MAX_SHOWN_CHARS code points with the full length said when cut, so that a
+ * message never grows with the client's input.
+ */
+export function shown(value: unknown): string {
+  const text = typeof value === 'string' ? value : String(value);
+  const points = Array.from(text.slice(0, MAX_SHOWN_CHARS * 2));
+  const cut = points.length > MAX_SHOWN_CHARS || text.length > MAX_SHOWN_CHARS * 2;
+  const head = cut ? points.slice(0, MAX_SHOWN_CHARS).join('') : text;
+  const quoted = typeof value === 'string' ? JSON.stringify(head) : head;
+  return cut ? `${quoted}... (${text.length} characters)` : quoted;
+}
+
 export abstract class SwitchyardError extends Error {
   abstract readonly code: status;
   constructor(message: string, options?: { cause?: unknown }) {
@@ -32,6 +49,15 @@ export class FailedPreconditionError extends SwitchyardError {
 export class UnavailableError extends SwitchyardError {
   readonly code = status.UNAVAILABLE;
 }
+
+/** The server answered, but has no executor to run the call on (a router-only process). */
+export class NoExecutorError extends UnavailableError {}
+
+/**
+ * Trailing metadata key every status built from a SwitchyardError carries, with the error's
+ * class: a client tells a server that answered UNAVAILABLE from one it could not reach.
+ */
+export const ERROR_CLASS_METADATA = 'switchyard-error';
 
 export class UnimplementedError extends SwitchyardError {
   readonly code = status.UNIMPLEMENTED;

@@ -3,13 +3,28 @@
  * when the standard OTEL_* variables ask for an exporter, and is a no-op otherwise. W3C trace
  * context travels in gRPC metadata (`traceparent`, `tracestate`).
  */
-import { context, propagation, trace, type Context, type TextMapGetter, type TextMapSetter } from '@opentelemetry/api';
-import { Metadata } from '@grpc/grpc-js';
+import { context, propagation, SpanStatusCode, trace, type Context, type Span, type TextMapGetter, type TextMapSetter } from '@opentelemetry/api';
+import { Metadata, status } from '@grpc/grpc-js';
 
 export const TRACER_NAME = 'switchyard';
 
 export function tracer() {
   return trace.getTracer(TRACER_NAME);
+}
+
+/**
+ * Marks a span failed with a message that holds no client value: the gRPC status name and the
+ * error's class, with the error kind (a fixed word) when it has one. Error messages repeat
+ * what the client sent (an unknown policy's name, a provider's quote of the prompt), so they
+ * stay out of spans.
+ */
+export function setSpanError(span: Span, err: unknown, code?: status): void {
+  const name = err instanceof Error ? err.name : 'Error';
+  const kind = (err as { error?: { kind?: unknown }; kind?: unknown } | null)?.error?.kind ?? (err as { kind?: unknown } | null)?.kind;
+  const codeName = code !== undefined ? status[code] : undefined;
+  const message = [codeName, name, typeof kind === 'string' && /^[a-z_]{1,40}$/.test(kind) ? kind : undefined].filter(Boolean).join(' ');
+  span.setStatus({ code: SpanStatusCode.ERROR, message });
+  if (typeof kind === 'string' && /^[a-z_]{1,40}$/.test(kind)) span.setAttribute('error.type', kind);
 }
 
 const metadataGetter: TextMapGetter<Metadata> = {

@@ -94,6 +94,20 @@ describe('config - strict validation names the key', () => {
     expect(p.some((x) => x.startsWith('router.default_policy: no policy named "missing"'))).toBe(true);
   });
 
+  it('rejects pin_hard without a pin, pin_fallbacks without pin_hard, and a bad on_final_check_failure', () => {
+    const c = defaultConfigObject();
+    c.rules = [
+      { name: 'h1', action: { pin_hard: true, policy: c.router.default_policy } },
+      { name: 'h2', action: { pin: c.models[0].id, pin_fallbacks: true } },
+    ];
+    const p = problems(c);
+    expect(p).toContain('rules[0].action.pin_hard: needs pin (the model to pin)');
+    expect(p).toContain('rules[1].action.pin_fallbacks: needs pin_hard: true (a soft pin always has fallbacks)');
+    const d = defaultConfigObject();
+    d.policies[d.router.default_policy].on_final_check_failure = 'shrug';
+    expect(problems(d).some((x) => x.startsWith(`policies.${d.router.default_policy}.on_final_check_failure:`))).toBe(true);
+  });
+
   it('rejects YAML errors and duplicate keys', () => {
     expect(problems('models: [\n')[0]).toMatch(/^YAML line 2:/);
     expect(problems('server:\n  listen: a\n  listen: b\nmodels: []\n')[0]).toMatch(/^YAML line 3: Map keys must be unique/);

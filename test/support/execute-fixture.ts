@@ -61,6 +61,8 @@ export interface TestModel {
   provider: ProviderKind;
   /** Base URLs of the deployments, in order (deployment names d1, d2, ...). */
   urls: string[];
+  /** The region of each deployment, in the order of `urls`; default "us". */
+  regions?: string[];
   /** USD per million tokens. */
   prices: { input: number; output: number; cached_input?: number; cache_write?: number };
   /** The quality prior (a benchmark score in (0, 1)). */
@@ -125,7 +127,7 @@ export function executeConfig(models: TestModel[], o: ConfigOptions = {}): Recor
         deployments: m.urls.map((url, i) => ({
           name: `d${i + 1}`,
           base_url: url,
-          region: 'us',
+          region: m.regions?.[i] ?? 'us',
           ...(keyEnv ? { api_key_env: keyEnv } : {}),
         })),
       };

@@ -38,6 +38,7 @@ export function decideRequest(text: string, o: RequestOptions = {}): DecideReque
       languages: [],
       allowModels: [],
       denyModels: [],
+      pinModel: '',
       ...o.requirements,
     },
     preferences: o.preferences ? ({ ...o.preferences } as Preferences__Output) : null,

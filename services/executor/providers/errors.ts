@@ -27,6 +27,11 @@ export const PROVIDER_ERROR_KINDS = [
   'stream_interrupted',
   'aborted',
   'content_filter',
+  // The request itself cannot be sent (e.g. too deeply nested to encode): the caller's fault,
+  // never the endpoint's. Not retried, not failed over, not counted by a breaker.
+  'invalid_request',
+  // Switchyard failed before any byte went upstream. Not counted by a breaker.
+  'internal',
 ] as const;
 
 export type ProviderErrorKind = (typeof PROVIDER_ERROR_KINDS)[number];

@@ -25,7 +25,14 @@ export async function postJson(
   signal: AbortSignal,
   options: PostJsonOptions = {},
 ): Promise<Response> {
-  return postText(url, headers, JSON.stringify(body), signal, options);
+  let payload: string;
+  try {
+    payload = JSON.stringify(body);
+  } catch (cause) {
+    // A request nested too deep to encode is the caller's error, not the provider's.
+    throw new ProviderError({ kind: 'invalid_request', provider: options.provider ?? safeHost(url), message: `the request cannot be encoded as JSON (${(cause as Error)?.message ?? String(cause)})`, retryable: false, cause });
+  }
+  return postText(url, headers, payload, signal, options);
 }
 
 /**

@@ -12,7 +12,8 @@
  *
  * Only failures the endpoint is to blame for count. `classify` decides (default
  * `classifyFailure`): an error where retrying can help counts as a failure; a 429 is the rate
- * limiter's business and a cancelled call says nothing, so both are ignored; any other error
+ * limiter's business, a cancelled call says nothing and a request that could not be sent
+ * (LOCAL_KINDS) is no fault of the endpoint, so these are ignored; any other error
  * (a 400, a context-length error: the endpoint answered properly) counts as a success.
  *
  * Protocol: ask `canPass()` right before the call; it takes a probe slot when half-open. Then
@@ -23,7 +24,7 @@
  * change synchronously, in order.
  */
 import { systemClock, type Clock } from './clock.js';
-import { ABORTED_KIND, RATE_LIMIT_KIND, asFailure, type FailureLike } from '../../shared/contracts/failure.js';
+import { ABORTED_KIND, LOCAL_KINDS, RATE_LIMIT_KIND, asFailure, type FailureLike } from '../../shared/contracts/failure.js';
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
 
@@ -79,7 +80,7 @@ export interface BreakerSnapshot {
 
 /** The default classification: see the file comment. */
 export function classifyFailure(failure: FailureLike): FailureClass {
-  if (failure.kind === RATE_LIMIT_KIND || failure.kind === ABORTED_KIND) return 'ignore';
+  if (failure.kind === RATE_LIMIT_KIND || failure.kind === ABORTED_KIND || LOCAL_KINDS.has(failure.kind)) return 'ignore';
   return failure.retryable ? 'failure' : 'success';
 }
 

@@ -217,14 +217,21 @@ export class RateLimiter {
     };
   }
 
-  /** Takes in what the provider's rate-limit headers said (on success or failure). */
+  /**
+   * Takes in what the provider's rate-limit headers said (on success or failure). A Retry-After
+   * is the provider's own word on when to come back: it bounds every reported budget, whatever
+   * the other headers say (a "remaining 0" without a reset time would otherwise hold for
+   * `observationTtlMs`, a minute, after a 429 that asked for two seconds).
+   */
   observe(info: RateLimitInfo): void {
     const now = this.#clock.now();
+    const retryAfter = info.retryAfterMs;
+    const resetOf = (ms: number | undefined) => (retryAfter === undefined ? ms : Math.min(ms ?? retryAfter, retryAfter));
     if (info.remainingRequests !== undefined) {
-      this.#reportedRequests = reported(info.remainingRequests, info.limitRequests, info.resetRequestsMs, now, this.#observationTtlMs);
+      this.#reportedRequests = reported(info.remainingRequests, info.limitRequests, resetOf(info.resetRequestsMs), now, this.#observationTtlMs);
     }
     if (info.remainingTokens !== undefined) {
-      this.#reportedTokens = reported(info.remainingTokens, info.limitTokens, info.resetTokensMs, now, this.#observationTtlMs);
+      this.#reportedTokens = reported(info.remainingTokens, info.limitTokens, resetOf(info.resetTokensMs), now, this.#observationTtlMs);
     }
   }
 

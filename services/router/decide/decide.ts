@@ -18,7 +18,7 @@ import { expectedOutputTokens } from '../model/output-length.js';
 import { estimateRequest, expectedCostUsd, expectedLatencyMs, type RequestEstimate } from './estimates.js';
 import { hardFilter, type ModelStatus } from './hard-filters.js';
 import { orderFallbacks, planStrategy, type Plan, type Ranked } from './plan.js';
-import { applyRules, ruleExclusion } from './rules.js';
+import { applyRules, ruleExclusion, type RuleOutcome } from './rules.js';
 import { validateRequest, type NormalizedRequest, type RouteRequestFields } from './validate-request.js';
 import { explain } from './explain.js';
 import type { PromptCacheView } from '../cache/prompt-cache.js';
@@ -59,6 +59,13 @@ export interface Decision {
   plan: Plan;
   /** What decided the choice, as one of a few fixed kinds (metrics, records). */
   reasonKind: ReasonKind;
+}
+
+/** The hard pin in force: the request's pin_model first, else a rule's pin_hard. */
+function hardPin(req: NormalizedRequest, rules: RuleOutcome): { model: string; by: string; fallbacks: boolean } | undefined {
+  if (req.pinModel) return { model: req.pinModel, by: 'requirements.pin_model', fallbacks: false };
+  if (rules.pin?.hard) return { model: rules.pin.model, by: `rule ${rules.pin.rule}`, fallbacks: rules.pin.fallbacks };
+  return undefined;
 }
 
 const STRATEGY_ENUM = { single: 'STRATEGY_SINGLE', cascade: 'STRATEGY_CASCADE', speculative: 'STRATEGY_SPECULATIVE' } as const;
@@ -147,7 +154,7 @@ export class Decider {
     ranked.sort((a, b) => Number(belowMargin.has(a.id)) - Number(belowMargin.has(b.id)) || b.utility - a.utility || a.costUsd - b.costUsd);
 
     let keptSession = false;
-    if (cache && prefixes && !rules.pin) {
+    if (cache && prefixes && !rules.pin && !req.pinModel) {
       // Session stickiness: keep the session's model unless another is better by the margin.
       const sticky = cache.stickyModel(req, prefixes);
       const i = sticky === undefined ? -1 : ranked.findIndex((r) => r.id === sticky);
@@ -157,22 +164,37 @@ export class Decider {
       }
     }
     let pinNote: string | undefined;
-    if (rules.pin) {
-      const i = ranked.findIndex((r) => r.id === rules.pin!.model);
-      if (i > 0) ranked.unshift(...ranked.splice(i, 1));
-      else if (i < 0) {
-        const c = candidates.find((c) => c.model === rules.pin!.model)!;
-        pinNote = `rule ${rules.pin.rule} pins ${rules.pin.model}, but it is excluded (${c.excludedReason}); chose by policy instead`;
+    const hard = hardPin(req, rules);
+    let fallbacks: Ranked[];
+    let plan: Plan;
+    if (hard) {
+      const i = ranked.findIndex((r) => r.id === hard.model);
+      if (i < 0) {
+        const c = candidates.find((c) => c.model === hard.model)!;
+        throw new FailedPreconditionError(`${hard.by} pins ${hard.model} (a hard pin), but it is excluded: ${c.excludedReason}`);
       }
+      ranked.unshift(...ranked.splice(i, 1));
+      fallbacks = hard.fallbacks ? orderFallbacks(ranked, policy.max_fallbacks) : [];
+      plan = { strategy: 'single', models: [hard.model, ...fallbacks.map((f) => f.id)], checks: [], hardPin: true };
+      if (strategy !== 'single') plan.note = `${hard.by} pins ${hard.model} (a hard pin), so only it answers: the ${strategy} strategy does not apply`;
+    } else {
+      if (rules.pin) {
+        const i = ranked.findIndex((r) => r.id === rules.pin!.model);
+        if (i > 0) ranked.unshift(...ranked.splice(i, 1));
+        else if (i < 0) {
+          const c = candidates.find((c) => c.model === rules.pin!.model)!;
+          pinNote = `rule ${rules.pin.rule} pins ${rules.pin.model}, but it is excluded (${c.excludedReason}); chose by policy instead`;
+        }
+      }
+      fallbacks = orderFallbacks(ranked, policy.max_fallbacks);
+      plan = planStrategy(strategy, ranked, fallbacks, policy);
     }
-    const fallbacks = orderFallbacks(ranked, policy.max_fallbacks);
-    const plan = planStrategy(strategy, ranked, fallbacks, policy);
     const rank = new Map<string, number>([ranked[0]!, ...fallbacks].map((r, i) => [r.id, i + 1]));
     for (const c of candidates) c.rank = rank.get(c.model!) ?? 0;
     candidates.sort((a, b) => (a.rank || 1e9) - (b.rank || 1e9) || Number(b.eligible) - Number(a.eligible) || (b.score as number) - (a.score as number));
 
     const chosen = ranked[0]!;
-    const pinnedBy = rules.pin && rules.pin.model === chosen.id ? rules.pin.rule : undefined;
+    const pinnedBy = hard ? hard.by : rules.pin && rules.pin.model === chosen.id ? `rule ${rules.pin.rule}` : undefined;
     const reasonKind: ReasonKind = pinnedBy ? 'rule_pin' : keptSession ? 'session_affinity' : ranked.length === 1 ? 'only_eligible' : 'best_utility';
     if (cache && prefixes) cache.remember(req, prefixes, chosen.id);
     const reason = explain({

@@ -25,7 +25,7 @@ const usd = (x: number) => (x >= 0.01 ? `$${x.toFixed(4)}` : `$${x.toPrecision(2
 export function explain(x: ExplainInput): string {
   const { chosen } = x;
   const parts: string[] = [];
-  if (x.pinnedBy) parts.push(`${chosen.id}: pinned by rule ${x.pinnedBy}`);
+  if (x.pinnedBy) parts.push(`${chosen.id}: pinned by ${x.pinnedBy}`);
   else {
     const best = x.ranked.reduce((a, b) => (b.quality > a.quality || (b.quality === a.quality && b.costUsd < a.costUsd) ? b : a));
     const share = best.quality > 0 ? chosen.quality / best.quality : 1;

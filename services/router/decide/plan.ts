@@ -19,6 +19,8 @@ export interface Plan {
   checks: string[];
   /** Set when the strategy asked for could not be planned (e.g. one eligible model). */
   note?: string;
+  /** A hard pin made the plan: no model outside `models` may be called. */
+  hardPin?: boolean;
 }
 
 /**

@@ -8,8 +8,8 @@ import type { NormalizedRequest } from './validate-request.js';
 
 export interface RuleOutcome {
   matched: string[];
-  /** The first pin wins. */
-  pin?: { model: string; rule: string };
+  /** The first pin wins. `hard`: no other model may answer; `fallbacks`: a hard pin may still fall back. */
+  pin?: { model: string; rule: string; hard: boolean; fallbacks: boolean };
   /** Model id → the rule that keeps it out. */
   excluded: Map<string, string>;
   /** Intersection of every restrict action, with the rules that set it. */
@@ -44,7 +44,7 @@ export function applyRules(rules: readonly RuleConfig[], req: NormalizedRequest,
     if (!ruleMatches(rule, req, inputTokens)) continue;
     out.matched.push(rule.name);
     const a = rule.action;
-    if (a.pin && !out.pin) out.pin = { model: a.pin, rule: rule.name };
+    if (a.pin && !out.pin) out.pin = { model: a.pin, rule: rule.name, hard: a.pin_hard === true, fallbacks: a.pin_fallbacks === true };
     if (a.restrict) {
       const next = new Set(a.restrict);
       if (out.restrict) {

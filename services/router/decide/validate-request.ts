@@ -6,7 +6,7 @@
 import type { DecideRequest__Output } from '../../generated/switchyard/v1/DecideRequest.js';
 import type { Catalog } from '../../shared/catalog.js';
 import type { CapabilityName, StrategyName } from '../../shared/config/schema.js';
-import { InvalidArgumentError } from '../../shared/errors.js';
+import { InvalidArgumentError, shown } from '../../shared/errors.js';
 import type { ChatMessage, ResponseFormat, ToolDefinition } from '../../shared/contracts/provider.js';
 import { convertMessage, responseFormatFromProto, toolsFromProto } from '../../shared/grpc/chat-from-proto.js';
 
@@ -41,6 +41,8 @@ export interface NormalizedRequest {
   languages: string[];
   allowModels: Set<string> | null;
   denyModels: Set<string>;
+  /** requirements.pin_model: a hard pin; empty when none. */
+  pinModel: string;
   tradeoff?: number;
   maxCostUsd?: number;
   latencyBudgetMs?: number;
@@ -73,6 +75,8 @@ const STRATEGY_NAMES: Record<string, StrategyName | undefined> = {
   STRATEGY_SPECULATIVE: 'speculative',
 };
 const LANGUAGE = /^[a-z]{2,3}$/;
+/** Size limits of list and label fields, so that no field (or a message that repeats it) grows without bound. */
+export const FIELD_LIMITS = { listEntries: 256, regionChars: 64, labelChars: 256, extraLabels: 64, tools: 256 } as const;
 const MAX_OUTPUT_TOKENS = 1_000_000;
 
 function fail(field: string, reason: string): never {
@@ -115,27 +119,56 @@ export function validateRequest(req: RouteRequestFields, limits: ValidationLimit
   const requiredCapabilities = new Set<CapabilityName>();
   r?.capabilities.forEach((c, i) => {
     const name = CAPABILITY_NAMES[c as string];
-    if (!name) fail(`requirements.capabilities[${i}]`, `unknown capability ${JSON.stringify(c)}`);
+    if (!name) fail(`requirements.capabilities[${i}]`, `unknown capability ${shown(c)}`);
     requiredCapabilities.add(name);
   });
   if (tools.length > 0) requiredCapabilities.add('tools');
   if (counters.images > 0) requiredCapabilities.add('vision');
   if (responseFormat.type !== 'text') requiredCapabilities.add('json_output');
 
+  const L = FIELD_LIMITS;
+  if (req.tools.length > L.tools) fail('tools', `has ${req.tools.length} tools, over the limit of ${L.tools}`);
+  for (const [field, list] of [
+    ['requirements.capabilities', r?.capabilities],
+    ['requirements.regions', r?.regions],
+    ['requirements.languages', r?.languages],
+    ['requirements.allow_models', r?.allowModels],
+    ['requirements.deny_models', r?.denyModels],
+  ] as const) {
+    if ((list?.length ?? 0) > L.listEntries) fail(field, `has ${list!.length} entries, over the limit of ${L.listEntries}`);
+  }
+  const lb = req.labels;
+  for (const [field, value] of [
+    ['labels.tenant', lb?.tenant],
+    ['labels.user_tier', lb?.userTier],
+    ['labels.task', lb?.task],
+    ['labels.session', lb?.session],
+  ] as const) {
+    if ((value?.length ?? 0) > L.labelChars) fail(field, `is ${value!.length} characters long, over the limit of ${L.labelChars}`);
+  }
+  const extra = Object.entries(lb?.extra ?? {});
+  if (extra.length > L.extraLabels) fail('labels.extra', `has ${extra.length} labels, over the limit of ${L.extraLabels}`);
+  for (const [k, v] of extra) {
+    if (k.length > L.labelChars || v.length > L.labelChars) fail(`labels.extra[${shown(k)}]`, `key and value must each be at most ${L.labelChars} characters`);
+  }
+
   const known = limits.catalog;
-  const checkModels = (list: string[], field: string) =>
-    list.forEach((id, i) => {
-      if (!known.get(id)) fail(`${field}[${i}]`, `unknown model "${id}" (known: ${known.ids.join(', ')})`);
-    });
+  const checkModel = (id: string, field: string) => {
+    if (!known.get(id)) fail(field, `unknown model ${shown(id)} (known: ${known.ids.join(', ')})`);
+  };
+  const checkModels = (list: string[], field: string) => list.forEach((id, i) => checkModel(id, `${field}[${i}]`));
   const allow = r?.allowModels ?? [];
   const deny = r?.denyModels ?? [];
   checkModels(allow, 'requirements.allow_models');
   checkModels(deny, 'requirements.deny_models');
+  const pinModel = r?.pinModel ?? '';
+  if (pinModel) checkModel(pinModel, 'requirements.pin_model');
   (r?.regions ?? []).forEach((g, i) => {
     if (!g.trim()) fail(`requirements.regions[${i}]`, 'must not be empty');
+    if (g.length > L.regionChars) fail(`requirements.regions[${i}]`, `is ${g.length} characters long, over the limit of ${L.regionChars}`);
   });
   (r?.languages ?? []).forEach((l, i) => {
-    if (!LANGUAGE.test(l)) fail(`requirements.languages[${i}]`, `"${l}" is not an ISO 639-1 code (two lowercase letters, e.g. "en")`);
+    if (!LANGUAGE.test(l)) fail(`requirements.languages[${i}]`, `${shown(l)} is not an ISO 639-1 code (two lowercase letters, e.g. "en")`);
   });
 
   const p = req.preferences;
@@ -153,6 +186,7 @@ export function validateRequest(req: RouteRequestFields, limits: ValidationLimit
     languages: r?.languages ?? [],
     allowModels: allow.length > 0 ? new Set(allow) : null,
     denyModels: new Set(deny),
+    pinModel,
     policy: req.policy,
     labels: {
       tenant: req.labels?.tenant ?? '',
@@ -182,9 +216,9 @@ export function validateRequest(req: RouteRequestFields, limits: ValidationLimit
     out.temperature = temperature;
   }
   if (req.policy && !limits.policies.has(req.policy)) {
-    fail('policy', `unknown policy "${req.policy}" (have: ${[...limits.policies].join(', ')})`);
+    fail('policy', `unknown policy ${shown(req.policy)} (have: ${[...limits.policies].join(', ')})`);
   }
-  if (!(req.strategy in STRATEGY_NAMES)) fail('strategy', `unknown strategy ${JSON.stringify(req.strategy)}`);
+  if (!(req.strategy in STRATEGY_NAMES)) fail('strategy', `unknown strategy ${shown(req.strategy)}`);
   const strategy = STRATEGY_NAMES[req.strategy];
   if (strategy) out.strategy = strategy;
   return out;

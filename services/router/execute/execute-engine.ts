@@ -17,6 +17,7 @@ import { ExecuteFailedError, invokeInput, type ExecuteResult, type StrategyConte
 import { runCascade } from './run-cascade.js';
 import { fallbackChain, runSingle } from './run-single.js';
 import { runSpeculative } from './run-speculative.js';
+import { boundExecutor } from './request-bounds.js';
 
 export type ExecuteEvent =
   | { type: 'decision'; decision: Decision }
@@ -52,7 +53,7 @@ export class ExecuteEngine {
     else signal.addEventListener('abort', onAbort, { once: true });
     const timer = setTimeout(() => ctrl.abort(new DOMException('the call deadline passed', 'TimeoutError')), Math.max(0, end - Date.now()));
     return {
-      ctx: { decision, executor: this.o.executor, config: this.o.config, catalog: this.o.catalog, signal: ctrl.signal, deadline: end },
+      ctx: { decision, executor: boundExecutor(this.o.executor, decision, this.o.catalog), config: this.o.config, catalog: this.o.catalog, signal: ctrl.signal, deadline: end },
       release: () => {
         clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
@@ -108,7 +109,7 @@ export class ExecuteEngine {
     const attempts: AttemptInfo[] = [];
     let last: InvokeErrorInfo | undefined;
     for (let model = chain.next(), step = 'primary'; model !== undefined; model = chain.next(last), step = 'fallback') {
-      for await (const ev of this.o.executor.invokeStream(invokeInput(ctx, model, step), signal)) {
+      for await (const ev of ctx.executor.invokeStream(invokeInput(ctx, model, step), signal)) {
         if (ev.type === 'text-delta' || ev.type === 'tool-call') yield ev;
         else if (ev.type === 'done') {
           attempts.push(...ev.outcome.attempts);

@@ -16,6 +16,8 @@ export interface ExecuteResult {
   usage: Usage;
   costUsd: number;
   attempts: AttemptInfo[];
+  /** Cascade: whether the returned answer passed the checks, and why not when it did not. */
+  check?: { status: 'passed' | 'failed'; reason: string };
 }
 
 export interface StrategyContext {
@@ -58,13 +60,18 @@ const STATUS_BY_KIND: Record<string, status> = {
   permission: status.FAILED_PRECONDITION,
   not_found: status.FAILED_PRECONDITION,
   aborted: status.CANCELLED,
+  excluded: status.FAILED_PRECONDITION,
+  invalid_request: status.INVALID_ARGUMENT,
+  check_failed: status.FAILED_PRECONDITION,
 };
 
 function describe(error: InvokeErrorInfo, attempts: readonly AttemptInfo[], partial: boolean): string {
   const trail = attempts.map((a) => `${a.model}${a.deployment ? `@${a.deployment}` : ''} [${a.step}] ${a.outcome}${a.error ? `: ${a.error}` : ''}`).join('; ');
   const head = partial
     ? `the answer stream failed after it began, so the output sent is partial: ${error.message}`
-    : error.kind === 'context_length'
+    : error.kind === 'check_failed'
+      ? `the last cascade stage's answer failed its check and the policy returns no failing answer (on_final_check_failure: error): ${error.message}`
+      : error.kind === 'context_length'
       ? `the request does not fit the context window of any model the plan allows: ${error.message}`
       : `no model could answer: ${error.kind}: ${error.message}`;
   return `${head} (attempts: ${trail || 'none'})`;

@@ -4,7 +4,7 @@
  * that another model cannot fix (a bad request, a cancelled call) end the chain at once.
  */
 import { FallbackChain } from './fallback-chain.js';
-import type { AttemptInfo, InvokeErrorInfo } from '../../shared/contracts/invoke.js';
+import type { AttemptInfo, InvokeErrorInfo, InvokeInput } from '../../shared/contracts/invoke.js';
 import { ExecuteFailedError, invokeInput, type ExecuteResult, type StrategyContext } from './execute-types.js';
 import { totals } from '../../shared/contracts/usage.js';
 
@@ -17,12 +17,16 @@ export function fallbackChain(ctx: StrategyContext, models: readonly string[]): 
   });
 }
 
-export async function runSingle(ctx: StrategyContext, models: readonly string[] = ctx.decision.plan.models): Promise<ExecuteResult> {
+export async function runSingle(
+  ctx: StrategyContext,
+  models: readonly string[] = ctx.decision.plan.models,
+  overrides: Partial<InvokeInput['request']> = {},
+): Promise<ExecuteResult> {
   const chain = fallbackChain(ctx, models);
   const attempts: AttemptInfo[] = [];
   let last: InvokeErrorInfo | undefined;
   for (let model = chain.next(), step = 'primary'; model !== undefined; model = chain.next(last), step = 'fallback') {
-    const outcome = await ctx.executor.invoke(invokeInput(ctx, model, step), ctx.signal);
+    const outcome = await ctx.executor.invoke(invokeInput(ctx, model, step, overrides), ctx.signal);
     attempts.push(...outcome.attempts);
     if (outcome.ok) {
       const t = totals(attempts);

@@ -34,6 +34,12 @@ export interface BusRoutingStateOptions {
   cache: PromptCacheTable;
   /** Use announcements to decide which models can be served (router role). */
   discovery: boolean;
+  /**
+   * With discovery: the executors announced are the only ones there are (no static addresses
+   * to fall back on), so before any announces itself, or once every one is gone, no model can
+   * be served and each is unavailable ("no executor serves it").
+   */
+  announcedOnly?: boolean;
   /** Consider only this executor's reports (a process whose router calls its own executor). */
   onlyExecutor?: string;
   now?: () => number;
@@ -92,6 +98,7 @@ export class BusRoutingState {
       }),
     );
     this.requestSync();
+    if (o.announcedOnly) this.rebuild();
   }
 
   /** Asks every executor for its whole state now. */
@@ -128,7 +135,7 @@ export class BusRoutingState {
     const soon = (t: number) => {
       if (t > now && t < next) next = t;
     };
-    const announced = this.o.discovery && this.executors.live(now).length > 0;
+    const announced = this.o.discovery && (this.o.announcedOnly === true || this.executors.live(now).length > 0);
     const health = [...this.health.fresh(now)];
     const limits = [...this.limits.fresh(now)];
     for (const h of health) soon(this.health.expiresAt(h) + 1);

@@ -94,6 +94,8 @@ function crossCheck(c: Config): string[] {
       });
     }
     if (r.action.policy && !policies.has(r.action.policy)) problems.push(`${at}.policy: no policy named "${r.action.policy}"`);
+    if (!r.action.pin && r.action.pin_hard !== undefined) problems.push(`${at}.pin_hard: needs pin (the model to pin)`);
+    if (!r.action.pin_hard && r.action.pin_fallbacks !== undefined) problems.push(`${at}.pin_fallbacks: needs pin_hard: true (a soft pin always has fallbacks)`);
     if (Object.values(r.action).every((v) => v === undefined)) problems.push(`${at}: names no action (pin, restrict, exclude, policy or strategy)`);
   });
   return problems;

@@ -131,6 +131,12 @@ export const policy = z.strictObject({
   checks: z.array(checkSpecSchema).default(['refusal', 'hedging', 'empty', 'truncated']),
   /** Cascade: at most this many stages. */
   max_stages: z.number().int().min(2).max(5).default(3),
+  /**
+   * Cascade: what happens when the last stage's answer fails a check too. "return": the answer
+   * is returned with check_status FAILED and the reason; "error": the call fails with
+   * FAILED_PRECONDITION naming the check.
+   */
+  on_final_check_failure: z.enum(['return', 'error']).default('return'),
 });
 
 export const executorSection = z.strictObject({
@@ -241,6 +247,13 @@ const ruleMatch = z.strictObject({
 const ruleAction = z.strictObject({
   /** Choose this model (when it passes the hard filters). */
   pin: id.optional(),
+  /**
+   * Make the pin hard: only the pinned model may answer; when a hard filter excludes it the
+   * request fails with FAILED_PRECONDITION, and the plan is a single call with no fallback.
+   */
+  pin_hard: z.boolean().optional(),
+  /** With pin_hard: allow fallbacks to other eligible models when the pinned one fails. */
+  pin_fallbacks: z.boolean().optional(),
   /** Choose only among these models. */
   restrict: z.array(id).min(1).optional(),
   /** Never choose these models. */

@@ -18,6 +18,8 @@ export const CONTEXT_LENGTH_KIND = 'context_length';
 export const RATE_LIMIT_KIND = 'rate_limit';
 /** The kind of a call cancelled by its caller. */
 export const ABORTED_KIND = 'aborted';
+/** Kinds of failures that arise before or outside the provider call: never an endpoint's fault. */
+export const LOCAL_KINDS: ReadonlySet<string> = new Set(['invalid_request', 'internal']);
 
 /** The error as a FailureLike when it carries `kind` and `retryable`; otherwise undefined. */
 export function asFailure(error: unknown): FailureLike | undefined {

@@ -6,7 +6,7 @@
 import type { DecideRequest__Output } from '../../generated/switchyard/v1/DecideRequest.js';
 import type { Message__Output } from '../../generated/switchyard/v1/Message.js';
 import type { ChatMessage, ContentPart, ResponseFormat, Role, ToolDefinition } from '../contracts/provider.js';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, shown } from '../errors.js';
 import { checkImage } from './check-image.js';
 
 const ROLES: Record<string, Role> = { ROLE_SYSTEM: 'system', ROLE_USER: 'user', ROLE_ASSISTANT: 'assistant', ROLE_TOOL: 'tool' };
@@ -16,7 +16,34 @@ function fail(field: string, reason: string): never {
   throw new InvalidArgumentError(field, reason);
 }
 
+/**
+ * Deepest nesting of objects and arrays a JSON field may have. Deeper values overflow the
+ * stack of recursive code downstream (JSON.stringify when a provider request is encoded,
+ * schema walks), so they are refused here, at the API, with the field named.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** The deepest nesting of objects and arrays in JSON text, counted without recursion. */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) max = depth;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return max;
+}
+
 export function parseJsonObject(text: string, field: string): Record<string, unknown> {
+  const depth = jsonDepth(text);
+  if (depth > MAX_JSON_DEPTH) fail(field, `nests objects and arrays ${depth} levels deep, over the limit of ${MAX_JSON_DEPTH}`);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -30,7 +57,7 @@ export function parseJsonObject(text: string, field: string): Record<string, unk
 export function convertMessage(m: Message__Output, at: string, counters: { bytes: number; images: number }): ChatMessage {
   const role = ROLES[m.role as string];
   if (m.role === 'ROLE_UNSPECIFIED') fail(`${at}.role`, 'is required (system, user, assistant or tool)');
-  if (!role) fail(`${at}.role`, `unknown role ${JSON.stringify(m.role)}`);
+  if (!role) fail(`${at}.role`, `unknown role ${shown(m.role)}`);
   const content: ContentPart[] = [];
   m.content.forEach((p, j) => {
     const pat = `${at}.content[${j}]`;
@@ -74,7 +101,7 @@ export function toolsFromProto(list: DecideRequest__Output['tools']): { tools: T
   const tools = list.map((t, i) => {
     const at = `tools[${i}]`;
     if (!TOOL_NAME.test(t.name)) fail(`${at}.name`, 'must be 1-64 characters of letters, digits, _ and -');
-    if (names.has(t.name)) fail(`${at}.name`, `duplicate tool name "${t.name}"`);
+    if (names.has(t.name)) fail(`${at}.name`, `duplicate tool name ${shown(t.name)}`);
     names.add(t.name);
     const parameters = t.parametersJson ? parseJsonObject(t.parametersJson, `${at}.parameters_json`) : { type: 'object', properties: {} };
     units += t.name.length + t.description.length + t.parametersJson.length;
@@ -92,7 +119,7 @@ export function responseFormatFromProto(rf: DecideRequest__Output['responseForma
     const schema = parseJsonObject(rf.schemaJson, 'response_format.schema_json');
     return { type: 'json_schema', name: rf.schemaName || 'response', schema };
   }
-  fail('response_format.type', `unknown type ${JSON.stringify(rf.type)}`);
+  fail('response_format.type', `unknown type ${shown(rf.type)}`);
 }
 
 /** Messages from the wire, validated (no size limit applied). */

@@ -1,6 +1,6 @@
 /** Validates an image part: a URL (https: or a base64 data: URL) or raw bytes with a type. */
 import type { Image__Output } from '../../generated/switchyard/v1/Image.js';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, shown } from '../errors.js';
 import type { ContentPart } from '../contracts/provider.js';
 
 export const IMAGE_MEDIA_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
@@ -25,7 +25,7 @@ function magicMatches(head: Buffer, mediaType: string): boolean {
 
 function checkBytes(head: Buffer, mediaType: string, field: string): void {
   if (!(IMAGE_MEDIA_TYPES as readonly string[]).includes(mediaType)) {
-    throw new InvalidArgumentError(field, `media type "${mediaType}" is not one of ${IMAGE_MEDIA_TYPES.join(', ')}`);
+    throw new InvalidArgumentError(field, `media type ${shown(mediaType)} is not one of ${IMAGE_MEDIA_TYPES.join(', ')}`);
   }
   if (!magicMatches(head, mediaType)) throw new InvalidArgumentError(field, `the bytes are not a ${mediaType} image`);
 }

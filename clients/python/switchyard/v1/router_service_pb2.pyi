@@ -12,6 +12,9 @@ ATTEMPT_OUTCOME_RETRYABLE_ERROR: AttemptOutcome
 ATTEMPT_OUTCOME_SKIPPED: AttemptOutcome
 ATTEMPT_OUTCOME_SUCCESS: AttemptOutcome
 ATTEMPT_OUTCOME_UNSPECIFIED: AttemptOutcome
+CHECK_STATUS_FAILED: CheckStatus
+CHECK_STATUS_PASSED: CheckStatus
+CHECK_STATUS_UNSPECIFIED: CheckStatus
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class AssistantMessage(_message.Message):
@@ -117,8 +120,10 @@ class ExecuteRequest(_message.Message):
     def __init__(self, messages: _Optional[_Iterable[_Union[_chat_pb2.Message, _Mapping]]] = ..., tools: _Optional[_Iterable[_Union[_chat_pb2.ToolDefinition, _Mapping]]] = ..., response_format: _Optional[_Union[_chat_pb2.ResponseFormat, _Mapping]] = ..., max_output_tokens: _Optional[int] = ..., requirements: _Optional[_Union[_routing_pb2.Requirements, _Mapping]] = ..., preferences: _Optional[_Union[_routing_pb2.Preferences, _Mapping]] = ..., policy: _Optional[str] = ..., labels: _Optional[_Union[_routing_pb2.Labels, _Mapping]] = ..., strategy: _Optional[_Union[_routing_pb2.Strategy, str]] = ..., temperature: _Optional[float] = ...) -> None: ...
 
 class ExecuteResponse(_message.Message):
-    __slots__ = ["attempts", "cost_usd", "decision", "decision_id", "finish_reason", "message", "model", "usage"]
+    __slots__ = ["attempts", "check_reason", "check_status", "cost_usd", "decision", "decision_id", "finish_reason", "message", "model", "usage"]
     ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
+    CHECK_REASON_FIELD_NUMBER: _ClassVar[int]
+    CHECK_STATUS_FIELD_NUMBER: _ClassVar[int]
     COST_USD_FIELD_NUMBER: _ClassVar[int]
     DECISION_FIELD_NUMBER: _ClassVar[int]
     DECISION_ID_FIELD_NUMBER: _ClassVar[int]
@@ -127,6 +132,8 @@ class ExecuteResponse(_message.Message):
     MODEL_FIELD_NUMBER: _ClassVar[int]
     USAGE_FIELD_NUMBER: _ClassVar[int]
     attempts: _containers.RepeatedCompositeFieldContainer[Attempt]
+    check_reason: str
+    check_status: CheckStatus
     cost_usd: float
     decision: DecideResponse
     decision_id: str
@@ -134,7 +141,7 @@ class ExecuteResponse(_message.Message):
     message: AssistantMessage
     model: str
     usage: _chat_pb2.Usage
-    def __init__(self, decision_id: _Optional[str] = ..., model: _Optional[str] = ..., message: _Optional[_Union[AssistantMessage, _Mapping]] = ..., finish_reason: _Optional[_Union[_chat_pb2.FinishReason, str]] = ..., usage: _Optional[_Union[_chat_pb2.Usage, _Mapping]] = ..., cost_usd: _Optional[float] = ..., attempts: _Optional[_Iterable[_Union[Attempt, _Mapping]]] = ..., decision: _Optional[_Union[DecideResponse, _Mapping]] = ...) -> None: ...
+    def __init__(self, decision_id: _Optional[str] = ..., model: _Optional[str] = ..., message: _Optional[_Union[AssistantMessage, _Mapping]] = ..., finish_reason: _Optional[_Union[_chat_pb2.FinishReason, str]] = ..., usage: _Optional[_Union[_chat_pb2.Usage, _Mapping]] = ..., cost_usd: _Optional[float] = ..., attempts: _Optional[_Iterable[_Union[Attempt, _Mapping]]] = ..., decision: _Optional[_Union[DecideResponse, _Mapping]] = ..., check_status: _Optional[_Union[CheckStatus, str]] = ..., check_reason: _Optional[str] = ...) -> None: ...
 
 class ExecuteStreamRequest(_message.Message):
     __slots__ = ["request"]
@@ -211,4 +218,7 @@ class ModelPrices(_message.Message):
     def __init__(self, input_per_mtok: _Optional[float] = ..., output_per_mtok: _Optional[float] = ..., cached_input_per_mtok: _Optional[float] = ..., cache_write_per_mtok: _Optional[float] = ...) -> None: ...
 
 class AttemptOutcome(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class CheckStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []

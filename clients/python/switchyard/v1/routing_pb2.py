@@ -13,7 +13,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bswitchyard/v1/routing.proto\x12\rswitchyard.v1\"\xaa\x01\n\x0cRequirements\x12/\n\x0c\x63\x61pabilities\x18\x01 \x03(\x0e\x32\x19.switchyard.v1.Capability\x12\x1a\n\x12min_context_tokens\x18\x02 \x01(\r\x12\x0f\n\x07regions\x18\x03 \x03(\t\x12\x11\n\tlanguages\x18\x04 \x03(\t\x12\x14\n\x0c\x61llow_models\x18\x05 \x03(\t\x12\x13\n\x0b\x64\x65ny_models\x18\x06 \x03(\t\"\xad\x01\n\x0bPreferences\x12\"\n\x15\x63ost_quality_tradeoff\x18\x01 \x01(\x01H\x00\x88\x01\x01\x12\x19\n\x0cmax_cost_usd\x18\x02 \x01(\x01H\x01\x88\x01\x01\x12\x1e\n\x11latency_budget_ms\x18\x03 \x01(\rH\x02\x88\x01\x01\x42\x18\n\x16_cost_quality_tradeoffB\x0f\n\r_max_cost_usdB\x14\n\x12_latency_budget_ms\"\xa9\x01\n\x06Labels\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12\x11\n\tuser_tier\x18\x02 \x01(\t\x12\x0c\n\x04task\x18\x03 \x01(\t\x12\x0f\n\x07session\x18\x04 \x01(\t\x12/\n\x05\x65xtra\x18\x05 \x03(\x0b\x32 .switchyard.v1.Labels.ExtraEntry\x1a,\n\nExtraEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"Y\n\x0cStrategyPlan\x12)\n\x08strategy\x18\x01 \x01(\x0e\x32\x17.switchyard.v1.Strategy\x12\x0e\n\x06models\x18\x02 \x03(\t\x12\x0e\n\x06\x63hecks\x18\x03 \x03(\t\"\xc9\x01\n\tCandidate\x12\r\n\x05model\x18\x01 \x01(\t\x12\x10\n\x08provider\x18\x02 \x01(\t\x12\x10\n\x08\x65ligible\x18\x03 \x01(\x08\x12\x17\n\x0f\x65xcluded_reason\x18\x04 \x01(\t\x12\x19\n\x11predicted_quality\x18\x05 \x01(\x01\x12\x1a\n\x12\x65stimated_cost_usd\x18\x06 \x01(\x01\x12\x1c\n\x14\x65stimated_latency_ms\x18\x07 \x01(\x01\x12\r\n\x05score\x18\x08 \x01(\x01\x12\x0c\n\x04rank\x18\t \x01(\r\"V\n\x0ePromptFeatures\x12\x1e\n\x16\x65stimated_input_tokens\x18\x01 \x01(\r\x12\x0e\n\x06script\x18\x02 \x01(\t\x12\x14\n\x0cprompt_chars\x18\x03 \x01(\r*\x8b\x01\n\nCapability\x12\x1a\n\x16\x43\x41PABILITY_UNSPECIFIED\x10\x00\x12\x14\n\x10\x43\x41PABILITY_TOOLS\x10\x01\x12\x15\n\x11\x43\x41PABILITY_VISION\x10\x02\x12\x1a\n\x16\x43\x41PABILITY_JSON_OUTPUT\x10\x03\x12\x18\n\x14\x43\x41PABILITY_STREAMING\x10\x04*i\n\x08Strategy\x12\x18\n\x14STRATEGY_UNSPECIFIED\x10\x00\x12\x13\n\x0fSTRATEGY_SINGLE\x10\x01\x12\x14\n\x10STRATEGY_CASCADE\x10\x02\x12\x18\n\x14STRATEGY_SPECULATIVE\x10\x03\x42\x31Z/switchyard/clients/go/switchyardv1;switchyardv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bswitchyard/v1/routing.proto\x12\rswitchyard.v1\"\xbd\x01\n\x0cRequirements\x12/\n\x0c\x63\x61pabilities\x18\x01 \x03(\x0e\x32\x19.switchyard.v1.Capability\x12\x1a\n\x12min_context_tokens\x18\x02 \x01(\r\x12\x0f\n\x07regions\x18\x03 \x03(\t\x12\x11\n\tlanguages\x18\x04 \x03(\t\x12\x14\n\x0c\x61llow_models\x18\x05 \x03(\t\x12\x13\n\x0b\x64\x65ny_models\x18\x06 \x03(\t\x12\x11\n\tpin_model\x18\x07 \x01(\t\"\xad\x01\n\x0bPreferences\x12\"\n\x15\x63ost_quality_tradeoff\x18\x01 \x01(\x01H\x00\x88\x01\x01\x12\x19\n\x0cmax_cost_usd\x18\x02 \x01(\x01H\x01\x88\x01\x01\x12\x1e\n\x11latency_budget_ms\x18\x03 \x01(\rH\x02\x88\x01\x01\x42\x18\n\x16_cost_quality_tradeoffB\x0f\n\r_max_cost_usdB\x14\n\x12_latency_budget_ms\"\xa9\x01\n\x06Labels\x12\x0e\n\x06tenant\x18\x01 \x01(\t\x12\x11\n\tuser_tier\x18\x02 \x01(\t\x12\x0c\n\x04task\x18\x03 \x01(\t\x12\x0f\n\x07session\x18\x04 \x01(\t\x12/\n\x05\x65xtra\x18\x05 \x03(\x0b\x32 .switchyard.v1.Labels.ExtraEntry\x1a,\n\nExtraEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"Y\n\x0cStrategyPlan\x12)\n\x08strategy\x18\x01 \x01(\x0e\x32\x17.switchyard.v1.Strategy\x12\x0e\n\x06models\x18\x02 \x03(\t\x12\x0e\n\x06\x63hecks\x18\x03 \x03(\t\"\xc9\x01\n\tCandidate\x12\r\n\x05model\x18\x01 \x01(\t\x12\x10\n\x08provider\x18\x02 \x01(\t\x12\x10\n\x08\x65ligible\x18\x03 \x01(\x08\x12\x17\n\x0f\x65xcluded_reason\x18\x04 \x01(\t\x12\x19\n\x11predicted_quality\x18\x05 \x01(\x01\x12\x1a\n\x12\x65stimated_cost_usd\x18\x06 \x01(\x01\x12\x1c\n\x14\x65stimated_latency_ms\x18\x07 \x01(\x01\x12\r\n\x05score\x18\x08 \x01(\x01\x12\x0c\n\x04rank\x18\t \x01(\r\"V\n\x0ePromptFeatures\x12\x1e\n\x16\x65stimated_input_tokens\x18\x01 \x01(\r\x12\x0e\n\x06script\x18\x02 \x01(\t\x12\x14\n\x0cprompt_chars\x18\x03 \x01(\r*\x8b\x01\n\nCapability\x12\x1a\n\x16\x43\x41PABILITY_UNSPECIFIED\x10\x00\x12\x14\n\x10\x43\x41PABILITY_TOOLS\x10\x01\x12\x15\n\x11\x43\x41PABILITY_VISION\x10\x02\x12\x1a\n\x16\x43\x41PABILITY_JSON_OUTPUT\x10\x03\x12\x18\n\x14\x43\x41PABILITY_STREAMING\x10\x04*i\n\x08Strategy\x12\x18\n\x14STRATEGY_UNSPECIFIED\x10\x00\x12\x13\n\x0fSTRATEGY_SINGLE\x10\x01\x12\x14\n\x10STRATEGY_CASCADE\x10\x02\x12\x18\n\x14STRATEGY_SPECULATIVE\x10\x03\x42\x31Z/switchyard/clients/go/switchyardv1;switchyardv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'switchyard.v1.routing_pb2', globals())
@@ -23,22 +23,22 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   DESCRIPTOR._serialized_options = b'Z/switchyard/clients/go/switchyardv1;switchyardv1'
   _LABELS_EXTRAENTRY._options = None
   _LABELS_EXTRAENTRY._serialized_options = b'8\001'
-  _CAPABILITY._serialized_start=951
-  _CAPABILITY._serialized_end=1090
-  _STRATEGY._serialized_start=1092
-  _STRATEGY._serialized_end=1197
+  _CAPABILITY._serialized_start=970
+  _CAPABILITY._serialized_end=1109
+  _STRATEGY._serialized_start=1111
+  _STRATEGY._serialized_end=1216
   _REQUIREMENTS._serialized_start=47
-  _REQUIREMENTS._serialized_end=217
-  _PREFERENCES._serialized_start=220
-  _PREFERENCES._serialized_end=393
-  _LABELS._serialized_start=396
-  _LABELS._serialized_end=565
-  _LABELS_EXTRAENTRY._serialized_start=521
-  _LABELS_EXTRAENTRY._serialized_end=565
-  _STRATEGYPLAN._serialized_start=567
-  _STRATEGYPLAN._serialized_end=656
-  _CANDIDATE._serialized_start=659
-  _CANDIDATE._serialized_end=860
-  _PROMPTFEATURES._serialized_start=862
-  _PROMPTFEATURES._serialized_end=948
+  _REQUIREMENTS._serialized_end=236
+  _PREFERENCES._serialized_start=239
+  _PREFERENCES._serialized_end=412
+  _LABELS._serialized_start=415
+  _LABELS._serialized_end=584
+  _LABELS_EXTRAENTRY._serialized_start=540
+  _LABELS_EXTRAENTRY._serialized_end=584
+  _STRATEGYPLAN._serialized_start=586
+  _STRATEGYPLAN._serialized_end=675
+  _CANDIDATE._serialized_start=678
+  _CANDIDATE._serialized_end=879
+  _PROMPTFEATURES._serialized_start=881
+  _PROMPTFEATURES._serialized_end=967
 # @@protoc_insertion_point(module_scope)

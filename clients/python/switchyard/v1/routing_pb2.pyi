@@ -79,20 +79,22 @@ class PromptFeatures(_message.Message):
     def __init__(self, estimated_input_tokens: _Optional[int] = ..., script: _Optional[str] = ..., prompt_chars: _Optional[int] = ...) -> None: ...
 
 class Requirements(_message.Message):
-    __slots__ = ["allow_models", "capabilities", "deny_models", "languages", "min_context_tokens", "regions"]
+    __slots__ = ["allow_models", "capabilities", "deny_models", "languages", "min_context_tokens", "pin_model", "regions"]
     ALLOW_MODELS_FIELD_NUMBER: _ClassVar[int]
     CAPABILITIES_FIELD_NUMBER: _ClassVar[int]
     DENY_MODELS_FIELD_NUMBER: _ClassVar[int]
     LANGUAGES_FIELD_NUMBER: _ClassVar[int]
     MIN_CONTEXT_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    PIN_MODEL_FIELD_NUMBER: _ClassVar[int]
     REGIONS_FIELD_NUMBER: _ClassVar[int]
     allow_models: _containers.RepeatedScalarFieldContainer[str]
     capabilities: _containers.RepeatedScalarFieldContainer[Capability]
     deny_models: _containers.RepeatedScalarFieldContainer[str]
     languages: _containers.RepeatedScalarFieldContainer[str]
     min_context_tokens: int
+    pin_model: str
     regions: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, capabilities: _Optional[_Iterable[_Union[Capability, str]]] = ..., min_context_tokens: _Optional[int] = ..., regions: _Optional[_Iterable[str]] = ..., languages: _Optional[_Iterable[str]] = ..., allow_models: _Optional[_Iterable[str]] = ..., deny_models: _Optional[_Iterable[str]] = ...) -> None: ...
+    def __init__(self, capabilities: _Optional[_Iterable[_Union[Capability, str]]] = ..., min_context_tokens: _Optional[int] = ..., regions: _Optional[_Iterable[str]] = ..., languages: _Optional[_Iterable[str]] = ..., allow_models: _Optional[_Iterable[str]] = ..., deny_models: _Optional[_Iterable[str]] = ..., pin_model: _Optional[str] = ...) -> None: ...
 
 class StrategyPlan(_message.Message):
     __slots__ = ["checks", "models", "strategy"]

@@ -353,6 +353,22 @@ export declare type ExecuteResponse = Message<"switchyard.v1.ExecuteResponse"> &
    * @generated from field: switchyard.v1.DecideResponse decision = 8;
    */
   decision?: DecideResponse | undefined;
+
+  /**
+   * Cascade: whether the returned answer passed the policy's checks. FAILED means the last
+   * stage's answer failed a check and is returned anyway (the policy's
+   * on_final_check_failure is "return"); check_reason names the check and why.
+   *
+   * @generated from field: switchyard.v1.CheckStatus check_status = 9;
+   */
+  checkStatus: CheckStatus;
+
+  /**
+   * Why the answer failed its check, when check_status is CHECK_STATUS_FAILED.
+   *
+   * @generated from field: string check_reason = 10;
+   */
+  checkReason: string;
 };
 
 /**
@@ -617,6 +633,35 @@ export enum AttemptOutcome {
  * Describes the enum switchyard.v1.AttemptOutcome.
  */
 export declare const AttemptOutcomeSchema: GenEnum<AttemptOutcome>;
+
+/**
+ * Whether an answer passed the quality checks of its cascade.
+ *
+ * @generated from enum switchyard.v1.CheckStatus
+ */
+export enum CheckStatus {
+  /**
+   * No check applies (single and speculative strategies).
+   *
+   * @generated from enum value: CHECK_STATUS_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: CHECK_STATUS_PASSED = 1;
+   */
+  PASSED = 1,
+
+  /**
+   * @generated from enum value: CHECK_STATUS_FAILED = 2;
+   */
+  FAILED = 2,
+}
+
+/**
+ * Describes the enum switchyard.v1.CheckStatus.
+ */
+export declare const CheckStatusSchema: GenEnum<CheckStatus>;
 
 /**
  * Routes chat requests to the model that meets their hard requirements at the best balance of

@@ -59,6 +59,15 @@ export declare type Requirements = Message<"switchyard.v1.Requirements"> & {
    * @generated from field: repeated string deny_models = 6;
    */
   denyModels: string[];
+
+  /**
+   * A hard pin: only this catalog model may answer. When it fails a hard filter the request
+   * fails with FAILED_PRECONDITION naming why; when its call fails there is no fallback.
+   * Cascade and speculative plans do not apply (one model answers). Empty: no pin.
+   *
+   * @generated from field: string pin_model = 7;
+   */
+  pinModel: string;
 };
 
 /**
