@@ -14,6 +14,8 @@ import type { Logger } from '../shared/log.js';
 import { contextFromMetadata, tracer } from '../shared/telemetry.js';
 import type { Decider } from './decide/decide.js';
 import type { ModelStatus } from './decide/hard-filters.js';
+import type { DecisionLog } from './record/decision-log.js';
+import { decisionLogHandlers } from './record/decision-handlers.js';
 
 const CAPABILITY_ENUM = { tools: 'CAPABILITY_TOOLS', vision: 'CAPABILITY_VISION', json_output: 'CAPABILITY_JSON_OUTPUT', streaming: 'CAPABILITY_STREAMING' } as const;
 
@@ -24,6 +26,8 @@ export interface RouterServiceDeps {
   /** The quality profile each catalog model is predicted by, for ListModels. */
   profiles(): readonly string[];
   log: Logger;
+  /** Where decisions are recorded and read back; absent when the log is off. */
+  decisionLog?: DecisionLog;
   /** Execute handlers, once an executor is attached. */
   execute?: Pick<RouterServiceHandlers, 'Execute' | 'ExecuteStream'>;
 }
@@ -88,10 +92,12 @@ export function routerServiceHandlers(deps: RouterServiceDeps): RouterServiceHan
       });
       span.end();
       callback(null, r);
+      deps.decisionLog?.record({ source: 'decide', decision });
     },
     ListModels(_call, callback) {
       callback(null, { models: listModels(deps) });
     },
+    ...decisionLogHandlers(deps.decisionLog, deps.log),
     Execute:
       deps.execute?.Execute ??
       ((_call: unknown, callback: grpc.sendUnaryData<never>) => {

@@ -18,6 +18,7 @@ import { ExecuteEngine } from '../router/execute/execute-engine.js';
 import { executeHandlers } from '../router/execute-handlers.js';
 import { ModelStore } from '../router/model/model-store.js';
 import { routerServiceHandlers } from '../router/router-service.js';
+import { DecisionLog } from '../router/record/decision-log.js';
 import { BusRoutingState } from '../router/state/bus-routing-state.js';
 import { ExecutorPool } from '../router/executor-pool.js';
 import { PromptCacheRouting } from '../router/cache/prompt-cache.js';
@@ -65,6 +66,8 @@ export interface RunningServer {
   models?: ModelStore;
   decider?: Decider;
   engine?: ExecuteEngine;
+  /** Where decisions are recorded (router roles, unless decision_log.enabled is false). */
+  decisionLog?: DecisionLog;
   /** Executor roles only. */
   executor?: Executor;
   simulator?: Simulator;
@@ -105,6 +108,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     'grpc.max_receive_message_length': config.server.max_request_bytes * 2 + 1024 * 1024,
   });
   const running: Partial<RunningServer> = { role, loaded, catalog };
+  let halted = false;
   const serving: Record<string, 'SERVING'> = { '': 'SERVING' };
 
   const bus = createBus(config.bus, env, `switchyard-${role}`, (message) => log.warn(message));
@@ -153,13 +157,20 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       running.pool = pool;
       executorClient = pool;
     }
-    const engine = new ExecuteEngine({ decider, executor: executorClient!, config, catalog });
+    let decisionLog: DecisionLog | undefined;
+    if (config.decision_log.enabled) {
+      const dl = new DecisionLog({ config, catalog, bus, log });
+      decisionLog = dl;
+      // A graceful stop writes what is queued; a halt (a crash) does not.
+      closers.push(() => (halted ? undefined : dl.close()));
+    }
+    const engine = new ExecuteEngine({ decider, executor: executorClient!, config, catalog, ...(decisionLog ? { record: (d) => decisionLog.record(d) } : {}) });
     server.addService(
       grpcObject.switchyard.v1.RouterService.service,
-      routerServiceHandlers({ decider, catalog, status: state.current, profiles: () => models.profiles(), log, execute: executeHandlers(engine, log) }),
+      routerServiceHandlers({ decider, catalog, status: state.current, profiles: () => models.profiles(), log, execute: executeHandlers(engine, log), ...(decisionLog ? { decisionLog } : {}) }),
     );
     serving[ROUTER_SERVICE] = 'SERVING';
-    Object.assign(running, { state, models, decider, engine });
+    Object.assign(running, { state, models, decider, engine, decisionLog });
   }
   const health = new HealthImplementation(serving);
   health.addToServer(server);
@@ -204,6 +215,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     return stopping;
   };
   const halt = async () => {
+    halted = true;
     stopping ??= (async () => {
       server.forceShutdown();
       for (const c of closers) await c();

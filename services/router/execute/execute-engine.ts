@@ -24,11 +24,15 @@ export type ExecuteEvent =
   | { type: 'tool-call'; toolCall: ToolCall }
   | { type: 'done'; result: ExecuteResult };
 
+/** How an Execute ended, for the decision log; called once per call that got a decision. */
+export type ExecuteRecorder = (done: { source: 'execute' | 'execute_stream'; decision: Decision; result?: ExecuteResult; error?: unknown; latencyMs: number; ttftMs?: number }) => void;
+
 export interface ExecuteEngineOptions {
   decider: Decider;
   executor: ExecutorClient;
   config: Config;
   catalog: Catalog;
+  record?: ExecuteRecorder;
 }
 
 export class ExecuteEngine {
@@ -72,23 +76,42 @@ export class ExecuteEngine {
   }
 
   async execute(raw: RouteRequestFields, signal: AbortSignal, deadline?: number): Promise<ExecuteResult> {
+    const started = performance.now();
     const decision = this.o.decider.decide(raw);
     const { ctx, release } = this.context(decision, signal, deadline);
     try {
-      return await this.run(ctx);
+      const result = await this.run(ctx);
+      this.o.record?.({ source: 'execute', decision, result, latencyMs: performance.now() - started });
+      return result;
+    } catch (error) {
+      this.o.record?.({ source: 'execute', decision, error, latencyMs: performance.now() - started });
+      throw error;
     } finally {
       release();
     }
   }
 
   async *executeStream(raw: RouteRequestFields, signal: AbortSignal, deadline?: number): AsyncGenerator<ExecuteEvent> {
+    const started = performance.now();
     const decision = this.o.decider.decide(raw);
     yield { type: 'decision', decision };
     const { ctx, release } = this.context(decision, signal, deadline);
+    let result: ExecuteResult | undefined;
+    let error: unknown;
+    let ttftMs: number | undefined;
     try {
-      yield* this.streamPlan(ctx);
+      for await (const ev of this.streamPlan(ctx)) {
+        if (ev.type === 'text-delta' && ttftMs === undefined) ttftMs = performance.now() - started;
+        if (ev.type === 'done') result = ev.result;
+        yield ev;
+      }
+    } catch (e) {
+      error = e;
+      throw e;
     } finally {
       release();
+      if (!result && error === undefined) error = new DOMException('the client cancelled the call', 'AbortError');
+      this.o.record?.({ source: 'execute_stream', decision, ...(result ? { result } : { error }), latencyMs: performance.now() - started, ...(ttftMs !== undefined ? { ttftMs } : {}) });
     }
   }
 

@@ -16,6 +16,9 @@ export interface ExecuteResult {
   usage: Usage;
   costUsd: number;
   attempts: AttemptInfo[];
+  /** The provider's id of the model that answered, and its system fingerprint, when given. */
+  responseModel?: string;
+  systemFingerprint?: string;
 }
 
 export interface StrategyContext {
