@@ -86,29 +86,28 @@ export class JetStreamRecordStore implements DecisionStore {
 
   async *scan(options: { about?: readonly string[] } = {}): AsyncIterable<DecisionLogEntry__Output> {
     const { js, jsm } = await this.clients();
+    const stream = this.o.config.stream;
+    // One consumer per subject filter (a single filter works on every JetStream server).
     const filters = options.about ? options.about.flatMap((a) => (['record', 'outcome', 'feedback'] as const).map((k) => decisionSubject(k, a))) : [`${DECISION_SUBJECT_ROOT}.>`];
-    // Read exactly what is stored now: count the messages first, then consume that many.
-    let expected = 0;
-    if (!options.about) expected = (await jsm.streams.info(this.o.config.stream)).state.messages;
-    else
-      for (const f of filters) {
-        const info = await jsm.streams.info(this.o.config.stream, { subjects_filter: f });
-        expected += Object.values(info.state.subjects ?? {}).reduce((a, b) => a + b, 0);
+    for (const filter of filters) {
+      // Read exactly what is stored now: count the messages first, then consume that many.
+      const info = options.about ? await jsm.streams.info(stream, { subjects_filter: filter }) : await jsm.streams.info(stream);
+      const expected = options.about ? Object.values(info.state.subjects ?? {}).reduce((a, b) => a + b, 0) : info.state.messages;
+      if (expected === 0) continue;
+      const consumer = await js.consumers.get(stream, { filter_subjects: filter });
+      const messages = await consumer.consume();
+      let seen = 0;
+      try {
+        for await (const m of messages) {
+          seen++;
+          const entry = decodeEntry(m.data);
+          if (entry) yield entry;
+          if (seen >= expected || m.info.pending === 0) break;
+        }
+      } finally {
+        messages.stop();
+        await consumer.delete().catch(() => undefined);
       }
-    if (expected === 0) return;
-    const consumer = await js.consumers.get(this.o.config.stream, { filter_subjects: filters });
-    const messages = await consumer.consume();
-    let seen = 0;
-    try {
-      for await (const m of messages) {
-        seen++;
-        const entry = decodeEntry(m.data);
-        if (entry) yield entry;
-        if (seen >= expected || m.info.pending === 0) break;
-      }
-    } finally {
-      messages.stop();
-      await consumer.delete().catch(() => undefined);
     }
   }
 
