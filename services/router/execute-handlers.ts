@@ -29,6 +29,8 @@ export function executeResponse(r: ExecuteResult): ExecuteResponse {
     costUsd: r.costUsd,
     attempts: r.attempts.map(attemptToProto),
     decision: r.decision.response,
+    responseModel: r.responseModel ?? '',
+    systemFingerprint: r.systemFingerprint ?? '',
   };
 }
 

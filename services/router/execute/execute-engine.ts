@@ -13,7 +13,7 @@ import { totals } from '../../shared/contracts/usage.js';
 import type { Decider, Decision } from '../decide/decide.js';
 import type { RouteRequestFields } from '../decide/validate-request.js';
 import { buildChecks, type Check } from './checks/check.js';
-import { ExecuteFailedError, invokeInput, type ExecuteResult, type StrategyContext } from './execute-types.js';
+import { ExecuteFailedError, invokeInput, provenance, type ExecuteResult, type StrategyContext } from './execute-types.js';
 import { runCascade } from './run-cascade.js';
 import { fallbackChain, runSingle } from './run-single.js';
 import { runSpeculative } from './run-speculative.js';
@@ -133,7 +133,7 @@ export class ExecuteEngine {
         else if (ev.type === 'done') {
           attempts.push(...ev.outcome.attempts);
           const r = ev.outcome.result;
-          yield { type: 'done', result: { decision, model, message: { text: r.message.text, toolCalls: r.message.toolCalls }, finishReason: r.finishReason, attempts, ...totals(attempts) } };
+          yield { type: 'done', result: { decision, model, message: { text: r.message.text, toolCalls: r.message.toolCalls }, finishReason: r.finishReason, attempts, ...totals(attempts), ...provenance(r) } };
           return;
         } else if (ev.type === 'error') {
           attempts.push(...ev.outcome.attempts);

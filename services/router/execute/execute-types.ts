@@ -31,6 +31,11 @@ export interface StrategyContext {
   deadline: number;
 }
 
+/** The provider's own model id and fingerprint of an answer, for ExecuteResult. */
+export function provenance(r: { responseModel: string; systemFingerprint?: string }): Pick<ExecuteResult, 'responseModel' | 'systemFingerprint'> {
+  return { responseModel: r.responseModel, ...(r.systemFingerprint ? { systemFingerprint: r.systemFingerprint } : {}) };
+}
+
 /** The invocation of `model` for this request and step. */
 export function invokeInput(ctx: StrategyContext, model: string, step: string, overrides: Partial<InvokeInput['request']> = {}): InvokeInput {
   const req = ctx.decision.request;

@@ -7,7 +7,7 @@
 import type { AttemptInfo } from '../../shared/contracts/invoke.js';
 import { totals } from '../../shared/contracts/usage.js';
 import { prepareMessages, runChecks, type Check, type JudgeCall } from './checks/check.js';
-import { ExecuteFailedError, invokeInput, type ExecuteResult, type StrategyContext } from './execute-types.js';
+import { ExecuteFailedError, invokeInput, provenance, type ExecuteResult, type StrategyContext } from './execute-types.js';
 import { runSingle } from './run-single.js';
 
 export async function runCascade(ctx: StrategyContext, checks: readonly Check[]): Promise<ExecuteResult> {
@@ -37,7 +37,7 @@ export async function runCascade(ctx: StrategyContext, checks: readonly Check[])
     if (mine) mine.check = verdict.verdicts.map((v) => `${v.check}: ${v.pass ? 'pass' : 'fail'} (${v.detail})`).join('; ');
     if (!failed) {
       const t = totals(attempts);
-      return { decision: ctx.decision, model, message: { text: verdict.answer.text, toolCalls: verdict.answer.toolCalls }, finishReason: verdict.answer.finishReason, attempts, ...t };
+      return { decision: ctx.decision, model, message: { text: verdict.answer.text, toolCalls: verdict.answer.toolCalls }, finishReason: verdict.answer.finishReason, attempts, ...t, ...provenance(r) };
     }
     if (mine) mine.outcome = 'rejected';
   }
