@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouterServiceClient } from '../../services/generated/switchyard/v1/RouterService.js';
-import { routerClient } from '../../services/cli/router-client.js';
+import { routerClient } from '../../services/shared/grpc/router-client.js';
 import { NatsBus } from '../../services/shared/bus/nats-bus.js';
 import { JetStreamRecordStore } from '../../services/router/record/jetstream-record-store.js';
 import { call } from '../support/grpc-server.js';
