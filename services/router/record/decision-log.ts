@@ -57,6 +57,7 @@ export class DecisionLog {
     this.now = o.now ?? Date.now;
     this.builder = new RecordBuilder(o.config, o.catalog);
     this.store = o.store ?? openRecordStore(o.config, o.bus, o.log);
+    this.store.prepare?.();
     this.writer = new RecordWriter({
       store: this.store,
       builder: this.builder,

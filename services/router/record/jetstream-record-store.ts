@@ -39,6 +39,7 @@ export interface JetStreamRecordStoreOptions {
 export class JetStreamRecordStore implements DecisionStore {
   readonly kind = 'jetstream';
   private ready: { nc: NatsConnection; js: JetStreamClient; jsm: JetStreamManager } | undefined;
+  private closed = false;
 
   constructor(private readonly o: JetStreamRecordStoreOptions) {}
 
@@ -68,6 +69,17 @@ export class JetStreamRecordStore implements DecisionStore {
     else await jsm.streams.add(cfg);
     this.ready = { nc, js: jetstream(nc), jsm };
     return this.ready;
+  }
+
+  prepare(): void {
+    const attempt = () => {
+      if (this.closed || this.ready) return;
+      this.clients().catch(() => {
+        const t = setTimeout(attempt, 250);
+        t.unref();
+      });
+    };
+    attempt();
   }
 
   async append(entries: readonly StoredEntry[]): Promise<StoredEntry[]> {
@@ -112,6 +124,7 @@ export class JetStreamRecordStore implements DecisionStore {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.ready = undefined;
   }
 }

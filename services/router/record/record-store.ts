@@ -26,5 +26,7 @@ export interface DecisionStore {
   readonly kind: 'file' | 'jetstream';
   append(entries: readonly StoredEntry[]): Promise<StoredEntry[]>;
   scan(options?: { about?: readonly string[] }): AsyncIterable<DecisionLogEntry__Output>;
+  /** Gets ready in the background (a JetStream store makes its stream once NATS is up), so the first batch does not wait for it. */
+  prepare?(): void;
   close(): Promise<void>;
 }
