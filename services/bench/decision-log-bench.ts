@@ -18,7 +18,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { decide, routerClient } from '../cli/router-client.js';
+import { decide, routerClient } from '../shared/grpc/router-client.js';
 import { Decider } from '../router/decide/decide.js';
 import { ModelStore } from '../router/model/model-store.js';
 import { RecordBuilder } from '../router/record/build-record.js';
@@ -91,7 +91,7 @@ async function serve(config: Record<string, unknown>, name: string, env: NodeJS.
   return { child, address: m[1]! };
 }
 
-function baseConfig(decisionLog: Record<string, unknown>): Record<string, any> {
+function baseConfig(decisionLog: Record<string, unknown>): Record<string, unknown> {
   const { config } = loadConfig();
   return { ...config, decision_log: { ...config.decision_log, ...decisionLog } };
 }

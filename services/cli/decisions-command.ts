@@ -10,7 +10,7 @@ import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { DecisionView__Output } from '../generated/switchyard/v1/DecisionView.js';
 import type { ListDecisionsRequest } from '../generated/switchyard/v1/ListDecisionsRequest.js';
-import { routingDataLine } from '../router/record/routing-data-export.js';
+import { routingDataLine } from '../train/routing-data-from-decisions.js';
 import { grpcErrorMessage, type CommandIO } from './command-io.js';
 import { DEFAULT_ADDRESS, getDecision, listDecisions, routerClient } from '../shared/grpc/router-client.js';
 

@@ -10,8 +10,8 @@
  * Quality is the metric's mean value mapped from [min, max] onto [0, 1] (flipped when lower is
  * better). The id is the prompt hash, so decisions on one prompt share a cross-validation fold.
  */
-import type { DecisionView__Output } from '../../generated/switchyard/v1/DecisionView.js';
-import { segmentOf } from './decision-views.js';
+import type { DecisionView__Output } from '../generated/switchyard/v1/DecisionView.js';
+import { segmentOf } from '../router/record/decision-views.js';
 
 export interface QualityMapping {
   /** The feedback metric that grades an answer; default: the first one a record has. */
