@@ -14,6 +14,7 @@ import type { RouterServiceClient } from '../../services/generated/switchyard/v1
 import { routerClient } from '../../services/shared/grpc/router-client.js';
 import { NatsBus } from '../../services/shared/bus/nats-bus.js';
 import { JetStreamRecordStore } from '../../services/router/record/jetstream-record-store.js';
+import { encodeEntry } from '../../services/router/record/record-codec.js';
 import { call } from '../support/grpc-server.js';
 import { startNatsServer, type NatsServer } from '../support/nats-server.js';
 import { busTestConfig, startUpstream, type Upstream } from '../bus/support.js';
@@ -132,7 +133,7 @@ describe('decision log - JetStream across processes', () => {
       if (!entry) await new Promise((r) => setTimeout(r, 10));
     }
     // The writer publishes again, as after an acknowledgement lost on the way back.
-    const failed = await store.append([{ key: d.decisionId, about: d.decisionId, kind: 'record', entry }]);
+    const failed = await store.append([{ key: d.decisionId, about: d.decisionId, kind: 'record', entry, bytes: encodeEntry(entry) }]);
     expect(failed).toEqual([]);
     const ids = await recordIds();
     expect(ids.filter((id) => id === d.decisionId)).toHaveLength(1);
@@ -155,7 +156,7 @@ describe('decision log - JetStream across processes', () => {
     let record: any;
     for await (const e of store.scan({ about: [d.decisionId] })) if (e.record) record = e.record;
     const late = { ...record, decisionId: early };
-    expect(await store.append([{ key: early, about: early, kind: 'record', entry: { record: late } }])).toEqual([]);
+    expect(await store.append([{ key: early, about: early, kind: 'record', entry: { record: late }, bytes: encodeEntry({ record: late }) }])).toEqual([]);
     const view = await ok<any>(clients[1]!, 'getDecision', { decisionId: early });
     expect(view.decision.feedback.map((f: any) => [f.metric, f.value])).toEqual([['rating', 2]]);
   });

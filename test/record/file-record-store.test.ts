@@ -7,9 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileRecordStore } from '../../services/router/record/file-record-store.js';
+import { encodeEntry } from '../../services/router/record/record-codec.js';
 import type { StoredEntry } from '../../services/router/record/record-store.js';
 
-const entry = (id: string): StoredEntry => ({ key: id, about: id, kind: 'record', entry: { record: { version: 1, decisionId: id, reason: 'x'.repeat(200) } } });
+const entry = (id: string): StoredEntry => {
+  const e = { record: { version: 1, decisionId: id, reason: 'x'.repeat(200) } };
+  return { key: id, about: id, kind: 'record', entry: e, bytes: encodeEntry(e) };
+};
 
 async function ids(store: FileRecordStore): Promise<string[]> {
   const out: string[] = [];

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { DecisionLogEntry__Output } from '../../generated/switchyard/v1/DecisionLogEntry.js';
 import type { DecisionLogConfig } from '../../shared/config/schema.js';
-import { decodeEntry, encodeEntry } from './record-codec.js';
+import { decodeEntry } from './record-codec.js';
 import type { DecisionStore, StoredEntry } from './record-store.js';
 
 const HEADER = 8;
@@ -80,7 +80,7 @@ export class FileRecordStore implements DecisionStore {
     try {
       await this.rotateIfDue();
       const cur = this.current ?? (await this.openSegment());
-      const buf = Buffer.concat(entries.map((e) => frame(encodeEntry(e.entry))));
+      const buf = Buffer.concat(entries.map((e) => frame(e.bytes)));
       await cur.fh.write(buf);
       if (this.o.fsync) await cur.fh.datasync();
       cur.bytes += buf.length;

@@ -15,7 +15,7 @@ import { DiscardPolicy, RetentionPolicy, StorageType, jetstream, jetstreamManage
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import type { DecisionLogEntry__Output } from '../../generated/switchyard/v1/DecisionLogEntry.js';
 import type { DecisionLogConfig } from '../../shared/config/schema.js';
-import { decodeEntry, encodeEntry } from './record-codec.js';
+import { decodeEntry } from './record-codec.js';
 import type { DecisionStore, StoredEntry } from './record-store.js';
 
 export const DECISION_SUBJECT_ROOT = 'switchyard.v1.decisions';
@@ -40,6 +40,14 @@ export class JetStreamRecordStore implements DecisionStore {
   readonly kind = 'jetstream';
   private ready: { nc: NatsConnection; js: JetStreamClient; jsm: JetStreamManager } | undefined;
   private closed = false;
+  /** Set while writes fail, so an outage is reported once, not per retried batch. */
+  private down = false;
+
+  private failing(why: string): void {
+    if (this.down) return;
+    this.down = true;
+    this.o.onError?.(`decision log: ${why} (records stay queued and are retried)`);
+  }
 
   constructor(private readonly o: JetStreamRecordStoreOptions) {}
 
@@ -87,12 +95,16 @@ export class JetStreamRecordStore implements DecisionStore {
     try {
       ({ js } = await this.clients());
     } catch (e) {
-      this.o.onError?.(`decision log: JetStream unavailable: ${(e as Error).message}`);
+      this.failing(`JetStream unavailable: ${(e as Error).message}`);
       return [...entries];
     }
-    const results = await Promise.allSettled(entries.map((e) => js.publish(decisionSubject(e.kind, e.about), encodeEntry(e.entry), { msgID: e.key })));
+    const results = await Promise.allSettled(entries.map((e) => js.publish(decisionSubject(e.kind, e.about), e.bytes, { msgID: e.key })));
     const failed = entries.filter((_, i) => results[i]!.status === 'rejected');
-    if (failed.length > 0) this.o.onError?.(`decision log: ${failed.length} of ${entries.length} JetStream publishes failed: ${((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as Error).message}`);
+    if (failed.length > 0) this.failing(`${failed.length} of ${entries.length} JetStream publishes failed: ${((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as Error).message}`);
+    else if (this.down) {
+      this.down = false;
+      this.o.onError?.('decision log: JetStream writes resumed');
+    }
     return failed;
   }
 

@@ -20,6 +20,8 @@ export interface StoredEntry {
   about: string;
   kind: 'record' | 'feedback' | 'outcome';
   entry: DecisionLogEntry;
+  /** The entry encoded (the writer encodes once, before the store sees it). */
+  bytes: Uint8Array;
 }
 
 export interface DecisionStore {

@@ -15,6 +15,7 @@ import type { DecisionRecord } from '../../generated/switchyard/v1/DecisionRecor
 import type { Feedback } from '../../generated/switchyard/v1/Feedback.js';
 import type { ReportedOutcome } from '../../generated/switchyard/v1/ReportedOutcome.js';
 import type { RecordBuilder, PendingRecord } from './build-record.js';
+import { encodeEntry } from './record-codec.js';
 import type { DecisionStore, StoredEntry } from './record-store.js';
 
 export interface DecisionLogEvents {
@@ -46,6 +47,10 @@ export interface RecordWriterOptions {
 }
 
 type Item = { pending: PendingRecord } | { stored: StoredEntry };
+
+function stored(key: string, about: string, kind: StoredEntry['kind'], entry: DecisionLogEntry): StoredEntry {
+  return { key, about, kind, entry, bytes: encodeEntry(entry) };
+}
 
 export class RecordWriter {
   private queue: Item[] = [];
@@ -87,13 +92,13 @@ export class RecordWriter {
   /** Queues feedback; the caller has validated it. */
   submitFeedback(feedback: Feedback, key: string): boolean {
     const about = feedback.decisionId ? feedback.decisionId : `episode:${feedback.episodeId}`;
-    const ok = this.enqueue({ stored: { key, about, kind: 'feedback', entry: { feedback } } });
+    const ok = this.enqueue({ stored: stored(key, about, 'feedback', { feedback }) });
     if (ok) this.emit('feedback', feedback);
     return ok;
   }
 
   submitOutcome(outcome: ReportedOutcome): boolean {
-    const ok = this.enqueue({ stored: { key: `outcome.${outcome.decisionId}`, about: outcome.decisionId!, kind: 'outcome', entry: { reportedOutcome: outcome } } });
+    const ok = this.enqueue({ stored: stored(`outcome.${outcome.decisionId}`, outcome.decisionId!, 'outcome', { reportedOutcome: outcome }) });
     if (ok) this.emit('outcome', outcome);
     return ok;
   }
@@ -121,7 +126,9 @@ export class RecordWriter {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.flushing = this.drain().finally(() => {
+      this.flushing = this.drain()
+        .catch((e) => this.o.warn?.('decision log: writing failed', { error: (e as Error).message }))
+        .finally(() => {
         this.flushing = undefined;
         if (this.queue.length > this.head && !this.closed) this.schedule(this.o.flushIntervalMs);
       });
@@ -142,14 +149,22 @@ export class RecordWriter {
     if ('stored' in item) return item.stored;
     const record = this.o.builder.build(item.pending);
     this.emit('record', record);
-    const entry: DecisionLogEntry = { record };
-    return { key: record.decisionId!, about: record.decisionId!, kind: 'record', entry };
+    return stored(record.decisionId!, record.decisionId!, 'record', { record });
   }
 
   /** Writes until the queue is empty or the store refuses a batch. */
   private async drain(): Promise<void> {
     while (this.queue.length > this.head) {
-      const batch = this.take(this.o.batchSize).map((i) => this.toStored(i));
+      const batch: StoredEntry[] = [];
+      for (const item of this.take(this.o.batchSize)) {
+        try {
+          batch.push(this.toStored(item));
+        } catch (e) {
+          // A record that cannot be built or encoded is dropped and counted, never thrown out of the loop.
+          this.counts.dropped++;
+          this.o.warn?.('decision log: a record could not be built; dropped', { error: (e as Error).message });
+        }
+      }
       const failed = await this.o.store.append(batch);
       this.counts.written += batch.length - failed.length;
       if (failed.length > 0) {
