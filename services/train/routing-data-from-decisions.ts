@@ -1,5 +1,5 @@
 /**
- * Decision records as routing data (DESIGN.md "Routing data"; services/train/routing-data.ts),
+ * Decision records as routing data (DESIGN.md "Routing data"; services/shared/routing-data.ts),
  * so `switchyard eval` and `train` read the router's own traffic. One line per record that has
  * an answer (from Execute or ReportOutcome) and a value of the chosen feedback metric:
  *

@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../services/cli/main.js';
 import type { CommandIO } from '../../services/cli/command-io.js';
-import { parseRoutingJsonl } from '../../services/train/routing-data.js';
+import { parseRoutingJsonl } from '../../services/shared/routing-data.js';
 import type { TestServer } from '../support/grpc-server.js';
 import { ok, recordConfig, startRecordServer, stored, userPrompt } from '../record/support.js';
 
