@@ -6,6 +6,7 @@ import { BENCH_USAGE, benchCommand } from './bench-command.js';
 import { CALIBRATE_USAGE, EVAL_USAGE, TRAIN_USAGE, calibrateCommand, evalCommand, trainCommand } from './learning-commands.js';
 import { processIO, type CommandIO } from './command-io.js';
 import { DECIDE_USAGE, decideCommand } from './decide-command.js';
+import { DECISIONS_USAGE, decisionsCommand } from './decisions-command.js';
 import { EXECUTE_USAGE, executeCommand } from './execute-command.js';
 import { SERVE_USAGE, serveCommand } from './serve-command.js';
 
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, { run: Command; summary: string; usage: string }>
   serve: { run: serveCommand, summary: 'run the service (router and executor in one process)', usage: SERVE_USAGE },
   decide: { run: decideCommand, summary: 'ask a running service which model it would choose, and why', usage: DECIDE_USAGE },
   execute: { run: executeCommand, summary: 'route and run a request; print the answer, its cost and the attempts', usage: EXECUTE_USAGE },
+  decisions: { run: decisionsCommand, summary: 'read the decision log: tail, show a record, export routing data for eval and train', usage: DECISIONS_USAGE },
   train: { run: trainCommand, summary: 'train a router model on outcome data', usage: TRAIN_USAGE },
   eval: { run: evalCommand, summary: 'evaluate a router model: cost/quality against the flagship, baselines, segments', usage: EVAL_USAGE },
   calibrate: { run: calibrateCommand, summary: 'set the cost/quality knob for a target (match the flagship, a share, a budget) and write it into a config', usage: CALIBRATE_USAGE },

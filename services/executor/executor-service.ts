@@ -56,6 +56,7 @@ export function invokeResponse(o: InvokeOutcome): InvokeResponse {
     message: { text: o.result.message.text, toolCalls: o.result.message.toolCalls.map(toolCallToProto) },
     finishReason: finishToProto(o.result.finishReason),
     responseModel: o.result.responseModel,
+    systemFingerprint: o.result.systemFingerprint ?? '',
   };
 }
 

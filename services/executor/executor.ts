@@ -297,6 +297,7 @@ export class Executor implements ExecutorClient {
                   usage: ev.usage,
                   responseModel: ev.responseModel,
                   ...(ev.responseId ? { responseId: ev.responseId } : {}),
+                  ...(ev.systemFingerprint ? { systemFingerprint: ev.systemFingerprint } : {}),
                   ...(stream.rateLimit ? { rateLimit: stream.rateLimit } : {}),
                 };
                 endAttemptSpan(span, result);

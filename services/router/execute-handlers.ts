@@ -33,6 +33,8 @@ export function executeResponse(r: ExecuteResult): ExecuteResponse {
     decision: r.decision.response,
     checkStatus: r.check ? (r.check.status === 'passed' ? 'CHECK_STATUS_PASSED' : 'CHECK_STATUS_FAILED') : 'CHECK_STATUS_UNSPECIFIED',
     checkReason: r.check?.reason ?? '',
+    responseModel: r.responseModel ?? '',
+    systemFingerprint: r.systemFingerprint ?? '',
   };
 }
 

@@ -53,6 +53,7 @@ function outcomeFromProto(r: InvokeResponse__Output): InvokeOutcome {
       finishReason: finishFromProto(r.finishReason),
       usage: usageFromProto(r.usage),
       responseModel: r.responseModel,
+      ...(r.systemFingerprint ? { systemFingerprint: r.systemFingerprint } : {}),
     },
   };
 }

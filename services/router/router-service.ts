@@ -15,6 +15,8 @@ import { contextFromMetadata, setSpanError, tracer } from '../shared/telemetry.j
 import type { Decider } from './decide/decide.js';
 import type { ModelStatus } from './decide/hard-filters.js';
 import type { RpcTelemetry } from './rpc-telemetry.js';
+import type { DecisionLog } from './record/decision-log.js';
+import { decisionLogHandlers } from './record/decision-handlers.js';
 
 const CAPABILITY_ENUM = { tools: 'CAPABILITY_TOOLS', vision: 'CAPABILITY_VISION', json_output: 'CAPABILITY_JSON_OUTPUT', streaming: 'CAPABILITY_STREAMING' } as const;
 
@@ -25,6 +27,8 @@ export interface RouterServiceDeps {
   /** The quality profile each catalog model is predicted by, for ListModels. */
   profiles(): readonly string[];
   log: Logger;
+  /** Where decisions are recorded and read back; absent when the log is off. */
+  decisionLog?: DecisionLog;
   /** Execute handlers, once an executor is attached. */
   execute?: Pick<RouterServiceHandlers, 'Execute' | 'ExecuteStream'>;
   /** Request logs and execution metrics, when the server wires them. */
@@ -94,10 +98,12 @@ export function routerServiceHandlers(deps: RouterServiceDeps): RouterServiceHan
       deps.telemetry?.decided(decision, started, span);
       span.end();
       callback(null, r);
+      deps.decisionLog?.record({ source: 'decide', decision });
     },
     ListModels(_call, callback) {
       callback(null, { models: listModels(deps) });
     },
+    ...decisionLogHandlers(deps.decisionLog, deps.log),
     Execute:
       deps.execute?.Execute ??
       ((_call: unknown, callback: grpc.sendUnaryData<never>) => {

@@ -20,6 +20,7 @@ import { ExecuteEngine } from '../router/execute/execute-engine.js';
 import { executeHandlers } from '../router/execute-handlers.js';
 import { ModelStore } from '../router/model/model-store.js';
 import { routerServiceHandlers } from '../router/router-service.js';
+import { DecisionLog } from '../router/record/decision-log.js';
 import { BusRoutingState } from '../router/state/bus-routing-state.js';
 import { ExecutorPool } from '../router/executor-pool.js';
 import { PromptCacheRouting } from '../router/cache/prompt-cache.js';
@@ -74,6 +75,8 @@ export interface RunningServer {
   models?: ModelStore;
   decider?: Decider;
   engine?: ExecuteEngine;
+  /** Where decisions are recorded (router roles, unless decision_log.enabled is false). */
+  decisionLog?: DecisionLog;
   /** Executor roles only. */
   executor?: Executor;
   simulator?: Simulator;
@@ -122,6 +125,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     'grpc.max_receive_message_length': config.server.max_request_bytes * 2 + 1024 * 1024,
   });
   const running: Partial<RunningServer> = { role, loaded, catalog, metrics: metrics.recorder, ...(metrics.address ? { metricsAddress: metrics.address } : {}) };
+  let halted = false;
   const serving: Record<string, 'SERVING' | 'NOT_SERVING'> = { '': 'SERVING' };
   let health: HealthImplementation | undefined;
   let readiness: ExecutorReadiness | undefined;
@@ -187,16 +191,23 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       closers.push(() => readiness!.close());
       serving[EXECUTE_HEALTH] = readiness.reason() === null ? 'SERVING' : 'NOT_SERVING';
     }
-    const engine = new ExecuteEngine({ decider, executor: executorClient!, config, catalog });
+    let decisionLog: DecisionLog | undefined;
+    if (config.decision_log.enabled) {
+      const dl = new DecisionLog({ config, catalog, bus, log });
+      decisionLog = dl;
+      // A graceful stop writes what is queued; a halt (a crash) does not.
+      closers.push(() => (halted ? undefined : dl.close()));
+    }
+    const engine = new ExecuteEngine({ decider, executor: executorClient!, config, catalog, ...(decisionLog ? { record: (d) => decisionLog.record(d) } : {}) });
     const telemetry = new RpcTelemetry({ metrics: metrics.recorder, log, catalog, config });
     server.addService(
       ...guardBodies(
         grpcObject.switchyard.v1.RouterService.service,
-        routerServiceHandlers({ decider, catalog, status: state.current, profiles: () => models.profiles(), log, execute: executeHandlers(engine, log, telemetry, readiness), telemetry }),
+        routerServiceHandlers({ decider, catalog, status: state.current, profiles: () => models.profiles(), log, execute: executeHandlers(engine, log, telemetry, readiness), telemetry, ...(decisionLog ? { decisionLog } : {}) }),
       ),
     );
     serving[ROUTER_SERVICE] = 'SERVING';
-    Object.assign(running, { state, models, decider, engine });
+    Object.assign(running, { state, models, decider, engine, decisionLog });
   }
   health = new HealthImplementation(serving);
   health.addToServer(server);
@@ -243,6 +254,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     return stopping;
   };
   const halt = async () => {
+    halted = true;
     stopping ??= (async () => {
       server.forceShutdown();
       for (const c of closers) await c();

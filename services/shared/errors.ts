@@ -46,6 +46,10 @@ export class FailedPreconditionError extends SwitchyardError {
   readonly code = status.FAILED_PRECONDITION;
 }
 
+export class NotFoundError extends SwitchyardError {
+  readonly code = status.NOT_FOUND;
+}
+
 export class UnavailableError extends SwitchyardError {
   readonly code = status.UNAVAILABLE;
 }

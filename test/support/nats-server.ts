@@ -70,9 +70,13 @@ function stopper(child: () => ChildProcess | undefined): () => Promise<void> {
 
 const LISTENING = /Listening for client connections on [^:]+:(\d+)/;
 
-/** One server: `-a 127.0.0.1 -p -1` picks a free port; a restart reuses it. */
-export async function startNatsServer(): Promise<NatsServer> {
-  let { child, match } = await launch(['-a', '127.0.0.1', '-p', '-1'], LISTENING);
+/**
+ * One server: `-a 127.0.0.1 -p -1` picks a free port; a restart reuses it. With `jetstream`
+ * (a directory), JetStream is on (`-js -sd DIR`) and a restart keeps what was stored.
+ */
+export async function startNatsServer(opts: { jetstream?: string } = {}): Promise<NatsServer> {
+  const js = opts.jetstream ? ['-js', '-sd', opts.jetstream] : [];
+  let { child, match } = await launch(['-a', '127.0.0.1', '-p', '-1', ...js], LISTENING);
   const port = Number(match[1]);
   const server: NatsServer = {
     port,
@@ -80,7 +84,7 @@ export async function startNatsServer(): Promise<NatsServer> {
     stop: stopper(() => child),
     async restart() {
       await server.stop();
-      ({ child } = await launch(['-a', '127.0.0.1', '-p', String(port)], LISTENING));
+      ({ child } = await launch(['-a', '127.0.0.1', '-p', String(port), ...js], LISTENING));
     },
   };
   return server;

@@ -54,6 +54,7 @@ export function toChatResult(body: unknown, provider: string, requestedModel: st
     responseModel: typeof body.model === 'string' && body.model !== '' ? body.model : requestedModel,
   };
   if (typeof body.id === 'string') result.responseId = body.id;
+  if (typeof body.system_fingerprint === 'string' && body.system_fingerprint !== '') result.systemFingerprint = body.system_fingerprint;
   return result;
 }
 

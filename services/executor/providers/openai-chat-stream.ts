@@ -34,6 +34,7 @@ export async function* openAIStreamEvents(
   const { provider } = options;
   let responseModel: string | undefined;
   let responseId: string | undefined;
+  let fingerprint: string | undefined;
   let finishRaw: string | undefined;
   let usage: Usage | undefined;
   let sawDone = false;
@@ -58,6 +59,7 @@ export async function* openAIStreamEvents(
 
     if (responseModel === undefined && typeof chunk.model === 'string' && chunk.model !== '') responseModel = chunk.model;
     if (responseId === undefined && typeof chunk.id === 'string' && chunk.id !== '') responseId = chunk.id;
+    if (fingerprint === undefined && typeof chunk.system_fingerprint === 'string' && chunk.system_fingerprint !== '') fingerprint = chunk.system_fingerprint;
     if (isRecord(chunk.usage)) usage = toUsage(chunk.usage);
 
     const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
@@ -89,6 +91,7 @@ export async function* openAIStreamEvents(
     responseModel: responseModel ?? options.requestedModel,
   };
   if (responseId !== undefined) finish.responseId = responseId;
+  if (fingerprint !== undefined) finish.systemFingerprint = fingerprint;
   yield finish;
 }
 

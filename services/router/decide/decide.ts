@@ -3,7 +3,7 @@
  * utility (quality against cost against latency) → chosen model, fallbacks, plan, reason.
  * Synchronous: it reads one snapshot of the routing state and never awaits.
  */
-import { randomUUID } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
 import type { DecideResponse__Output as DecideResponse } from '../../generated/switchyard/v1/DecideResponse.js';
 import type { Candidate__Output as Candidate } from '../../generated/switchyard/v1/Candidate.js';
 import type { Catalog } from '../../shared/catalog.js';
@@ -211,7 +211,7 @@ export class Decider {
       plan,
     });
     const response: DecideResponse = {
-      decisionId: randomUUID(),
+      decisionId: uuidv7(),
       model: chosen.id,
       fallbacks: fallbacks.map((f) => f.id),
       candidates,

@@ -13,7 +13,7 @@ import { totals } from '../../shared/contracts/usage.js';
 import type { Decider, Decision } from '../decide/decide.js';
 import type { RouteRequestFields } from '../decide/validate-request.js';
 import { buildChecks, type Check } from './checks/check.js';
-import { ExecuteFailedError, invokeInput, type ExecuteResult, type StrategyContext } from './execute-types.js';
+import { ExecuteFailedError, invokeInput, provenance, type ExecuteResult, type StrategyContext } from './execute-types.js';
 import { runCascade } from './run-cascade.js';
 import { fallbackChain, runSingle } from './run-single.js';
 import { runSpeculative } from './run-speculative.js';
@@ -25,11 +25,15 @@ export type ExecuteEvent =
   | { type: 'tool-call'; toolCall: ToolCall }
   | { type: 'done'; result: ExecuteResult };
 
+/** How an Execute ended, for the decision log; called once per call that got a decision. */
+export type ExecuteRecorder = (done: { source: 'execute' | 'execute_stream'; decision: Decision; result?: ExecuteResult; error?: unknown; latencyMs: number; ttftMs?: number }) => void;
+
 export interface ExecuteEngineOptions {
   decider: Decider;
   executor: ExecutorClient;
   config: Config;
   catalog: Catalog;
+  record?: ExecuteRecorder;
 }
 
 export class ExecuteEngine {
@@ -73,12 +77,16 @@ export class ExecuteEngine {
   }
 
   async execute(raw: RouteRequestFields, signal: AbortSignal, deadline?: number): Promise<ExecuteResult> {
+    const started = performance.now();
     const decision = this.o.decider.decide(raw);
     const { ctx, release } = this.context(decision, signal, deadline);
     try {
-      return await this.run(ctx);
+      const result = await this.run(ctx);
+      this.o.record?.({ source: 'execute', decision, result, latencyMs: performance.now() - started });
+      return result;
     } catch (e) {
       if (e instanceof ExecuteFailedError) e.decision ??= decision;
+      this.o.record?.({ source: 'execute', decision, error: e, latencyMs: performance.now() - started });
       throw e;
     } finally {
       release();
@@ -86,13 +94,26 @@ export class ExecuteEngine {
   }
 
   async *executeStream(raw: RouteRequestFields, signal: AbortSignal, deadline?: number): AsyncGenerator<ExecuteEvent> {
+    const started = performance.now();
     const decision = this.o.decider.decide(raw);
     yield { type: 'decision', decision };
     const { ctx, release } = this.context(decision, signal, deadline);
+    let result: ExecuteResult | undefined;
+    let error: unknown;
+    let ttftMs: number | undefined;
     try {
-      yield* this.streamPlan(ctx);
+      for await (const ev of this.streamPlan(ctx)) {
+        if (ev.type === 'text-delta' && ttftMs === undefined) ttftMs = performance.now() - started;
+        if (ev.type === 'done') result = ev.result;
+        yield ev;
+      }
+    } catch (e) {
+      error = e;
+      throw e;
     } finally {
       release();
+      if (!result && error === undefined) error = new DOMException('the client cancelled the call', 'AbortError');
+      this.o.record?.({ source: 'execute_stream', decision, ...(result ? { result } : { error }), latencyMs: performance.now() - started, ...(ttftMs !== undefined ? { ttftMs } : {}) });
     }
   }
 
@@ -114,7 +135,7 @@ export class ExecuteEngine {
         else if (ev.type === 'done') {
           attempts.push(...ev.outcome.attempts);
           const r = ev.outcome.result;
-          yield { type: 'done', result: { decision, model, message: { text: r.message.text, toolCalls: r.message.toolCalls }, finishReason: r.finishReason, attempts, ...totals(attempts) } };
+          yield { type: 'done', result: { decision, model, message: { text: r.message.text, toolCalls: r.message.toolCalls }, finishReason: r.finishReason, attempts, ...totals(attempts), ...provenance(r) } };
           return;
         } else if (ev.type === 'error') {
           attempts.push(...ev.outcome.attempts);

@@ -18,6 +18,9 @@ export interface ExecuteResult {
   attempts: AttemptInfo[];
   /** Cascade: whether the returned answer passed the checks, and why not when it did not. */
   check?: { status: 'passed' | 'failed'; reason: string };
+  /** The provider's id of the model that answered, and its system fingerprint, when given. */
+  responseModel?: string;
+  systemFingerprint?: string;
 }
 
 export interface StrategyContext {
@@ -28,6 +31,11 @@ export interface StrategyContext {
   signal: AbortSignal;
   /** Epoch ms by which the whole call must end. */
   deadline: number;
+}
+
+/** The provider's own model id and fingerprint of an answer, for ExecuteResult. */
+export function provenance(r: { responseModel: string; systemFingerprint?: string }): Pick<ExecuteResult, 'responseModel' | 'systemFingerprint'> {
+  return { responseModel: r.responseModel, ...(r.systemFingerprint ? { systemFingerprint: r.systemFingerprint } : {}) };
 }
 
 /** The invocation of `model` for this request and step. */

@@ -11,7 +11,7 @@ import type { AttemptInfo } from '../../shared/contracts/invoke.js';
 import { totals } from '../../shared/contracts/usage.js';
 import type { ChatResult } from '../../shared/contracts/provider.js';
 import { prepareMessages, runChecks, type Check, type JudgeCall } from './checks/check.js';
-import { ExecuteFailedError, invokeInput, type ExecuteResult, type StrategyContext } from './execute-types.js';
+import { ExecuteFailedError, invokeInput, provenance, type ExecuteResult, type StrategyContext } from './execute-types.js';
 import { canFailOver } from './fallback-chain.js';
 import { runSingle } from './run-single.js';
 
@@ -47,7 +47,7 @@ export async function runCascade(ctx: StrategyContext, checks: readonly Check[])
     const verdict = await check(outcome.result, model);
     if (verdict.pass) {
       const t = totals(attempts);
-      return { decision: ctx.decision, model, message: { text: verdict.answer.text, toolCalls: verdict.answer.toolCalls }, finishReason: verdict.answer.finishReason, attempts, ...t, check: { status: 'passed', reason: '' } };
+      return { decision: ctx.decision, model, message: { text: verdict.answer.text, toolCalls: verdict.answer.toolCalls }, finishReason: verdict.answer.finishReason, attempts, ...t, check: { status: 'passed', reason: '' }, ...provenance(outcome.result) };
     }
     if (verdict.mine) verdict.mine.outcome = 'rejected';
   }

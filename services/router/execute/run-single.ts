@@ -5,7 +5,7 @@
  */
 import { FallbackChain } from './fallback-chain.js';
 import type { AttemptInfo, InvokeErrorInfo, InvokeInput } from '../../shared/contracts/invoke.js';
-import { ExecuteFailedError, invokeInput, type ExecuteResult, type StrategyContext } from './execute-types.js';
+import { ExecuteFailedError, invokeInput, provenance, type ExecuteResult, type StrategyContext } from './execute-types.js';
 import { totals } from '../../shared/contracts/usage.js';
 
 export function fallbackChain(ctx: StrategyContext, models: readonly string[]): FallbackChain {
@@ -31,7 +31,7 @@ export async function runSingle(
     if (outcome.ok) {
       const t = totals(attempts);
       const r = outcome.result;
-      return { decision: ctx.decision, model, message: { text: r.message.text, toolCalls: r.message.toolCalls }, finishReason: r.finishReason, attempts, ...t };
+      return { decision: ctx.decision, model, message: { text: r.message.text, toolCalls: r.message.toolCalls }, finishReason: r.finishReason, attempts, ...t, ...provenance(r) };
     }
     last = outcome.error;
     if (ctx.signal.aborted) break;

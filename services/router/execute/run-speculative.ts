@@ -6,7 +6,7 @@
 import { totals } from '../../shared/contracts/usage.js';
 import type { AttemptInfo } from '../../shared/contracts/invoke.js';
 import type { ChatMessage } from '../../shared/contracts/provider.js';
-import { ExecuteFailedError, invokeInput, type ExecuteResult, type StrategyContext } from './execute-types.js';
+import { ExecuteFailedError, invokeInput, provenance, type ExecuteResult, type StrategyContext } from './execute-types.js';
 import { runSingle } from './run-single.js';
 
 export const ACCEPT_TOKEN = 'ACCEPT';
@@ -64,8 +64,8 @@ export async function runSpeculative(ctx: StrategyContext): Promise<ExecuteResul
   return done(ctx, verifier, verify.result, attempts);
 }
 
-function done(ctx: StrategyContext, model: string, r: { message: { text: string; toolCalls: ExecuteResult['message']['toolCalls'] }; finishReason: ExecuteResult['finishReason'] }, attempts: AttemptInfo[]): ExecuteResult {
-  return { decision: ctx.decision, model, message: { text: r.message.text, toolCalls: r.message.toolCalls }, finishReason: r.finishReason, attempts, ...totals(attempts) };
+function done(ctx: StrategyContext, model: string, r: { message: { text: string; toolCalls: ExecuteResult['message']['toolCalls'] }; finishReason: ExecuteResult['finishReason']; responseModel: string; systemFingerprint?: string }, attempts: AttemptInfo[]): ExecuteResult {
+  return { decision: ctx.decision, model, message: { text: r.message.text, toolCalls: r.message.toolCalls }, finishReason: r.finishReason, attempts, ...totals(attempts), ...provenance(r) };
 }
 
 async function withTrail(before: AttemptInfo[], run: () => Promise<ExecuteResult>): Promise<ExecuteResult> {

@@ -53,6 +53,11 @@ export class NatsBus implements Bus {
     return this.statusNow;
   }
 
+  /** The current connection, for clients that need more than publish and subscribe (JetStream); undefined while down. */
+  connection(): NatsConnection | undefined {
+    return this.nc && !this.nc.isClosed() ? this.nc : undefined;
+  }
+
   /** Resolves once connected for the first time (tests and start-up logs use it). */
   connected(): Promise<void> {
     return this.ready;

@@ -81,6 +81,14 @@ function crossCheck(c: Config): string[] {
   if (!policies.has(c.router.default_policy) && !(policies.size === 0 && c.router.default_policy === 'balanced')) {
     problems.push(`router.default_policy: no policy named "${c.router.default_policy}" (have: ${[...policies].join(', ') || 'none'})`);
   }
+  for (const [name, p] of Object.entries(c.policies)) {
+    if (p.reference_model && !ids.has(p.reference_model)) problems.push(`policies.${name}.reference_model: unknown model "${p.reference_model}"`);
+  }
+  const metrics = new Set<string>();
+  c.feedback.metrics.forEach((m, i) => {
+    if (metrics.has(m.name)) problems.push(`feedback.metrics[${i}].name: duplicate metric "${m.name}"`);
+    metrics.add(m.name);
+  });
   c.rules.forEach((r, i) => {
     const at = `rules[${i}].action`;
     const refs: [string, string[]][] = [

@@ -137,6 +137,8 @@ export const policy = z.strictObject({
    * FAILED_PRECONDITION naming the check.
    */
   on_final_check_failure: z.enum(['return', 'error']).default('return'),
+  /** The model savings are measured against in decision records; default: the catalog's most expensive. */
+  reference_model: id.optional(),
 });
 
 export const executorSection = z.strictObject({
@@ -234,6 +236,66 @@ export const telemetrySection = z.strictObject({
   log_level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
+const regex = z.string().min(1).refine((p) => {
+  try {
+    new RegExp(p, 'g');
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be a valid regular expression');
+
+/** The decision log (services/router/record/): where records go and what they may hold. */
+export const decisionLogSection = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** auto: JetStream when NATS is configured, else the local file store. */
+  store: z.enum(['auto', 'file', 'jetstream']).default('auto'),
+  /** Records waiting to be written; when full, new ones are dropped and counted. */
+  queue_size: positiveInt.default(10_000),
+  /** Records written in one batch, and the longest a record waits for a batch to fill. */
+  batch_size: positiveInt.default(256),
+  flush_interval_ms: positiveInt.default(20),
+  /** Applied to prompt and answer text before it is stored (only with router.prompt_logging). */
+  redact: z
+    .array(z.strictObject({ pattern: regex, replace: z.string().default('[redacted]') }))
+    .default([
+      { pattern: 'sk-[A-Za-z0-9_-]{16,}', replace: '[key]' },
+      { pattern: '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}', replace: '[email]' },
+    ]),
+  file: z
+    .strictObject({
+      /** Directory of the segment files, relative to the working directory. */
+      dir: z.string().min(1).default('.switchyard/decisions'),
+      /** A segment is closed when it reaches this size or age. */
+      segment_bytes: positiveInt.default(16 * 1024 * 1024),
+      segment_ms: positiveInt.default(3_600_000),
+      /** Oldest segments are deleted past this total size or age. */
+      max_bytes: positiveInt.default(1024 * 1024 * 1024),
+      max_age_ms: positiveInt.default(30 * 86_400_000),
+      /** fsync after each batch (a crash then loses only queued records). */
+      fsync: z.boolean().default(true),
+    })
+    .default({ dir: '.switchyard/decisions', segment_bytes: 16 * 1024 * 1024, segment_ms: 3_600_000, max_bytes: 1024 * 1024 * 1024, max_age_ms: 30 * 86_400_000, fsync: true }),
+  jetstream: z
+    .strictObject({
+      stream: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, - or _').default('SWITCHYARD_DECISIONS'),
+      replicas: z.number().int().min(1).max(5).default(1),
+      max_bytes: positiveInt.default(10 * 1024 * 1024 * 1024),
+      max_age_ms: positiveInt.default(30 * 86_400_000),
+      /** A record published twice within this window is stored once. */
+      duplicate_window_ms: positiveInt.default(120_000),
+    })
+    .default({ stream: 'SWITCHYARD_DECISIONS', replicas: 1, max_bytes: 10 * 1024 * 1024 * 1024, max_age_ms: 30 * 86_400_000, duplicate_window_ms: 120_000 }),
+});
+
+export const feedbackMetric = z.strictObject({
+  name: z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 letters, digits, _ . -, starting with a letter'),
+  type: z.enum(['boolean', 'float']),
+  better: z.enum(['higher', 'lower']).default('higher'),
+  /** decision: a value per decision; episode: per episode (the decisions' `session` label). */
+  per: z.enum(['decision', 'episode']).default('decision'),
+});
+
 const ruleMatch = z.strictObject({
   tenant: z.array(z.string()).optional(),
   user_tier: z.array(z.string()).optional(),
@@ -292,6 +354,10 @@ export const config = z.strictObject({
     })
     .default({ model_file: 'models/router-model.syrm', default_policy: 'balanced', default_max_output_tokens: 1024, prompt_logging: false, wasm: true }),
   executor: executorSection.default(executorSection.parse({})),
+  decision_log: decisionLogSection.default(decisionLogSection.parse({})),
+  feedback: z
+    .strictObject({ metrics: z.array(feedbackMetric).default([]) })
+    .default({ metrics: [] }),
   bus: busSection.default(busSection.parse({})),
   telemetry: telemetrySection.default(telemetrySection.parse({})),
   policies: z.record(id, policy).default({}),
@@ -305,5 +371,7 @@ export type DeploymentConfig = z.infer<typeof deployment>;
 export type PolicyConfig = z.infer<typeof policy>;
 export type BusConfig = z.infer<typeof busSection>;
 export type TelemetryConfig = z.infer<typeof telemetrySection>;
+export type DecisionLogConfig = z.infer<typeof decisionLogSection>;
+export type FeedbackMetricConfig = z.infer<typeof feedbackMetric>;
 export type RuleConfig = z.infer<typeof rule>;
 export type QualityPrior = z.infer<typeof qualityPrior>;

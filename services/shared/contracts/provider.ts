@@ -101,6 +101,8 @@ export interface ChatResult {
   responseModel: string;
   /** The provider's id of the response, when it gives one. */
   responseId?: string;
+  /** The provider's fingerprint of the serving configuration, when it gives one (OpenAI's system_fingerprint). */
+  systemFingerprint?: string;
   rateLimit?: RateLimitInfo;
 }
 
@@ -109,7 +111,7 @@ export type StreamEvent =
   /** A complete tool call (adapters assemble argument fragments before emitting it). */
   | { type: 'tool-call'; toolCall: ToolCall }
   /** Always the last event of a stream that ended well. */
-  | { type: 'finish'; finishReason: FinishReason; usage: Usage; responseModel: string; responseId?: string };
+  | { type: 'finish'; finishReason: FinishReason; usage: Usage; responseModel: string; responseId?: string; systemFingerprint?: string };
 
 export interface StreamResult {
   /** Rate-limit headers of the streaming response, known once it started. */

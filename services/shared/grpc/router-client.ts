@@ -5,6 +5,9 @@ import type { RouterServiceClient } from '../../generated/switchyard/v1/RouterSe
 import type { DecideRequest } from '../../generated/switchyard/v1/DecideRequest.js';
 import type { DecideResponse__Output } from '../../generated/switchyard/v1/DecideResponse.js';
 import type { ListModelsResponse__Output } from '../../generated/switchyard/v1/ListModelsResponse.js';
+import type { GetDecisionResponse__Output } from '../../generated/switchyard/v1/GetDecisionResponse.js';
+import type { ListDecisionsRequest } from '../../generated/switchyard/v1/ListDecisionsRequest.js';
+import type { ListDecisionsResponse__Output } from '../../generated/switchyard/v1/ListDecisionsResponse.js';
 
 export const DEFAULT_ADDRESS = '127.0.0.1:50051';
 
@@ -29,4 +32,12 @@ export function decide(client: RouterServiceClient, req: DecideRequest, deadline
 
 export function listModels(client: RouterServiceClient, deadlineMs = 10_000): Promise<ListModelsResponse__Output> {
   return unary(client.listModels.bind(client) as never, {}, deadlineMs);
+}
+
+export function getDecision(client: RouterServiceClient, decisionId: string, deadlineMs = 10_000): Promise<GetDecisionResponse__Output> {
+  return unary(client.getDecision.bind(client) as never, { decisionId }, deadlineMs);
+}
+
+export function listDecisions(client: RouterServiceClient, req: ListDecisionsRequest, deadlineMs = 30_000): Promise<ListDecisionsResponse__Output> {
+  return unary(client.listDecisions.bind(client) as never, req, deadlineMs);
 }

@@ -46,7 +46,7 @@ class InvokeRequest(_message.Message):
     def __init__(self, model: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[_chat_pb2.Message, _Mapping]]] = ..., tools: _Optional[_Iterable[_Union[_chat_pb2.ToolDefinition, _Mapping]]] = ..., response_format: _Optional[_Union[_chat_pb2.ResponseFormat, _Mapping]] = ..., max_output_tokens: _Optional[int] = ..., temperature: _Optional[float] = ..., allowed_regions: _Optional[_Iterable[str]] = ..., decision_id: _Optional[str] = ..., step: _Optional[str] = ..., ttft_timeout_ms: _Optional[int] = ...) -> None: ...
 
 class InvokeResponse(_message.Message):
-    __slots__ = ["attempts", "cost_usd", "deployment", "error", "finish_reason", "message", "model", "response_model", "usage"]
+    __slots__ = ["attempts", "cost_usd", "deployment", "error", "finish_reason", "message", "model", "response_model", "system_fingerprint", "usage"]
     ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
     COST_USD_FIELD_NUMBER: _ClassVar[int]
     DEPLOYMENT_FIELD_NUMBER: _ClassVar[int]
@@ -55,6 +55,7 @@ class InvokeResponse(_message.Message):
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
     MODEL_FIELD_NUMBER: _ClassVar[int]
     RESPONSE_MODEL_FIELD_NUMBER: _ClassVar[int]
+    SYSTEM_FINGERPRINT_FIELD_NUMBER: _ClassVar[int]
     USAGE_FIELD_NUMBER: _ClassVar[int]
     attempts: _containers.RepeatedCompositeFieldContainer[_router_service_pb2.Attempt]
     cost_usd: float
@@ -64,8 +65,9 @@ class InvokeResponse(_message.Message):
     message: _router_service_pb2.AssistantMessage
     model: str
     response_model: str
+    system_fingerprint: str
     usage: _chat_pb2.Usage
-    def __init__(self, model: _Optional[str] = ..., deployment: _Optional[str] = ..., message: _Optional[_Union[_router_service_pb2.AssistantMessage, _Mapping]] = ..., finish_reason: _Optional[_Union[_chat_pb2.FinishReason, str]] = ..., usage: _Optional[_Union[_chat_pb2.Usage, _Mapping]] = ..., cost_usd: _Optional[float] = ..., attempts: _Optional[_Iterable[_Union[_router_service_pb2.Attempt, _Mapping]]] = ..., error: _Optional[_Union[InvokeError, _Mapping]] = ..., response_model: _Optional[str] = ...) -> None: ...
+    def __init__(self, model: _Optional[str] = ..., deployment: _Optional[str] = ..., message: _Optional[_Union[_router_service_pb2.AssistantMessage, _Mapping]] = ..., finish_reason: _Optional[_Union[_chat_pb2.FinishReason, str]] = ..., usage: _Optional[_Union[_chat_pb2.Usage, _Mapping]] = ..., cost_usd: _Optional[float] = ..., attempts: _Optional[_Iterable[_Union[_router_service_pb2.Attempt, _Mapping]]] = ..., error: _Optional[_Union[InvokeError, _Mapping]] = ..., response_model: _Optional[str] = ..., system_fingerprint: _Optional[str] = ...) -> None: ...
 
 class InvokeStreamError(_message.Message):
     __slots__ = ["attempts", "cost_usd", "error", "partial", "usage"]

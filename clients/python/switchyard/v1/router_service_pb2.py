@@ -12,10 +12,11 @@ _sym_db = _symbol_database.Default()
 
 
 from switchyard.v1 import chat_pb2 as switchyard_dot_v1_dot_chat__pb2
+from switchyard.v1 import decision_record_pb2 as switchyard_dot_v1_dot_decision__record__pb2
 from switchyard.v1 import routing_pb2 as switchyard_dot_v1_dot_routing__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"switchyard/v1/router_service.proto\x12\rswitchyard.v1\x1a\x18switchyard/v1/chat.proto\x1a\x1bswitchyard/v1/routing.proto\"\x80\x03\n\rDecideRequest\x12(\n\x08messages\x18\x01 \x03(\x0b\x32\x16.switchyard.v1.Message\x12,\n\x05tools\x18\x02 \x03(\x0b\x32\x1d.switchyard.v1.ToolDefinition\x12\x36\n\x0fresponse_format\x18\x03 \x01(\x0b\x32\x1d.switchyard.v1.ResponseFormat\x12\x19\n\x11max_output_tokens\x18\x04 \x01(\r\x12\x31\n\x0crequirements\x18\x05 \x01(\x0b\x32\x1b.switchyard.v1.Requirements\x12/\n\x0bpreferences\x18\x06 \x01(\x0b\x32\x1a.switchyard.v1.Preferences\x12\x0e\n\x06policy\x18\x07 \x01(\t\x12%\n\x06labels\x18\x08 \x01(\x0b\x32\x15.switchyard.v1.Labels\x12)\n\x08strategy\x18\t \x01(\x0e\x32\x17.switchyard.v1.Strategy\"\xb8\x02\n\x0e\x44\x65\x63ideResponse\x12\x13\n\x0b\x64\x65\x63ision_id\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12\x11\n\tfallbacks\x18\x03 \x03(\t\x12,\n\ncandidates\x18\x04 \x03(\x0b\x32\x18.switchyard.v1.Candidate\x12\x0e\n\x06reason\x18\x05 \x01(\t\x12)\n\x04plan\x18\x06 \x01(\x0b\x32\x1b.switchyard.v1.StrategyPlan\x12\x0e\n\x06policy\x18\x07 \x01(\t\x12\x15\n\rmatched_rules\x18\x08 \x03(\t\x12/\n\x08\x66\x65\x61tures\x18\t \x01(\x0b\x32\x1d.switchyard.v1.PromptFeatures\x12\x18\n\x10\x64\x65\x63ision_time_ns\x18\n \x01(\x04\x12\x14\n\x0crouter_model\x18\x0b \x01(\t\"\xab\x03\n\x0e\x45xecuteRequest\x12(\n\x08messages\x18\x01 \x03(\x0b\x32\x16.switchyard.v1.Message\x12,\n\x05tools\x18\x02 \x03(\x0b\x32\x1d.switchyard.v1.ToolDefinition\x12\x36\n\x0fresponse_format\x18\x03 \x01(\x0b\x32\x1d.switchyard.v1.ResponseFormat\x12\x19\n\x11max_output_tokens\x18\x04 \x01(\r\x12\x31\n\x0crequirements\x18\x05 \x01(\x0b\x32\x1b.switchyard.v1.Requirements\x12/\n\x0bpreferences\x18\x06 \x01(\x0b\x32\x1a.switchyard.v1.Preferences\x12\x0e\n\x06policy\x18\x07 \x01(\t\x12%\n\x06labels\x18\x08 \x01(\x0b\x32\x15.switchyard.v1.Labels\x12)\n\x08strategy\x18\t \x01(\x0e\x32\x17.switchyard.v1.Strategy\x12\x18\n\x0btemperature\x18\n \x01(\x01H\x00\x88\x01\x01\x42\x0e\n\x0c_temperature\"\xd3\x01\n\x07\x41ttempt\x12\r\n\x05model\x18\x01 \x01(\t\x12\x12\n\ndeployment\x18\x02 \x01(\t\x12\x0c\n\x04step\x18\x03 \x01(\t\x12.\n\x07outcome\x18\x04 \x01(\x0e\x32\x1d.switchyard.v1.AttemptOutcome\x12\r\n\x05\x65rror\x18\x05 \x01(\t\x12\x12\n\nlatency_ms\x18\x06 \x01(\x01\x12#\n\x05usage\x18\x07 \x01(\x0b\x32\x14.switchyard.v1.Usage\x12\x10\n\x08\x63ost_usd\x18\x08 \x01(\x01\x12\r\n\x05\x63heck\x18\t \x01(\t\"M\n\x10\x41ssistantMessage\x12\x0c\n\x04text\x18\x01 \x01(\t\x12+\n\ntool_calls\x18\x02 \x03(\x0b\x32\x17.switchyard.v1.ToolCall\"\xf5\x02\n\x0f\x45xecuteResponse\x12\x13\n\x0b\x64\x65\x63ision_id\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12\x30\n\x07message\x18\x03 \x01(\x0b\x32\x1f.switchyard.v1.AssistantMessage\x12\x32\n\rfinish_reason\x18\x04 \x01(\x0e\x32\x1b.switchyard.v1.FinishReason\x12#\n\x05usage\x18\x05 \x01(\x0b\x32\x14.switchyard.v1.Usage\x12\x10\n\x08\x63ost_usd\x18\x06 \x01(\x01\x12(\n\x08\x61ttempts\x18\x07 \x03(\x0b\x32\x16.switchyard.v1.Attempt\x12/\n\x08\x64\x65\x63ision\x18\x08 \x01(\x0b\x32\x1d.switchyard.v1.DecideResponse\x12\x30\n\x0c\x63heck_status\x18\t \x01(\x0e\x32\x1a.switchyard.v1.CheckStatus\x12\x14\n\x0c\x63heck_reason\x18\n \x01(\t\"F\n\x14\x45xecuteStreamRequest\x12.\n\x07request\x18\x01 \x01(\x0b\x32\x1d.switchyard.v1.ExecuteRequest\"\xc7\x01\n\x15\x45xecuteStreamResponse\x12\x31\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0b\x32\x1d.switchyard.v1.DecideResponseH\x00\x12\x14\n\ntext_delta\x18\x02 \x01(\tH\x00\x12,\n\ttool_call\x18\x03 \x01(\x0b\x32\x17.switchyard.v1.ToolCallH\x00\x12.\n\x04\x64one\x18\x04 \x01(\x0b\x32\x1e.switchyard.v1.ExecuteResponseH\x00\x42\x07\n\x05\x65vent\"\x13\n\x11ListModelsRequest\"{\n\x0bModelPrices\x12\x16\n\x0einput_per_mtok\x18\x01 \x01(\x01\x12\x17\n\x0foutput_per_mtok\x18\x02 \x01(\x01\x12\x1d\n\x15\x63\x61\x63hed_input_per_mtok\x18\x03 \x01(\x01\x12\x1c\n\x14\x63\x61\x63he_write_per_mtok\x18\x04 \x01(\x01\"\x98\x03\n\tModelInfo\x12\n\n\x02id\x18\x01 \x01(\t\x12\x10\n\x08provider\x18\x02 \x01(\t\x12\x16\n\x0e\x63ontext_window\x18\x03 \x01(\r\x12\x19\n\x11max_output_tokens\x18\x04 \x01(\r\x12/\n\x0c\x63\x61pabilities\x18\x05 \x03(\x0e\x32\x19.switchyard.v1.Capability\x12*\n\x06prices\x18\x06 \x01(\x0b\x32\x1a.switchyard.v1.ModelPrices\x12\x11\n\tlanguages\x18\x07 \x03(\t\x12\x0f\n\x07regions\x18\x08 \x03(\t\x12\x17\n\x0ftypical_ttft_ms\x18\t \x01(\r\x12 \n\x18output_tokens_per_second\x18\n \x01(\x01\x12\x1b\n\x13requests_per_minute\x18\x0b \x01(\r\x12\x19\n\x11tokens_per_minute\x18\x0c \x01(\r\x12\x11\n\tavailable\x18\r \x01(\x08\x12\x1a\n\x12unavailable_reason\x18\x0e \x01(\t\x12\x17\n\x0fquality_profile\x18\x0f \x01(\t\">\n\x12ListModelsResponse\x12(\n\x06models\x18\x01 \x03(\x0b\x32\x18.switchyard.v1.ModelInfo*\xcf\x01\n\x0e\x41ttemptOutcome\x12\x1f\n\x1b\x41TTEMPT_OUTCOME_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x41TTEMPT_OUTCOME_SUCCESS\x10\x01\x12\x1c\n\x18\x41TTEMPT_OUTCOME_REJECTED\x10\x02\x12#\n\x1f\x41TTEMPT_OUTCOME_RETRYABLE_ERROR\x10\x03\x12\x1f\n\x1b\x41TTEMPT_OUTCOME_FATAL_ERROR\x10\x04\x12\x1b\n\x17\x41TTEMPT_OUTCOME_SKIPPED\x10\x05*]\n\x0b\x43heckStatus\x12\x1c\n\x18\x43HECK_STATUS_UNSPECIFIED\x10\x00\x12\x17\n\x13\x43HECK_STATUS_PASSED\x10\x01\x12\x17\n\x13\x43HECK_STATUS_FAILED\x10\x02\x32\xd1\x02\n\rRouterService\x12\x45\n\x06\x44\x65\x63ide\x12\x1c.switchyard.v1.DecideRequest\x1a\x1d.switchyard.v1.DecideResponse\x12H\n\x07\x45xecute\x12\x1d.switchyard.v1.ExecuteRequest\x1a\x1e.switchyard.v1.ExecuteResponse\x12\\\n\rExecuteStream\x12#.switchyard.v1.ExecuteStreamRequest\x1a$.switchyard.v1.ExecuteStreamResponse0\x01\x12Q\n\nListModels\x12 .switchyard.v1.ListModelsRequest\x1a!.switchyard.v1.ListModelsResponseB1Z/switchyard/clients/go/switchyardv1;switchyardv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"switchyard/v1/router_service.proto\x12\rswitchyard.v1\x1a\x18switchyard/v1/chat.proto\x1a#switchyard/v1/decision_record.proto\x1a\x1bswitchyard/v1/routing.proto\"\x80\x03\n\rDecideRequest\x12(\n\x08messages\x18\x01 \x03(\x0b\x32\x16.switchyard.v1.Message\x12,\n\x05tools\x18\x02 \x03(\x0b\x32\x1d.switchyard.v1.ToolDefinition\x12\x36\n\x0fresponse_format\x18\x03 \x01(\x0b\x32\x1d.switchyard.v1.ResponseFormat\x12\x19\n\x11max_output_tokens\x18\x04 \x01(\r\x12\x31\n\x0crequirements\x18\x05 \x01(\x0b\x32\x1b.switchyard.v1.Requirements\x12/\n\x0bpreferences\x18\x06 \x01(\x0b\x32\x1a.switchyard.v1.Preferences\x12\x0e\n\x06policy\x18\x07 \x01(\t\x12%\n\x06labels\x18\x08 \x01(\x0b\x32\x15.switchyard.v1.Labels\x12)\n\x08strategy\x18\t \x01(\x0e\x32\x17.switchyard.v1.Strategy\"\xb8\x02\n\x0e\x44\x65\x63ideResponse\x12\x13\n\x0b\x64\x65\x63ision_id\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12\x11\n\tfallbacks\x18\x03 \x03(\t\x12,\n\ncandidates\x18\x04 \x03(\x0b\x32\x18.switchyard.v1.Candidate\x12\x0e\n\x06reason\x18\x05 \x01(\t\x12)\n\x04plan\x18\x06 \x01(\x0b\x32\x1b.switchyard.v1.StrategyPlan\x12\x0e\n\x06policy\x18\x07 \x01(\t\x12\x15\n\rmatched_rules\x18\x08 \x03(\t\x12/\n\x08\x66\x65\x61tures\x18\t \x01(\x0b\x32\x1d.switchyard.v1.PromptFeatures\x12\x18\n\x10\x64\x65\x63ision_time_ns\x18\n \x01(\x04\x12\x14\n\x0crouter_model\x18\x0b \x01(\t\"\xab\x03\n\x0e\x45xecuteRequest\x12(\n\x08messages\x18\x01 \x03(\x0b\x32\x16.switchyard.v1.Message\x12,\n\x05tools\x18\x02 \x03(\x0b\x32\x1d.switchyard.v1.ToolDefinition\x12\x36\n\x0fresponse_format\x18\x03 \x01(\x0b\x32\x1d.switchyard.v1.ResponseFormat\x12\x19\n\x11max_output_tokens\x18\x04 \x01(\r\x12\x31\n\x0crequirements\x18\x05 \x01(\x0b\x32\x1b.switchyard.v1.Requirements\x12/\n\x0bpreferences\x18\x06 \x01(\x0b\x32\x1a.switchyard.v1.Preferences\x12\x0e\n\x06policy\x18\x07 \x01(\t\x12%\n\x06labels\x18\x08 \x01(\x0b\x32\x15.switchyard.v1.Labels\x12)\n\x08strategy\x18\t \x01(\x0e\x32\x17.switchyard.v1.Strategy\x12\x18\n\x0btemperature\x18\n \x01(\x01H\x00\x88\x01\x01\x42\x0e\n\x0c_temperature\"\xd3\x01\n\x07\x41ttempt\x12\r\n\x05model\x18\x01 \x01(\t\x12\x12\n\ndeployment\x18\x02 \x01(\t\x12\x0c\n\x04step\x18\x03 \x01(\t\x12.\n\x07outcome\x18\x04 \x01(\x0e\x32\x1d.switchyard.v1.AttemptOutcome\x12\r\n\x05\x65rror\x18\x05 \x01(\t\x12\x12\n\nlatency_ms\x18\x06 \x01(\x01\x12#\n\x05usage\x18\x07 \x01(\x0b\x32\x14.switchyard.v1.Usage\x12\x10\n\x08\x63ost_usd\x18\x08 \x01(\x01\x12\r\n\x05\x63heck\x18\t \x01(\t\"M\n\x10\x41ssistantMessage\x12\x0c\n\x04text\x18\x01 \x01(\t\x12+\n\ntool_calls\x18\x02 \x03(\x0b\x32\x17.switchyard.v1.ToolCall\"\xa9\x03\n\x0f\x45xecuteResponse\x12\x13\n\x0b\x64\x65\x63ision_id\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12\x30\n\x07message\x18\x03 \x01(\x0b\x32\x1f.switchyard.v1.AssistantMessage\x12\x32\n\rfinish_reason\x18\x04 \x01(\x0e\x32\x1b.switchyard.v1.FinishReason\x12#\n\x05usage\x18\x05 \x01(\x0b\x32\x14.switchyard.v1.Usage\x12\x10\n\x08\x63ost_usd\x18\x06 \x01(\x01\x12(\n\x08\x61ttempts\x18\x07 \x03(\x0b\x32\x16.switchyard.v1.Attempt\x12/\n\x08\x64\x65\x63ision\x18\x08 \x01(\x0b\x32\x1d.switchyard.v1.DecideResponse\x12\x16\n\x0eresponse_model\x18\x0b \x01(\t\x12\x1a\n\x12system_fingerprint\x18\x0c \x01(\t\x12\x30\n\x0c\x63heck_status\x18\t \x01(\x0e\x32\x1a.switchyard.v1.CheckStatus\x12\x14\n\x0c\x63heck_reason\x18\n \x01(\t\"F\n\x14\x45xecuteStreamRequest\x12.\n\x07request\x18\x01 \x01(\x0b\x32\x1d.switchyard.v1.ExecuteRequest\"\xc7\x01\n\x15\x45xecuteStreamResponse\x12\x31\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0b\x32\x1d.switchyard.v1.DecideResponseH\x00\x12\x14\n\ntext_delta\x18\x02 \x01(\tH\x00\x12,\n\ttool_call\x18\x03 \x01(\x0b\x32\x17.switchyard.v1.ToolCallH\x00\x12.\n\x04\x64one\x18\x04 \x01(\x0b\x32\x1e.switchyard.v1.ExecuteResponseH\x00\x42\x07\n\x05\x65vent\"\x13\n\x11ListModelsRequest\"{\n\x0bModelPrices\x12\x16\n\x0einput_per_mtok\x18\x01 \x01(\x01\x12\x17\n\x0foutput_per_mtok\x18\x02 \x01(\x01\x12\x1d\n\x15\x63\x61\x63hed_input_per_mtok\x18\x03 \x01(\x01\x12\x1c\n\x14\x63\x61\x63he_write_per_mtok\x18\x04 \x01(\x01\"\x98\x03\n\tModelInfo\x12\n\n\x02id\x18\x01 \x01(\t\x12\x10\n\x08provider\x18\x02 \x01(\t\x12\x16\n\x0e\x63ontext_window\x18\x03 \x01(\r\x12\x19\n\x11max_output_tokens\x18\x04 \x01(\r\x12/\n\x0c\x63\x61pabilities\x18\x05 \x03(\x0e\x32\x19.switchyard.v1.Capability\x12*\n\x06prices\x18\x06 \x01(\x0b\x32\x1a.switchyard.v1.ModelPrices\x12\x11\n\tlanguages\x18\x07 \x03(\t\x12\x0f\n\x07regions\x18\x08 \x03(\t\x12\x17\n\x0ftypical_ttft_ms\x18\t \x01(\r\x12 \n\x18output_tokens_per_second\x18\n \x01(\x01\x12\x1b\n\x13requests_per_minute\x18\x0b \x01(\r\x12\x19\n\x11tokens_per_minute\x18\x0c \x01(\r\x12\x11\n\tavailable\x18\r \x01(\x08\x12\x1a\n\x12unavailable_reason\x18\x0e \x01(\t\x12\x17\n\x0fquality_profile\x18\x0f \x01(\t\">\n\x12ListModelsResponse\x12(\n\x06models\x18\x01 \x03(\x0b\x32\x18.switchyard.v1.ModelInfo\")\n\x12GetDecisionRequest\x12\x13\n\x0b\x64\x65\x63ision_id\x18\x01 \x01(\t\"D\n\x13GetDecisionResponse\x12-\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0b\x32\x1b.switchyard.v1.DecisionView\"\xfb\x01\n\x14ListDecisionsRequest\x12\x1a\n\x12start_time_unix_ms\x18\x01 \x01(\x03\x12\x18\n\x10\x65nd_time_unix_ms\x18\x02 \x01(\x03\x12\r\n\x05model\x18\x03 \x01(\t\x12\x0e\n\x06policy\x18\x04 \x01(\t\x12%\n\x06labels\x18\x05 \x01(\x0b\x32\x15.switchyard.v1.Labels\x12\x0f\n\x07segment\x18\x06 \x01(\t\x12/\n\x08\x66\x65\x65\x64\x62\x61\x63k\x18\x07 \x01(\x0e\x32\x1d.switchyard.v1.FeedbackFilter\x12\x11\n\tpage_size\x18\x08 \x01(\r\x12\x12\n\npage_token\x18\t \x01(\t\"`\n\x15ListDecisionsResponse\x12.\n\tdecisions\x18\x01 \x03(\x0b\x32\x1b.switchyard.v1.DecisionView\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xb0\x01\n\x15SubmitFeedbackRequest\x12\x13\n\x0b\x64\x65\x63ision_id\x18\x01 \x01(\t\x12\x12\n\nepisode_id\x18\x02 \x01(\t\x12\x0e\n\x06metric\x18\x03 \x01(\t\x12\x14\n\nbool_value\x18\x04 \x01(\x08H\x00\x12\x15\n\x0b\x66loat_value\x18\x05 \x01(\x01H\x00\x12\x0f\n\x07\x63omment\x18\x06 \x01(\t\x12\x17\n\x0fidempotency_key\x18\x07 \x01(\tB\x07\n\x05value\"*\n\x16SubmitFeedbackResponse\x12\x10\n\x08\x61\x63\x63\x65pted\x18\x01 \x01(\x08\"\xd3\x01\n\x14ReportOutcomeRequest\x12\x13\n\x0b\x64\x65\x63ision_id\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12#\n\x05usage\x18\x03 \x01(\x0b\x32\x14.switchyard.v1.Usage\x12\x12\n\nlatency_ms\x18\x04 \x01(\x01\x12\x12\n\nerror_code\x18\x05 \x01(\t\x12\x16\n\x0eresponse_model\x18\x06 \x01(\t\x12\x32\n\rfinish_reason\x18\x07 \x01(\x0e\x32\x1b.switchyard.v1.FinishReason\")\n\x15ReportOutcomeResponse\x12\x10\n\x08\x63ost_usd\x18\x01 \x01(\x01*\xcf\x01\n\x0e\x41ttemptOutcome\x12\x1f\n\x1b\x41TTEMPT_OUTCOME_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x41TTEMPT_OUTCOME_SUCCESS\x10\x01\x12\x1c\n\x18\x41TTEMPT_OUTCOME_REJECTED\x10\x02\x12#\n\x1f\x41TTEMPT_OUTCOME_RETRYABLE_ERROR\x10\x03\x12\x1f\n\x1b\x41TTEMPT_OUTCOME_FATAL_ERROR\x10\x04\x12\x1b\n\x17\x41TTEMPT_OUTCOME_SKIPPED\x10\x05*]\n\x0b\x43heckStatus\x12\x1c\n\x18\x43HECK_STATUS_UNSPECIFIED\x10\x00\x12\x17\n\x13\x43HECK_STATUS_PASSED\x10\x01\x12\x17\n\x13\x43HECK_STATUS_FAILED\x10\x02*h\n\x0e\x46\x65\x65\x64\x62\x61\x63kFilter\x12\x1f\n\x1b\x46\x45\x45\x44\x42\x41\x43K_FILTER_UNSPECIFIED\x10\x00\x12\x18\n\x14\x46\x45\x45\x44\x42\x41\x43K_FILTER_WITH\x10\x01\x12\x1b\n\x17\x46\x45\x45\x44\x42\x41\x43K_FILTER_WITHOUT\x10\x02\x32\xbe\x05\n\rRouterService\x12\x45\n\x06\x44\x65\x63ide\x12\x1c.switchyard.v1.DecideRequest\x1a\x1d.switchyard.v1.DecideResponse\x12H\n\x07\x45xecute\x12\x1d.switchyard.v1.ExecuteRequest\x1a\x1e.switchyard.v1.ExecuteResponse\x12\\\n\rExecuteStream\x12#.switchyard.v1.ExecuteStreamRequest\x1a$.switchyard.v1.ExecuteStreamResponse0\x01\x12Q\n\nListModels\x12 .switchyard.v1.ListModelsRequest\x1a!.switchyard.v1.ListModelsResponse\x12T\n\x0bGetDecision\x12!.switchyard.v1.GetDecisionRequest\x1a\".switchyard.v1.GetDecisionResponse\x12Z\n\rListDecisions\x12#.switchyard.v1.ListDecisionsRequest\x1a$.switchyard.v1.ListDecisionsResponse\x12]\n\x0eSubmitFeedback\x12$.switchyard.v1.SubmitFeedbackRequest\x1a%.switchyard.v1.SubmitFeedbackResponse\x12Z\n\rReportOutcome\x12#.switchyard.v1.ReportOutcomeRequest\x1a$.switchyard.v1.ReportOutcomeResponseB1Z/switchyard/clients/go/switchyardv1;switchyardv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'switchyard.v1.router_service_pb2', globals())
@@ -23,34 +24,52 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'Z/switchyard/clients/go/switchyardv1;switchyardv1'
-  _ATTEMPTOUTCOME._serialized_start=2805
-  _ATTEMPTOUTCOME._serialized_end=3012
-  _CHECKSTATUS._serialized_start=3014
-  _CHECKSTATUS._serialized_end=3107
-  _DECIDEREQUEST._serialized_start=109
-  _DECIDEREQUEST._serialized_end=493
-  _DECIDERESPONSE._serialized_start=496
-  _DECIDERESPONSE._serialized_end=808
-  _EXECUTEREQUEST._serialized_start=811
-  _EXECUTEREQUEST._serialized_end=1238
-  _ATTEMPT._serialized_start=1241
-  _ATTEMPT._serialized_end=1452
-  _ASSISTANTMESSAGE._serialized_start=1454
-  _ASSISTANTMESSAGE._serialized_end=1531
-  _EXECUTERESPONSE._serialized_start=1534
-  _EXECUTERESPONSE._serialized_end=1907
-  _EXECUTESTREAMREQUEST._serialized_start=1909
-  _EXECUTESTREAMREQUEST._serialized_end=1979
-  _EXECUTESTREAMRESPONSE._serialized_start=1982
-  _EXECUTESTREAMRESPONSE._serialized_end=2181
-  _LISTMODELSREQUEST._serialized_start=2183
-  _LISTMODELSREQUEST._serialized_end=2202
-  _MODELPRICES._serialized_start=2204
-  _MODELPRICES._serialized_end=2327
-  _MODELINFO._serialized_start=2330
-  _MODELINFO._serialized_end=2738
-  _LISTMODELSRESPONSE._serialized_start=2740
-  _LISTMODELSRESPONSE._serialized_end=2802
-  _ROUTERSERVICE._serialized_start=3110
-  _ROUTERSERVICE._serialized_end=3447
+  _ATTEMPTOUTCOME._serialized_start=3839
+  _ATTEMPTOUTCOME._serialized_end=4046
+  _CHECKSTATUS._serialized_start=4048
+  _CHECKSTATUS._serialized_end=4141
+  _FEEDBACKFILTER._serialized_start=4143
+  _FEEDBACKFILTER._serialized_end=4247
+  _DECIDEREQUEST._serialized_start=146
+  _DECIDEREQUEST._serialized_end=530
+  _DECIDERESPONSE._serialized_start=533
+  _DECIDERESPONSE._serialized_end=845
+  _EXECUTEREQUEST._serialized_start=848
+  _EXECUTEREQUEST._serialized_end=1275
+  _ATTEMPT._serialized_start=1278
+  _ATTEMPT._serialized_end=1489
+  _ASSISTANTMESSAGE._serialized_start=1491
+  _ASSISTANTMESSAGE._serialized_end=1568
+  _EXECUTERESPONSE._serialized_start=1571
+  _EXECUTERESPONSE._serialized_end=1996
+  _EXECUTESTREAMREQUEST._serialized_start=1998
+  _EXECUTESTREAMREQUEST._serialized_end=2068
+  _EXECUTESTREAMRESPONSE._serialized_start=2071
+  _EXECUTESTREAMRESPONSE._serialized_end=2270
+  _LISTMODELSREQUEST._serialized_start=2272
+  _LISTMODELSREQUEST._serialized_end=2291
+  _MODELPRICES._serialized_start=2293
+  _MODELPRICES._serialized_end=2416
+  _MODELINFO._serialized_start=2419
+  _MODELINFO._serialized_end=2827
+  _LISTMODELSRESPONSE._serialized_start=2829
+  _LISTMODELSRESPONSE._serialized_end=2891
+  _GETDECISIONREQUEST._serialized_start=2893
+  _GETDECISIONREQUEST._serialized_end=2934
+  _GETDECISIONRESPONSE._serialized_start=2936
+  _GETDECISIONRESPONSE._serialized_end=3004
+  _LISTDECISIONSREQUEST._serialized_start=3007
+  _LISTDECISIONSREQUEST._serialized_end=3258
+  _LISTDECISIONSRESPONSE._serialized_start=3260
+  _LISTDECISIONSRESPONSE._serialized_end=3356
+  _SUBMITFEEDBACKREQUEST._serialized_start=3359
+  _SUBMITFEEDBACKREQUEST._serialized_end=3535
+  _SUBMITFEEDBACKRESPONSE._serialized_start=3537
+  _SUBMITFEEDBACKRESPONSE._serialized_end=3579
+  _REPORTOUTCOMEREQUEST._serialized_start=3582
+  _REPORTOUTCOMEREQUEST._serialized_end=3793
+  _REPORTOUTCOMERESPONSE._serialized_start=3795
+  _REPORTOUTCOMERESPONSE._serialized_end=3836
+  _ROUTERSERVICE._serialized_start=4250
+  _ROUTERSERVICE._serialized_end=4952
 # @@protoc_insertion_point(module_scope)

@@ -1,4 +1,5 @@
 from switchyard.v1 import chat_pb2 as _chat_pb2
+from switchyard.v1 import decision_record_pb2 as _decision_record_pb2
 from switchyard.v1 import routing_pb2 as _routing_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
@@ -16,6 +17,9 @@ CHECK_STATUS_FAILED: CheckStatus
 CHECK_STATUS_PASSED: CheckStatus
 CHECK_STATUS_UNSPECIFIED: CheckStatus
 DESCRIPTOR: _descriptor.FileDescriptor
+FEEDBACK_FILTER_UNSPECIFIED: FeedbackFilter
+FEEDBACK_FILTER_WITH: FeedbackFilter
+FEEDBACK_FILTER_WITHOUT: FeedbackFilter
 
 class AssistantMessage(_message.Message):
     __slots__ = ["text", "tool_calls"]
@@ -120,7 +124,7 @@ class ExecuteRequest(_message.Message):
     def __init__(self, messages: _Optional[_Iterable[_Union[_chat_pb2.Message, _Mapping]]] = ..., tools: _Optional[_Iterable[_Union[_chat_pb2.ToolDefinition, _Mapping]]] = ..., response_format: _Optional[_Union[_chat_pb2.ResponseFormat, _Mapping]] = ..., max_output_tokens: _Optional[int] = ..., requirements: _Optional[_Union[_routing_pb2.Requirements, _Mapping]] = ..., preferences: _Optional[_Union[_routing_pb2.Preferences, _Mapping]] = ..., policy: _Optional[str] = ..., labels: _Optional[_Union[_routing_pb2.Labels, _Mapping]] = ..., strategy: _Optional[_Union[_routing_pb2.Strategy, str]] = ..., temperature: _Optional[float] = ...) -> None: ...
 
 class ExecuteResponse(_message.Message):
-    __slots__ = ["attempts", "check_reason", "check_status", "cost_usd", "decision", "decision_id", "finish_reason", "message", "model", "usage"]
+    __slots__ = ["attempts", "check_reason", "check_status", "cost_usd", "decision", "decision_id", "finish_reason", "message", "model", "response_model", "system_fingerprint", "usage"]
     ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
     CHECK_REASON_FIELD_NUMBER: _ClassVar[int]
     CHECK_STATUS_FIELD_NUMBER: _ClassVar[int]
@@ -130,6 +134,8 @@ class ExecuteResponse(_message.Message):
     FINISH_REASON_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
     MODEL_FIELD_NUMBER: _ClassVar[int]
+    RESPONSE_MODEL_FIELD_NUMBER: _ClassVar[int]
+    SYSTEM_FINGERPRINT_FIELD_NUMBER: _ClassVar[int]
     USAGE_FIELD_NUMBER: _ClassVar[int]
     attempts: _containers.RepeatedCompositeFieldContainer[Attempt]
     check_reason: str
@@ -140,8 +146,10 @@ class ExecuteResponse(_message.Message):
     finish_reason: _chat_pb2.FinishReason
     message: AssistantMessage
     model: str
+    response_model: str
+    system_fingerprint: str
     usage: _chat_pb2.Usage
-    def __init__(self, decision_id: _Optional[str] = ..., model: _Optional[str] = ..., message: _Optional[_Union[AssistantMessage, _Mapping]] = ..., finish_reason: _Optional[_Union[_chat_pb2.FinishReason, str]] = ..., usage: _Optional[_Union[_chat_pb2.Usage, _Mapping]] = ..., cost_usd: _Optional[float] = ..., attempts: _Optional[_Iterable[_Union[Attempt, _Mapping]]] = ..., decision: _Optional[_Union[DecideResponse, _Mapping]] = ..., check_status: _Optional[_Union[CheckStatus, str]] = ..., check_reason: _Optional[str] = ...) -> None: ...
+    def __init__(self, decision_id: _Optional[str] = ..., model: _Optional[str] = ..., message: _Optional[_Union[AssistantMessage, _Mapping]] = ..., finish_reason: _Optional[_Union[_chat_pb2.FinishReason, str]] = ..., usage: _Optional[_Union[_chat_pb2.Usage, _Mapping]] = ..., cost_usd: _Optional[float] = ..., attempts: _Optional[_Iterable[_Union[Attempt, _Mapping]]] = ..., decision: _Optional[_Union[DecideResponse, _Mapping]] = ..., response_model: _Optional[str] = ..., system_fingerprint: _Optional[str] = ..., check_status: _Optional[_Union[CheckStatus, str]] = ..., check_reason: _Optional[str] = ...) -> None: ...
 
 class ExecuteStreamRequest(_message.Message):
     __slots__ = ["request"]
@@ -160,6 +168,48 @@ class ExecuteStreamResponse(_message.Message):
     text_delta: str
     tool_call: _chat_pb2.ToolCall
     def __init__(self, decision: _Optional[_Union[DecideResponse, _Mapping]] = ..., text_delta: _Optional[str] = ..., tool_call: _Optional[_Union[_chat_pb2.ToolCall, _Mapping]] = ..., done: _Optional[_Union[ExecuteResponse, _Mapping]] = ...) -> None: ...
+
+class GetDecisionRequest(_message.Message):
+    __slots__ = ["decision_id"]
+    DECISION_ID_FIELD_NUMBER: _ClassVar[int]
+    decision_id: str
+    def __init__(self, decision_id: _Optional[str] = ...) -> None: ...
+
+class GetDecisionResponse(_message.Message):
+    __slots__ = ["decision"]
+    DECISION_FIELD_NUMBER: _ClassVar[int]
+    decision: _decision_record_pb2.DecisionView
+    def __init__(self, decision: _Optional[_Union[_decision_record_pb2.DecisionView, _Mapping]] = ...) -> None: ...
+
+class ListDecisionsRequest(_message.Message):
+    __slots__ = ["end_time_unix_ms", "feedback", "labels", "model", "page_size", "page_token", "policy", "segment", "start_time_unix_ms"]
+    END_TIME_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
+    FEEDBACK_FIELD_NUMBER: _ClassVar[int]
+    LABELS_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    POLICY_FIELD_NUMBER: _ClassVar[int]
+    SEGMENT_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
+    end_time_unix_ms: int
+    feedback: FeedbackFilter
+    labels: _routing_pb2.Labels
+    model: str
+    page_size: int
+    page_token: str
+    policy: str
+    segment: str
+    start_time_unix_ms: int
+    def __init__(self, start_time_unix_ms: _Optional[int] = ..., end_time_unix_ms: _Optional[int] = ..., model: _Optional[str] = ..., policy: _Optional[str] = ..., labels: _Optional[_Union[_routing_pb2.Labels, _Mapping]] = ..., segment: _Optional[str] = ..., feedback: _Optional[_Union[FeedbackFilter, str]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListDecisionsResponse(_message.Message):
+    __slots__ = ["decisions", "next_page_token"]
+    DECISIONS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    decisions: _containers.RepeatedCompositeFieldContainer[_decision_record_pb2.DecisionView]
+    next_page_token: str
+    def __init__(self, decisions: _Optional[_Iterable[_Union[_decision_record_pb2.DecisionView, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class ListModelsRequest(_message.Message):
     __slots__ = []
@@ -217,8 +267,59 @@ class ModelPrices(_message.Message):
     output_per_mtok: float
     def __init__(self, input_per_mtok: _Optional[float] = ..., output_per_mtok: _Optional[float] = ..., cached_input_per_mtok: _Optional[float] = ..., cache_write_per_mtok: _Optional[float] = ...) -> None: ...
 
+class ReportOutcomeRequest(_message.Message):
+    __slots__ = ["decision_id", "error_code", "finish_reason", "latency_ms", "model", "response_model", "usage"]
+    DECISION_ID_FIELD_NUMBER: _ClassVar[int]
+    ERROR_CODE_FIELD_NUMBER: _ClassVar[int]
+    FINISH_REASON_FIELD_NUMBER: _ClassVar[int]
+    LATENCY_MS_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    RESPONSE_MODEL_FIELD_NUMBER: _ClassVar[int]
+    USAGE_FIELD_NUMBER: _ClassVar[int]
+    decision_id: str
+    error_code: str
+    finish_reason: _chat_pb2.FinishReason
+    latency_ms: float
+    model: str
+    response_model: str
+    usage: _chat_pb2.Usage
+    def __init__(self, decision_id: _Optional[str] = ..., model: _Optional[str] = ..., usage: _Optional[_Union[_chat_pb2.Usage, _Mapping]] = ..., latency_ms: _Optional[float] = ..., error_code: _Optional[str] = ..., response_model: _Optional[str] = ..., finish_reason: _Optional[_Union[_chat_pb2.FinishReason, str]] = ...) -> None: ...
+
+class ReportOutcomeResponse(_message.Message):
+    __slots__ = ["cost_usd"]
+    COST_USD_FIELD_NUMBER: _ClassVar[int]
+    cost_usd: float
+    def __init__(self, cost_usd: _Optional[float] = ...) -> None: ...
+
+class SubmitFeedbackRequest(_message.Message):
+    __slots__ = ["bool_value", "comment", "decision_id", "episode_id", "float_value", "idempotency_key", "metric"]
+    BOOL_VALUE_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    DECISION_ID_FIELD_NUMBER: _ClassVar[int]
+    EPISODE_ID_FIELD_NUMBER: _ClassVar[int]
+    FLOAT_VALUE_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    METRIC_FIELD_NUMBER: _ClassVar[int]
+    bool_value: bool
+    comment: str
+    decision_id: str
+    episode_id: str
+    float_value: float
+    idempotency_key: str
+    metric: str
+    def __init__(self, decision_id: _Optional[str] = ..., episode_id: _Optional[str] = ..., metric: _Optional[str] = ..., bool_value: bool = ..., float_value: _Optional[float] = ..., comment: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+
+class SubmitFeedbackResponse(_message.Message):
+    __slots__ = ["accepted"]
+    ACCEPTED_FIELD_NUMBER: _ClassVar[int]
+    accepted: bool
+    def __init__(self, accepted: bool = ...) -> None: ...
+
 class AttemptOutcome(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class CheckStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class FeedbackFilter(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []

@@ -36,6 +36,26 @@ class RouterServiceStub(object):
                 request_serializer=switchyard_dot_v1_dot_router__service__pb2.ListModelsRequest.SerializeToString,
                 response_deserializer=switchyard_dot_v1_dot_router__service__pb2.ListModelsResponse.FromString,
                 )
+        self.GetDecision = channel.unary_unary(
+                '/switchyard.v1.RouterService/GetDecision',
+                request_serializer=switchyard_dot_v1_dot_router__service__pb2.GetDecisionRequest.SerializeToString,
+                response_deserializer=switchyard_dot_v1_dot_router__service__pb2.GetDecisionResponse.FromString,
+                )
+        self.ListDecisions = channel.unary_unary(
+                '/switchyard.v1.RouterService/ListDecisions',
+                request_serializer=switchyard_dot_v1_dot_router__service__pb2.ListDecisionsRequest.SerializeToString,
+                response_deserializer=switchyard_dot_v1_dot_router__service__pb2.ListDecisionsResponse.FromString,
+                )
+        self.SubmitFeedback = channel.unary_unary(
+                '/switchyard.v1.RouterService/SubmitFeedback',
+                request_serializer=switchyard_dot_v1_dot_router__service__pb2.SubmitFeedbackRequest.SerializeToString,
+                response_deserializer=switchyard_dot_v1_dot_router__service__pb2.SubmitFeedbackResponse.FromString,
+                )
+        self.ReportOutcome = channel.unary_unary(
+                '/switchyard.v1.RouterService/ReportOutcome',
+                request_serializer=switchyard_dot_v1_dot_router__service__pb2.ReportOutcomeRequest.SerializeToString,
+                response_deserializer=switchyard_dot_v1_dot_router__service__pb2.ReportOutcomeResponse.FromString,
+                )
 
 
 class RouterServiceServicer(object):
@@ -71,6 +91,34 @@ class RouterServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetDecision(self, request, context):
+        """One decision's record, with the feedback and reported outcome joined to it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListDecisions(self, request, context):
+        """Records, newest first, filtered and paged.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SubmitFeedback(self, request, context):
+        """A value of a metric declared in the configuration, for a decision or an episode.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReportOutcome(self, request, context):
+        """For clients that call Decide and then the provider themselves: how the call went.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RouterServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -93,6 +141,26 @@ def add_RouterServiceServicer_to_server(servicer, server):
                     servicer.ListModels,
                     request_deserializer=switchyard_dot_v1_dot_router__service__pb2.ListModelsRequest.FromString,
                     response_serializer=switchyard_dot_v1_dot_router__service__pb2.ListModelsResponse.SerializeToString,
+            ),
+            'GetDecision': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetDecision,
+                    request_deserializer=switchyard_dot_v1_dot_router__service__pb2.GetDecisionRequest.FromString,
+                    response_serializer=switchyard_dot_v1_dot_router__service__pb2.GetDecisionResponse.SerializeToString,
+            ),
+            'ListDecisions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListDecisions,
+                    request_deserializer=switchyard_dot_v1_dot_router__service__pb2.ListDecisionsRequest.FromString,
+                    response_serializer=switchyard_dot_v1_dot_router__service__pb2.ListDecisionsResponse.SerializeToString,
+            ),
+            'SubmitFeedback': grpc.unary_unary_rpc_method_handler(
+                    servicer.SubmitFeedback,
+                    request_deserializer=switchyard_dot_v1_dot_router__service__pb2.SubmitFeedbackRequest.FromString,
+                    response_serializer=switchyard_dot_v1_dot_router__service__pb2.SubmitFeedbackResponse.SerializeToString,
+            ),
+            'ReportOutcome': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReportOutcome,
+                    request_deserializer=switchyard_dot_v1_dot_router__service__pb2.ReportOutcomeRequest.FromString,
+                    response_serializer=switchyard_dot_v1_dot_router__service__pb2.ReportOutcomeResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -171,5 +239,73 @@ class RouterService(object):
         return grpc.experimental.unary_unary(request, target, '/switchyard.v1.RouterService/ListModels',
             switchyard_dot_v1_dot_router__service__pb2.ListModelsRequest.SerializeToString,
             switchyard_dot_v1_dot_router__service__pb2.ListModelsResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def GetDecision(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/switchyard.v1.RouterService/GetDecision',
+            switchyard_dot_v1_dot_router__service__pb2.GetDecisionRequest.SerializeToString,
+            switchyard_dot_v1_dot_router__service__pb2.GetDecisionResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ListDecisions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/switchyard.v1.RouterService/ListDecisions',
+            switchyard_dot_v1_dot_router__service__pb2.ListDecisionsRequest.SerializeToString,
+            switchyard_dot_v1_dot_router__service__pb2.ListDecisionsResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def SubmitFeedback(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/switchyard.v1.RouterService/SubmitFeedback',
+            switchyard_dot_v1_dot_router__service__pb2.SubmitFeedbackRequest.SerializeToString,
+            switchyard_dot_v1_dot_router__service__pb2.SubmitFeedbackResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ReportOutcome(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/switchyard.v1.RouterService/ReportOutcome',
+            switchyard_dot_v1_dot_router__service__pb2.ReportOutcomeRequest.SerializeToString,
+            switchyard_dot_v1_dot_router__service__pb2.ReportOutcomeResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)

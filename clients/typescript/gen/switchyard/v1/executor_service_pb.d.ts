@@ -183,6 +183,13 @@ export declare type InvokeResponse = Message<"switchyard.v1.InvokeResponse"> & {
    * @generated from field: string response_model = 9;
    */
   responseModel: string;
+
+  /**
+   * The provider's system fingerprint for the answer, when it gives one.
+   *
+   * @generated from field: string system_fingerprint = 10;
+   */
+  systemFingerprint: string;
 };
 
 /**

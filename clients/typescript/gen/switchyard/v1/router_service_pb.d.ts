@@ -6,6 +6,7 @@ import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobu
 import type { Message } from "@bufbuild/protobuf";
 import type { FinishReason, Message as Message$1, ResponseFormat, ToolCall, ToolDefinition, Usage } from "./chat_pb.js";
 import type { Candidate, Capability, Labels, Preferences, PromptFeatures, Requirements, Strategy, StrategyPlan } from "./routing_pb.js";
+import type { DecisionView } from "./decision_record_pb.js";
 
 /**
  * Describes the file switchyard/v1/router_service.proto.
@@ -355,6 +356,20 @@ export declare type ExecuteResponse = Message<"switchyard.v1.ExecuteResponse"> &
   decision?: DecideResponse | undefined;
 
   /**
+   * The provider's own id of the model that answered (e.g. a dated version).
+   *
+   * @generated from field: string response_model = 11;
+   */
+  responseModel: string;
+
+  /**
+   * The provider's system fingerprint for the answer, when it gives one (OpenAI).
+   *
+   * @generated from field: string system_fingerprint = 12;
+   */
+  systemFingerprint: string;
+
+  /**
    * Cascade: whether the returned answer passed the policy's checks. FAILED means the last
    * stage's answer failed a check and is returned anyway (the policy's
    * on_final_check_failure is "return"); check_reason names the check and why.
@@ -591,6 +606,270 @@ export declare type ListModelsResponse = Message<"switchyard.v1.ListModelsRespon
 export declare const ListModelsResponseSchema: GenMessage<ListModelsResponse>;
 
 /**
+ * @generated from message switchyard.v1.GetDecisionRequest
+ */
+export declare type GetDecisionRequest = Message<"switchyard.v1.GetDecisionRequest"> & {
+  /**
+   * @generated from field: string decision_id = 1;
+   */
+  decisionId: string;
+};
+
+/**
+ * Describes the message switchyard.v1.GetDecisionRequest.
+ * Use `create(GetDecisionRequestSchema)` to create a new message.
+ */
+export declare const GetDecisionRequestSchema: GenMessage<GetDecisionRequest>;
+
+/**
+ * @generated from message switchyard.v1.GetDecisionResponse
+ */
+export declare type GetDecisionResponse = Message<"switchyard.v1.GetDecisionResponse"> & {
+  /**
+   * @generated from field: switchyard.v1.DecisionView decision = 1;
+   */
+  decision?: DecisionView | undefined;
+};
+
+/**
+ * Describes the message switchyard.v1.GetDecisionResponse.
+ * Use `create(GetDecisionResponseSchema)` to create a new message.
+ */
+export declare const GetDecisionResponseSchema: GenMessage<GetDecisionResponse>;
+
+/**
+ * @generated from message switchyard.v1.ListDecisionsRequest
+ */
+export declare type ListDecisionsRequest = Message<"switchyard.v1.ListDecisionsRequest"> & {
+  /**
+   * Time range, milliseconds since the Unix epoch; 0 = open.
+   *
+   * @generated from field: int64 start_time_unix_ms = 1;
+   */
+  startTimeUnixMs: bigint;
+
+  /**
+   * @generated from field: int64 end_time_unix_ms = 2;
+   */
+  endTimeUnixMs: bigint;
+
+  /**
+   * The chosen or the answering model.
+   *
+   * @generated from field: string model = 3;
+   */
+  model: string;
+
+  /**
+   * @generated from field: string policy = 4;
+   */
+  policy: string;
+
+  /**
+   * Every label given must match (tenant, user_tier, task, session, extra).
+   *
+   * @generated from field: switchyard.v1.Labels labels = 5;
+   */
+  labels?: Labels | undefined;
+
+  /**
+   * The routing-data segment: the task label, else the script.
+   *
+   * @generated from field: string segment = 6;
+   */
+  segment: string;
+
+  /**
+   * @generated from field: switchyard.v1.FeedbackFilter feedback = 7;
+   */
+  feedback: FeedbackFilter;
+
+  /**
+   * Default 100, at most 1000.
+   *
+   * @generated from field: uint32 page_size = 8;
+   */
+  pageSize: number;
+
+  /**
+   * From a previous response's next_page_token.
+   *
+   * @generated from field: string page_token = 9;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message switchyard.v1.ListDecisionsRequest.
+ * Use `create(ListDecisionsRequestSchema)` to create a new message.
+ */
+export declare const ListDecisionsRequestSchema: GenMessage<ListDecisionsRequest>;
+
+/**
+ * @generated from message switchyard.v1.ListDecisionsResponse
+ */
+export declare type ListDecisionsResponse = Message<"switchyard.v1.ListDecisionsResponse"> & {
+  /**
+   * @generated from field: repeated switchyard.v1.DecisionView decisions = 1;
+   */
+  decisions: DecisionView[];
+
+  /**
+   * Empty on the last page.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message switchyard.v1.ListDecisionsResponse.
+ * Use `create(ListDecisionsResponseSchema)` to create a new message.
+ */
+export declare const ListDecisionsResponseSchema: GenMessage<ListDecisionsResponse>;
+
+/**
+ * @generated from message switchyard.v1.SubmitFeedbackRequest
+ */
+export declare type SubmitFeedbackRequest = Message<"switchyard.v1.SubmitFeedbackRequest"> & {
+  /**
+   * The decision, or an episode (the `session` label of its decisions): exactly one.
+   *
+   * @generated from field: string decision_id = 1;
+   */
+  decisionId: string;
+
+  /**
+   * @generated from field: string episode_id = 2;
+   */
+  episodeId: string;
+
+  /**
+   * @generated from field: string metric = 3;
+   */
+  metric: string;
+
+  /**
+   * @generated from oneof switchyard.v1.SubmitFeedbackRequest.value
+   */
+  value: {
+    /**
+     * @generated from field: bool bool_value = 4;
+     */
+    value: boolean;
+    case: "boolValue";
+  } | {
+    /**
+     * @generated from field: double float_value = 5;
+     */
+    value: number;
+    case: "floatValue";
+  } | { case: undefined; value?: undefined };
+
+  /**
+   * @generated from field: string comment = 6;
+   */
+  comment: string;
+
+  /**
+   * Repeats with the same key count once.
+   *
+   * @generated from field: string idempotency_key = 7;
+   */
+  idempotencyKey: string;
+};
+
+/**
+ * Describes the message switchyard.v1.SubmitFeedbackRequest.
+ * Use `create(SubmitFeedbackRequestSchema)` to create a new message.
+ */
+export declare const SubmitFeedbackRequestSchema: GenMessage<SubmitFeedbackRequest>;
+
+/**
+ * @generated from message switchyard.v1.SubmitFeedbackResponse
+ */
+export declare type SubmitFeedbackResponse = Message<"switchyard.v1.SubmitFeedbackResponse"> & {
+  /**
+   * False when the idempotency key was seen before (the value was not counted again).
+   *
+   * @generated from field: bool accepted = 1;
+   */
+  accepted: boolean;
+};
+
+/**
+ * Describes the message switchyard.v1.SubmitFeedbackResponse.
+ * Use `create(SubmitFeedbackResponseSchema)` to create a new message.
+ */
+export declare const SubmitFeedbackResponseSchema: GenMessage<SubmitFeedbackResponse>;
+
+/**
+ * @generated from message switchyard.v1.ReportOutcomeRequest
+ */
+export declare type ReportOutcomeRequest = Message<"switchyard.v1.ReportOutcomeRequest"> & {
+  /**
+   * @generated from field: string decision_id = 1;
+   */
+  decisionId: string;
+
+  /**
+   * The catalog model the client called.
+   *
+   * @generated from field: string model = 2;
+   */
+  model: string;
+
+  /**
+   * @generated from field: switchyard.v1.Usage usage = 3;
+   */
+  usage?: Usage | undefined;
+
+  /**
+   * @generated from field: double latency_ms = 4;
+   */
+  latencyMs: number;
+
+  /**
+   * Empty on success; else an error kind such as rate_limit, timeout, server.
+   *
+   * @generated from field: string error_code = 5;
+   */
+  errorCode: string;
+
+  /**
+   * @generated from field: string response_model = 6;
+   */
+  responseModel: string;
+
+  /**
+   * @generated from field: switchyard.v1.FinishReason finish_reason = 7;
+   */
+  finishReason: FinishReason;
+};
+
+/**
+ * Describes the message switchyard.v1.ReportOutcomeRequest.
+ * Use `create(ReportOutcomeRequestSchema)` to create a new message.
+ */
+export declare const ReportOutcomeRequestSchema: GenMessage<ReportOutcomeRequest>;
+
+/**
+ * @generated from message switchyard.v1.ReportOutcomeResponse
+ */
+export declare type ReportOutcomeResponse = Message<"switchyard.v1.ReportOutcomeResponse"> & {
+  /**
+   * @generated from field: double cost_usd = 1;
+   */
+  costUsd: number;
+};
+
+/**
+ * Describes the message switchyard.v1.ReportOutcomeResponse.
+ * Use `create(ReportOutcomeResponseSchema)` to create a new message.
+ */
+export declare const ReportOutcomeResponseSchema: GenMessage<ReportOutcomeResponse>;
+
+/**
  * @generated from enum switchyard.v1.AttemptOutcome
  */
 export enum AttemptOutcome {
@@ -664,6 +943,33 @@ export enum CheckStatus {
 export declare const CheckStatusSchema: GenEnum<CheckStatus>;
 
 /**
+ * Whether to list records with feedback, without it, or both.
+ *
+ * @generated from enum switchyard.v1.FeedbackFilter
+ */
+export enum FeedbackFilter {
+  /**
+   * @generated from enum value: FEEDBACK_FILTER_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: FEEDBACK_FILTER_WITH = 1;
+   */
+  WITH = 1,
+
+  /**
+   * @generated from enum value: FEEDBACK_FILTER_WITHOUT = 2;
+   */
+  WITHOUT = 2,
+}
+
+/**
+ * Describes the enum switchyard.v1.FeedbackFilter.
+ */
+export declare const FeedbackFilterSchema: GenEnum<FeedbackFilter>;
+
+/**
  * Routes chat requests to the model that meets their hard requirements at the best balance of
  * quality, cost and latency, and explains every decision.
  *
@@ -709,6 +1015,46 @@ export declare const RouterService: GenService<{
     methodKind: "unary";
     input: typeof ListModelsRequestSchema;
     output: typeof ListModelsResponseSchema;
+  },
+  /**
+   * One decision's record, with the feedback and reported outcome joined to it.
+   *
+   * @generated from rpc switchyard.v1.RouterService.GetDecision
+   */
+  getDecision: {
+    methodKind: "unary";
+    input: typeof GetDecisionRequestSchema;
+    output: typeof GetDecisionResponseSchema;
+  },
+  /**
+   * Records, newest first, filtered and paged.
+   *
+   * @generated from rpc switchyard.v1.RouterService.ListDecisions
+   */
+  listDecisions: {
+    methodKind: "unary";
+    input: typeof ListDecisionsRequestSchema;
+    output: typeof ListDecisionsResponseSchema;
+  },
+  /**
+   * A value of a metric declared in the configuration, for a decision or an episode.
+   *
+   * @generated from rpc switchyard.v1.RouterService.SubmitFeedback
+   */
+  submitFeedback: {
+    methodKind: "unary";
+    input: typeof SubmitFeedbackRequestSchema;
+    output: typeof SubmitFeedbackResponseSchema;
+  },
+  /**
+   * For clients that call Decide and then the provider themselves: how the call went.
+   *
+   * @generated from rpc switchyard.v1.RouterService.ReportOutcome
+   */
+  reportOutcome: {
+    methodKind: "unary";
+    input: typeof ReportOutcomeRequestSchema;
+    output: typeof ReportOutcomeResponseSchema;
   },
 }>;
 

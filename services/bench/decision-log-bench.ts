@@ -1,0 +1,231 @@
+/**
+ * The decision log's costs and losses, measured on this machine (it prints figures; it does not
+ * pass or fail):
+ *
+ *  1. Decide throughput with the record on against off: two `switchyard serve` processes, the
+ *     same config but `decision_log.enabled`, under the same h2load load, runs alternating.
+ *  2. Records per second sustained into JetStream: real records through the writer into a
+ *     JetStream stream on a local nats-server (-js, file storage).
+ *  3. Records lost when a replica is killed with SIGKILL under load: a router writing to
+ *     JetStream, Decide calls from a client; the ids of completed calls against the stream.
+ *  4. Records lost when NATS restarts under load: the same, NATS killed and restarted mid-load,
+ *     the router then stopped gracefully.
+ *
+ * Run: `make build && node dist/services/bench/decision-log-bench.js [--quick]`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { decide, routerClient } from '../shared/grpc/router-client.js';
+import { Decider } from '../router/decide/decide.js';
+import { ModelStore } from '../router/model/model-store.js';
+import { RecordBuilder } from '../router/record/build-record.js';
+import { JetStreamRecordStore } from '../router/record/jetstream-record-store.js';
+import { RecordWriter } from '../router/record/record-writer.js';
+import { RoutingState } from '../router/state/routing-state.js';
+import { NatsBus } from '../shared/bus/nats-bus.js';
+import { Catalog } from '../shared/catalog.js';
+import { loadConfig, PACKAGE_ROOT } from '../shared/config/load-config.js';
+import { createLogger } from '../shared/log.js';
+import { BENCH_REQUEST, decideLoad, decideMethod } from './decide-bench.js';
+import { freePort } from './bench-children.js';
+import { median } from './stats.js';
+
+const quick = process.argv.includes('--quick');
+const NATS = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server';
+const work = mkdtempSync(join(tmpdir(), 'switchyard-dlbench-'));
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of live) c.kill('SIGKILL');
+  rmSync(work, { recursive: true, force: true });
+});
+
+function waitFor(child: ChildProcess, re: RegExp, what: string): Promise<RegExpExecArray> {
+  let out = '';
+  return new Promise((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`${what} did not start:\n${out.slice(-2000)}`)), 30_000);
+    const on = (d: Buffer) => {
+      out += d;
+      const m = re.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        child.stderr?.off('data', on);
+        child.stdout?.off('data', on);
+        res(m);
+      }
+    };
+    child.stderr?.on('data', on);
+    child.stdout?.on('data', on);
+    child.once('exit', (code) => rej(new Error(`${what} exited with ${code}:\n${out.slice(-2000)}`)));
+  });
+}
+
+async function startNats(port: number, dir: string): Promise<ChildProcess> {
+  const c = spawn(NATS, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(c);
+  await waitFor(c, /Server is ready/, 'nats-server');
+  return c;
+}
+
+async function kill(c: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  if (c.exitCode !== null || c.signalCode !== null) return;
+  await new Promise<void>((r) => {
+    c.once('exit', () => r());
+    c.kill(signal);
+  });
+  live.delete(c);
+}
+
+async function serve(config: Record<string, unknown>, name: string, env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; address: string }> {
+  const file = join(work, `${name}.yaml`);
+  writeFileSync(file, stringify(config));
+  const child = spawn(process.execPath, [resolve(PACKAGE_ROOT, 'bin/switchyard.js'), 'serve', '--listen', '127.0.0.1:0', '--config', file], {
+    cwd: work,
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  live.add(child);
+  const m = await waitFor(child, /switchyard serving address=([\d.]+:\d+)/, `serve ${name}`);
+  return { child, address: m[1]! };
+}
+
+function baseConfig(decisionLog: Record<string, unknown>): Record<string, unknown> {
+  const { config } = loadConfig();
+  return { ...config, decision_log: { ...config.decision_log, ...decisionLog } };
+}
+
+/** 1. Decide rps with the record on and off, alternating runs; the ratio within each pair. */
+async function throughput(): Promise<void> {
+  const on = await serve(baseConfig({ store: 'file', file: { ...loadConfig().config.decision_log.file, dir: join(work, 'records') } }), 'on');
+  const off = await serve(baseConfig({ enabled: false }), 'off');
+  const plan = { durationS: quick ? 3 : 5, warmupS: 1 };
+  const ratios: number[] = [];
+  for (const concurrency of [1, 16]) {
+    const pairs: string[] = [];
+    for (let i = 0; i < (quick ? 2 : 3); i++) {
+      const a = await decideLoad(on.address, concurrency, plan);
+      const b = await decideLoad(off.address, concurrency, plan);
+      ratios.push(a.rps / b.rps);
+      pairs.push(`${a.rps.toFixed(0)}/${b.rps.toFixed(0)}`);
+    }
+    console.log(`  c=${concurrency}: record on/off rps per pair ${pairs.join(', ')}`);
+  }
+  console.log(`Decide throughput, record on / off: median ${median(ratios).toFixed(3)}x (range ${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)}; goal >= 0.95x)`);
+  await kill(on.child, 'SIGTERM');
+  await kill(off.child, 'SIGTERM');
+}
+
+/** 2. Records per second through the writer into JetStream. */
+async function jetstreamRate(natsUrl: string): Promise<void> {
+  const { config } = loadConfig();
+  const catalog = new Catalog(config, {});
+  const models = await ModelStore.open({ file: resolve(PACKAGE_ROOT, config.router.model_file), catalog, wasm: true, log: createLogger('bench', { SWITCHYARD_LOG_LEVEL: 'error' }) });
+  const decider = new Decider({ config, catalog, scoring: models, status: new RoutingState(catalog).current });
+  const bus = new NatsBus({ servers: [natsUrl], name: 'bench' });
+  await bus.connected();
+  const store = new JetStreamRecordStore({ connection: () => bus.connection(), config: { ...config.decision_log.jetstream, stream: 'BENCH_DECISIONS' } });
+  const n = quick ? 30_000 : 100_000;
+  const writer = new RecordWriter({ store, builder: new RecordBuilder(config, catalog), queueSize: n, batchSize: 512, flushIntervalMs: 5 });
+  const m = decideMethod();
+  const request = m.requestDeserialize(m.requestSerialize(BENCH_REQUEST)) as Parameters<Decider['decide']>[0];
+  const decisions = Array.from({ length: 64 }, () => decider.decide(request));
+  // Warm up the stream and the connection.
+  await store.append([]);
+  const started = performance.now();
+  for (let i = 0; i < n; i++) {
+    const d = decisions[i % decisions.length]!;
+    writer.submit({ source: 'decide', decision: { ...d, response: { ...d.response, decisionId: `${i}-${d.response.decisionId}` } }, timeUnixMs: Date.now() });
+  }
+  while (writer.stats.written < n) await new Promise((r) => setTimeout(r, 5));
+  const s = (performance.now() - started) / 1000;
+  console.log(`JetStream: ${n} records (${new RecordBuilder(config, catalog).build({ source: 'decide', decision: decisions[0]!, timeUnixMs: 0 }).candidates!.length} candidates each) written in ${s.toFixed(2)} s: ${(n / s).toFixed(0)} records/s (goal >= 10,000/s)`);
+  await writer.close();
+  await bus.close();
+  models.close();
+}
+
+/** Ids of Decide calls completed by a client at `concurrency` until `stop()` resolves. */
+async function load(address: string, concurrency: number, stop: Promise<void>): Promise<{ completed: string[]; failed: number }> {
+  const client = routerClient(address);
+  const completed: string[] = [];
+  let failed = 0;
+  let stopped = false;
+  void stop.then(() => (stopped = true));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (!stopped) {
+        try {
+          completed.push((await decide(client, BENCH_REQUEST, 2_000)).decisionId);
+        } catch {
+          failed++;
+          if (!stopped) await new Promise((r) => setTimeout(r, 20));
+        }
+      }
+    }),
+  );
+  client.close();
+  return { completed, failed };
+}
+
+async function storedIds(natsUrl: string, stream: string): Promise<Set<string>> {
+  const bus = new NatsBus({ servers: [natsUrl], name: 'bench-reader' });
+  await bus.connected();
+  const store = new JetStreamRecordStore({ connection: () => bus.connection(), config: { ...loadConfig().config.decision_log.jetstream, stream } });
+  const ids = new Set<string>();
+  for await (const e of store.scan()) if (e.record) ids.add(e.record.decisionId);
+  await bus.close();
+  return ids;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** 3 and 4. Losses on kill -9 of a replica and on a NATS restart, under load. */
+async function losses(natsUrl: string, restartNats: () => Promise<void>): Promise<void> {
+  const seconds = quick ? 2 : 4;
+  {
+    const r = await serve(baseConfig({ store: 'jetstream', jetstream: { ...loadConfig().config.decision_log.jetstream, stream: 'BENCH_DECISIONS' } }), 'kill', { NATS_URL: natsUrl });
+    const run = load(r.address, 16, sleep(seconds * 1000).then(() => kill(r.child)));
+    const { completed } = await run;
+    const ids = await storedIds(natsUrl, 'BENCH_DECISIONS');
+    const lost = completed.filter((id) => !ids.has(id)).length;
+    console.log(`kill -9 under load: ${completed.length} Decide calls completed in ${seconds} s (${(completed.length / seconds).toFixed(0)}/s), ${lost} of their records lost (at most what the queue held: one flush interval is ${loadConfig().config.decision_log.flush_interval_ms} ms, about ${((completed.length / seconds) * loadConfig().config.decision_log.flush_interval_ms) / 1000} records at this rate)`);
+  }
+  {
+    const r = await serve(baseConfig({ store: 'jetstream', jetstream: { ...loadConfig().config.decision_log.jetstream, stream: 'BENCH_DECISIONS' } }), 'restart', { NATS_URL: natsUrl });
+    const stop = (async () => {
+      await sleep((seconds * 1000) / 2);
+      await restartNats();
+      await sleep((seconds * 1000) / 2);
+    })();
+    const { completed } = await load(r.address, 16, stop);
+    await kill(r.child, 'SIGTERM'); // a graceful stop flushes the queue
+    const ids = await storedIds(natsUrl, 'BENCH_DECISIONS');
+    const lost = completed.filter((id) => !ids.has(id)).length;
+    console.log(`NATS restart (kill -9, start on the same store) under load: ${completed.length} Decide calls completed, ${lost} of their records lost (goal: none)`);
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`decision log benchmark${quick ? ' (quick)' : ''}: ${new Date().toISOString()}, node ${process.version}`);
+  if (!process.argv.includes('--skip-throughput')) await throughput();
+  const port = await freePort();
+  const dir = join(work, 'js');
+  let nats = await startNats(port, dir);
+  const url = `nats://127.0.0.1:${port}`;
+  await jetstreamRate(url);
+  await losses(url, async () => {
+    await kill(nats);
+    nats = await startNats(port, dir);
+  });
+  await kill(nats);
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,170 @@
+/**
+ * Builds a DecisionRecord from a decision and, for Execute, how it ended. Runs off the
+ * request's path (in the writer's flush), so hashing and copying cost the caller nothing.
+ * Prompt and answer text go in only when prompt logging is on, and then redacted.
+ */
+import { createHash } from 'node:crypto';
+import type { DecisionRecord } from '../../generated/switchyard/v1/DecisionRecord.js';
+import type { RecordOutcome } from '../../generated/switchyard/v1/RecordOutcome.js';
+import type { RecordSource } from '../../generated/switchyard/v1/RecordSource.js';
+import type { Catalog } from '../../shared/catalog.js';
+import type { Config } from '../../shared/config/schema.js';
+import type { ChatMessage, Usage } from '../../shared/contracts/provider.js';
+import { finishToProto, usageToProto } from '../../shared/grpc/convert.js';
+import type { Decision } from '../decide/decide.js';
+import { ExecuteFailedError, type ExecuteResult } from '../execute/execute-types.js';
+import { RECORD_VERSION } from './record-codec.js';
+
+/** What the writer is handed on the request's path: references only, nothing computed. */
+export interface PendingRecord {
+  source: 'decide' | 'execute' | 'execute_stream';
+  decision: Decision;
+  timeUnixMs: number;
+  result?: ExecuteResult;
+  error?: unknown;
+  latencyMs?: number;
+  ttftMs?: number;
+}
+
+const SOURCE: Record<PendingRecord['source'], RecordSource> = { decide: 'RECORD_SOURCE_DECIDE', execute: 'RECORD_SOURCE_EXECUTE', execute_stream: 'RECORD_SOURCE_EXECUTE_STREAM' };
+const ROLE = { system: 'ROLE_SYSTEM', user: 'ROLE_USER', assistant: 'ROLE_ASSISTANT', tool: 'ROLE_TOOL' } as const;
+const RESPONSE_FORMAT = { text: 'RESPONSE_FORMAT_TYPE_TEXT', json_object: 'RESPONSE_FORMAT_TYPE_JSON_OBJECT', json_schema: 'RESPONSE_FORMAT_TYPE_JSON_SCHEMA' } as const;
+const CAPABILITY = { tools: 'CAPABILITY_TOOLS', vision: 'CAPABILITY_VISION', json_output: 'CAPABILITY_JSON_OUTPUT', streaming: 'CAPABILITY_STREAMING' } as const;
+
+const messageText = (m: ChatMessage) => m.content.map((p) => (p.type === 'text' ? p.text : '')).join('');
+
+/** SHA-256 (hex) over the messages' roles and text, NUL-separated: equal prompts, equal hashes. */
+export function promptHash(messages: readonly ChatMessage[]): string {
+  const h = createHash('sha256');
+  for (const m of messages) h.update(m.role).update('\0').update(messageText(m)).update('\0');
+  return h.digest('hex');
+}
+
+/** SHA-256 (hex) of the configuration, over its canonical JSON. */
+export function configHash(config: Config): string {
+  return createHash('sha256').update(JSON.stringify(config)).digest('hex');
+}
+
+export class RecordBuilder {
+  private readonly redact: { re: RegExp; replace: string }[];
+  private readonly hash: string;
+
+  constructor(
+    private readonly config: Config,
+    private readonly catalog: Catalog,
+  ) {
+    this.redact = config.decision_log.redact.map((r) => ({ re: new RegExp(r.pattern, 'g'), replace: r.replace }));
+    this.hash = configHash(config);
+  }
+
+  private clean(text: string): string {
+    let out = text;
+    for (const r of this.redact) out = out.replace(r.re, r.replace);
+    return out;
+  }
+
+  /** The policy's reference model: its `reference_model`, else the catalog's priciest. */
+  referenceModel(policy: string): string {
+    const named = this.config.policies[policy]?.reference_model;
+    if (named) return named;
+    let best = this.catalog.models[0]!;
+    for (const m of this.catalog.models) if (m.inputPrice + m.outputPrice > best.inputPrice + best.outputPrice) best = m;
+    return best.id;
+  }
+
+  /** What `model` would have cost for this usage, cached tokens at its cached price. */
+  costOf(model: string, u: Usage): number {
+    const m = this.catalog.get(model);
+    if (!m) return 0;
+    const plain = Math.max(0, u.inputTokens - u.cachedInputTokens - u.cacheWriteTokens);
+    return plain * m.inputPrice + u.cachedInputTokens * m.cachedInputPrice + u.cacheWriteTokens * m.cacheWritePrice + u.outputTokens * m.outputPrice;
+  }
+
+  build(p: PendingRecord): DecisionRecord {
+    const { decision } = p;
+    const r = decision.response;
+    const req = decision.request;
+    const logPrompt = this.config.router.prompt_logging;
+    const record: DecisionRecord = {
+      version: RECORD_VERSION,
+      decisionId: r.decisionId,
+      timeUnixMs: p.timeUnixMs,
+      source: SOURCE[p.source],
+      labels: req.labels,
+      policy: r.policy,
+      matchedRules: r.matchedRules,
+      configHash: this.hash,
+      routerModel: r.routerModel,
+      features: {
+        estimatedInputTokens: decision.estimate.inputTokens,
+        promptChars: r.features?.promptChars ?? 0,
+        script: r.features?.script ?? '',
+        messageCount: req.messages.length,
+        toolCount: req.tools.length,
+        imageCount: req.imageCount,
+        responseFormat: RESPONSE_FORMAT[req.responseFormat.type],
+        maxOutputTokens: req.maxOutputTokens,
+        capabilities: [...req.requiredCapabilities].map((c) => CAPABILITY[c]),
+        expectedOutputTokens: decision.estimate.expectedOutputTokens,
+      },
+      candidates: r.candidates.map((c) => ({
+        model: c.model,
+        provider: c.provider,
+        eligible: c.eligible,
+        excludedReason: c.excludedReason,
+        predictedQuality: c.predictedQuality,
+        estimatedCostUsd: c.estimatedCostUsd,
+        estimatedLatencyMs: c.estimatedLatencyMs,
+        score: c.score,
+        rank: c.rank,
+        choiceProbability: c.model === r.model ? 1 : 0,
+      })),
+      model: r.model,
+      fallbacks: r.fallbacks,
+      plan: r.plan,
+      reason: r.reason,
+      decisionTimeNs: r.decisionTimeNs,
+      promptHash: promptHash(req.messages),
+      prompt: logPrompt ? req.messages.map((m) => ({ role: ROLE[m.role], text: this.clean(messageText(m)) })) : [],
+    };
+    if (p.source !== 'decide') record.outcome = this.outcome(p);
+    return record;
+  }
+
+  private outcome(p: PendingRecord): RecordOutcome {
+    const res = p.result;
+    const attempts = res?.attempts ?? (p.error instanceof ExecuteFailedError ? p.error.attempts : []);
+    const usage: Usage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0 };
+    let cost = 0;
+    for (const a of attempts) {
+      usage.inputTokens += a.usage.inputTokens;
+      usage.outputTokens += a.usage.outputTokens;
+      usage.cachedInputTokens += a.usage.cachedInputTokens;
+      usage.cacheWriteTokens += a.usage.cacheWriteTokens;
+      cost += a.costUsd;
+    }
+    const policy = p.decision.response.policy;
+    const reference = this.referenceModel(policy);
+    // The reference would have answered once: price the answering attempt's tokens.
+    const answering = res ? [...attempts].reverse().find((a) => a.model === res.model && a.outcome === 'success') : undefined;
+    const errorCode = p.error === undefined ? '' : p.error instanceof ExecuteFailedError ? p.error.error.kind : p.error instanceof DOMException ? 'aborted' : 'internal';
+    return {
+      attempts: attempts.map((a) => ({ model: a.model, deployment: a.deployment, step: a.step, status: a.outcome, error: a.error, latencyMs: a.latencyMs, ttftMs: 0, usage: usageToProto(a.usage), costUsd: a.costUsd })),
+      answeredModel: res?.model ?? '',
+      answeredByChosen: res !== undefined && res.model === p.decision.response.model,
+      responseModel: res?.responseModel ?? '',
+      systemFingerprint: res?.systemFingerprint ?? '',
+      finishReason: res ? finishToProto(res.finishReason) : 'FINISH_REASON_ERROR',
+      errorCode,
+      usage: usageToProto(usage),
+      costUsd: cost,
+      referenceModel: reference,
+      referenceCostUsd: answering ? this.costOf(reference, answering.usage) : 0,
+      latencyMs: p.latencyMs ?? 0,
+      ttftMs: p.ttftMs ?? 0,
+      checks: attempts.filter((a) => a.check).map((a) => ({ model: a.model, verdict: a.check, passed: a.outcome !== 'rejected' })),
+      escalations: attempts.filter((a) => a.outcome === 'rejected').length,
+      answerText: this.config.router.prompt_logging && res ? this.clean(res.message.text) : '',
+    };
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * The decision log on local disk: segmented append-only files. Each process appends to its own
+ * current segment (`seg-<start ms>-<pid>-<n>.log`); a segment is closed when it reaches
+ * `segment_bytes` or `segment_ms`, and the oldest closed segments are deleted while the total
+ * is over `max_bytes` or they are older than `max_age_ms`.
+ *
+ * A segment is a sequence of frames: u32 length (LE), u32 CRC-32 of the payload (LE), then
+ * the payload, one encoded DecisionLogEntry. A batch is one write (and one fdatasync when
+ * `fsync` is on), so a crash tears at most the last frame of a segment; a reader stops at the
+ * first frame that is short or fails its CRC, and a process never appends to a segment it did
+ * not create.
+ */
+import { mkdirSync } from 'node:fs';
+import { open, readdir, readFile, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import type { DecisionLogEntry__Output } from '../../generated/switchyard/v1/DecisionLogEntry.js';
+import type { DecisionLogConfig } from '../../shared/config/schema.js';
+import { decodeEntry } from './record-codec.js';
+import type { DecisionStore, StoredEntry } from './record-store.js';
+
+const HEADER = 8;
+const SEGMENT = /^seg-(\d{13})-\d+-\d+\.log$/;
+
+export interface FileRecordStoreOptions extends Omit<DecisionLogConfig['file'], 'dir'> {
+  dir: string;
+  now?: () => number;
+  onError?: (message: string) => void;
+}
+
+export function frame(payload: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(HEADER + payload.length);
+  out.writeUInt32LE(payload.length, 0);
+  out.writeUInt32LE(crc32(payload), 4);
+  out.set(payload, HEADER);
+  return out;
+}
+
+/** The payloads of a segment's whole, intact frames, in order. */
+export function* frames(buf: Buffer): Generator<Buffer> {
+  let at = 0;
+  while (at + HEADER <= buf.length) {
+    const len = buf.readUInt32LE(at);
+    const end = at + HEADER + len;
+    if (end > buf.length) return;
+    const payload = buf.subarray(at + HEADER, end);
+    if (crc32(payload) !== buf.readUInt32LE(at + 4)) return;
+    yield payload;
+    at = end;
+  }
+}
+
+export class FileRecordStore implements DecisionStore {
+  readonly kind = 'file';
+  private current: { fh: FileHandle; name: string; bytes: number; opened: number } | undefined;
+  private count = 0;
+  private readonly now: () => number;
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly o: FileRecordStoreOptions) {
+    this.now = o.now ?? Date.now;
+    mkdirSync(o.dir, { recursive: true });
+  }
+
+  /** Segment files, oldest first. */
+  async segments(): Promise<string[]> {
+    const names = (await readdir(this.o.dir)).filter((n) => SEGMENT.test(n));
+    return names.sort();
+  }
+
+  append(entries: readonly StoredEntry[]): Promise<StoredEntry[]> {
+    // One batch at a time: frames of two batches never interleave.
+    const run = this.chain.then(() => this.write(entries));
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async write(entries: readonly StoredEntry[]): Promise<StoredEntry[]> {
+    if (entries.length === 0) return [];
+    try {
+      await this.rotateIfDue();
+      const cur = this.current ?? (await this.openSegment());
+      const buf = Buffer.concat(entries.map((e) => frame(e.bytes)));
+      await cur.fh.write(buf);
+      if (this.o.fsync) await cur.fh.datasync();
+      cur.bytes += buf.length;
+      return [];
+    } catch (e) {
+      this.o.onError?.(`decision log: cannot write to ${this.o.dir}: ${(e as Error).message}`);
+      await this.closeSegment().catch(() => undefined);
+      return [...entries];
+    }
+  }
+
+  private async openSegment(): Promise<NonNullable<FileRecordStore['current']>> {
+    const t = this.now();
+    const name = `seg-${String(t).padStart(13, '0')}-${process.pid}-${this.count++}.log`;
+    const fh = await open(join(this.o.dir, name), 'a');
+    this.current = { fh, name, bytes: 0, opened: t };
+    return this.current;
+  }
+
+  private async closeSegment(): Promise<void> {
+    const cur = this.current;
+    this.current = undefined;
+    await cur?.fh.close();
+  }
+
+  private async rotateIfDue(): Promise<void> {
+    const cur = this.current;
+    if (cur && cur.bytes < this.o.segment_bytes && this.now() - cur.opened < this.o.segment_ms) return;
+    if (cur) await this.closeSegment();
+    await this.applyRetention();
+  }
+
+  /** Deletes the oldest segments over the size limit or past the age limit (never the open one). */
+  async applyRetention(): Promise<void> {
+    const names = (await this.segments()).filter((n) => n !== this.current?.name);
+    const sizes = await Promise.all(names.map(async (n) => (await stat(join(this.o.dir, n)).catch(() => undefined))?.size ?? 0));
+    let total = sizes.reduce((a, b) => a + b, 0) + (this.current?.bytes ?? 0);
+    const cutoff = this.now() - this.o.max_age_ms;
+    for (let i = 0; i < names.length; i++) {
+      // A segment's newest record is at most segment_ms younger than its start.
+      const started = Number(SEGMENT.exec(names[i]!)![1]);
+      if (total <= this.o.max_bytes && started + this.o.segment_ms >= cutoff) break;
+      await unlink(join(this.o.dir, names[i]!)).catch(() => undefined);
+      total -= sizes[i]!;
+    }
+  }
+
+  async *scan(): AsyncIterable<DecisionLogEntry__Output> {
+    await this.chain;
+    for (const name of await this.segments()) {
+      const buf = await readFile(join(this.o.dir, name)).catch(() => undefined);
+      if (!buf) continue;
+      for (const payload of frames(buf)) {
+        const entry = decodeEntry(payload);
+        if (entry) yield entry;
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.chain;
+    await this.closeSegment();
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * The decision log's storage contract. Two implementations, chosen by configuration
+ * (open-record-store.ts), never by the code that writes records: FileRecordStore (one process,
+ * segment files on local disk) and JetStreamRecordStore (every replica, one JetStream stream).
+ *
+ *  - `append` writes a batch and resolves with the entries that could not be written (the
+ *    writer tries those again); it never rejects. An entry's `key` is unique per logical write
+ *    (the decision id for a record), so writing it twice stores it once where the store can
+ *    tell (JetStream's de-duplication window; readers also fold duplicates).
+ *  - `scan` yields every stored entry, oldest first; `about` restricts it to one decision (a
+ *    store may use it to read less).
+ */
+import type { DecisionLogEntry } from '../../generated/switchyard/v1/DecisionLogEntry.js';
+import type { DecisionLogEntry__Output } from '../../generated/switchyard/v1/DecisionLogEntry.js';
+
+export interface StoredEntry {
+  /** De-duplication key: the decision id for a record. */
+  key: string;
+  /** What the entry is about: the decision id, or `episode:<id>` for episode feedback. */
+  about: string;
+  kind: 'record' | 'feedback' | 'outcome';
+  entry: DecisionLogEntry;
+  /** The entry encoded (the writer encodes once, before the store sees it). */
+  bytes: Uint8Array;
+}
+
+export interface DecisionStore {
+  readonly kind: 'file' | 'jetstream';
+  append(entries: readonly StoredEntry[]): Promise<StoredEntry[]>;
+  scan(options?: { about?: readonly string[] }): AsyncIterable<DecisionLogEntry__Output>;
+  /** Gets ready in the background (a JetStream store makes its stream once NATS is up), so the first batch does not wait for it. */
+  prepare?(): void;
+  close(): Promise<void>;
+}

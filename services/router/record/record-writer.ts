@@ -1,0 +1,190 @@
+/**
+ * Writes decision-log entries off the request's path. `submit` is synchronous and O(1): it
+ * puts a reference in a bounded queue and returns; when the queue is full the entry is dropped
+ * and counted (with a warning at most every `warnIntervalMs`), never the request. A flush
+ * loop builds and encodes queued records in batches of `batch_size` and appends them to the
+ * store; entries the store could not write go back to the head of the queue and are tried
+ * again after a pause (so a NATS restart loses nothing that was queued, unless the queue fills).
+ * `close` flushes what is queued, for a graceful shutdown.
+ *
+ * Listeners (`on`) hear of completed records and accepted feedback, in process, so that
+ * metrics can count them; a listener that throws is ignored.
+ */
+import type { DecisionLogEntry } from '../../generated/switchyard/v1/DecisionLogEntry.js';
+import type { DecisionRecord } from '../../generated/switchyard/v1/DecisionRecord.js';
+import type { Feedback } from '../../generated/switchyard/v1/Feedback.js';
+import type { ReportedOutcome } from '../../generated/switchyard/v1/ReportedOutcome.js';
+import type { RecordBuilder, PendingRecord } from './build-record.js';
+import { encodeEntry } from './record-codec.js';
+import type { DecisionStore, StoredEntry } from './record-store.js';
+
+export interface DecisionLogEvents {
+  /** A record was built for writing (Decide, or Execute with its outcome). */
+  record: (record: DecisionRecord) => void;
+  feedback: (feedback: Feedback) => void;
+  outcome: (outcome: ReportedOutcome) => void;
+}
+
+export interface RecordWriterStats {
+  queued: number;
+  written: number;
+  dropped: number;
+  /** Write attempts the store refused (entries are retried). */
+  failedWrites: number;
+}
+
+export interface RecordWriterOptions {
+  store: DecisionStore;
+  builder: RecordBuilder;
+  queueSize: number;
+  batchSize: number;
+  flushIntervalMs: number;
+  /** Pause before retrying entries the store refused. Default 250 ms. */
+  retryMs?: number;
+  warn?: (message: string, fields?: Record<string, unknown>) => void;
+  warnIntervalMs?: number;
+  now?: () => number;
+}
+
+type Item = { pending: PendingRecord } | { stored: StoredEntry };
+
+function stored(key: string, about: string, kind: StoredEntry['kind'], entry: DecisionLogEntry): StoredEntry {
+  return { key, about, kind, entry, bytes: encodeEntry(entry) };
+}
+
+export class RecordWriter {
+  private queue: Item[] = [];
+  private head = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+  private closed = false;
+  private lastWarn = -Infinity;
+  private droppedSinceWarn = 0;
+  private readonly counts = { written: 0, dropped: 0, failedWrites: 0 };
+  private readonly listeners: { [K in keyof DecisionLogEvents]: Set<DecisionLogEvents[K]> } = { record: new Set(), feedback: new Set(), outcome: new Set() };
+
+  constructor(private readonly o: RecordWriterOptions) {}
+
+  get stats(): RecordWriterStats {
+    return { queued: this.queue.length - this.head, ...this.counts };
+  }
+
+  on<K extends keyof DecisionLogEvents>(event: K, listener: DecisionLogEvents[K]): () => void {
+    this.listeners[event].add(listener);
+    return () => this.listeners[event].delete(listener);
+  }
+
+  private emit<K extends keyof DecisionLogEvents>(event: K, value: Parameters<DecisionLogEvents[K]>[0]): void {
+    for (const l of this.listeners[event]) {
+      try {
+        (l as (v: typeof value) => void)(value);
+      } catch {
+        // a listener's failure is its own
+      }
+    }
+  }
+
+  /** Queues a decision (and its outcome); false when it was dropped. */
+  submit(pending: PendingRecord): boolean {
+    return this.enqueue({ pending });
+  }
+
+  /** Queues feedback; the caller has validated it. */
+  submitFeedback(feedback: Feedback, key: string): boolean {
+    const about = feedback.decisionId ? feedback.decisionId : `episode:${feedback.episodeId}`;
+    const ok = this.enqueue({ stored: stored(key, about, 'feedback', { feedback }) });
+    if (ok) this.emit('feedback', feedback);
+    return ok;
+  }
+
+  submitOutcome(outcome: ReportedOutcome): boolean {
+    const ok = this.enqueue({ stored: stored(`outcome.${outcome.decisionId}`, outcome.decisionId!, 'outcome', { reportedOutcome: outcome }) });
+    if (ok) this.emit('outcome', outcome);
+    return ok;
+  }
+
+  private enqueue(item: Item): boolean {
+    if (this.closed || this.queue.length - this.head >= this.o.queueSize) {
+      this.counts.dropped++;
+      this.droppedSinceWarn++;
+      const now = (this.o.now ?? Date.now)();
+      if (now - this.lastWarn >= (this.o.warnIntervalMs ?? 10_000)) {
+        this.o.warn?.('decision log queue full: records dropped', { dropped: this.droppedSinceWarn, dropped_total: this.counts.dropped, queue_size: this.o.queueSize });
+        this.lastWarn = now;
+        this.droppedSinceWarn = 0;
+      }
+      return false;
+    }
+    this.queue.push(item);
+    this.schedule(this.queue.length - this.head >= this.o.batchSize ? 0 : this.o.flushIntervalMs);
+    return true;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.flushing) return;
+    if (this.timer && delayMs > 0) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flushing = this.drain()
+        .catch((e) => this.o.warn?.('decision log: writing failed', { error: (e as Error).message }))
+        .finally(() => {
+        this.flushing = undefined;
+        if (this.queue.length > this.head && !this.closed) this.schedule(this.o.flushIntervalMs);
+      });
+    }, delayMs);
+  }
+
+  private take(n: number): Item[] {
+    const batch = this.queue.slice(this.head, this.head + n);
+    this.head += batch.length;
+    if (this.head > 4096 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+    return batch;
+  }
+
+  private toStored(item: Item): StoredEntry {
+    if ('stored' in item) return item.stored;
+    const record = this.o.builder.build(item.pending);
+    this.emit('record', record);
+    return stored(record.decisionId!, record.decisionId!, 'record', { record });
+  }
+
+  /** Writes until the queue is empty or the store refuses a batch. */
+  private async drain(): Promise<void> {
+    while (this.queue.length > this.head) {
+      const batch: StoredEntry[] = [];
+      for (const item of this.take(this.o.batchSize)) {
+        try {
+          batch.push(this.toStored(item));
+        } catch (e) {
+          // A record that cannot be built or encoded is dropped and counted, never thrown out of the loop.
+          this.counts.dropped++;
+          this.o.warn?.('decision log: a record could not be built; dropped', { error: (e as Error).message });
+        }
+      }
+      const failed = await this.o.store.append(batch);
+      this.counts.written += batch.length - failed.length;
+      if (failed.length > 0) {
+        this.counts.failedWrites++;
+        this.queue.splice(this.head, 0, ...failed.map((stored) => ({ stored })));
+        if (this.closed) return;
+        await new Promise((r) => setTimeout(r, this.o.retryMs ?? 250));
+      }
+    }
+  }
+
+  /** Writes what is queued (tries for up to `timeoutMs`), then closes the store. */
+  async close(timeoutMs = 5_000): Promise<void> {
+    if (this.closed) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.flushing;
+    const done = this.drain();
+    this.closed = true;
+    await Promise.race([done, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    await this.o.store.close();
+  }
+}

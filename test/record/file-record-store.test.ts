@@ -1,0 +1,66 @@
+/**
+ * The local segment store: frames survive a torn tail, segments rotate by size and age, and
+ * retention deletes the oldest by total size and by age (an injected clock, no waiting).
+ */
+import { appendFileSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FileRecordStore } from '../../services/router/record/file-record-store.js';
+import { encodeEntry } from '../../services/router/record/record-codec.js';
+import type { StoredEntry } from '../../services/router/record/record-store.js';
+
+const entry = (id: string): StoredEntry => {
+  const e = { record: { version: 1, decisionId: id, reason: 'x'.repeat(200) } };
+  return { key: id, about: id, kind: 'record', entry: e, bytes: encodeEntry(e) };
+};
+
+async function ids(store: FileRecordStore): Promise<string[]> {
+  const out: string[] = [];
+  for await (const e of store.scan()) out.push(e.record!.decisionId);
+  return out;
+}
+
+function store(dir: string, now: () => number, o: Partial<ConstructorParameters<typeof FileRecordStore>[0]> = {}) {
+  return new FileRecordStore({ dir, segment_bytes: 1000, segment_ms: 60_000, max_bytes: 1_000_000, max_age_ms: 3_600_000, fsync: false, now, ...o });
+}
+
+describe('file record store - segments', () => {
+  it('reads back what was written, and stops cleanly at a torn last frame', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seg-'));
+    const s = store(dir, () => 1_000);
+    expect(await s.append([entry('a'), entry('b')])).toEqual([]);
+    await s.close();
+    const [seg] = readdirSync(dir);
+    appendFileSync(join(dir, seg!), Buffer.from([200, 0, 0, 0, 1, 2, 3])); // a crash mid-frame
+    expect(await ids(store(dir, () => 2_000))).toEqual(['a', 'b']);
+  });
+
+  it('rotates by size and by age, and never appends to another process\'s segment', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seg-'));
+    let now = 1_000;
+    const s = store(dir, () => now);
+    for (let i = 0; i < 6; i++) await s.append([entry(`s${i}`)]); // ~250 B each: rotates past 1000 B
+    const bySize = readdirSync(dir).length;
+    expect(bySize).toBeGreaterThanOrEqual(2);
+    now += 60_000;
+    await s.append([entry('later')]);
+    expect(readdirSync(dir).length).toBe(bySize + 1);
+    expect(await ids(s)).toEqual(['s0', 's1', 's2', 's3', 's4', 's5', 'later']);
+    await s.close();
+  });
+
+  it('deletes the oldest segments past the size limit and the age limit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seg-'));
+    let now = 1_000;
+    const s = store(dir, () => now, { max_bytes: 1200 });
+    for (let i = 0; i < 12; i++) await s.append([entry(`x${i}`)]);
+    const kept = await ids(s);
+    expect(kept.length).toBeLessThan(12);
+    expect(kept).toEqual(Array.from({ length: 12 }, (_, i) => `x${i}`).slice(12 - kept.length)); // the newest survive
+    now += 3_600_000 + 120_000;
+    await s.append([entry('fresh')]);
+    expect(await ids(s)).toEqual(['fresh']);
+    await s.close();
+  });
+});
