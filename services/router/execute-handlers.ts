@@ -17,6 +17,7 @@ import { InvalidArgumentError } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
 import { contextFromMetadata, tracer } from '../shared/telemetry.js';
 import type { ExecuteEngine } from './execute/execute-engine.js';
+import type { Tenancy } from './tenancy/tenancy.js';
 import type { ExecuteResult } from './execute/execute-types.js';
 
 export function executeResponse(r: ExecuteResult): ExecuteResponse {
@@ -49,14 +50,19 @@ function endSpan(span: Span, result?: ExecuteResult, err?: unknown): void {
   span.end();
 }
 
-export function executeHandlers(engine: ExecuteEngine, log: Logger): Pick<RouterServiceHandlers, 'Execute' | 'ExecuteStream'> {
+export function executeHandlers(engine: ExecuteEngine, log: Logger, tenancy?: Tenancy): Pick<RouterServiceHandlers, 'Execute' | 'ExecuteStream'> {
   const logError = (msg: string, e: unknown) => log.error(msg, { error: e });
   return {
     Execute(call: grpc.ServerUnaryCall<ExecuteRequest__Output, ExecuteResponse>, callback: grpc.sendUnaryData<ExecuteResponse>) {
       const span = tracer().startSpan('switchyard.Execute', { kind: 1 }, contextFromMetadata(call.metadata));
       const s = callSignal(call);
+      const run = async () => {
+        const tenant = tenancy?.authenticateMetadata(call.metadata);
+        const req = tenancy ? tenancy.authorize(call.request, tenant) : call.request;
+        return engine.execute(req, s.signal, s.deadline, tenant);
+      };
       context
-        .with(trace.setSpan(context.active(), span), () => engine.execute(call.request, s.signal, s.deadline))
+        .with(trace.setSpan(context.active(), span), run)
         .then(
           (r) => {
             endSpan(span, r);
@@ -73,9 +79,11 @@ export function executeHandlers(engine: ExecuteEngine, log: Logger): Pick<Router
       const span = tracer().startSpan('switchyard.ExecuteStream', { kind: 1 }, contextFromMetadata(call.metadata));
       const s = callSignal(call);
       const run = async () => {
+        const tenant = tenancy?.authenticateMetadata(call.metadata);
         if (!call.request.request) throw new InvalidArgumentError('request', 'is required');
+        const req = tenancy ? tenancy.authorize(call.request.request, tenant) : call.request.request;
         let result: ExecuteResult | undefined;
-        for await (const ev of engine.executeStream(call.request.request, s.signal, s.deadline)) {
+        for await (const ev of engine.executeStream(req, s.signal, s.deadline, tenant)) {
           if (call.cancelled) {
             endSpan(span, undefined, new Error('the client cancelled the call'));
             return;

@@ -14,6 +14,7 @@ import type { Logger } from '../shared/log.js';
 import { contextFromMetadata, tracer } from '../shared/telemetry.js';
 import type { Decider } from './decide/decide.js';
 import type { ModelStatus } from './decide/hard-filters.js';
+import type { Tenancy } from './tenancy/tenancy.js';
 
 const CAPABILITY_ENUM = { tools: 'CAPABILITY_TOOLS', vision: 'CAPABILITY_VISION', json_output: 'CAPABILITY_JSON_OUTPUT', streaming: 'CAPABILITY_STREAMING' } as const;
 
@@ -24,6 +25,8 @@ export interface RouterServiceDeps {
   /** The quality profile each catalog model is predicted by, for ListModels. */
   profiles(): readonly string[];
   log: Logger;
+  /** Keys and tenants; absent: every call is let in (as when no key is configured). */
+  tenancy?: Tenancy;
   /** Execute handlers, once an executor is attached. */
   execute?: Pick<RouterServiceHandlers, 'Execute' | 'ExecuteStream'>;
 }
@@ -65,7 +68,11 @@ export function routerServiceHandlers(deps: RouterServiceDeps): RouterServiceHan
       const span = tracer().startSpan('switchyard.Decide', { kind: 1 /* SERVER */ }, contextFromMetadata(call.metadata));
       let decision;
       try {
-        decision = context.with(trace.setSpan(context.active(), span), () => deps.decider.decide(call.request));
+        decision = context.with(trace.setSpan(context.active(), span), () => {
+          const tenancy = deps.tenancy;
+          if (!tenancy) return deps.decider.decide(call.request);
+          return deps.decider.decide(tenancy.authorize(call.request, tenancy.authenticateMetadata(call.metadata)));
+        });
       } catch (err) {
         const st = toStatus(err, (msg, e) => deps.log.error(msg, { rpc: 'Decide', error: e }));
         span.setStatus({ code: SpanStatusCode.ERROR, message: st.details });
@@ -89,7 +96,13 @@ export function routerServiceHandlers(deps: RouterServiceDeps): RouterServiceHan
       span.end();
       callback(null, r);
     },
-    ListModels(_call, callback) {
+    ListModels(call, callback) {
+      try {
+        deps.tenancy?.authenticateMetadata(call.metadata);
+      } catch (err) {
+        callback(toStatus(err));
+        return;
+      }
       callback(null, { models: listModels(deps) });
     },
     Execute:

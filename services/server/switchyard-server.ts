@@ -33,6 +33,10 @@ import type { Config } from '../shared/config/schema.js';
 import { dirname, resolve } from 'node:path';
 import { switchyardProto } from '../shared/grpc/proto.js';
 import { createLogger, type Logger } from '../shared/log.js';
+import { natsOptions } from '../shared/bus/create-bus.js';
+import { channelSecurity, serverCredentials } from '../shared/tls/tls-files.js';
+import { Tenancy } from '../router/tenancy/tenancy.js';
+import { isLoopback, onLoopback } from './listen-address.js';
 
 export const ROLES = ['all', 'router', 'executor'] as const;
 export type Role = (typeof ROLES)[number];
@@ -74,6 +78,10 @@ export interface RunningServer {
   /** Router role: the executors it calls, found on the bus. */
   pool?: ExecutorPool;
   busAgent?: ExecutorBusAgent;
+  /** Router roles: keys, tenants, budgets. */
+  tenancy?: Tenancy;
+  /** Role all: where ExecutorService is served (apart from the public port). */
+  internalAddress?: string;
   /** Stops at once, as a crash would: no drain, no withdrawal from the bus (for failure tests). */
   halt(): Promise<void>;
   /** Stops accepting calls, lets in-flight calls finish for up to `graceMs`, then cancels them. */
@@ -83,10 +91,17 @@ export interface RunningServer {
 const ROUTER_SERVICE = 'switchyard.v1.RouterService';
 const EXECUTOR_SERVICE = 'switchyard.v1.ExecutorService';
 
-function bind(server: grpc.Server, address: string): Promise<number> {
+function bind(server: grpc.Server, address: string, credentials: grpc.ServerCredentials): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
+    server.bindAsync(address, credentials, (err, port) => (err ? reject(err) : resolve(port)));
   });
+}
+
+/** ExecutorService calls any model past routing, tenants and budgets: only authenticated routers may reach it. */
+function checkExecutorExposure(address: string, key: string, mtls: boolean): void {
+  if (!mtls && !isLoopback(address)) {
+    throw new Error(`${key}: ExecutorService is served only to authenticated routers: listen on a loopback address, or turn on mTLS (server.tls with client_ca_file); got ${address}`);
+  }
 }
 
 export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
@@ -99,11 +114,19 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const catalog = new Catalog(config, env, { credentialsElsewhere: role === 'router' });
   const closers: (() => unknown)[] = [];
   const { definition, grpcObject } = switchyardProto();
-  const server = new grpc.Server({
+  const serverOptions = {
     // Requests over the content limit get INVALID_ARGUMENT from validation; the transport
     // limit only stops what could not be a valid request at all.
     'grpc.max_receive_message_length': config.server.max_request_bytes * 2 + 1024 * 1024,
-  });
+  };
+  const server = new grpc.Server(serverOptions);
+  const credentials = serverCredentials(config.server.tls);
+  const mtls = config.server.tls?.client_ca_file !== undefined;
+  // Role all: the router calls its executor in process; ExecutorService, for other routers,
+  // gets a listener of its own, never the public port.
+  const internal = role === 'all' ? new grpc.Server(serverOptions) : undefined;
+  if (internal) checkExecutorExposure(config.server.internal_listen, 'server.internal_listen', mtls);
+  if (role === 'executor') checkExecutorExposure(opts.listen ?? config.server.listen, opts.listen ? '--listen' : 'server.listen', mtls);
   const running: Partial<RunningServer> = { role, loaded, catalog };
   const serving: Record<string, 'SERVING'> = { '': 'SERVING' };
 
@@ -128,8 +151,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     const agent = startExecutorBusAgent({ bus, executor, config: config.bus });
     running.busAgent = agent;
     closers.push(() => agent.close());
-    server.addService((grpcObject as unknown as ExecutorProto).switchyard.v1.ExecutorService.service, executorServiceHandlers(executor, log));
-    serving[EXECUTOR_SERVICE] = 'SERVING';
+    (internal ?? server).addService((grpcObject as unknown as ExecutorProto).switchyard.v1.ExecutorService.service, executorServiceHandlers(executor, log));
+    if (!internal) serving[EXECUTOR_SERVICE] = 'SERVING';
   }
   if (role !== 'executor') {
     const state = new RoutingState(catalog);
@@ -148,15 +171,18 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       if (addresses.length === 0 && bus.kind !== 'nats') {
         throw new Error('the router role needs executors: set NATS_URL (or bus.nats.servers) to find them on the bus, or list their addresses in executor.remote (host:port)');
       }
-      const pool = new ExecutorPool({ state: busState, staticAddresses: addresses, maxAttempts: b.max_executor_attempts });
+      const pool = new ExecutorPool({ state: busState, staticAddresses: addresses, maxAttempts: b.max_executor_attempts, security: channelSecurity(config.executor.tls) });
       closers.push(() => pool.close());
       running.pool = pool;
       executorClient = pool;
     }
-    const engine = new ExecuteEngine({ decider, executor: executorClient!, config, catalog });
+    const tenancy = new Tenancy({ config, catalog, env, log, ...(bus.kind === 'nats' ? { nats: natsOptions(config.bus, env, `switchyard-${role}`) } : {}) });
+    closers.push(() => tenancy.close());
+    running.tenancy = tenancy;
+    const engine = new ExecuteEngine({ decider, executor: executorClient!, config, catalog, tenancy });
     server.addService(
       grpcObject.switchyard.v1.RouterService.service,
-      routerServiceHandlers({ decider, catalog, status: state.current, profiles: () => models.profiles(), log, execute: executeHandlers(engine, log) }),
+      routerServiceHandlers({ decider, catalog, status: state.current, profiles: () => models.profiles(), log, tenancy, execute: executeHandlers(engine, log, tenancy) }),
     );
     serving[ROUTER_SERVICE] = 'SERVING';
     Object.assign(running, { state, models, decider, engine });
@@ -165,22 +191,40 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   health.addToServer(server);
   new ReflectionService(definition).addToServer(server);
 
-  const listen = opts.listen ?? config.server.listen;
+  let listen = opts.listen ?? config.server.listen;
+  const open = running.tenancy?.keys.open === true;
+  if (open && !isLoopback(listen)) {
+    log.warn('no API keys are configured (tenants): the API is open, so it is served on loopback only', { asked: listen, listen: onLoopback(listen) });
+    listen = onLoopback(listen);
+  }
   let port: number;
+  let internalAddress: string | undefined;
   try {
-    port = await bind(server, listen);
+    port = await bind(server, listen, credentials);
+    if (internal) {
+      const internalPort = await bind(internal, config.server.internal_listen, credentials);
+      const l = config.server.internal_listen;
+      internalAddress = `${l.slice(0, l.lastIndexOf(':'))}:${internalPort}`;
+    }
   } catch (e) {
+    server.forceShutdown();
+    internal?.forceShutdown();
     for (const c of closers) await c();
     await bus.close();
     throw new Error(`cannot listen on ${listen}: ${(e as Error).message}`);
   }
   const host = listen.slice(0, listen.lastIndexOf(':'));
   const address = `${host}:${port}`;
-  running.busAgent?.announce(address);
+  running.busAgent?.announce(internalAddress ?? address);
   closers.push(() => bus.close());
   const unavailable = catalog.models.filter((m) => !m.hasCredentials && !m.simulated).map((m) => m.id);
   log.info('switchyard serving', { address, role, config: loaded.source, models: catalog.models.length, ...(running.models ? { router_model: running.models.modelVersion } : {}), bus: bus.kind, ...(running.busAgent ? { executor_id: running.busAgent.id } : {}) });
   if (unavailable.length > 0) log.warn('models without credentials are unavailable', { models: unavailable.join(',') });
+  if (running.tenancy) {
+    if (open) log.warn('no API keys are configured: every call is let in, on loopback only (add tenants to the config to require keys)', { address });
+    else log.info('API keys required', { tenants: Object.keys(config.tenants).join(','), ledger: running.tenancy.store });
+  }
+  if (internalAddress) log.info('ExecutorService served apart from the public port', { address: internalAddress, mtls });
 
   let stopping: Promise<void> | undefined;
   const shutdown = (graceMs = config.server.shutdown_grace_ms) => {
@@ -194,10 +238,13 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       const force = setTimeout(() => {
         log.warn('shutdown grace period over; cancelling calls still in flight', { grace_ms: graceMs });
         server.forceShutdown();
+        internal?.forceShutdown();
         void finish();
       }, graceMs);
+      internal?.tryShutdown(() => undefined);
       server.tryShutdown(() => {
         clearTimeout(force);
+        internal?.forceShutdown();
         void finish();
       });
     });
@@ -206,11 +253,12 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const halt = async () => {
     stopping ??= (async () => {
       server.forceShutdown();
+      internal?.forceShutdown();
       for (const c of closers) await c();
     })();
     return stopping;
   };
-  return { ...(running as RunningServer), address, port, shutdown, halt };
+  return { ...(running as RunningServer), address, port, ...(internalAddress ? { internalAddress } : {}), shutdown, halt };
 }
 
 /** The simulator's replay of routing data, when the config asks for one (files relative to the config file). */

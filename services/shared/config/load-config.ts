@@ -96,6 +96,21 @@ function crossCheck(c: Config): string[] {
     if (r.action.policy && !policies.has(r.action.policy)) problems.push(`${at}.policy: no policy named "${r.action.policy}"`);
     if (Object.values(r.action).every((v) => v === undefined)) problems.push(`${at}: names no action (pin, restrict, exclude, policy or strategy)`);
   });
+  for (const [name, t] of Object.entries(c.tenants)) {
+    const at = `tenants.${name}`;
+    (t.models ?? []).forEach((m, j) => {
+      if (!ids.has(m)) problems.push(`${at}.models[${j}]: unknown model "${m}"`);
+    });
+    (t.policies ?? []).forEach((p, j) => {
+      if (!policies.has(p)) problems.push(`${at}.policies[${j}]: no policy named "${p}"`);
+    });
+    if (t.default_policy !== undefined) {
+      if (!policies.has(t.default_policy)) problems.push(`${at}.default_policy: no policy named "${t.default_policy}"`);
+      else if (t.policies && !t.policies.includes(t.default_policy)) problems.push(`${at}.default_policy: "${t.default_policy}" is not among the tenant's policies`);
+    } else if (t.policies && !t.policies.includes(c.router.default_policy)) {
+      problems.push(`${at}.default_policy: required when the tenant's policies leave out router.default_policy ("${c.router.default_policy}")`);
+    }
+  }
   return problems;
 }
 
