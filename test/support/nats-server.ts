@@ -70,9 +70,10 @@ function stopper(child: () => ChildProcess | undefined): () => Promise<void> {
 
 const LISTENING = /Listening for client connections on [^:]+:(\d+)/;
 
-/** One server: `-a 127.0.0.1 -p -1` picks a free port; a restart reuses it. */
-export async function startNatsServer(): Promise<NatsServer> {
-  let { child, match } = await launch(['-a', '127.0.0.1', '-p', '-1'], LISTENING);
+/** One server: `-a 127.0.0.1 -p -1` picks a free port; a restart reuses it. `jetStreamDir`: with JetStream, stored there. */
+export async function startNatsServer(o: { jetStreamDir?: string } = {}): Promise<NatsServer> {
+  const js = o.jetStreamDir ? ['-js', '-sd', o.jetStreamDir] : [];
+  let { child, match } = await launch(['-a', '127.0.0.1', '-p', '-1', ...js], LISTENING);
   const port = Number(match[1]);
   const server: NatsServer = {
     port,
@@ -80,7 +81,7 @@ export async function startNatsServer(): Promise<NatsServer> {
     stop: stopper(() => child),
     async restart() {
       await server.stop();
-      ({ child } = await launch(['-a', '127.0.0.1', '-p', String(port)], LISTENING));
+      ({ child } = await launch(['-a', '127.0.0.1', '-p', String(port), ...js], LISTENING));
     },
   };
   return server;

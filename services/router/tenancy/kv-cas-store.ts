@@ -50,6 +50,8 @@ export class KvTenancyStore implements CasStore {
         const ledger = await kvm.create(LEDGER_BUCKET, { history: 1, ttl: LEDGER_MAX_AGE_MS });
         const revoked = await kvm.create(REVOKED_BUCKET, { history: 1 });
         void this.watchRevocations(revoked);
+        // The revocations made before this replica started, before it lets any call in.
+        for await (const hash of await revoked.keys()) this.o.onRevocation(hash, true);
         return { ledger, revoked };
       } catch (e) {
         this.o.onError?.(`tenancy store: cannot open the key-value buckets: ${(e as Error).message}`);
@@ -65,11 +67,9 @@ export class KvTenancyStore implements CasStore {
     for await (const e of it) this.o.onRevocation(e.key, e.operation === 'PUT');
   }
 
-  /** Resolves once the buckets are open and every existing revocation has been delivered. */
+  /** Resolves once the buckets are open and every existing revocation is known. */
   async opened(): Promise<void> {
-    const { revoked } = await this.ready;
-    // A read after the watch started sees what the watch has already delivered.
-    await revoked.status();
+    await this.ready;
   }
 
   private async buckets(): Promise<{ ledger: KV; revoked: KV }> {

@@ -27,9 +27,9 @@ export function worstCase(input: InvokeInput, catalog: Catalog): WorstCase {
   const m = catalog.get(input.model);
   const inputTokens = estimateInvokeTokens({ ...input.request, maxOutputTokens: 0 });
   const outputTokens = Math.min(input.request.maxOutputTokens || (m?.maxOutputTokens ?? 0), m?.maxOutputTokens ?? Number.MAX_SAFE_INTEGER);
-  // Prices are USD per million tokens: tokens × price × 1000 is nano-USD.
+  // Catalog prices are USD per token.
   const inPrice = Math.max(m?.inputPrice ?? 0, m?.cacheWritePrice ?? 0);
-  return { nanoUsd: Math.ceil((inputTokens * inPrice + outputTokens * (m?.outputPrice ?? 0)) * 1000), tokens: inputTokens + outputTokens };
+  return { nanoUsd: Math.ceil((inputTokens * inPrice + outputTokens * (m?.outputPrice ?? 0)) * NANO_PER_USD), tokens: inputTokens + outputTokens };
 }
 
 export class MeteredExecutor implements ExecutorClient {
@@ -46,15 +46,21 @@ export class MeteredExecutor implements ExecutorClient {
   private async reserve(input: InvokeInput): Promise<{ spend: Hold[]; tokens?: Hold }> {
     const worst = worstCase(input, this.catalog);
     const now = this.now();
-    const holds: { spend: Hold[]; tokens?: Hold } = { spend: [] };
-    const plan: [Limit, number, (h: Hold) => void][] = spendLimits(this.tenant, now).map((l) => [l, worst.nanoUsd, (h) => holds.spend.push(h)]);
+    const spend = spendLimits(this.tenant, now);
     const tl = tokenLimit(this.tenant, now);
-    if (tl) plan.push([tl, worst.tokens, (h) => (holds.tokens = h)]);
-    try {
-      for (const [limit, amount, keep] of plan) keep(await this.ledger.reserve(limit, amount));
-    } catch (e) {
+    const plan: [Limit, number][] = [...spend.map((l): [Limit, number] => [l, worst.nanoUsd]), ...(tl ? [[tl, worst.tokens] as [Limit, number]] : [])];
+    // The counters are independent: reserve on all at once; if one refuses, release the others.
+    const results = await Promise.allSettled(plan.map(([limit, amount]) => this.ledger.reserve(limit, amount)));
+    const holds: { spend: Hold[]; tokens?: Hold } = { spend: [] };
+    results.forEach((r, i) => {
+      if (r.status !== 'fulfilled') return;
+      if (i < spend.length) holds.spend.push(r.value);
+      else holds.tokens = r.value;
+    });
+    const refused = results.find((r) => r.status === 'rejected');
+    if (refused) {
       await this.settle(holds, { costUsd: 0 });
-      throw e;
+      throw refused.reason;
     }
     return holds;
   }
