@@ -2,13 +2,14 @@
  * Certificates and keys from files, for every listener and client that speaks TLS: the gRPC
  * server (and mTLS: clients must show a certificate the configured CA signed), the router's
  * calls to executors, and the HTTP front door. Files are read again every
- * `reload_interval_ms`, so a renewed certificate is used for new connections without a
- * restart. A file that cannot be read at start is an error naming its config key.
+ * `reload_interval_ms` for a change, so a renewed certificate is used for new connections
+ * without a restart. A file that cannot be read at start is an error naming its config key.
  */
 import * as grpc from '@grpc/grpc-js';
 import { readFileSync, watchFile, unwatchFile } from 'node:fs';
 import type { SecureContextOptions, Server as TlsServer } from 'node:tls';
 import type { ClientTlsConfig, ServerTlsConfig } from '../config/schema.js';
+import { FileCertificates } from './file-certificates.js';
 
 function checkReadable(files: [string, string | undefined][]): void {
   for (const [key, file] of files) {
@@ -29,12 +30,7 @@ export function serverCredentials(tls: ServerTlsConfig | undefined, at = 'server
     [`${at}.key_file`, tls.key_file],
     [`${at}.client_ca_file`, tls.client_ca_file],
   ]);
-  const files = new grpc.experimental.FileWatcherCertificateProvider({
-    certificateFile: tls.cert_file,
-    privateKeyFile: tls.key_file,
-    ...(tls.client_ca_file ? { caCertificateFile: tls.client_ca_file } : {}),
-    refreshIntervalMs: tls.reload_interval_ms,
-  });
+  const files = new FileCertificates({ certFile: tls.cert_file, keyFile: tls.key_file, ...(tls.client_ca_file ? { caFile: tls.client_ca_file } : {}), intervalMs: tls.reload_interval_ms });
   // One provider serves both the identity and the CA, so the argument order cannot matter.
   return tls.client_ca_file
     ? grpc.experimental.createCertificateProviderServerCredentials(files, files, true)
@@ -54,11 +50,8 @@ export function channelSecurity(tls: ClientTlsConfig | undefined, at = 'executor
     [`${at}.cert_file`, tls.cert_file],
     [`${at}.key_file`, tls.key_file],
   ]);
-  const ca = new grpc.experimental.FileWatcherCertificateProvider({ caCertificateFile: tls.ca_file, refreshIntervalMs: tls.reload_interval_ms });
-  const identity =
-    tls.cert_file && tls.key_file
-      ? new grpc.experimental.FileWatcherCertificateProvider({ certificateFile: tls.cert_file, privateKeyFile: tls.key_file, refreshIntervalMs: tls.reload_interval_ms })
-      : null;
+  const ca = new FileCertificates({ caFile: tls.ca_file, intervalMs: tls.reload_interval_ms });
+  const identity = tls.cert_file && tls.key_file ? new FileCertificates({ certFile: tls.cert_file, keyFile: tls.key_file, intervalMs: tls.reload_interval_ms }) : null;
   return {
     credentials: grpc.experimental.createCertificateProviderChannelCredentials(ca, identity),
     options: tls.server_name ? { 'grpc.ssl_target_name_override': tls.server_name, 'grpc.default_authority': tls.server_name } : {},
