@@ -7,7 +7,7 @@ import type { RouterServiceClient } from '../../services/generated/switchyard/v1
 import { hashKey } from '../../services/router/tenancy/tenant.js';
 import type { RunningServer } from '../../services/server/switchyard-server.js';
 import { startUpstream, type Upstream } from '../bus/support.js';
-import { decide, execute } from '../support/execute-fixture.js';
+import { decide, execute, executeStream } from '../support/execute-fixture.js';
 import { KEYS, bearer, startTenancyNode, tenancyConfig, userMessage } from './support.js';
 
 const TENANTS = {
@@ -45,6 +45,15 @@ describe('tenancy - keys', () => {
     expect(e.err?.details).toMatch(/Bearer/);
     expect((await listModels(new grpc.Metadata()))?.code).toBe(grpc.status.UNAUTHENTICATED);
     expect(up.calls).toBe(calls);
+  });
+
+  it('ExecuteStream: no key is UNAUTHENTICATED, a region outside the rights PERMISSION_DENIED, before any event', async () => {
+    const anonymous = await executeStream(client, userMessage('hello'));
+    expect(anonymous.err?.code).toBe(grpc.status.UNAUTHENTICATED);
+    expect(anonymous.events).toHaveLength(0);
+    const outside = await executeStream(client, { ...userMessage('hello'), requirements: { regions: ['us'] } }, { metadata: bearer(KEYS.ACME) });
+    expect(outside.err?.code).toBe(grpc.status.PERMISSION_DENIED);
+    expect(outside.events).toHaveLength(0);
   });
 
   it('an unknown key or a value without "Bearer": UNAUTHENTICATED', async () => {
