@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routerClient } from '../../services/cli/router-client.js';
+import { routerClient } from '../../services/shared/grpc/router-client.js';
 import type { RouterServiceClient } from '../../services/generated/switchyard/v1/RouterService.js';
 import { NANO_PER_USD, requestLimit, spendLimits } from '../../services/router/tenancy/tenant-limits.js';
 import { hashKey, type Tenant } from '../../services/router/tenancy/tenant.js';

@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routerClient } from '../../services/cli/router-client.js';
+import { routerClient } from '../../services/shared/grpc/router-client.js';
 import type { RouterServiceClient } from '../../services/generated/switchyard/v1/RouterService.js';
 import { hashKey } from '../../services/router/tenancy/tenant.js';
 import type { RunningServer } from '../../services/server/switchyard-server.js';
