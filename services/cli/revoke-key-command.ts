@@ -4,10 +4,8 @@
  * hashed here: it is never sent anywhere.
  */
 import { parseArgs } from 'node:util';
-import { natsOptions, natsServers } from '../shared/bus/create-bus.js';
 import { loadConfig } from '../shared/config/load-config.js';
-import { KvTenancyStore } from '../router/tenancy/kv-cas-store.js';
-import { hashKey } from '../router/tenancy/tenant.js';
+import { hashKey, revokeKey } from '../server/revoke-key.js';
 import type { CommandIO } from './command-io.js';
 
 export const REVOKE_KEY_USAGE =
@@ -39,19 +37,11 @@ export async function revokeKeyCommand(argv: string[], io: CommandIO): Promise<n
     return 2;
   }
   const configPath = values.config ?? io.env.SWITCHYARD_CONFIG;
-  const { config } = loadConfig(configPath);
-  if (natsServers(config.bus, io.env).length === 0) {
-    io.err.write('switchyard revoke-key: no NATS server is configured (NATS_URL or bus.nats.servers); without NATS, take the key out of the config and restart\n');
-    return 1;
-  }
-  const store = new KvTenancyStore({ nats: natsOptions(config.bus, io.env, 'switchyard-revoke-key'), onRevocation: () => undefined });
   try {
-    await store.revoke(hash);
+    await revokeKey(loadConfig(configPath).config, io.env, hash);
   } catch (e) {
     io.err.write(`switchyard revoke-key: ${(e as Error).message}\n`);
     return 1;
-  } finally {
-    await store.close();
   }
   io.out.write(values.json ? JSON.stringify({ revoked: hash }) + '\n' : `revoked key sha256:${hash.slice(0, 12)}… on every replica\n`);
   return 0;

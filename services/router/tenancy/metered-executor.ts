@@ -7,7 +7,7 @@
 import type { Catalog } from '../../shared/catalog.js';
 import type { ExecutorClient, InvokeEvent, InvokeInput, InvokeOutcome } from '../../shared/contracts/invoke.js';
 import type { Usage } from '../../shared/contracts/provider.js';
-import { estimateInvokeTokens } from '../../executor/estimate-tokens.js';
+import { estimateInvokeTokens } from '../../shared/contracts/estimate-tokens.js';
 import type { Hold, Ledger, Limit } from './ledger.js';
 import { NANO_PER_USD, spendLimits, tokenLimit } from './tenant-limits.js';
 import type { Tenant } from './tenant.js';
