@@ -36,6 +36,7 @@ import { createLogger, type Logger } from '../shared/log.js';
 import { natsOptions } from '../shared/bus/create-bus.js';
 import { channelSecurity, serverCredentials } from '../shared/tls/tls-files.js';
 import { Tenancy } from '../router/tenancy/tenancy.js';
+import { tenantsByKeyHash } from '../router/tenancy/tenant.js';
 import { isLoopback, onLoopback } from './listen-address.js';
 
 export const ROLES = ['all', 'router', 'executor'] as const;
@@ -126,6 +127,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   // gets a listener of its own, never the public port.
   const internal = role === 'all' ? new grpc.Server(serverOptions) : undefined;
   if (internal) checkExecutorExposure(config.server.internal_listen, 'server.internal_listen', mtls);
+  // Keys are read (and a missing key variable reported) before anything is started.
+  const tenantKeys = role === 'executor' ? undefined : tenantsByKeyHash(config, env);
   if (role === 'executor') checkExecutorExposure(opts.listen ?? config.server.listen, opts.listen ? '--listen' : 'server.listen', mtls);
   const running: Partial<RunningServer> = { role, loaded, catalog };
   const serving: Record<string, 'SERVING'> = { '': 'SERVING' };
@@ -176,7 +179,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       running.pool = pool;
       executorClient = pool;
     }
-    const tenancy = new Tenancy({ config, catalog, env, log, ...(bus.kind === 'nats' ? { nats: natsOptions(config.bus, env, `switchyard-${role}`) } : {}) });
+    const tenancy = new Tenancy({ config, catalog, env, log, keys: tenantKeys!, ...(bus.kind === 'nats' ? { nats: natsOptions(config.bus, env, `switchyard-${role}`) } : {}) });
     closers.push(() => tenancy.close());
     running.tenancy = tenancy;
     const engine = new ExecuteEngine({ decider, executor: executorClient!, config, catalog, tenancy });

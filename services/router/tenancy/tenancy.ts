@@ -31,6 +31,8 @@ export interface TenancyOptions {
   /** Share the ledger and revocations over NATS key-value; absent: in this process. */
   nats?: NatsBusOptions;
   now?: () => number;
+  /** Tenants by key hash, when already built (tenantsByKeyHash); default: built here from config and env. */
+  keys?: ReadonlyMap<string, Tenant>;
   /** How long a reservation outlives a replica that never settles it; default total_timeout_ms + 60 s. */
   holdTtlMs?: number;
 }
@@ -43,7 +45,7 @@ export class Tenancy {
 
   constructor(private readonly o: TenancyOptions) {
     this.now = o.now ?? Date.now;
-    this.keys = new KeyDirectory(tenantsByKeyHash(o.config, o.env));
+    this.keys = new KeyDirectory(o.keys ?? tenantsByKeyHash(o.config, o.env));
     if (o.nats && !this.keys.open) {
       this.kv = new KvTenancyStore({
         nats: o.nats,
