@@ -30,6 +30,7 @@ export function grpcErrorMessage(e: unknown, addr: string): string {
   }
   if (err.code === status.UNAVAILABLE && answered) return `Switchyard at ${addr} answered UNAVAILABLE: ${err.details ?? ''}`;
   if (err.code === status.UNAVAILABLE) return `cannot reach Switchyard at ${addr} (is \`switchyard serve\` running?): ${err.details ?? ''}`;
+  if (err.code === status.UNAUTHENTICATED) return `UNAUTHENTICATED: ${err.details ?? err.message} (the key is read from SWITCHYARD_API_KEY)`;
   if (typeof err.code === 'number') return `${status[err.code]}: ${err.details ?? err.message}`;
   return (e as Error).message ?? String(e);
 }

@@ -124,7 +124,7 @@ export async function decideCommand(argv: string[], io: CommandIO): Promise<numb
     io.err.write(`switchyard decide: ${parsed}\n${DECIDE_USAGE}\n`);
     return 2;
   }
-  const client = routerClient(parsed.addr);
+  const client = routerClient(parsed.addr, io.env);
   try {
     const r = await decide(client, parsed.request);
     io.out.write(parsed.json ? JSON.stringify(r) + '\n' : formatDecision(r) + '\n');

@@ -57,7 +57,7 @@ export async function executeCommand(argv: string[], io: CommandIO): Promise<num
     io.err.write(`switchyard execute: ${parsed}\n${EXECUTE_USAGE}\n`);
     return 2;
   }
-  const client = routerClient(parsed.addr);
+  const client = routerClient(parsed.addr, io.env);
   const deadline = Date.now() + timeoutS * 1000;
   try {
     if (!stream) {

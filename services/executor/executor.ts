@@ -20,7 +20,7 @@ import { ZERO_USAGE, totals } from '../shared/contracts/usage.js';
 import { orderDeployments } from './resilience/deployment-balancer.js';
 import { context, trace } from '@opentelemetry/api';
 import { endAttemptSpan, startAttemptSpan, tracedAttempt } from './attempt-span.js';
-import { estimateInvokeTokens } from './estimate-tokens.js';
+import { estimateInvokeTokens } from '../shared/contracts/estimate-tokens.js';
 import { ProviderCallHookSet, type ProviderCallHooks } from './provider-call-hooks.js';
 
 export interface ExecutorOptions {

@@ -69,20 +69,21 @@ export function buildModelRuntimes(o: RuntimeOptions): ModelRuntime[] {
     new CircuitBreaker({ windowMs: b.window_ms, minCalls: b.min_calls, failureRateThreshold: b.failure_rate, openMs: b.open_ms, ...clockOpt });
   return o.catalog.models.map((m) => {
     const simulate = m.simulated && o.simulatorUrl !== undefined;
+    // The simulator stands in for each region the model is deployed in, so region filters
+    // (a tenant's, a request's) select simulated deployments as they would real ones.
+    const simRegions = m.regions.length > 0 ? m.regions : ['local'];
     const deployments: DeploymentRuntime[] = simulate
-      ? [
-          {
-            id: 'simulator',
-            region: m.regions[0] ?? 'local',
-            adapter: PROVIDER_ADAPTERS['openai-compatible'],
-            endpoint: { baseUrl: o.simulatorUrl!, apiKey: '' },
-            modelName: m.id,
-            breaker: breaker(),
-            limiter: new RateLimiter({ ...clockOpt }),
-            simulated: true,
-            hasCredentials: true,
-          },
-        ]
+      ? simRegions.map((region) => ({
+          id: simRegions.length === 1 ? 'simulator' : `simulator-${region}`,
+          region,
+          adapter: PROVIDER_ADAPTERS['openai-compatible'],
+          endpoint: { baseUrl: o.simulatorUrl!, apiKey: '' },
+          modelName: m.id,
+          breaker: breaker(),
+          limiter: new RateLimiter({ ...clockOpt }),
+          simulated: true,
+          hasCredentials: true,
+        }))
       : m.deployments.map((d) => ({
           id: d.name,
           region: d.region,

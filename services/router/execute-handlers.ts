@@ -17,6 +17,7 @@ import { InvalidArgumentError, NoExecutorError } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
 import { contextFromMetadata, setSpanError, tracer } from '../shared/telemetry.js';
 import type { ExecuteEngine } from './execute/execute-engine.js';
+import type { Tenancy } from './tenancy/tenancy.js';
 import type { ExecuteResult } from './execute/execute-types.js';
 import type { Decision } from './decide/decide.js';
 import type { RpcTelemetry } from './rpc-telemetry.js';
@@ -60,7 +61,7 @@ export interface ExecuteReadiness {
   reason(): string | null;
 }
 
-export function executeHandlers(engine: ExecuteEngine, log: Logger, telemetry?: RpcTelemetry, readiness?: ExecuteReadiness): Pick<RouterServiceHandlers, 'Execute' | 'ExecuteStream'> {
+export function executeHandlers(engine: ExecuteEngine, log: Logger, telemetry?: RpcTelemetry, readiness?: ExecuteReadiness, tenancy?: Tenancy): Pick<RouterServiceHandlers, 'Execute' | 'ExecuteStream'> {
   const logError = (msg: string, e: unknown) => log.error(msg, { error: e });
   const notReady = () => {
     const why = readiness?.reason();
@@ -72,8 +73,14 @@ export function executeHandlers(engine: ExecuteEngine, log: Logger, telemetry?: 
       const span = tracer().startSpan('switchyard.Execute', { kind: 1 }, contextFromMetadata(call.metadata));
       const s = callSignal(call);
       const unready = notReady();
+      const run = async () => {
+        if (unready) throw unready;
+        const tenant = tenancy?.authenticateMetadata(call.metadata);
+        const req = tenancy ? tenancy.authorize(call.request, tenant) : call.request;
+        return engine.execute(req, s.signal, s.deadline, tenant);
+      };
       context
-        .with(trace.setSpan(context.active(), span), () => (unready ? Promise.reject(unready) : engine.execute(call.request, s.signal, s.deadline)))
+        .with(trace.setSpan(context.active(), span), run)
         .then(
           (r) => {
             telemetry?.executed('Execute', r, started, span);
@@ -96,11 +103,13 @@ export function executeHandlers(engine: ExecuteEngine, log: Logger, telemetry?: 
       let decision: Decision | undefined;
       let firstChunk: number | undefined;
       const run = async () => {
+        const tenant = tenancy?.authenticateMetadata(call.metadata);
         if (!call.request.request) throw new InvalidArgumentError('request', 'is required');
         const unready = notReady();
         if (unready) throw unready;
+        const req = tenancy ? tenancy.authorize(call.request.request, tenant) : call.request.request;
         let result: ExecuteResult | undefined;
-        for await (const ev of engine.executeStream(call.request.request, s.signal, s.deadline)) {
+        for await (const ev of engine.executeStream(req, s.signal, s.deadline, tenant)) {
           if (call.cancelled) {
             telemetry?.failed('ExecuteStream', 1 /* CANCELLED */, undefined, started, span, call.request.request, decision);
             endSpan(span, undefined, new Error('the client cancelled the call'));

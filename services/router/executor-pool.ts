@@ -15,6 +15,7 @@
 import type { AttemptInfo, ExecutorClient, InvokeEvent, InvokeFailure, InvokeInput, InvokeOutcome } from '../shared/contracts/invoke.js';
 import { CancelledError, UnavailableError } from '../shared/errors.js';
 import { RemoteExecutor } from './remote-executor.js';
+import type { ChannelSecurity } from '../shared/tls/tls-files.js';
 import type { BusRoutingState } from './state/bus-routing-state.js';
 
 interface Target {
@@ -33,7 +34,7 @@ export class ExecutorPool implements ExecutorClient {
   private readonly suspects = new Map<string, number>();
   private readonly now: () => number;
 
-  constructor(private readonly o: { state: BusRoutingState; staticAddresses?: readonly string[]; maxAttempts: number; now?: () => number; random?: () => number }) {
+  constructor(private readonly o: { state: BusRoutingState; staticAddresses?: readonly string[]; maxAttempts: number; now?: () => number; random?: () => number; security?: ChannelSecurity }) {
     this.now = o.now ?? Date.now;
   }
 
@@ -68,7 +69,7 @@ export class ExecutorPool implements ExecutorClient {
   private client(address: string): RemoteExecutor {
     let c = this.clients.get(address);
     if (!c) {
-      c = new RemoteExecutor([address]);
+      c = new RemoteExecutor([address], this.o.security);
       this.clients.set(address, c);
     }
     return c;

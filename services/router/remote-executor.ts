@@ -13,6 +13,7 @@ import type { ProtoGrpcType } from '../generated/executor_service.js';
 import type { AttemptInfo, ExecutorClient, InvokeEvent, InvokeFailure, InvokeInput, InvokeOutcome } from '../shared/contracts/invoke.js';
 import { attemptFromProto, finishFromProto, messagesToProto, responseFormatToProto, toolCallFromProto, toolsToProto, usageFromProto } from '../shared/grpc/convert.js';
 import { switchyardProto } from '../shared/grpc/proto.js';
+import type { ChannelSecurity } from '../shared/tls/tls-files.js';
 import { metadataWithContext } from '../shared/telemetry.js';
 import { CancelledError, DeadlineExceededError, FailedPreconditionError, InvalidArgumentError, UnavailableError } from '../shared/errors.js';
 
@@ -87,10 +88,12 @@ const TRY_ANOTHER = new Set([grpc.status.UNAVAILABLE, grpc.status.UNKNOWN, grpc.
 export class RemoteExecutor implements ExecutorClient {
   private readonly endpoints: Endpoint[];
 
-  constructor(addresses: readonly string[]) {
+  /** `security`: TLS (and a client certificate for mTLS) when executors require it; default plaintext. */
+  constructor(addresses: readonly string[], security?: ChannelSecurity) {
     if (addresses.length === 0) throw new Error('a remote executor needs at least one address');
     const Service = (switchyardProto().grpcObject as unknown as ProtoGrpcType).switchyard.v1.ExecutorService;
-    this.endpoints = addresses.map((address) => ({ address, client: new Service(address, grpc.credentials.createInsecure()), inFlight: 0 }));
+    const creds = security?.credentials ?? grpc.credentials.createInsecure();
+    this.endpoints = addresses.map((address) => ({ address, client: new Service(address, creds, security?.options ?? {}), inFlight: 0 }));
   }
 
   /** Endpoints, fewest calls in flight first. */

@@ -17,6 +17,7 @@ import type { ModelStatus } from './decide/hard-filters.js';
 import type { RpcTelemetry } from './rpc-telemetry.js';
 import type { DecisionLog } from './record/decision-log.js';
 import { decisionLogHandlers } from './record/decision-handlers.js';
+import type { Tenancy } from './tenancy/tenancy.js';
 
 const CAPABILITY_ENUM = { tools: 'CAPABILITY_TOOLS', vision: 'CAPABILITY_VISION', json_output: 'CAPABILITY_JSON_OUTPUT', streaming: 'CAPABILITY_STREAMING' } as const;
 
@@ -29,6 +30,8 @@ export interface RouterServiceDeps {
   log: Logger;
   /** Where decisions are recorded and read back; absent when the log is off. */
   decisionLog?: DecisionLog;
+  /** Keys and tenants; absent: every call is let in (as when no key is configured). */
+  tenancy?: Tenancy;
   /** Execute handlers, once an executor is attached. */
   execute?: Pick<RouterServiceHandlers, 'Execute' | 'ExecuteStream'>;
   /** Request logs and execution metrics, when the server wires them. */
@@ -73,7 +76,11 @@ export function routerServiceHandlers(deps: RouterServiceDeps): RouterServiceHan
       const span = tracer().startSpan('switchyard.Decide', { kind: 1 /* SERVER */ }, contextFromMetadata(call.metadata));
       let decision;
       try {
-        decision = context.with(trace.setSpan(context.active(), span), () => deps.decider.decide(call.request));
+        decision = context.with(trace.setSpan(context.active(), span), () => {
+          const tenancy = deps.tenancy;
+          if (!tenancy) return deps.decider.decide(call.request);
+          return deps.decider.decide(tenancy.authorize(call.request, tenancy.authenticateMetadata(call.metadata)));
+        });
       } catch (err) {
         const st = toStatus(err, (msg, e) => deps.log.error(msg, { rpc: 'Decide', error: e }));
         setSpanError(span, err, st.code);
@@ -100,7 +107,13 @@ export function routerServiceHandlers(deps: RouterServiceDeps): RouterServiceHan
       callback(null, r);
       deps.decisionLog?.record({ source: 'decide', decision });
     },
-    ListModels(_call, callback) {
+    ListModels(call, callback) {
+      try {
+        deps.tenancy?.authenticateMetadata(call.metadata);
+      } catch (err) {
+        callback(toStatus(err));
+        return;
+      }
       callback(null, { models: listModels(deps) });
     },
     ...decisionLogHandlers(deps.decisionLog, deps.log),

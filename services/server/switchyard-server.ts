@@ -41,6 +41,11 @@ import { RpcTelemetry } from '../router/rpc-telemetry.js';
 import { logAvailability } from './availability-log.js';
 import { metricLabelSets, observeExecutorCircuits } from './server-metrics.js';
 import { startMetrics } from '../shared/metrics/start-metrics.js';
+import { natsOptions } from '../shared/bus/create-bus.js';
+import { channelSecurity, serverCredentials } from '../shared/tls/tls-files.js';
+import { Tenancy } from '../router/tenancy/tenancy.js';
+import { tenantsByKeyHash } from '../router/tenancy/tenant.js';
+import { isLoopback, onLoopback } from './listen-address.js';
 
 export const ROLES = ['all', 'router', 'executor'] as const;
 export type Role = (typeof ROLES)[number];
@@ -90,6 +95,10 @@ export interface RunningServer {
   metrics: MetricsRecorder;
   /** host:port of the `/metrics` scrape endpoint, when it is on. */
   metricsAddress?: string;
+  /** Router roles: keys, tenants, budgets. */
+  tenancy?: Tenancy;
+  /** Role all: where ExecutorService is served (apart from the public port). */
+  internalAddress?: string;
   /** Stops at once, as a crash would: no drain, no withdrawal from the bus (for failure tests). */
   halt(): Promise<void>;
   /** Stops accepting calls, lets in-flight calls finish for up to `graceMs`, then cancels them. */
@@ -101,10 +110,17 @@ const EXECUTOR_SERVICE = 'switchyard.v1.ExecutorService';
 /** Health of Execute alone: NOT_SERVING while a router-only process knows of no executor. */
 export const EXECUTE_HEALTH = 'switchyard.v1.RouterService.Execute';
 
-function bind(server: grpc.Server, address: string): Promise<number> {
+function bind(server: grpc.Server, address: string, credentials: grpc.ServerCredentials): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
+    server.bindAsync(address, credentials, (err, port) => (err ? reject(err) : resolve(port)));
   });
+}
+
+/** ExecutorService calls any model past routing, tenants and budgets: only authenticated routers may reach it. */
+function checkExecutorExposure(address: string, key: string, mtls: boolean): void {
+  if (!mtls && !isLoopback(address)) {
+    throw new Error(`${key}: ExecutorService is served only to authenticated routers: listen on a loopback address, or turn on mTLS (server.tls with client_ca_file); got ${address}`);
+  }
 }
 
 export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
@@ -118,12 +134,22 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const catalog = new Catalog(config, env, { credentialsElsewhere: role === 'router' });
   const metrics = await startMetrics({ listen: opts.metricsListen ?? config.telemetry.metrics_listen, env, serviceName: `switchyard-${role}`, labels: metricLabelSets(config) });
   const closers: (() => unknown)[] = [];
-  const { grpcObject } = switchyardProto();
-  const server = new grpc.Server({
+  const { definition, grpcObject } = switchyardProto();
+  const serverOptions = {
     // Requests over the content limit get INVALID_ARGUMENT from validation; the transport
     // limit only stops what could not be a valid request at all.
     'grpc.max_receive_message_length': config.server.max_request_bytes * 2 + 1024 * 1024,
-  });
+  };
+  const server = new grpc.Server(serverOptions);
+  const credentials = serverCredentials(config.server.tls);
+  const mtls = config.server.tls?.client_ca_file !== undefined;
+  // Role all: the router calls its executor in process; ExecutorService, for other routers,
+  // gets a listener of its own, never the public port.
+  const internal = role === 'all' ? new grpc.Server(serverOptions) : undefined;
+  if (internal) checkExecutorExposure(config.server.internal_listen, 'server.internal_listen', mtls);
+  // Keys are read (and a missing key variable reported) before anything is started.
+  const tenantKeys = role === 'executor' ? undefined : tenantsByKeyHash(config, env);
+  if (role === 'executor') checkExecutorExposure(opts.listen ?? config.server.listen, opts.listen ? '--listen' : 'server.listen', mtls);
   const running: Partial<RunningServer> = { role, loaded, catalog, metrics: metrics.recorder, ...(metrics.address ? { metricsAddress: metrics.address } : {}) };
   let halted = false;
   const serving: Record<string, 'SERVING' | 'NOT_SERVING'> = { '': 'SERVING' };
@@ -153,8 +179,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     const agent = startExecutorBusAgent({ bus, executor, config: config.bus });
     running.busAgent = agent;
     closers.push(() => agent.close());
-    server.addService(...guardBodies((grpcObject as unknown as ExecutorProto).switchyard.v1.ExecutorService.service, executorServiceHandlers(executor, log)));
-    serving[EXECUTOR_SERVICE] = 'SERVING';
+    (internal ?? server).addService(...guardBodies((grpcObject as unknown as ExecutorProto).switchyard.v1.ExecutorService.service, executorServiceHandlers(executor, log)));
+    if (!internal) serving[EXECUTOR_SERVICE] = 'SERVING';
   }
   if (role !== 'executor') {
     const state = new RoutingState(catalog);
@@ -183,7 +209,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       if (addresses.length === 0 && bus.kind !== 'nats') {
         throw new Error('the router role needs executors: set NATS_URL (or bus.nats.servers) to find them on the bus, or list their addresses in executor.remote (host:port)');
       }
-      const pool = new ExecutorPool({ state: busState, staticAddresses: addresses, maxAttempts: b.max_executor_attempts });
+      const pool = new ExecutorPool({ state: busState, staticAddresses: addresses, maxAttempts: b.max_executor_attempts, security: channelSecurity(config.executor.tls) });
       closers.push(() => pool.close());
       running.pool = pool;
       executorClient = pool;
@@ -198,12 +224,15 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       // A graceful stop writes what is queued; a halt (a crash) does not.
       closers.push(() => (halted ? undefined : dl.close()));
     }
-    const engine = new ExecuteEngine({ decider, executor: executorClient!, config, catalog, ...(decisionLog ? { record: (d) => decisionLog.record(d) } : {}) });
+    const tenancy = new Tenancy({ config, catalog, env, log, keys: tenantKeys!, ...(bus.kind === 'nats' ? { nats: natsOptions(config.bus, env, `switchyard-${role}`) } : {}) });
+    closers.push(() => tenancy.close());
+    running.tenancy = tenancy;
+    const engine = new ExecuteEngine({ decider, executor: executorClient!, config, catalog, tenancy, ...(decisionLog ? { record: (d) => decisionLog.record(d) } : {}) });
     const telemetry = new RpcTelemetry({ metrics: metrics.recorder, log, catalog, config });
     server.addService(
       ...guardBodies(
         grpcObject.switchyard.v1.RouterService.service,
-        routerServiceHandlers({ decider, catalog, status: state.current, profiles: () => models.profiles(), log, execute: executeHandlers(engine, log, telemetry, readiness), telemetry, ...(decisionLog ? { decisionLog } : {}) }),
+        routerServiceHandlers({ decider, catalog, status: state.current, profiles: () => models.profiles(), log, tenancy, execute: executeHandlers(engine, log, telemetry, readiness, tenancy), telemetry, ...(decisionLog ? { decisionLog } : {}) }),
       ),
     );
     serving[ROUTER_SERVICE] = 'SERVING';
@@ -213,11 +242,24 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   health.addToServer(server);
   reflectionService(Object.keys(serving).filter((name) => name !== '')).addToServer(server);
 
-  const listen = opts.listen ?? config.server.listen;
+  let listen = opts.listen ?? config.server.listen;
+  const open = running.tenancy?.keys.open === true;
+  if (open && !isLoopback(listen)) {
+    log.warn('no API keys are configured (tenants): the API is open, so it is served on loopback only', { asked: listen, listen: onLoopback(listen) });
+    listen = onLoopback(listen);
+  }
   let port: number;
+  let internalAddress: string | undefined;
   try {
-    port = await bind(server, listen);
+    port = await bind(server, listen, credentials);
+    if (internal) {
+      const internalPort = await bind(internal, config.server.internal_listen, credentials);
+      const l = config.server.internal_listen;
+      internalAddress = `${l.slice(0, l.lastIndexOf(':'))}:${internalPort}`;
+    }
   } catch (e) {
+    server.forceShutdown();
+    internal?.forceShutdown();
     for (const c of closers) await c();
     await bus.close();
     await metrics.close();
@@ -225,12 +267,17 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   }
   const host = listen.slice(0, listen.lastIndexOf(':'));
   const address = `${host}:${port}`;
-  running.busAgent?.announce(address);
+  running.busAgent?.announce(internalAddress ?? address);
   closers.push(() => bus.close());
   closers.push(() => metrics.close());
   const unavailable = catalog.models.filter((m) => !m.hasCredentials && !m.simulated).map((m) => m.id);
   log.info('switchyard serving', { address, role, config: loaded.source, models: catalog.models.length, ...(running.models ? { router_model: running.models.modelVersion } : {}), bus: bus.kind, ...(metrics.address ? { metrics: `http://${metrics.address}/metrics` } : {}), ...(running.busAgent ? { executor_id: running.busAgent.id } : {}) });
   if (unavailable.length > 0) log.warn('models without credentials are unavailable', { models: unavailable.join(',') });
+  if (running.tenancy) {
+    if (open) log.warn('no API keys are configured: every call is let in, on loopback only (add tenants to the config to require keys)', { address });
+    else log.info('API keys required', { tenants: Object.keys(config.tenants).join(','), ledger: running.tenancy.store });
+  }
+  if (internalAddress) log.info('ExecutorService served apart from the public port', { address: internalAddress, mtls });
 
   let stopping: Promise<void> | undefined;
   const shutdown = (graceMs = config.server.shutdown_grace_ms) => {
@@ -244,10 +291,13 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       const force = setTimeout(() => {
         log.warn('shutdown grace period over; cancelling calls still in flight', { grace_ms: graceMs });
         server.forceShutdown();
+        internal?.forceShutdown();
         void finish();
       }, graceMs);
+      internal?.tryShutdown(() => undefined);
       server.tryShutdown(() => {
         clearTimeout(force);
+        internal?.forceShutdown();
         void finish();
       });
     });
@@ -257,11 +307,12 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     halted = true;
     stopping ??= (async () => {
       server.forceShutdown();
+      internal?.forceShutdown();
       for (const c of closers) await c();
     })();
     return stopping;
   };
-  return { ...(running as RunningServer), address, port, shutdown, halt };
+  return { ...(running as RunningServer), address, port, ...(internalAddress ? { internalAddress } : {}), shutdown, halt };
 }
 
 /** The simulator's replay of routing data, when the config asks for one (files relative to the config file). */

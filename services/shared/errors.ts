@@ -78,3 +78,13 @@ export class CancelledError extends SwitchyardError {
 export class ResourceExhaustedError extends SwitchyardError {
   readonly code = status.RESOURCE_EXHAUSTED;
 }
+
+/** The call carries no valid credentials (no key, an unknown key, a revoked key). */
+export class UnauthenticatedError extends SwitchyardError {
+  readonly code = status.UNAUTHENTICATED;
+}
+
+/** The caller is known but the call is outside its rights; the message names the rule. */
+export class PermissionDeniedError extends SwitchyardError {
+  readonly code = status.PERMISSION_DENIED;
+}

@@ -228,7 +228,8 @@ export async function startExecuteServer(
     configPath: writeConfig(config),
   });
   const client = routerClient(server.address);
-  const executorClient = executorServiceClient(server.address);
+  // Role all serves ExecutorService on its internal listener, apart from the public port.
+  const executorClient = executorServiceClient(server.internalAddress ?? server.address);
   return {
     server,
     client,

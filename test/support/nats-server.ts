@@ -71,11 +71,12 @@ function stopper(child: () => ChildProcess | undefined): () => Promise<void> {
 const LISTENING = /Listening for client connections on [^:]+:(\d+)/;
 
 /**
- * One server: `-a 127.0.0.1 -p -1` picks a free port; a restart reuses it. With `jetstream`
- * (a directory), JetStream is on (`-js -sd DIR`) and a restart keeps what was stored.
+ * One server: `-a 127.0.0.1 -p -1` picks a free port; a restart reuses it. With `jetstream` (or
+ * `jetStreamDir`, a directory), JetStream is on (`-js -sd DIR`) and a restart keeps what was stored.
  */
-export async function startNatsServer(opts: { jetstream?: string } = {}): Promise<NatsServer> {
-  const js = opts.jetstream ? ['-js', '-sd', opts.jetstream] : [];
+export async function startNatsServer(opts: { jetstream?: string; jetStreamDir?: string } = {}): Promise<NatsServer> {
+  const dir = opts.jetstream ?? opts.jetStreamDir;
+  const js = dir ? ['-js', '-sd', dir] : [];
   let { child, match } = await launch(['-a', '127.0.0.1', '-p', '-1', ...js], LISTENING);
   const port = Number(match[1]);
   const server: NatsServer = {

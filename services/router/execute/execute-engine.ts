@@ -12,6 +12,8 @@ import type { ToolCall } from '../../shared/contracts/provider.js';
 import { totals } from '../../shared/contracts/usage.js';
 import type { Decider, Decision } from '../decide/decide.js';
 import type { RouteRequestFields } from '../decide/validate-request.js';
+import type { Tenancy } from '../tenancy/tenancy.js';
+import type { Tenant } from '../tenancy/tenant.js';
 import { buildChecks, type Check } from './checks/check.js';
 import { ExecuteFailedError, invokeInput, provenance, type ExecuteResult, type StrategyContext } from './execute-types.js';
 import { runCascade } from './run-cascade.js';
@@ -34,6 +36,8 @@ export interface ExecuteEngineOptions {
   config: Config;
   catalog: Catalog;
   record?: ExecuteRecorder;
+  /** Counts each tenant's requests and meters every call against its budgets. */
+  tenancy?: Tenancy;
 }
 
 export class ExecuteEngine {
@@ -48,7 +52,7 @@ export class ExecuteEngine {
    * caller's, capped by total_timeout_ms), so the deadline ends the work in flight and not
    * only the waits between retries. `release` stops the timer once the call is over.
    */
-  private context(decision: Decision, signal: AbortSignal, deadline: number | undefined): { ctx: StrategyContext; release(): void } {
+  private context(decision: Decision, signal: AbortSignal, deadline: number | undefined, tenant: Tenant | undefined): { ctx: StrategyContext; release(): void } {
     const cap = Date.now() + this.o.config.executor.total_timeout_ms;
     const end = Math.min(deadline ?? cap, cap);
     const ctrl = new AbortController();
@@ -57,7 +61,7 @@ export class ExecuteEngine {
     else signal.addEventListener('abort', onAbort, { once: true });
     const timer = setTimeout(() => ctrl.abort(new DOMException('the call deadline passed', 'TimeoutError')), Math.max(0, end - Date.now()));
     return {
-      ctx: { decision, executor: boundExecutor(this.o.executor, decision, this.o.catalog), config: this.o.config, catalog: this.o.catalog, signal: ctrl.signal, deadline: end },
+      ctx: { decision, executor: boundExecutor(this.o.tenancy?.executorFor(tenant, this.o.executor) ?? this.o.executor, decision, this.o.catalog), config: this.o.config, catalog: this.o.catalog, signal: ctrl.signal, deadline: end },
       release: () => {
         clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
@@ -76,10 +80,12 @@ export class ExecuteEngine {
     }
   }
 
-  async execute(raw: RouteRequestFields, signal: AbortSignal, deadline?: number): Promise<ExecuteResult> {
+  /** `raw` is already within the tenant's rights (Tenancy.authorize); the tenant's calls are metered. */
+  async execute(raw: RouteRequestFields, signal: AbortSignal, deadline?: number, tenant?: Tenant): Promise<ExecuteResult> {
     const started = performance.now();
     const decision = this.o.decider.decide(raw);
-    const { ctx, release } = this.context(decision, signal, deadline);
+    await this.o.tenancy?.admitRequest(tenant);
+    const { ctx, release } = this.context(decision, signal, deadline, tenant);
     try {
       const result = await this.run(ctx);
       this.o.record?.({ source: 'execute', decision, result, latencyMs: performance.now() - started });
@@ -93,11 +99,12 @@ export class ExecuteEngine {
     }
   }
 
-  async *executeStream(raw: RouteRequestFields, signal: AbortSignal, deadline?: number): AsyncGenerator<ExecuteEvent> {
+  async *executeStream(raw: RouteRequestFields, signal: AbortSignal, deadline?: number, tenant?: Tenant): AsyncGenerator<ExecuteEvent> {
     const started = performance.now();
     const decision = this.o.decider.decide(raw);
+    await this.o.tenancy?.admitRequest(tenant);
     yield { type: 'decision', decision };
-    const { ctx, release } = this.context(decision, signal, deadline);
+    const { ctx, release } = this.context(decision, signal, deadline, tenant);
     let result: ExecuteResult | undefined;
     let error: unknown;
     let ttftMs: number | undefined;

@@ -5,7 +5,7 @@
  * every subscription is made again. While disconnected, publishes go to the client's
  * reconnect buffer (or nowhere before the first connection).
  */
-import { connect, nkeyAuthenticator, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { connect, nkeyAuthenticator, type ConnectionOptions, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import type { Bus, BusHandler, BusStats, BusStatus } from './bus.js';
 
 export interface NatsBusOptions {
@@ -23,6 +23,24 @@ export interface NatsBusOptions {
   reconnectWaitMs?: number;
   /** Called with connection problems (never with credentials). */
   onError?: (message: string) => void;
+}
+
+/** nats.js connection options for these bus options: reconnect for ever, credentials as given. */
+export function connectionOptions(o: NatsBusOptions): ConnectionOptions {
+  return {
+    servers: o.servers,
+    name: o.name,
+    ...(o.token ? { token: o.token } : {}),
+    ...(o.user ? { user: o.user, pass: o.password ?? '' } : {}),
+    ...(o.nkeySeed ? { authenticator: nkeyAuthenticator(new TextEncoder().encode(o.nkeySeed)) } : {}),
+    ...(o.tls ? { tls: { ...o.tls } } : {}),
+    reconnect: true,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: o.reconnectWaitMs ?? 250,
+    reconnectJitter: 50,
+    pingInterval: 5_000,
+    maxPingOut: 2,
+  };
 }
 
 interface Sub {
@@ -73,20 +91,7 @@ export class NatsBus implements Bus {
     if (this.closing) return;
     const o = this.o;
     try {
-      const nc = await connect({
-        servers: o.servers,
-        name: o.name,
-        ...(o.token ? { token: o.token } : {}),
-        ...(o.user ? { user: o.user, pass: o.password ?? '' } : {}),
-        ...(o.nkeySeed ? { authenticator: nkeyAuthenticator(new TextEncoder().encode(o.nkeySeed)) } : {}),
-        ...(o.tls ? { tls: { ...o.tls } } : {}),
-        reconnect: true,
-        maxReconnectAttempts: -1,
-        reconnectTimeWait: o.reconnectWaitMs ?? 250,
-        reconnectJitter: 50,
-        pingInterval: 5_000,
-        maxPingOut: 2,
-      });
+      const nc = await connect(connectionOptions(o));
       if (this.closing) {
         await nc.close();
         return;

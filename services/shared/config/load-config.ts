@@ -106,6 +106,21 @@ function crossCheck(c: Config): string[] {
     if (!r.action.pin_hard && r.action.pin_fallbacks !== undefined) problems.push(`${at}.pin_fallbacks: needs pin_hard: true (a soft pin always has fallbacks)`);
     if (Object.values(r.action).every((v) => v === undefined)) problems.push(`${at}: names no action (pin, restrict, exclude, policy or strategy)`);
   });
+  for (const [name, t] of Object.entries(c.tenants)) {
+    const at = `tenants.${name}`;
+    (t.models ?? []).forEach((m, j) => {
+      if (!ids.has(m)) problems.push(`${at}.models[${j}]: unknown model "${m}"`);
+    });
+    (t.policies ?? []).forEach((p, j) => {
+      if (!policies.has(p)) problems.push(`${at}.policies[${j}]: no policy named "${p}"`);
+    });
+    if (t.default_policy !== undefined) {
+      if (!policies.has(t.default_policy)) problems.push(`${at}.default_policy: no policy named "${t.default_policy}"`);
+      else if (t.policies && !t.policies.includes(t.default_policy)) problems.push(`${at}.default_policy: "${t.default_policy}" is not among the tenant's policies`);
+    } else if (t.policies && !t.policies.includes(c.router.default_policy)) {
+      problems.push(`${at}.default_policy: required when the tenant's policies leave out router.default_policy ("${c.router.default_policy}")`);
+    }
+  }
   return problems;
 }
 

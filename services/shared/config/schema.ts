@@ -141,6 +141,52 @@ export const policy = z.strictObject({
   reference_model: id.optional(),
 });
 
+const filePath = z.string().min(1);
+
+/** TLS for a server: its certificate and key; with `client_ca_file`, clients must present a certificate it signed (mTLS). Files are reloaded when they change. */
+export const serverTls = z.strictObject({
+  cert_file: filePath,
+  key_file: filePath,
+  client_ca_file: filePath.optional(),
+  /** The files are read again this often; a changed certificate is used for new connections. */
+  reload_interval_ms: positiveInt.default(5_000),
+});
+
+/** TLS for a client: the CA that signed the server's certificate; with cert and key files, the client's own certificate (mTLS). */
+export const clientTls = z
+  .strictObject({
+    ca_file: filePath,
+    cert_file: filePath.optional(),
+    key_file: filePath.optional(),
+    /** The name the server's certificate must carry, when it differs from the host dialled. */
+    server_name: z.string().min(1).optional(),
+    reload_interval_ms: positiveInt.default(5_000),
+  })
+  .refine((t) => (t.cert_file === undefined) === (t.key_file === undefined), { message: 'cert_file and key_file go together', path: ['key_file'] });
+
+const tenantId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, - or _');
+
+/** An API key: its SHA-256 (hex) in the file, or the variable whose value is hashed at load. */
+export const tenantKey = z.union([
+  z.strictObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits (the SHA-256 of the key)') }),
+  z.strictObject({ env: envName }),
+]);
+
+export const tenant = z.strictObject({
+  keys: z.array(tenantKey).min(1),
+  /** Models the tenant may use; absent: every model. */
+  models: z.array(id).min(1).optional(),
+  /** Policies the tenant may ask for; absent: every policy. */
+  policies: z.array(id).min(1).optional(),
+  /** The policy of a request that names none; default router.default_policy. */
+  default_policy: id.optional(),
+  /** Regions its requests may be served from; absent: any. */
+  regions: z.array(z.string().min(1)).min(1).optional(),
+  limits: z.strictObject({ rpm: positiveInt.optional(), tpm: positiveInt.optional() }).default({}),
+  /** Spend caps in USD (UTC day and month); absent: no cap. */
+  budget: z.strictObject({ daily_usd: z.number().finite().positive().optional(), monthly_usd: z.number().finite().positive().optional() }).default({}),
+});
+
 export const executorSection = z.strictObject({
   /** Serve models that have no credentials from the built-in simulator (answers are simulated). */
   simulate_without_credentials: z.boolean().default(false),
@@ -178,6 +224,8 @@ export const executorSection = z.strictObject({
     .default({ window_ms: 30_000, min_calls: 10, failure_rate: 0.5, open_ms: 30_000 }),
   /** Executors a router-only process sends calls to (host:port); empty: in-process executor. */
   remote: z.array(z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port')).default([]),
+  /** How a router reaches remote executors: TLS, and mTLS with a client certificate. */
+  tls: clientTls.optional(),
 });
 
 /** The bus: NATS when a URL is set (here or in NATS_URL), otherwise in-process. */
@@ -340,8 +388,12 @@ export const config = z.strictObject({
       max_request_bytes: positiveInt.default(4 * 1024 * 1024),
       max_messages: positiveInt.default(1000),
       shutdown_grace_ms: nonNegative.default(10_000),
+      /** TLS (and mTLS with client_ca_file) for every gRPC listener of this process. */
+      tls: serverTls.optional(),
+      /** Role all: where ExecutorService is served, apart from the public port; loopback unless mTLS is on. */
+      internal_listen: z.string().min(1).default('127.0.0.1:0'),
     })
-    .default({ listen: '127.0.0.1:50051', max_request_bytes: 4 * 1024 * 1024, max_messages: 1000, shutdown_grace_ms: 10_000 }),
+    .default({ listen: '127.0.0.1:50051', max_request_bytes: 4 * 1024 * 1024, max_messages: 1000, shutdown_grace_ms: 10_000, internal_listen: '127.0.0.1:0' }),
   router: z
     .strictObject({
       model_file: z.string().min(1).default('models/router-model.syrm'),
@@ -362,6 +414,8 @@ export const config = z.strictObject({
   telemetry: telemetrySection.default(telemetrySection.parse({})),
   policies: z.record(id, policy).default({}),
   rules: z.array(rule).default([]),
+  /** Tenants and their API keys; none: the API is open and served on loopback only. */
+  tenants: z.record(tenantId, tenant).default({}),
   models: z.array(model).min(1),
 });
 
@@ -374,4 +428,7 @@ export type TelemetryConfig = z.infer<typeof telemetrySection>;
 export type DecisionLogConfig = z.infer<typeof decisionLogSection>;
 export type FeedbackMetricConfig = z.infer<typeof feedbackMetric>;
 export type RuleConfig = z.infer<typeof rule>;
+export type TenantConfig = z.infer<typeof tenant>;
+export type ServerTlsConfig = z.infer<typeof serverTls>;
+export type ClientTlsConfig = z.infer<typeof clientTls>;
 export type QualityPrior = z.infer<typeof qualityPrior>;

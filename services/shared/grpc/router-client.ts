@@ -11,9 +11,22 @@ import type { ListDecisionsResponse__Output } from '../../generated/switchyard/v
 
 export const DEFAULT_ADDRESS = '127.0.0.1:50051';
 
-export function routerClient(address: string): RouterServiceClient {
+/** Adds `authorization: Bearer <key>` to every call. */
+function bearer(key: string): grpc.Interceptor {
+  return (options, next) =>
+    new grpc.InterceptingCall(next(options), {
+      start(metadata, listener, nextStart) {
+        metadata.set('authorization', `Bearer ${key}`);
+        nextStart(metadata, listener);
+      },
+    });
+}
+
+/** A client of the service at `address`; it sends the API key in SWITCHYARD_API_KEY, when set, with every call. */
+export function routerClient(address: string, env: NodeJS.ProcessEnv = process.env): RouterServiceClient {
   const { grpcObject } = switchyardProto();
-  return new grpcObject.switchyard.v1.RouterService(address, grpc.credentials.createInsecure());
+  const key = env.SWITCHYARD_API_KEY?.trim();
+  return new grpcObject.switchyard.v1.RouterService(address, grpc.credentials.createInsecure(), key ? { interceptors: [bearer(key)] } : {});
 }
 
 function unary<Req, Res>(

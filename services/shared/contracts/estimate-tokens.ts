@@ -1,5 +1,5 @@
 /** A quick token estimate of a call, for rate-limit reservations (corrected after the call). */
-import type { ChatRequest } from '../shared/contracts/provider.js';
+import type { ChatRequest } from './provider.js';
 
 const IMAGE_TOKENS = 1000;
 
