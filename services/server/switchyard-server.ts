@@ -134,7 +134,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const catalog = new Catalog(config, env, { credentialsElsewhere: role === 'router' });
   const metrics = await startMetrics({ listen: opts.metricsListen ?? config.telemetry.metrics_listen, env, serviceName: `switchyard-${role}`, labels: metricLabelSets(config) });
   const closers: (() => unknown)[] = [];
-  const { definition, grpcObject } = switchyardProto();
+  const { grpcObject } = switchyardProto();
   const serverOptions = {
     // Requests over the content limit get INVALID_ARGUMENT from validation; the transport
     // limit only stops what could not be a valid request at all.
