@@ -83,7 +83,7 @@ export function executeHandlers(engine: ExecuteEngine, log: Logger): Pick<Router
           if (ev.type === 'decision') call.write({ decision: ev.decision.response });
           else if (ev.type === 'text-delta') call.write({ textDelta: ev.text });
           else if (ev.type === 'tool-call') call.write({ toolCall: toolCallToProto(ev.toolCall) });
-          else {
+          else if (ev.type === 'done') {
             result = ev.result;
             call.write({ done: executeResponse(ev.result) });
           }

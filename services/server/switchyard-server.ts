@@ -17,7 +17,9 @@ import { Decider } from '../router/decide/decide.js';
 import { ExecuteEngine } from '../router/execute/execute-engine.js';
 import { executeHandlers } from '../router/execute-handlers.js';
 import { ModelStore } from '../router/model/model-store.js';
-import { routerServiceHandlers } from '../router/router-service.js';
+import { listModels, routerServiceHandlers } from '../router/router-service.js';
+import { startHttpGateway, type HttpGateway } from '../gateway/http-gateway.js';
+import { fallbackErrors, gatewayRoutes } from '../gateway/gateway-routes.js';
 import { BusRoutingState } from '../router/state/bus-routing-state.js';
 import { ExecutorPool } from '../router/executor-pool.js';
 import { PromptCacheRouting } from '../router/cache/prompt-cache.js';
@@ -51,6 +53,8 @@ export interface ServerOptions {
   executors?: string[];
   /** Cap on the simulator's time to first token, ms (default 2000). */
   simulatorMaxTtftMs?: number;
+  /** Overrides server.http_listen: where the OpenAI- and Anthropic-compatible HTTP front door listens (router roles). */
+  httpListen?: string;
 }
 
 export interface RunningServer {
@@ -74,6 +78,8 @@ export interface RunningServer {
   /** Router role: the executors it calls, found on the bus. */
   pool?: ExecutorPool;
   busAgent?: ExecutorBusAgent;
+  /** The HTTP front door, when server.http_listen or httpListen set it. */
+  http?: HttpGateway;
   /** Stops at once, as a crash would: no drain, no withdrawal from the bus (for failure tests). */
   halt(): Promise<void>;
   /** Stops accepting calls, lets in-flight calls finish for up to `graceMs`, then cancels them. */
@@ -160,6 +166,21 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     );
     serving[ROUTER_SERVICE] = 'SERVING';
     Object.assign(running, { state, models, decider, engine });
+    const httpListen = opts.httpListen ?? config.server.http_listen;
+    if (httpListen) {
+      const deps = { engine, config, log, models: () => listModels({ catalog, status: state.current, profiles: () => models.profiles() }) };
+      try {
+        const gateway = await startHttpGateway({ listen: httpListen, routes: gatewayRoutes(deps), fallbackErrors, log });
+        running.http = gateway;
+        closers.unshift(() => gateway.close(0));
+      } catch (e) {
+        for (const c of closers) await c();
+        await bus.close();
+        throw new Error(`cannot listen for HTTP on ${httpListen}: ${(e as Error).message}`);
+      }
+    }
+  } else if (opts.httpListen) {
+    throw new Error('the HTTP front door (--http-listen) needs a router: use --role all or router');
   }
   const health = new HealthImplementation(serving);
   health.addToServer(server);
@@ -177,9 +198,10 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const host = listen.slice(0, listen.lastIndexOf(':'));
   const address = `${host}:${port}`;
   running.busAgent?.announce(address);
+  const http = running.http;
   closers.push(() => bus.close());
   const unavailable = catalog.models.filter((m) => !m.hasCredentials && !m.simulated).map((m) => m.id);
-  log.info('switchyard serving', { address, role, config: loaded.source, models: catalog.models.length, ...(running.models ? { router_model: running.models.modelVersion } : {}), bus: bus.kind, ...(running.busAgent ? { executor_id: running.busAgent.id } : {}) });
+  log.info('switchyard serving', { address, ...(http ? { http: http.address } : {}), role, config: loaded.source, models: catalog.models.length, ...(running.models ? { router_model: running.models.modelVersion } : {}), bus: bus.kind, ...(running.busAgent ? { executor_id: running.busAgent.id } : {}) });
   if (unavailable.length > 0) log.warn('models without credentials are unavailable', { models: unavailable.join(',') });
 
   let stopping: Promise<void> | undefined;
@@ -187,6 +209,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     stopping ??= new Promise<void>((resolve) => {
       running.busAgent?.withdraw();
       for (const name of Object.keys(serving)) health.setStatus(name, 'NOT_SERVING');
+      // Closing is idempotent: the closer that runs after the drain waits for this grace, not its own.
+      void http?.close(graceMs);
       const finish = async () => {
         for (const c of closers) await c();
         resolve();

@@ -95,7 +95,7 @@ describe('fuzz - random and malformed Decide requests', () => {
         const code = err ? err.code : grpc.status.OK;
         seen.set(code, (seen.get(code) ?? 0) + 1);
         if (!ALLOWED.has(code)) throw new Error(`status ${grpc.status[code]}: ${err?.details}`);
-        if (err) expect(err.details).toMatch(/^[a-z_]+(\[\d+\])?(\.[a-z_]+(\[\d+\])?)*: |^no model meets/);
+        if (err) expect(err.details).toMatch(/^[a-z_]+(\[\d+\])?(\.[a-z_]+(\[\d+\])?)*: |^no model meets|^no model is available/);
         else expect(res!.model).toBeTruthy();
       }),
       { numRuns: 3000, seed: 20261128 },

@@ -52,6 +52,18 @@ export interface Decision {
   plan: Plan;
 }
 
+/** No catalog model is eligible; `onlyUnavailable` when every one was excluded only for being unavailable (a retry may help). */
+export class NoEligibleModelError extends FailedPreconditionError {
+  constructor(
+    message: string,
+    readonly onlyUnavailable: boolean,
+    /** The request field at fault, when one is (the model it asked for). */
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
 const STRATEGY_ENUM = { single: 'STRATEGY_SINGLE', cascade: 'STRATEGY_CASCADE', speculative: 'STRATEGY_SPECULATIVE' } as const;
 
 export class Decider {
@@ -82,7 +94,8 @@ export class Decider {
     const estimate = policyName === defaultPolicyName ? preRules : estimateRequest(req, core.estimatedTokens, config.router.default_max_output_tokens, policy.expected_output_tokens);
     const knob = req.tradeoff ?? policy.cost_quality_tradeoff;
     const lambda = lambdaForKnob(knob);
-    const strategy: StrategyName = req.strategy ?? rules.strategy ?? policy.strategy;
+    // A model the request asks for runs alone with its fallbacks unless a strategy is asked for.
+    const strategy: StrategyName = req.strategy ?? (req.model ? 'single' : (rules.strategy ?? policy.strategy));
 
     const status = this.ctx.status();
     const candidates: Candidate[] = [];
@@ -112,23 +125,36 @@ export class Decider {
     }
     if (ranked.length === 0) {
       const reasons = candidates.map((c) => `${c.model}: ${c.excludedReason}`).join('; ');
-      throw new FailedPreconditionError(`no model meets the request's requirements: ${reasons}`);
+      const onlyUnavailable = candidates.every((c) => c.excludedReason!.startsWith('unavailable:'));
+      throw new NoEligibleModelError(
+        onlyUnavailable ? `no model is available to serve requests now (the server is up, but every model is unavailable): ${reasons}` : `no model meets the request's requirements: ${reasons}`,
+        onlyUnavailable,
+      );
     }
     ranked.sort((a, b) => b.utility - a.utility || a.costUsd - b.costUsd);
 
-    if (cache && prefixes && !rules.pin) {
+    if (req.model) {
+      const i = ranked.findIndex((r) => r.id === req.model);
+      if (i < 0) {
+        const reason = candidates.find((c) => c.model === req.model)!.excludedReason!;
+        throw new NoEligibleModelError(`model: ${req.model} cannot serve this request: ${reason}`, reason.startsWith('unavailable:'), 'model');
+      }
+      ranked.unshift(...ranked.splice(i, 1));
+    }
+    const pin = req.model ? undefined : rules.pin;
+    if (cache && prefixes && !pin && !req.model) {
       // Session stickiness: keep the session's model unless another is better by the margin.
       const sticky = cache.stickyModel(req, prefixes);
       const i = sticky === undefined ? -1 : ranked.findIndex((r) => r.id === sticky);
       if (i > 0 && ranked[0]!.utility - ranked[i]!.utility <= cache.stickinessMargin) ranked.unshift(...ranked.splice(i, 1));
     }
     let pinNote: string | undefined;
-    if (rules.pin) {
-      const i = ranked.findIndex((r) => r.id === rules.pin!.model);
+    if (pin) {
+      const i = ranked.findIndex((r) => r.id === pin.model);
       if (i > 0) ranked.unshift(...ranked.splice(i, 1));
       else if (i < 0) {
-        const c = candidates.find((c) => c.model === rules.pin!.model)!;
-        pinNote = `rule ${rules.pin.rule} pins ${rules.pin.model}, but it is excluded (${c.excludedReason}); chose by policy instead`;
+        const c = candidates.find((c) => c.model === pin.model)!;
+        pinNote = `rule ${pin.rule} pins ${pin.model}, but it is excluded (${c.excludedReason}); chose by policy instead`;
       }
     }
     const fallbacks = orderFallbacks(ranked, policy.max_fallbacks);
@@ -145,7 +171,8 @@ export class Decider {
       candidates,
       policyName,
       knob,
-      pinnedBy: rules.pin && rules.pin.model === chosen.id ? rules.pin.rule : undefined,
+      pinnedBy: pin && pin.model === chosen.id ? pin.rule : undefined,
+      requested: req.model === chosen.id,
       pinNote,
       plan,
     });

@@ -10,6 +10,8 @@ export interface ExplainInput {
   knob: number;
   pinnedBy?: string | undefined;
   pinNote?: string | undefined;
+  /** The request asked for the chosen model. */
+  requested?: boolean;
   plan: Plan;
 }
 
@@ -18,7 +20,8 @@ const usd = (x: number) => (x >= 0.01 ? `$${x.toFixed(4)}` : `$${x.toPrecision(2
 export function explain(x: ExplainInput): string {
   const { chosen } = x;
   const parts: string[] = [];
-  if (x.pinnedBy) parts.push(`${chosen.id}: pinned by rule ${x.pinnedBy}`);
+  if (x.requested) parts.push(`${chosen.id}: asked for by the request`);
+  else if (x.pinnedBy) parts.push(`${chosen.id}: pinned by rule ${x.pinnedBy}`);
   else {
     parts.push(
       `${chosen.id}: best utility under policy ${x.policyName} (trade-off ${x.knob.toFixed(2)}), predicted quality ${chosen.quality.toFixed(3)} at about ${usd(chosen.costUsd)}`,

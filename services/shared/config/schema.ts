@@ -200,6 +200,8 @@ export const config = z.strictObject({
       max_request_bytes: positiveInt.default(4 * 1024 * 1024),
       max_messages: positiveInt.default(1000),
       shutdown_grace_ms: nonNegative.default(10_000),
+      /** host:port of the OpenAI- and Anthropic-compatible HTTP front door; off when unset. */
+      http_listen: z.string().regex(/^[^\s]+:\d+$/, 'must be host:port').optional(),
     })
     .default({ listen: '127.0.0.1:50051', max_request_bytes: 4 * 1024 * 1024, max_messages: 1000, shutdown_grace_ms: 10_000 }),
   router: z
