@@ -85,7 +85,7 @@ function messages(value: unknown, at: string, toolNames: Map<string, string>, ou
     } else if (block.type === 'tool_result' && role === 'ROLE_USER') {
       const id = optionalString(block.tool_use_id, `${bat}.tool_use_id`) ?? '';
       const text = block.content === undefined ? '' : textOf(block.content, `${bat}.content`);
-      out.push({ role: 'ROLE_TOOL', content: [{ text }], toolCallId: id, name: toolNames.get(id) ?? '' });
+      out.push({ role: 'ROLE_TOOL', content: [{ part: 'text', text }], toolCallId: id, name: toolNames.get(id) ?? '' });
       origins.push({ at: bat, content: [`${bat}.content`] });
     } else {
       throw badField(`${bat}.type`, `unsupported block type ${JSON.stringify(block.type)} in a ${m.role} message`);

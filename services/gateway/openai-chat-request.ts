@@ -136,5 +136,5 @@ export function openAIFieldName(field: string): string {
     .replace(/\.tool_calls\[(\d+)\]\.arguments_json/, '.tool_calls[$1].function.arguments')
     .replace(/\.tool_calls\[(\d+)\]\.name/, '.tool_calls[$1].function.name')
     .replace(/\.content\[(\d+)\]\.image\.url/, '.content[$1].image_url.url')
-    .replace(/\.content\[(\d+)\]\.image/, '.content[$1].image_url');
+    .replace(/\.content\[(\d+)\]\.image(?=$|\.)/, '.content[$1].image_url');
 }

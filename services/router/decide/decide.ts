@@ -123,6 +123,10 @@ export class Decider {
       });
       if (!excluded) ranked.push({ id: m.id, provider: m.provider, quality, costUsd: cost, utility: score });
     }
+    if (req.model && !ranked.some((r) => r.id === req.model)) {
+      const reason = candidates.find((c) => c.model === req.model)!.excludedReason!;
+      throw new NoEligibleModelError(`model: ${req.model} cannot serve this request: ${reason}`, reason.startsWith('unavailable:'), 'model');
+    }
     if (ranked.length === 0) {
       const reasons = candidates.map((c) => `${c.model}: ${c.excludedReason}`).join('; ');
       const onlyUnavailable = candidates.every((c) => c.excludedReason!.startsWith('unavailable:'));
@@ -133,14 +137,7 @@ export class Decider {
     }
     ranked.sort((a, b) => b.utility - a.utility || a.costUsd - b.costUsd);
 
-    if (req.model) {
-      const i = ranked.findIndex((r) => r.id === req.model);
-      if (i < 0) {
-        const reason = candidates.find((c) => c.model === req.model)!.excludedReason!;
-        throw new NoEligibleModelError(`model: ${req.model} cannot serve this request: ${reason}`, reason.startsWith('unavailable:'), 'model');
-      }
-      ranked.unshift(...ranked.splice(i, 1));
-    }
+    if (req.model) ranked.unshift(...ranked.splice(ranked.findIndex((r) => r.id === req.model), 1));
     const pin = req.model ? undefined : rules.pin;
     if (cache && prefixes && !pin && !req.model) {
       // Session stickiness: keep the session's model unless another is better by the margin.
