@@ -1,6 +1,7 @@
 /** What every CLI command gets: its output streams, environment and standard input. */
 import { readFileSync } from 'node:fs';
 import { status, type ServiceError } from '@grpc/grpc-js';
+import { serverAnswers } from './server-probe.js';
 
 export interface CommandIO {
   out: NodeJS.WritableStream;
@@ -20,10 +21,24 @@ export function readPrompt(positionals: string[], io: CommandIO): string | { err
   return positionals[0] === '-' ? io.readStdin() : positionals[0]!;
 }
 
-/** A gRPC error as one line a person can act on. */
-export function grpcErrorMessage(e: unknown, addr: string): string {
+/** The router's message when every model is unavailable (Decide's NoEligibleModelError). */
+const NOTHING_AVAILABLE = /^no model is available\b/;
+
+/**
+ * A gRPC error as one line a person can act on. It tells a missing server ("no Switchyard
+ * server at ADDR") from one that is up but has nothing to answer with (no executor or no
+ * credentials for any model), asking the health service when the status alone cannot say.
+ */
+export async function grpcErrorMessage(e: unknown, addr: string, probe: (addr: string) => Promise<boolean> = serverAnswers): Promise<string> {
   const err = e as Partial<ServiceError>;
-  if (err.code === status.UNAVAILABLE) return `cannot reach Switchyard at ${addr} (is \`switchyard serve\` running?): ${err.details ?? ''}`;
-  if (typeof err.code === 'number') return `${status[err.code]}: ${err.details ?? err.message}`;
+  const details = err.details ?? err.message ?? '';
+  if (err.code === status.UNAVAILABLE) {
+    if (!(await probe(addr))) return `no Switchyard server at ${addr} (is \`switchyard serve\` running there?): ${details}`;
+    return `Switchyard at ${addr} is up, but could not answer: ${details}`;
+  }
+  if (err.code === status.FAILED_PRECONDITION && NOTHING_AVAILABLE.test(details)) {
+    return `Switchyard at ${addr} is up, but has no executor (or no credentials) for any model: ${details}`;
+  }
+  if (typeof err.code === 'number') return `${status[err.code]}: ${details}`;
   return (e as Error).message ?? String(e);
 }

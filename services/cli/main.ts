@@ -7,7 +7,9 @@ import { CALIBRATE_USAGE, EVAL_USAGE, TRAIN_USAGE, calibrateCommand, evalCommand
 import { processIO, type CommandIO } from './command-io.js';
 import { DECIDE_USAGE, decideCommand } from './decide-command.js';
 import { EXECUTE_USAGE, executeCommand } from './execute-command.js';
+import { MODELS_USAGE, modelsCommand } from './models-command.js';
 import { SERVE_USAGE, serveCommand } from './serve-command.js';
+import { version } from './version.js';
 
 type Command = (argv: string[], io: CommandIO) => Promise<number>;
 
@@ -15,6 +17,7 @@ type Command = (argv: string[], io: CommandIO) => Promise<number>;
 const COMMANDS: Record<string, { run: Command; summary: string; usage: string }> = {
   serve: { run: serveCommand, summary: 'run the service (router and executor in one process)', usage: SERVE_USAGE },
   decide: { run: decideCommand, summary: 'ask a running service which model it would choose, and why', usage: DECIDE_USAGE },
+  models: { run: modelsCommand, summary: "list a running service's models: capabilities, prices, availability", usage: MODELS_USAGE },
   execute: { run: executeCommand, summary: 'route and run a request; print the answer, its cost and the attempts', usage: EXECUTE_USAGE },
   train: { run: trainCommand, summary: 'train a router model on outcome data', usage: TRAIN_USAGE },
   eval: { run: evalCommand, summary: 'evaluate a router model: cost/quality against the flagship, baselines, segments', usage: EVAL_USAGE },
@@ -25,7 +28,7 @@ const COMMANDS: Record<string, { run: Command; summary: string; usage: string }>
 function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
   return [
-    'usage: switchyard <command> [options]',
+    'usage: switchyard <command> [options]   (switchyard --version prints the version)',
     '',
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
     '',
@@ -38,6 +41,10 @@ export async function main(argv: string[], io: CommandIO = processIO()): Promise
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out.write(usage() + '\n');
     return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.out.write(`switchyard ${version()}\n`);
+    return 0;
   }
   const command = COMMANDS[name];
   if (!command) {
