@@ -99,6 +99,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const env = opts.env ?? process.env;
   const role = opts.role ?? 'all';
   const log = opts.log ?? createLogger('switchyard', env);
+  if (opts.httpListen && role === 'executor') throw new Error('the HTTP front door (--http-listen) needs a router: use --role all or router');
   const loaded = loadConfig(opts.configPath);
   const { config } = loaded;
   // A router-only process holds no provider keys: its executors do.
@@ -179,8 +180,6 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
         throw new Error(`cannot listen for HTTP on ${httpListen}: ${(e as Error).message}`);
       }
     }
-  } else if (opts.httpListen) {
-    throw new Error('the HTTP front door (--http-listen) needs a router: use --role all or router');
   }
   const health = new HealthImplementation(serving);
   health.addToServer(server);
