@@ -12,11 +12,11 @@ import { createLogger } from '../shared/log.js';
 import { startFixedDelayUpstream } from './fixed-delay-upstream.js';
 
 export type ChildSpec =
-  | { kind: 'switchyard'; configPath?: string; role: Role; executors?: string[] }
+  | { kind: 'switchyard'; configPath?: string; role: Role; executors?: string[]; /** Also serve the HTTP front door. */ http?: boolean }
   | { kind: 'noop'; decideResponseBase64: string }
   | { kind: 'upstream'; delayMs: number };
 
-export type ReadyMessage = { type: 'ready'; address: string };
+export type ReadyMessage = { type: 'ready'; address: string; httpAddress?: string };
 export type ChildRequest = { type: 'last-body' };
 export type ChildReply = { type: 'last-body'; body: string };
 
@@ -48,13 +48,14 @@ async function start(spec: ChildSpec): Promise<void> {
       const server = await startServer({
         ...(spec.configPath ? { configPath: spec.configPath } : {}),
         ...(spec.executors ? { executors: spec.executors } : {}),
+        ...(spec.http ? { httpListen: '127.0.0.1:0' } : {}),
         role: spec.role,
         listen: '127.0.0.1:0',
         watchModel: false,
         env: {},
         log: createLogger('switchyard', { SWITCHYARD_LOG_LEVEL: 'error' }),
       });
-      send({ type: 'ready', address: server.address });
+      send({ type: 'ready', address: server.address, ...(server.http ? { httpAddress: server.http.address } : {}) });
       return;
     }
     case 'noop':
