@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import type { ModelInfo__Output } from '../generated/switchyard/v1/ModelInfo.js';
 import { grpcErrorMessage, type CommandIO } from './command-io.js';
 import { formatTable } from './format-table.js';
-import { DEFAULT_ADDRESS, listModels, routerClient } from './router-client.js';
+import { DEFAULT_ADDRESS, listModels, routerClient } from '../shared/grpc/router-client.js';
 
 export const MODELS_USAGE = 'usage: switchyard models [--addr ADDR] [--json]';
 

@@ -27,8 +27,8 @@ function capture(): CommandIO & { stdout: () => string; stderr: () => string } {
   let out = '';
   let err = '';
   return {
-    out: new Writable({ write: (c, _e, cb) => ((out += c), cb()) }),
-    err: new Writable({ write: (c, _e, cb) => ((err += c), cb()) }),
+    out: new Writable({ write: (c, _e, cb) => { out += c; cb(); } }),
+    err: new Writable({ write: (c, _e, cb) => { err += c; cb(); } }),
     env: {},
     readStdin: () => '',
     stdout: () => out,
