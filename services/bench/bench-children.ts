@@ -14,6 +14,8 @@ export interface Child {
   pid: number;
   /** host:port of a gRPC server, or the base URL of an HTTP API. */
   address: string;
+  /** host:port of a Switchyard server's HTTP front door, when it serves one. */
+  httpAddress?: string;
   ask(request: ChildRequest): Promise<ChildReply>;
   /** Resident memory in MB, when /proc can tell. */
   rssMb(): number | undefined;
@@ -70,6 +72,7 @@ export function startChild(spec: ChildSpec): Promise<Child> {
       resolve({
         pid: p.pid!,
         address: m.address,
+        ...(m.httpAddress ? { httpAddress: m.httpAddress } : {}),
         ask: (request) =>
           new Promise((res) => {
             p.once('message', (reply: ChildReply) => res(reply));

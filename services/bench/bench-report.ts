@@ -56,7 +56,7 @@ function decideTable(r: BenchResults): string {
   );
 }
 
-const PATH_NAMES: Record<PathName, string> = { direct: 'direct', 'in-process': 'Switchyard, executor in-process', remote: 'Switchyard, executor remote', portkey: 'Portkey gateway' };
+const PATH_NAMES: Record<PathName, string> = { direct: 'direct', 'in-process': 'Switchyard, executor in-process', http: 'Switchyard HTTP front door, executor in-process', remote: 'Switchyard, executor remote', portkey: 'Portkey gateway' };
 
 function executeTable(r: BenchResults): string {
   const rows: string[][] = [];

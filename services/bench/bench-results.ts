@@ -87,6 +87,11 @@ export interface BenchResults {
     added_p50_ms: number;
     added_p99_ms: number;
     remote_added_p50_ms: number;
+    /** The HTTP front door (OpenAI JSON) on the same in-process server. */
+    http_added_p50_ms: number | null;
+    /** The front door's p50 minus gRPC Execute's, within each round. */
+    http_over_grpc_p50_ms: number | null;
+    http_over_grpc_p50_range: Range | null;
     portkey_added_p50_ms: number | null;
     portkey_added_p99_ms: number | null;
     /** Switchyard's added p50 / Portkey's. */
@@ -101,6 +106,8 @@ export interface BenchResults {
       concurrency: number;
       paths: Partial<Record<PathName, LoadFigure>>;
       added: Partial<Record<ThroughPath, { p50_ms: number; p50_range: Range; p99_ms: number; p99_range: Range }>>;
+      http_over_grpc_p50_ms?: number;
+      http_over_grpc_p50_range?: Range;
     }[];
   };
   memory: {
@@ -169,7 +176,8 @@ function executeRun(row: ExecuteRow): BenchResults['execute']['runs'][number] {
   for (const [name, a] of Object.entries(row.added) as [ThroughPath, { p50Ms: Spread; p99Ms: Spread }][]) {
     added[name] = { p50_ms: a.p50Ms.median, p50_range: range(a.p50Ms), p99_ms: a.p99Ms.median, p99_range: range(a.p99Ms) };
   }
-  return { upstream_delay_ms: row.delayMs, concurrency: row.concurrency, paths, added };
+  const http = row.httpOverGrpcP50Ms ? { http_over_grpc_p50_ms: row.httpOverGrpcP50Ms.median, http_over_grpc_p50_range: range(row.httpOverGrpcP50Ms) } : {};
+  return { upstream_delay_ms: row.delayMs, concurrency: row.concurrency, paths, added, ...http };
 }
 
 export function buildResults(raw: RawResults): BenchResults {
@@ -222,6 +230,9 @@ export function buildResults(raw: RawResults): BenchResults {
       added_p50_ms: headline.added['in-process']!.p50_ms,
       added_p99_ms: headline.added['in-process']!.p99_ms,
       remote_added_p50_ms: headline.added.remote!.p50_ms,
+      http_added_p50_ms: headline.added.http?.p50_ms ?? null,
+      http_over_grpc_p50_ms: headline.http_over_grpc_p50_ms ?? null,
+      http_over_grpc_p50_range: headline.http_over_grpc_p50_range ?? null,
       portkey_added_p50_ms: portkeyAdded?.p50_ms ?? null,
       portkey_added_p99_ms: portkeyAdded?.p99_ms ?? null,
       ratio_to_portkey: portkeyAdded ? headline.added['in-process']!.p50_ms / portkeyAdded.p50_ms : null,

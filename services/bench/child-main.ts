@@ -12,11 +12,11 @@ import { createLogger, type Level } from '../shared/log.js';
 import { startFixedDelayUpstream } from './fixed-delay-upstream.js';
 
 export type ChildSpec =
-  | { kind: 'switchyard'; configPath?: string; role: Role; executors?: string[]; metricsListen?: string; logLevel?: Level }
+  | { kind: 'switchyard'; configPath?: string; role: Role; executors?: string[]; metricsListen?: string; logLevel?: Level; /** Also serve the HTTP front door. */ http?: boolean }
   | { kind: 'noop'; decideResponseBase64: string }
   | { kind: 'upstream'; delayMs: number; failureRate?: number };
 
-export type ReadyMessage = { type: 'ready'; address: string };
+export type ReadyMessage = { type: 'ready'; address: string; httpAddress?: string };
 export type ChildRequest = { type: 'last-body' } | { type: 'memory' };
 export type ChildReply = { type: 'last-body'; body: string } | { type: 'memory'; usage: NodeJS.MemoryUsage };
 
@@ -49,6 +49,7 @@ async function start(spec: ChildSpec): Promise<void> {
         ...(spec.configPath ? { configPath: spec.configPath } : {}),
         ...(spec.executors ? { executors: spec.executors } : {}),
         ...(spec.metricsListen ? { metricsListen: spec.metricsListen } : {}),
+        ...(spec.http ? { httpListen: '127.0.0.1:0' } : {}),
         role: spec.role,
         listen: '127.0.0.1:0',
         watchModel: false,
@@ -58,7 +59,7 @@ async function start(spec: ChildSpec): Promise<void> {
       process.on('message', (m: ChildRequest) => {
         if (m.type === 'memory') send({ type: 'memory', usage: process.memoryUsage() });
       });
-      send({ type: 'ready', address: server.address });
+      send({ type: 'ready', address: server.address, ...(server.http ? { httpAddress: server.http.address } : {}) });
       return;
     }
     case 'noop':

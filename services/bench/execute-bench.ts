@@ -1,14 +1,15 @@
 /**
  * Execute's added latency: the same request to the same local upstream (fixed-delay-upstream.ts,
  * in its own process), sent directly, through Switchyard's Execute with the executor in-process
- * and with a remote executor, and through the Portkey AI gateway. Added latency is the
+ * and with a remote executor, through Switchyard's HTTP front door (OpenAI Chat Completions, the
+ * same in-process server), and through the Portkey AI gateway. Added latency is the
  * through-path's p50 (p99) minus the direct path's, taken within each round of runs made side by
  * side, so that both see the same machine state.
  *
  * Clients: h2load for every path. The direct and Portkey paths are OpenAI Chat Completions JSON
  * over HTTP/1.1 keep-alive (`h2load --h1`, one connection per request in flight), with the body
- * Switchyard's executor sends upstream; Switchyard's path is gRPC over HTTP/2 (h2load with a
- * pre-encoded ExecuteRequest).
+ * Switchyard's executor sends upstream, and so is the front door's, with the model named;
+ * Switchyard's Execute path is gRPC over HTTP/2 (h2load with a pre-encoded ExecuteRequest).
  */
 import * as grpc from '@grpc/grpc-js';
 import type { ExecuteRequest } from '../generated/switchyard/v1/ExecuteRequest.js';
@@ -24,14 +25,14 @@ import type { Spread } from './stats.js';
 import { benchUpstreamClients, type UpstreamClientBench } from './upstream-client-bench.js';
 
 export const EXECUTE_PATH = '/switchyard.v1.RouterService/Execute';
-export const PATHS = ['direct', 'in-process', 'remote', 'portkey'] as const;
+export const PATHS = ['direct', 'in-process', 'http', 'remote', 'portkey'] as const;
 export type PathName = (typeof PATHS)[number];
 export type ThroughPath = Exclude<PathName, 'direct'>;
 
 export const EXECUTE_REQUEST: ExecuteRequest = { messages: BENCH_REQUEST.messages, maxOutputTokens: 64, labels: BENCH_REQUEST.labels };
 
 export const CLIENTS =
-  'h2load for every path: direct and Portkey as OpenAI JSON over HTTP/1.1 keep-alive (--h1, one connection per request in flight); ' +
+  'h2load for every path: direct, the HTTP front door and Portkey as OpenAI JSON over HTTP/1.1 keep-alive (--h1, one connection per request in flight); ' +
   'Switchyard as gRPC over HTTP/2 (pre-encoded ExecuteRequest, up to 4 connections)';
 
 export interface ExecutePlan extends LoadPlan {
@@ -47,6 +48,8 @@ export interface ExecuteRow {
   paths: Partial<Record<PathName, LoadSummary>>;
   /** Through-path minus direct, within each round: p50 and p99, ms. */
   added: Partial<Record<ThroughPath, { p50Ms: Spread; p99Ms: Spread }>>;
+  /** The HTTP front door's p50 minus gRPC Execute's (same server), within each round, ms. */
+  httpOverGrpcP50Ms?: Spread;
 }
 
 export interface ExecuteBench {
@@ -132,7 +135,7 @@ export async function benchExecute(plan: ExecutePlan, progress: (line: string) =
       progress(`execute: starting servers for a ${delayMs} ms upstream`);
       const upstream = await start(startChild({ kind: 'upstream', delayMs }));
       const configPath = configs.upstream(upstream.address, `${delayMs}ms`);
-      const inProcess = await start(startChild({ kind: 'switchyard', role: 'all', configPath }));
+      const inProcess = await start(startChild({ kind: 'switchyard', role: 'all', configPath, http: true }));
       const executor = await start(startChild({ kind: 'switchyard', role: 'executor', configPath }));
       const router = await start(startChild({ kind: 'switchyard', role: 'router', configPath, executors: [executor.address] }));
       for (const [name, s] of [['in-process', inProcess], ['remote', router]] as const) {
@@ -151,6 +154,11 @@ export async function benchExecute(plan: ExecutePlan, progress: (line: string) =
         remote: grpcTarget(router.address),
       };
       await checkJsonPath(`${upstream.address}/chat/completions`, jsonHeaders, body, 'direct');
+      // The front door gets the same body with the catalog model named: it passes through to the upstream.
+      const httpBody = JSON.stringify({ ...(JSON.parse(body) as object), model: UPSTREAM_MODEL });
+      const httpUrl = `http://${inProcess.httpAddress}/v1/chat/completions`;
+      await checkJsonPath(httpUrl, jsonHeaders, httpBody, 'HTTP front door');
+      targets.http = jsonTarget(httpUrl, jsonHeaders, httpBody);
       if (portkey) {
         await checkJsonPath(`${portkey.address}/v1/chat/completions`, portkeyHeaders, body, 'Portkey');
         targets.portkey = jsonTarget(`${portkey.address}/v1/chat/completions`, portkeyHeaders, body);
@@ -183,6 +191,7 @@ export async function benchExecute(plan: ExecutePlan, progress: (line: string) =
             p99Ms: pairwise(runs[name], runs.direct!, (x, y) => x.p99Ms - y.p99Ms),
           };
         }
+        if (runs.http && runs['in-process']) row.httpOverGrpcP50Ms = pairwise(runs.http, runs['in-process'], (x, y) => x.p50Ms - y.p50Ms);
         rows.push(row);
       }
       for (const c of [router, executor, inProcess, upstream]) {

@@ -95,6 +95,19 @@ function executeAdded(r: BenchResults): Target {
   return t;
 }
 
+function httpAdded(r: BenchResults): Target {
+  const e = r.execute;
+  const target = "HTTP front door's added p50 <= gRPC Execute's + 0.1 ms";
+  if (e.http_over_grpc_p50_ms === null || e.http_added_p50_ms === null) return { id: 'http_added', target, measured: 'not measured', met: null };
+  const spread = e.http_over_grpc_p50_range ? ` (${ms(e.http_over_grpc_p50_range[0])} to ${ms(e.http_over_grpc_p50_range[1])})` : '';
+  return {
+    id: 'http_added',
+    target,
+    measured: `${e.http_over_grpc_p50_ms >= 0 ? '+' : ''}${ms(e.http_over_grpc_p50_ms)}${spread} over gRPC Execute on the same server (HTTP +${ms(e.http_added_p50_ms)}, gRPC +${ms(e.added_p50_ms)} over direct; ${e.upstream_delay_ms} ms upstream, c=${e.concurrency})`,
+    met: e.http_over_grpc_p50_ms <= 0.1,
+  };
+}
+
 function portkeyRatio(r: BenchResults): Target {
   const e = r.execute;
   const target = "Switchyard's added latency <= half of Portkey's";
@@ -118,5 +131,5 @@ function portkeyRatio(r: BenchResults): Target {
 }
 
 export function judgeTargets(r: BenchResults): Target[] {
-  return [decideThroughput(r), coreSpeedup(r), core1Mb(r), executeAdded(r), portkeyRatio(r)];
+  return [decideThroughput(r), coreSpeedup(r), core1Mb(r), executeAdded(r), httpAdded(r), portkeyRatio(r)];
 }

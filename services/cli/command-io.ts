@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { ERROR_CLASS_METADATA } from '../shared/errors.js';
+import { serverAnswers } from './server-probe.js';
 
 export interface CommandIO {
   out: NodeJS.WritableStream;
@@ -21,16 +22,30 @@ export function readPrompt(positionals: string[], io: CommandIO): string | { err
   return positionals[0] === '-' ? io.readStdin() : positionals[0]!;
 }
 
-/** A gRPC error as one line a person can act on. */
-export function grpcErrorMessage(e: unknown, addr: string): string {
+/** The router's message when every model is unavailable (Decide's NoEligibleModelError). */
+const NOTHING_AVAILABLE = /^no model is available\b/;
+
+/**
+ * A gRPC error as one line a person can act on. It tells a missing server ("no Switchyard
+ * server at ADDR") from one that is up but has nothing to answer with (no executor or no
+ * credentials for any model), asking the health service when the status alone cannot say.
+ */
+export async function grpcErrorMessage(e: unknown, addr: string, probe: (addr: string) => Promise<boolean> = serverAnswers): Promise<string> {
   const err = e as Partial<ServiceError>;
+  const details = err.details ?? err.message ?? '';
   const answered = err.metadata?.get(ERROR_CLASS_METADATA)?.[0];
   if (err.code === status.UNAVAILABLE && answered === 'NoExecutorError') {
-    return `Switchyard at ${addr} is running but cannot execute: ${err.details ?? ''} (start an executor: \`switchyard serve --role executor\` with the same NATS_URL, or list executors in executor.remote)`;
+    return `Switchyard at ${addr} is running but cannot execute: ${details} (start an executor: \`switchyard serve --role executor\` with the same NATS_URL, or list executors in executor.remote)`;
   }
-  if (err.code === status.UNAVAILABLE && answered) return `Switchyard at ${addr} answered UNAVAILABLE: ${err.details ?? ''}`;
-  if (err.code === status.UNAVAILABLE) return `cannot reach Switchyard at ${addr} (is \`switchyard serve\` running?): ${err.details ?? ''}`;
-  if (err.code === status.UNAUTHENTICATED) return `UNAUTHENTICATED: ${err.details ?? err.message} (the key is read from SWITCHYARD_API_KEY)`;
-  if (typeof err.code === 'number') return `${status[err.code]}: ${err.details ?? err.message}`;
+  if (err.code === status.UNAVAILABLE && answered) return `Switchyard at ${addr} answered UNAVAILABLE: ${details}`;
+  if (err.code === status.UNAVAILABLE) {
+    if (!(await probe(addr))) return `no Switchyard server at ${addr} (is \`switchyard serve\` running there?): ${details}`;
+    return `Switchyard at ${addr} is up, but could not answer: ${details}`;
+  }
+  if (err.code === status.UNAUTHENTICATED) return `UNAUTHENTICATED: ${details} (the key is read from SWITCHYARD_API_KEY)`;
+  if (err.code === status.FAILED_PRECONDITION && NOTHING_AVAILABLE.test(details)) {
+    return `Switchyard at ${addr} is up, but has no executor (or no credentials) for any model: ${details}`;
+  }
+  if (typeof err.code === 'number') return `${status[err.code]}: ${details}`;
   return (e as Error).message ?? String(e);
 }

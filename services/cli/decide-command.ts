@@ -130,7 +130,7 @@ export async function decideCommand(argv: string[], io: CommandIO): Promise<numb
     io.out.write(parsed.json ? JSON.stringify(r) + '\n' : formatDecision(r) + '\n');
     return 0;
   } catch (e) {
-    io.err.write(`switchyard decide: ${grpcErrorMessage(e, parsed.addr)}\n`);
+    io.err.write(`switchyard decide: ${await grpcErrorMessage(e, parsed.addr)}\n`);
     return 1;
   } finally {
     client.close();

@@ -101,7 +101,7 @@ export async function decisionsCommand(argv: string[], io: CommandIO): Promise<n
     if (sub === 'tail') return await tail(client, f, values, io);
     return await exportData(client, f, values, io);
   } catch (e) {
-    return fail(grpcErrorMessage(e, addr), 1);
+    return fail(await grpcErrorMessage(e, addr), 1);
   } finally {
     client.close();
   }

@@ -78,7 +78,7 @@ export async function executeCommand(argv: string[], io: CommandIO): Promise<num
     if (done && !parsed.json) io.out.write('\n' + formatExecution({ ...done, message: { text: '', toolCalls: [] } }).trimStart() + '\n');
     return 0;
   } catch (e) {
-    io.err.write(`\nswitchyard execute: ${grpcErrorMessage(e, parsed.addr)}\n`);
+    io.err.write(`\nswitchyard execute: ${await grpcErrorMessage(e, parsed.addr)}\n`);
     return 1;
   } finally {
     client.close();

@@ -9,7 +9,9 @@ import { DECIDE_USAGE, decideCommand } from './decide-command.js';
 import { DECISIONS_USAGE, decisionsCommand } from './decisions-command.js';
 import { EXECUTE_USAGE, executeCommand } from './execute-command.js';
 import { REVOKE_KEY_USAGE, revokeKeyCommand } from './revoke-key-command.js';
+import { MODELS_USAGE, modelsCommand } from './models-command.js';
 import { SERVE_USAGE, serveCommand } from './serve-command.js';
+import { version } from './version.js';
 
 type Command = (argv: string[], io: CommandIO) => Promise<number>;
 
@@ -17,6 +19,7 @@ type Command = (argv: string[], io: CommandIO) => Promise<number>;
 const COMMANDS: Record<string, { run: Command; summary: string; usage: string }> = {
   serve: { run: serveCommand, summary: 'run the service (router and executor in one process)', usage: SERVE_USAGE },
   decide: { run: decideCommand, summary: 'ask a running service which model it would choose, and why', usage: DECIDE_USAGE },
+  models: { run: modelsCommand, summary: "list a running service's models: capabilities, prices, availability", usage: MODELS_USAGE },
   execute: { run: executeCommand, summary: 'route and run a request; print the answer, its cost and the attempts', usage: EXECUTE_USAGE },
   decisions: { run: decisionsCommand, summary: 'read the decision log: tail, show a record, export routing data for eval and train', usage: DECISIONS_USAGE },
   train: { run: trainCommand, summary: 'train a router model on outcome data', usage: TRAIN_USAGE },
@@ -29,7 +32,7 @@ const COMMANDS: Record<string, { run: Command; summary: string; usage: string }>
 function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
   return [
-    'usage: switchyard <command> [options]',
+    'usage: switchyard <command> [options]   (switchyard --version prints the version)',
     '',
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
     '',
@@ -42,6 +45,10 @@ export async function main(argv: string[], io: CommandIO = processIO()): Promise
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out.write(usage() + '\n');
     return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.out.write(`switchyard ${version()}\n`);
+    return 0;
   }
   const command = COMMANDS[name];
   if (!command) {

@@ -10,14 +10,15 @@ import { ROLES, startServer, type Role } from '../server/switchyard-server.js';
 import type { CommandIO } from './command-io.js';
 
 export const SERVE_USAGE =
-  'usage: switchyard serve [--config FILE] [--listen HOST:PORT] [--role all|router|executor] [--executors HOST:PORT,...] [--metrics-listen HOST:PORT]\n' +
+  'usage: switchyard serve [--config FILE] [--listen HOST:PORT] [--http-listen HOST:PORT] [--role all|router|executor] [--executors HOST:PORT,...] [--metrics-listen HOST:PORT]\n' +
+  '  --http-listen (or server.http_listen) also serves the OpenAI- and Anthropic-compatible HTTP API: POST /v1/chat/completions, POST /v1/messages, GET /v1/models\n' +
   '  --metrics-listen serves Prometheus metrics at http://HOST:PORT/metrics (or config telemetry.metrics_listen); OTLP export follows the OTEL_* variables\n' +
   '  with NATS_URL set (nats://host:port[,...]) routers and executors find each other on the bus; credentials from NATS_TOKEN, NATS_USER/NATS_PASSWORD or NATS_NKEY_SEED';
 
 export async function serveCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { config: { type: 'string' }, listen: { type: 'string' }, role: { type: 'string', default: 'all' }, executors: { type: 'string' }, 'metrics-listen': { type: 'string' }, help: { type: 'boolean' } },
+    options: { config: { type: 'string' }, listen: { type: 'string' }, 'http-listen': { type: 'string' }, role: { type: 'string', default: 'all' }, executors: { type: 'string' }, 'metrics-listen': { type: 'string' }, help: { type: 'boolean' } },
   });
   if (values.help) {
     io.out.write(SERVE_USAGE + '\n');
@@ -41,7 +42,7 @@ export async function serveCommand(argv: string[], io: CommandIO): Promise<numbe
   }
   let server;
   try {
-    server = await startServer({ ...(configPath ? { configPath } : {}), ...(listen ? { listen } : {}), ...(executors ? { executors } : {}), ...(metricsListen ? { metricsListen } : {}), role, env: io.env, log });
+    server = await startServer({ ...(configPath ? { configPath } : {}), ...(listen ? { listen } : {}), ...(executors ? { executors } : {}), ...(metricsListen ? { metricsListen } : {}), ...(values['http-listen'] ? { httpListen: values['http-listen'] } : {}), role, env: io.env, log });
   } catch (e) {
     if (e instanceof ConfigError) io.err.write(`switchyard serve: ${e.message}\n`);
     else io.err.write(`switchyard serve: ${(e as Error).message}\n`);

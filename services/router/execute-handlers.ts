@@ -121,7 +121,7 @@ export function executeHandlers(engine: ExecuteEngine, log: Logger, telemetry?: 
           } else if (ev.type === 'text-delta' || ev.type === 'tool-call') {
             firstChunk ??= telemetry?.now();
             call.write(ev.type === 'text-delta' ? { textDelta: ev.text } : { toolCall: toolCallToProto(ev.toolCall) });
-          } else {
+          } else if (ev.type === 'done') {
             result = ev.result;
             call.write({ done: executeResponse(ev.result) });
           }

@@ -19,8 +19,10 @@ import { Decider } from '../router/decide/decide.js';
 import { ExecuteEngine } from '../router/execute/execute-engine.js';
 import { executeHandlers } from '../router/execute-handlers.js';
 import { ModelStore } from '../router/model/model-store.js';
-import { routerServiceHandlers } from '../router/router-service.js';
+import { listModels, routerServiceHandlers } from '../router/router-service.js';
 import { DecisionLog } from '../router/record/decision-log.js';
+import { startHttpGateway, type HttpGateway } from '../gateway/http-gateway.js';
+import { fallbackErrors, gatewayRoutes } from '../gateway/gateway-routes.js';
 import { BusRoutingState } from '../router/state/bus-routing-state.js';
 import { ExecutorPool } from '../router/executor-pool.js';
 import { PromptCacheRouting } from '../router/cache/prompt-cache.js';
@@ -66,6 +68,8 @@ export interface ServerOptions {
   simulatorMaxTtftMs?: number;
   /** host:port of the Prometheus `/metrics` endpoint; overrides telemetry.metrics_listen. */
   metricsListen?: string;
+  /** Overrides server.http_listen: where the OpenAI- and Anthropic-compatible HTTP front door listens (router roles). */
+  httpListen?: string;
 }
 
 export interface RunningServer {
@@ -99,6 +103,8 @@ export interface RunningServer {
   tenancy?: Tenancy;
   /** Role all: where ExecutorService is served (apart from the public port). */
   internalAddress?: string;
+  /** The HTTP front door, when server.http_listen or httpListen set it. */
+  http?: HttpGateway;
   /** Stops at once, as a crash would: no drain, no withdrawal from the bus (for failure tests). */
   halt(): Promise<void>;
   /** Stops accepting calls, lets in-flight calls finish for up to `graceMs`, then cancels them. */
@@ -127,6 +133,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const env = opts.env ?? process.env;
   const role = opts.role ?? 'all';
   const log = opts.log ?? createLogger('switchyard', env);
+  if (opts.httpListen && role === 'executor') throw new Error('the HTTP front door (--http-listen) needs a router: use --role all or router');
   const loaded = loadConfig(opts.configPath);
   const { config } = loaded;
   setLogLevel(log, config.telemetry.log_level);
@@ -237,6 +244,19 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     );
     serving[ROUTER_SERVICE] = 'SERVING';
     Object.assign(running, { state, models, decider, engine, decisionLog });
+    const httpListen = opts.httpListen ?? config.server.http_listen;
+    if (httpListen) {
+      const deps = { engine, config, log, tenancy, models: () => listModels({ catalog, status: state.current, profiles: () => models.profiles() }) };
+      try {
+        const gateway = await startHttpGateway({ listen: httpListen, routes: gatewayRoutes(deps), fallbackErrors, log, tenancy });
+        running.http = gateway;
+        closers.unshift(() => gateway.close(0));
+      } catch (e) {
+        for (const c of closers) await c();
+        await bus.close();
+        throw new Error(`cannot listen for HTTP on ${httpListen}: ${(e as Error).message}`);
+      }
+    }
   }
   health = new HealthImplementation(serving);
   health.addToServer(server);
@@ -268,10 +288,11 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const host = listen.slice(0, listen.lastIndexOf(':'));
   const address = `${host}:${port}`;
   running.busAgent?.announce(internalAddress ?? address);
+  const http = running.http;
   closers.push(() => bus.close());
   closers.push(() => metrics.close());
   const unavailable = catalog.models.filter((m) => !m.hasCredentials && !m.simulated).map((m) => m.id);
-  log.info('switchyard serving', { address, role, config: loaded.source, models: catalog.models.length, ...(running.models ? { router_model: running.models.modelVersion } : {}), bus: bus.kind, ...(metrics.address ? { metrics: `http://${metrics.address}/metrics` } : {}), ...(running.busAgent ? { executor_id: running.busAgent.id } : {}) });
+  log.info('switchyard serving', { address, ...(http ? { http: http.address } : {}), role, config: loaded.source, models: catalog.models.length, ...(running.models ? { router_model: running.models.modelVersion } : {}), bus: bus.kind, ...(metrics.address ? { metrics: `http://${metrics.address}/metrics` } : {}), ...(running.busAgent ? { executor_id: running.busAgent.id } : {}) });
   if (unavailable.length > 0) log.warn('models without credentials are unavailable', { models: unavailable.join(',') });
   if (running.tenancy) {
     if (open) log.warn('no API keys are configured: every call is let in, on loopback only (add tenants to the config to require keys)', { address });
@@ -284,6 +305,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     stopping ??= new Promise<void>((resolve) => {
       running.busAgent?.withdraw();
       for (const name of Object.keys(serving)) health.setStatus(name, 'NOT_SERVING');
+      // Closing is idempotent: the closer that runs after the drain waits for this grace, not its own.
+      void http?.close(graceMs);
       const finish = async () => {
         for (const c of closers) await c();
         resolve();

@@ -60,7 +60,7 @@ describe('cli - decide', () => {
   it('says clearly when no server is listening', async () => {
     const io = capture();
     expect(await main(['decide', '--addr', '127.0.0.1:1', 'hi'], io)).toBe(1);
-    expect(io.stderr()).toMatch(/cannot reach Switchyard at 127\.0\.0\.1:1/);
+    expect(io.stderr()).toMatch(/no Switchyard server at 127\.0\.0\.1:1/);
   });
 
   it('rejects unknown options and bad numbers with usage', async () => {

@@ -16,9 +16,9 @@ afterEach(() => {
   child = undefined;
 });
 
-function startServe(env: NodeJS.ProcessEnv = {}): Promise<{ address: string; logs: () => string }> {
+function startServe(env: NodeJS.ProcessEnv = {}, args: string[] = []): Promise<{ address: string; logs: () => string }> {
   const bin = resolve(PACKAGE_ROOT, 'bin/switchyard.js');
-  child = spawn(process.execPath, [bin, 'serve', '--listen', '127.0.0.1:0'], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child = spawn(process.execPath, [bin, 'serve', '--listen', '127.0.0.1:0', ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), 15_000);
@@ -62,6 +62,26 @@ describe('serve - process lifecycle', () => {
     expect(logs()).toContain('"signal":"SIGTERM","msg":"shutting down: draining in-flight calls"');
     expect(logs()).toContain('stopped');
     client.close();
+  });
+
+  it('serves the HTTP front door on --http-listen beside gRPC, and stops it on SIGTERM', async () => {
+    const { logs } = await startServe({}, ['--http-listen', '127.0.0.1:0']);
+    const origin = `http://${/ http=([\d.]+:\d+)/.exec(logs())![1]}`;
+    const models = (await (await fetch(`${origin}/v1/models`)).json()) as { data: { id: string }[] };
+    expect(models.data.map((m) => m.id)).toContain('switchyard/auto');
+    const res = await fetch(`${origin}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello there' }], max_tokens: 16 }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-switchyard-model')).toBe('gpt-4o-mini');
+    const body = (await res.json()) as { choices: { message: { content: string } }[] };
+    expect(body.choices[0]!.message.content.length).toBeGreaterThan(0);
+    const exited = new Promise<number | null>((r) => child!.once('exit', (code) => r(code)));
+    child!.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    await expect(fetch(`${origin}/v1/models`)).rejects.toThrow();
   });
 
   it('refuses a bad config at start with the key path, and exits non-zero', async () => {

@@ -23,6 +23,7 @@ export interface RequestOptions {
   tools?: DecideRequest__Output['tools'];
   responseFormat?: DecideRequest__Output['responseFormat'];
   strategy?: DecideRequest__Output['strategy'];
+  model?: string;
 }
 
 export function decideRequest(text: string, o: RequestOptions = {}): DecideRequest__Output {
@@ -43,6 +44,7 @@ export function decideRequest(text: string, o: RequestOptions = {}): DecideReque
     },
     preferences: o.preferences ? ({ ...o.preferences } as Preferences__Output) : null,
     policy: o.policy ?? '',
+    model: o.model ?? '',
     labels: { tenant: '', userTier: '', task: '', session: '', extra: {}, ...o.labels },
     strategy: o.strategy ?? 'STRATEGY_UNSPECIFIED',
   };

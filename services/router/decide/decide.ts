@@ -68,6 +68,18 @@ function hardPin(req: NormalizedRequest, rules: RuleOutcome): { model: string; b
   return undefined;
 }
 
+/** No catalog model is eligible; `onlyUnavailable` when every one was excluded only for being unavailable (a retry may help). */
+export class NoEligibleModelError extends FailedPreconditionError {
+  constructor(
+    message: string,
+    readonly onlyUnavailable: boolean,
+    /** The request field at fault, when one is (the model it asked for). */
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
 const STRATEGY_ENUM = { single: 'STRATEGY_SINGLE', cascade: 'STRATEGY_CASCADE', speculative: 'STRATEGY_SPECULATIVE' } as const;
 
 export class Decider {
@@ -106,7 +118,8 @@ export class Decider {
     const margin = req.tradeoff === undefined ? policy.quality_margin : 0;
     const knob = req.tradeoff ?? policy.cost_quality_tradeoff;
     const lambda = lambdaForKnob(knob);
-    const strategy: StrategyName = req.strategy ?? rules.strategy ?? policy.strategy;
+    // A model the request asks for runs alone with its fallbacks unless a strategy is asked for.
+    const strategy: StrategyName = req.strategy ?? (req.model ? 'single' : (rules.strategy ?? policy.strategy));
 
     const status = this.ctx.status();
     const candidates: Candidate[] = [];
@@ -147,14 +160,25 @@ export class Decider {
       byId.get(r.id)!.score = r.utility;
       if (!withinMargin(r.quality, best, margin)) belowMargin.add(r.id);
     }
+    if (req.model && !ranked.some((r) => r.id === req.model)) {
+      const reason = candidates.find((c) => c.model === req.model)!.excludedReason!;
+      throw new NoEligibleModelError(`model: ${req.model} cannot serve this request: ${reason}`, reason.startsWith('unavailable:'), 'model');
+    }
     if (ranked.length === 0) {
       const reasons = candidates.map((c) => `${c.model}: ${c.excludedReason}`).join('; ');
-      throw new FailedPreconditionError(`no model meets the request's requirements: ${reasons}`);
+      const onlyUnavailable = candidates.every((c) => c.excludedReason!.startsWith('unavailable:'));
+      throw new NoEligibleModelError(
+        onlyUnavailable ? `no model is available to serve requests now (the server is up, but every model is unavailable): ${reasons}` : `no model meets the request's requirements: ${reasons}`,
+        onlyUnavailable,
+      );
     }
     ranked.sort((a, b) => Number(belowMargin.has(a.id)) - Number(belowMargin.has(b.id)) || b.utility - a.utility || a.costUsd - b.costUsd);
 
+    // A catalog model the request asks for goes first; the policy orders the rest behind it.
+    if (req.model) ranked.unshift(...ranked.splice(ranked.findIndex((r) => r.id === req.model), 1));
+    const softPin = req.model ? undefined : rules.pin;
     let keptSession = false;
-    if (cache && prefixes && !rules.pin && !req.pinModel) {
+    if (cache && prefixes && !rules.pin && !req.pinModel && !req.model) {
       // Session stickiness: keep the session's model unless another is better by the margin.
       const sticky = cache.stickyModel(req, prefixes);
       const i = sticky === undefined ? -1 : ranked.findIndex((r) => r.id === sticky);
@@ -178,12 +202,12 @@ export class Decider {
       plan = { strategy: 'single', models: [hard.model, ...fallbacks.map((f) => f.id)], checks: [], hardPin: true };
       if (strategy !== 'single') plan.note = `${hard.by} pins ${hard.model} (a hard pin), so only it answers: the ${strategy} strategy does not apply`;
     } else {
-      if (rules.pin) {
-        const i = ranked.findIndex((r) => r.id === rules.pin!.model);
+      if (softPin) {
+        const i = ranked.findIndex((r) => r.id === softPin.model);
         if (i > 0) ranked.unshift(...ranked.splice(i, 1));
         else if (i < 0) {
-          const c = candidates.find((c) => c.model === rules.pin!.model)!;
-          pinNote = `rule ${rules.pin.rule} pins ${rules.pin.model}, but it is excluded (${c.excludedReason}); chose by policy instead`;
+          const c = candidates.find((c) => c.model === softPin.model)!;
+          pinNote = `rule ${softPin.rule} pins ${softPin.model}, but it is excluded (${c.excludedReason}); chose by policy instead`;
         }
       }
       fallbacks = orderFallbacks(ranked, policy.max_fallbacks);
@@ -194,7 +218,7 @@ export class Decider {
     candidates.sort((a, b) => (a.rank || 1e9) - (b.rank || 1e9) || Number(b.eligible) - Number(a.eligible) || (b.score as number) - (a.score as number));
 
     const chosen = ranked[0]!;
-    const pinnedBy = hard ? hard.by : rules.pin && rules.pin.model === chosen.id ? `rule ${rules.pin.rule}` : undefined;
+    const pinnedBy = hard ? hard.by : softPin && softPin.model === chosen.id ? `rule ${softPin.rule}` : undefined;
     const reasonKind: ReasonKind = pinnedBy ? 'rule_pin' : keptSession ? 'session_affinity' : ranked.length === 1 ? 'only_eligible' : 'best_utility';
     if (cache && prefixes) cache.remember(req, prefixes, chosen.id);
     const reason = explain({
@@ -207,6 +231,7 @@ export class Decider {
       task,
       priorModels: this.priorModels,
       pinnedBy,
+      requested: req.model === chosen.id,
       pinNote,
       plan,
     });

@@ -17,6 +17,8 @@ export interface ExplainInput {
   priorModels: ReadonlySet<string>;
   pinnedBy?: string | undefined;
   pinNote?: string | undefined;
+  /** The request asked for the chosen model. */
+  requested?: boolean;
   plan: Plan;
 }
 
@@ -25,7 +27,8 @@ const usd = (x: number) => (x >= 0.01 ? `$${x.toFixed(4)}` : `$${x.toPrecision(2
 export function explain(x: ExplainInput): string {
   const { chosen } = x;
   const parts: string[] = [];
-  if (x.pinnedBy) parts.push(`${chosen.id}: pinned by ${x.pinnedBy}`);
+  if (x.requested) parts.push(`${chosen.id}: asked for by the request`);
+  else if (x.pinnedBy) parts.push(`${chosen.id}: pinned by ${x.pinnedBy}`);
   else {
     const best = x.ranked.reduce((a, b) => (b.quality > a.quality || (b.quality === a.quality && b.costUsd < a.costUsd) ? b : a));
     const share = best.quality > 0 ? chosen.quality / best.quality : 1;

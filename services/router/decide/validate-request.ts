@@ -14,7 +14,7 @@ import { convertMessage, responseFormatFromProto, toolsFromProto } from '../../s
 export type RouteRequestFields = Pick<
   DecideRequest__Output,
   'messages' | 'tools' | 'responseFormat' | 'maxOutputTokens' | 'requirements' | 'preferences' | 'policy' | 'labels' | 'strategy'
->;
+> & { model?: string };
 
 export interface Labels {
   tenant: string;
@@ -51,6 +51,8 @@ export interface NormalizedRequest {
   policy: string;
   labels: Labels;
   strategy?: StrategyName;
+  /** The catalog model the request asks for first; undefined when the router chooses. */
+  model?: string;
   /** Bytes of content (text and images), for the size limit. */
   contentBytes: number;
 }
@@ -217,6 +219,10 @@ export function validateRequest(req: RouteRequestFields, limits: ValidationLimit
   }
   if (req.policy && !limits.policies.has(req.policy)) {
     fail('policy', `unknown policy ${shown(req.policy)} (have: ${[...limits.policies].join(', ')})`);
+  }
+  if (req.model) {
+    if (!known.get(req.model)) fail('model', `unknown model ${shown(req.model)} (known: ${known.ids.join(', ')})`);
+    out.model = req.model;
   }
   if (!(req.strategy in STRATEGY_NAMES)) fail('strategy', `unknown strategy ${shown(req.strategy)}`);
   const strategy = STRATEGY_NAMES[req.strategy];

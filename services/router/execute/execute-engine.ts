@@ -23,6 +23,8 @@ import { boundExecutor } from './request-bounds.js';
 
 export type ExecuteEvent =
   | { type: 'decision'; decision: Decision }
+  /** A model's answer began streaming: the text that follows is its own, unless it fails before its first token and another model starts. */
+  | { type: 'start'; model: string }
   | { type: 'text-delta'; text: string }
   | { type: 'tool-call'; toolCall: ToolCall }
   | { type: 'done'; result: ExecuteResult };
@@ -128,6 +130,7 @@ export class ExecuteEngine {
     const { decision, signal } = ctx;
     if (decision.plan.strategy !== 'single') {
       const result = await this.run(ctx);
+      yield { type: 'start', model: result.model };
       if (result.message.text) yield { type: 'text-delta', text: result.message.text };
       for (const toolCall of result.message.toolCalls) yield { type: 'tool-call', toolCall };
       yield { type: 'done', result };
@@ -139,6 +142,7 @@ export class ExecuteEngine {
     for (let model = chain.next(), step = 'primary'; model !== undefined; model = chain.next(last), step = 'fallback') {
       for await (const ev of ctx.executor.invokeStream(invokeInput(ctx, model, step), signal)) {
         if (ev.type === 'text-delta' || ev.type === 'tool-call') yield ev;
+        else if (ev.type === 'start') yield { type: 'start', model };
         else if (ev.type === 'done') {
           attempts.push(...ev.outcome.attempts);
           const r = ev.outcome.result;

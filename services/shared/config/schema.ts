@@ -392,6 +392,8 @@ export const config = z.strictObject({
       tls: serverTls.optional(),
       /** Role all: where ExecutorService is served, apart from the public port; loopback unless mTLS is on. */
       internal_listen: z.string().min(1).default('127.0.0.1:0'),
+      /** host:port of the OpenAI- and Anthropic-compatible HTTP front door; off when unset. */
+      http_listen: z.string().regex(/^[^\s]+:\d+$/, 'must be host:port').optional(),
     })
     .default({ listen: '127.0.0.1:50051', max_request_bytes: 4 * 1024 * 1024, max_messages: 1000, shutdown_grace_ms: 10_000, internal_listen: '127.0.0.1:0' }),
   router: z

@@ -52,10 +52,11 @@ class Attempt(_message.Message):
     def __init__(self, model: _Optional[str] = ..., deployment: _Optional[str] = ..., step: _Optional[str] = ..., outcome: _Optional[_Union[AttemptOutcome, str]] = ..., error: _Optional[str] = ..., latency_ms: _Optional[float] = ..., usage: _Optional[_Union[_chat_pb2.Usage, _Mapping]] = ..., cost_usd: _Optional[float] = ..., check: _Optional[str] = ...) -> None: ...
 
 class DecideRequest(_message.Message):
-    __slots__ = ["labels", "max_output_tokens", "messages", "policy", "preferences", "requirements", "response_format", "strategy", "tools"]
+    __slots__ = ["labels", "max_output_tokens", "messages", "model", "policy", "preferences", "requirements", "response_format", "strategy", "tools"]
     LABELS_FIELD_NUMBER: _ClassVar[int]
     MAX_OUTPUT_TOKENS_FIELD_NUMBER: _ClassVar[int]
     MESSAGES_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
     POLICY_FIELD_NUMBER: _ClassVar[int]
     PREFERENCES_FIELD_NUMBER: _ClassVar[int]
     REQUIREMENTS_FIELD_NUMBER: _ClassVar[int]
@@ -65,13 +66,14 @@ class DecideRequest(_message.Message):
     labels: _routing_pb2.Labels
     max_output_tokens: int
     messages: _containers.RepeatedCompositeFieldContainer[_chat_pb2.Message]
+    model: str
     policy: str
     preferences: _routing_pb2.Preferences
     requirements: _routing_pb2.Requirements
     response_format: _chat_pb2.ResponseFormat
     strategy: _routing_pb2.Strategy
     tools: _containers.RepeatedCompositeFieldContainer[_chat_pb2.ToolDefinition]
-    def __init__(self, messages: _Optional[_Iterable[_Union[_chat_pb2.Message, _Mapping]]] = ..., tools: _Optional[_Iterable[_Union[_chat_pb2.ToolDefinition, _Mapping]]] = ..., response_format: _Optional[_Union[_chat_pb2.ResponseFormat, _Mapping]] = ..., max_output_tokens: _Optional[int] = ..., requirements: _Optional[_Union[_routing_pb2.Requirements, _Mapping]] = ..., preferences: _Optional[_Union[_routing_pb2.Preferences, _Mapping]] = ..., policy: _Optional[str] = ..., labels: _Optional[_Union[_routing_pb2.Labels, _Mapping]] = ..., strategy: _Optional[_Union[_routing_pb2.Strategy, str]] = ...) -> None: ...
+    def __init__(self, messages: _Optional[_Iterable[_Union[_chat_pb2.Message, _Mapping]]] = ..., tools: _Optional[_Iterable[_Union[_chat_pb2.ToolDefinition, _Mapping]]] = ..., response_format: _Optional[_Union[_chat_pb2.ResponseFormat, _Mapping]] = ..., max_output_tokens: _Optional[int] = ..., requirements: _Optional[_Union[_routing_pb2.Requirements, _Mapping]] = ..., preferences: _Optional[_Union[_routing_pb2.Preferences, _Mapping]] = ..., policy: _Optional[str] = ..., labels: _Optional[_Union[_routing_pb2.Labels, _Mapping]] = ..., strategy: _Optional[_Union[_routing_pb2.Strategy, str]] = ..., model: _Optional[str] = ...) -> None: ...
 
 class DecideResponse(_message.Message):
     __slots__ = ["candidates", "decision_id", "decision_time_ns", "fallbacks", "features", "matched_rules", "model", "plan", "policy", "reason", "router_model"]
@@ -100,10 +102,11 @@ class DecideResponse(_message.Message):
     def __init__(self, decision_id: _Optional[str] = ..., model: _Optional[str] = ..., fallbacks: _Optional[_Iterable[str]] = ..., candidates: _Optional[_Iterable[_Union[_routing_pb2.Candidate, _Mapping]]] = ..., reason: _Optional[str] = ..., plan: _Optional[_Union[_routing_pb2.StrategyPlan, _Mapping]] = ..., policy: _Optional[str] = ..., matched_rules: _Optional[_Iterable[str]] = ..., features: _Optional[_Union[_routing_pb2.PromptFeatures, _Mapping]] = ..., decision_time_ns: _Optional[int] = ..., router_model: _Optional[str] = ...) -> None: ...
 
 class ExecuteRequest(_message.Message):
-    __slots__ = ["labels", "max_output_tokens", "messages", "policy", "preferences", "requirements", "response_format", "strategy", "temperature", "tools"]
+    __slots__ = ["labels", "max_output_tokens", "messages", "model", "policy", "preferences", "requirements", "response_format", "strategy", "temperature", "tools"]
     LABELS_FIELD_NUMBER: _ClassVar[int]
     MAX_OUTPUT_TOKENS_FIELD_NUMBER: _ClassVar[int]
     MESSAGES_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
     POLICY_FIELD_NUMBER: _ClassVar[int]
     PREFERENCES_FIELD_NUMBER: _ClassVar[int]
     REQUIREMENTS_FIELD_NUMBER: _ClassVar[int]
@@ -114,6 +117,7 @@ class ExecuteRequest(_message.Message):
     labels: _routing_pb2.Labels
     max_output_tokens: int
     messages: _containers.RepeatedCompositeFieldContainer[_chat_pb2.Message]
+    model: str
     policy: str
     preferences: _routing_pb2.Preferences
     requirements: _routing_pb2.Requirements
@@ -121,7 +125,7 @@ class ExecuteRequest(_message.Message):
     strategy: _routing_pb2.Strategy
     temperature: float
     tools: _containers.RepeatedCompositeFieldContainer[_chat_pb2.ToolDefinition]
-    def __init__(self, messages: _Optional[_Iterable[_Union[_chat_pb2.Message, _Mapping]]] = ..., tools: _Optional[_Iterable[_Union[_chat_pb2.ToolDefinition, _Mapping]]] = ..., response_format: _Optional[_Union[_chat_pb2.ResponseFormat, _Mapping]] = ..., max_output_tokens: _Optional[int] = ..., requirements: _Optional[_Union[_routing_pb2.Requirements, _Mapping]] = ..., preferences: _Optional[_Union[_routing_pb2.Preferences, _Mapping]] = ..., policy: _Optional[str] = ..., labels: _Optional[_Union[_routing_pb2.Labels, _Mapping]] = ..., strategy: _Optional[_Union[_routing_pb2.Strategy, str]] = ..., temperature: _Optional[float] = ...) -> None: ...
+    def __init__(self, messages: _Optional[_Iterable[_Union[_chat_pb2.Message, _Mapping]]] = ..., tools: _Optional[_Iterable[_Union[_chat_pb2.ToolDefinition, _Mapping]]] = ..., response_format: _Optional[_Union[_chat_pb2.ResponseFormat, _Mapping]] = ..., max_output_tokens: _Optional[int] = ..., requirements: _Optional[_Union[_routing_pb2.Requirements, _Mapping]] = ..., preferences: _Optional[_Union[_routing_pb2.Preferences, _Mapping]] = ..., policy: _Optional[str] = ..., labels: _Optional[_Union[_routing_pb2.Labels, _Mapping]] = ..., strategy: _Optional[_Union[_routing_pb2.Strategy, str]] = ..., temperature: _Optional[float] = ..., model: _Optional[str] = ...) -> None: ...
 
 class ExecuteResponse(_message.Message):
     __slots__ = ["attempts", "check_reason", "check_status", "cost_usd", "decision", "decision_id", "finish_reason", "message", "model", "response_model", "system_fingerprint", "usage"]

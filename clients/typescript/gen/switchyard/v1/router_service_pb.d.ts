@@ -67,6 +67,16 @@ export declare type DecideRequest = Message<"switchyard.v1.DecideRequest"> & {
    * @generated from field: switchyard.v1.Strategy strategy = 9;
    */
   strategy: Strategy;
+
+  /**
+   * Asks for this catalog model first: it is chosen whenever it is eligible (before a rule's
+   * pin), the policy still orders the fallbacks, and the strategy is SINGLE unless `strategy`
+   * asks for another. When it is not eligible the request fails with FAILED_PRECONDITION.
+   * Empty: the router chooses.
+   *
+   * @generated from field: string model = 10;
+   */
+  model: string;
 };
 
 /**
@@ -210,6 +220,13 @@ export declare type ExecuteRequest = Message<"switchyard.v1.ExecuteRequest"> & {
    * @generated from field: optional double temperature = 10;
    */
   temperature?: number | undefined;
+
+  /**
+   * As DecideRequest.model.
+   *
+   * @generated from field: string model = 11;
+   */
+  model: string;
 };
 
 /**

@@ -1,0 +1,53 @@
+/**
+ * `switchyard models [--addr ADDR] [--json]`: the catalog of a running Switchyard (ListModels)
+ * as a table, or with --json as the ListModelsResponse in proto3 JSON.
+ */
+import { parseArgs } from 'node:util';
+import type { ModelInfo__Output } from '../generated/switchyard/v1/ModelInfo.js';
+import { grpcErrorMessage, type CommandIO } from './command-io.js';
+import { formatTable } from './format-table.js';
+import { DEFAULT_ADDRESS, listModels, routerClient } from '../shared/grpc/router-client.js';
+
+export const MODELS_USAGE = 'usage: switchyard models [--addr ADDR] [--json]';
+
+const CAPABILITY_NAMES: Record<string, string> = { CAPABILITY_TOOLS: 'tools', CAPABILITY_VISION: 'vision', CAPABILITY_JSON_OUTPUT: 'json', CAPABILITY_STREAMING: 'streaming' };
+const usd = (x: number) => `$${x.toFixed(2)}`;
+
+export function formatModels(models: ModelInfo__Output[]): string {
+  const rows = models.map((m) => [
+    m.id,
+    m.provider,
+    m.available ? 'yes' : 'no',
+    String(m.contextWindow),
+    String(m.maxOutputTokens),
+    usd(m.prices?.inputPerMtok ?? 0),
+    usd(m.prices?.outputPerMtok ?? 0),
+    `${m.typicalTtftMs} ms`,
+    m.capabilities.map((c) => CAPABILITY_NAMES[c] ?? c).join(','),
+    m.available ? '' : m.unavailableReason,
+  ]);
+  return formatTable(['model', 'provider', 'available', 'context', 'max out', 'in $/M', 'out $/M', 'ttft', 'capabilities', 'unavailable because'], rows, new Set([3, 4, 5, 6, 7]));
+}
+
+export async function modelsCommand(argv: string[], io: CommandIO): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { addr: { type: 'string' }, json: { type: 'boolean', default: false } } });
+  if (positionals.length > 0) {
+    io.err.write(`switchyard models: unexpected argument "${positionals[0]}"\n${MODELS_USAGE}\n`);
+    return 2;
+  }
+  const addr = values.addr ?? io.env.SWITCHYARD_ADDR ?? DEFAULT_ADDRESS;
+  const client = routerClient(addr);
+  try {
+    const r = await listModels(client);
+    io.out.write((values.json ? JSON.stringify(r) : formatModels(r.models)) + '\n');
+    if (r.models.length > 0 && r.models.every((m) => !m.available)) {
+      io.err.write(`switchyard models: Switchyard at ${addr} is up, but has no executor (or no credentials) for any model\n`);
+    }
+    return 0;
+  } catch (e) {
+    io.err.write(`switchyard models: ${await grpcErrorMessage(e, addr)}\n`);
+    return 1;
+  } finally {
+    client.close();
+  }
+}
