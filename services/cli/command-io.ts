@@ -37,7 +37,7 @@ export async function grpcErrorMessage(e: unknown, addr: string, probe: (addr: s
   if (err.code === status.UNAVAILABLE && answered === 'NoExecutorError') {
     return `Switchyard at ${addr} is running but cannot execute: ${details} (start an executor: \`switchyard serve --role executor\` with the same NATS_URL, or list executors in executor.remote)`;
   }
-  if (err.code === status.UNAVAILABLE && answered) return `Switchyard at ${addr} answered UNAVAILABLE: ${details}`;
+  if (err.code === status.UNAVAILABLE && answered) return `Switchyard at ${addr} is up, but could not answer: ${details}`;
   if (err.code === status.UNAVAILABLE) {
     if (!(await probe(addr))) return `no Switchyard server at ${addr} (is \`switchyard serve\` running there?): ${details}`;
     return `Switchyard at ${addr} is up, but could not answer: ${details}`;

@@ -66,7 +66,7 @@ describe('serve - process lifecycle', () => {
 
   it('serves the HTTP front door on --http-listen beside gRPC, and stops it on SIGTERM', async () => {
     const { logs } = await startServe({}, ['--http-listen', '127.0.0.1:0']);
-    const origin = `http://${/ http=([\d.]+:\d+)/.exec(logs())![1]}`;
+    const origin = `http://${/"http":"([\d.]+:\d+)"/.exec(logs())![1]}`;
     const models = (await (await fetch(`${origin}/v1/models`)).json()) as { data: { id: string }[] };
     expect(models.data.map((m) => m.id)).toContain('switchyard/auto');
     const res = await fetch(`${origin}/v1/chat/completions`, {

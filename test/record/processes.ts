@@ -36,7 +36,7 @@ export function startServe(role: 'router' | 'executor', configFile: string, env:
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve --role ${role} did not start:\n${out}`)), 20_000);
     const onData = () => {
-      const m = /switchyard serving address=([\d.]+:\d+)/.exec(out);
+      const m = /"address":"([\d.]+:\d+)"[^\n]*"msg":"switchyard serving"/.exec(out);
       if (!m) return;
       clearTimeout(timer);
       child.stderr!.off('data', onData);

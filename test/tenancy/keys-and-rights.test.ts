@@ -106,8 +106,10 @@ describe('tenancy - rights become hard filters', () => {
     const us = r.res!.candidates.find((c) => c.model === 'us-model')!;
     expect(us.eligible).toBe(false);
     expect(us.excludedReason).toMatch(/region/);
-    // Without the tenant's filter the better US model wins.
-    expect((await decide(client, userMessage('hello'), { metadata: bearer(KEYS.GLOBEX) })).res!.model).toBe('us-model');
+    // Without the tenant's filter the better US model wins where quality matters (a hard prompt:
+    // on a greeting the two are predicted alike and the policy's margin lets cost decide).
+    const hard = userMessage('Prove that there are infinitely many primes, then derive a bound on the n-th prime.');
+    expect((await decide(client, hard, { metadata: bearer(KEYS.GLOBEX) })).res!.model).toBe('us-model');
   });
 
   it('asking for a region, a model or a policy outside the rights: PERMISSION_DENIED naming the rule', async () => {
