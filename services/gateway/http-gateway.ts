@@ -8,6 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../shared/log.js';
+import { createServer as createHttpsServer, Server as HttpsServer } from 'node:https';
+import type { ServerTlsConfig } from '../shared/config/schema.js';
+import { reloadOnChange, secureContextOptions } from '../shared/tls/tls-files.js';
 import type { Tenancy } from '../router/tenancy/tenancy.js';
 import { authenticate } from './authenticate.js';
 import type { ErrorShape, GatewayRoute } from './gateway-types.js';
@@ -30,6 +33,8 @@ export interface HttpGatewayOptions {
   log: Logger;
   /** Keys and tenants: the same rights and budgets as on the gRPC port. */
   tenancy?: Tenancy;
+  /** TLS (and mTLS with client_ca_file), as on the gRPC port: HTTPS, certificates reloaded when the files change. */
+  tls?: ServerTlsConfig;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -76,7 +81,9 @@ export function startHttpGateway(o: HttpGatewayOptions): Promise<HttpGateway> {
     }
   };
 
-  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => void handle(req, res));
+  const listener = (req: IncomingMessage, res: ServerResponse) => void handle(req, res);
+  const server = o.tls ? createHttpsServer({ keepAliveTimeout: 65_000, ...secureContextOptions(o.tls) }, listener) : createServer({ keepAliveTimeout: 65_000 }, listener);
+  const stopReload = o.tls && server instanceof HttpsServer ? reloadOnChange(server, o.tls, (e) => o.log.error('cannot reload the HTTP front door certificate', { error: e })) : () => undefined;
   return new Promise((resolve, reject) => {
     const at = o.listen.lastIndexOf(':');
     const host = o.listen.slice(0, at).replace(/^\[|\]$/g, '');
@@ -91,6 +98,7 @@ export function startHttpGateway(o: HttpGatewayOptions): Promise<HttpGateway> {
         close: (graceMs) =>
           (closing ??= new Promise<void>((done) => {
             const force = setTimeout(() => server.closeAllConnections(), graceMs);
+            stopReload();
             server.close(() => {
               clearTimeout(force);
               done();

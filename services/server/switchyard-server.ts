@@ -248,7 +248,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     if (httpListen) {
       const deps = { engine, config, log, tenancy, models: () => listModels({ catalog, status: state.current, profiles: () => models.profiles() }) };
       try {
-        const gateway = await startHttpGateway({ listen: httpListen, routes: gatewayRoutes(deps), fallbackErrors, log, tenancy });
+        const gateway = await startHttpGateway({ listen: httpListen, routes: gatewayRoutes(deps), fallbackErrors, log, tenancy, ...(config.server.tls ? { tls: config.server.tls } : {}) });
         running.http = gateway;
         closers.unshift(() => gateway.close(0));
       } catch (e) {
