@@ -27,6 +27,7 @@ $(GENERATED): $(PROTOS) scripts/gen-proto-types.sh $(INSTALLED)
 
 # The protos' descriptors as protoc would make them, for server reflection.
 $(DESCRIPTORS): $(PROTOS) buf.yaml $(INSTALLED)
+	@mkdir -p $(dir $@)
 	$(NPX) buf build --as-file-descriptor-set -o $@
 
 $(WASM): $(AS_SOURCES) $(INSTALLED)
