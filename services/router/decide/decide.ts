@@ -3,7 +3,6 @@
  * utility (quality against cost against latency) → chosen model, fallbacks, plan, reason.
  * Synchronous: it reads one snapshot of the routing state and never awaits.
  */
-import { v7 as uuidv7 } from 'uuid';
 import type { DecideResponse__Output as DecideResponse } from '../../generated/switchyard/v1/DecideResponse.js';
 import type { Candidate__Output as Candidate } from '../../generated/switchyard/v1/Candidate.js';
 import type { Catalog } from '../../shared/catalog.js';
@@ -16,6 +15,7 @@ import { readTask } from '../core/task-family.js';
 import { applyTierPrior } from '../model/task-prior.js';
 import { expectedOutputTokens } from '../model/output-length.js';
 import { estimateRequest, expectedCostUsd, expectedLatencyMs, type RequestEstimate } from './estimates.js';
+import { newDecisionId } from './decision-id.js';
 import { hardFilter, type ModelStatus } from './hard-filters.js';
 import { orderFallbacks, planStrategy, type Plan, type Ranked } from './plan.js';
 import { applyRules, ruleExclusion, type RuleOutcome } from './rules.js';
@@ -236,7 +236,7 @@ export class Decider {
       plan,
     });
     const response: DecideResponse = {
-      decisionId: uuidv7(),
+      decisionId: newDecisionId(),
       model: chosen.id,
       fallbacks: fallbacks.map((f) => f.id),
       candidates,
