@@ -24,8 +24,8 @@ import { explain } from './explain.js';
 import type { PromptCacheView } from '../cache/prompt-cache.js';
 import type { MetricsRecorder, ReasonKind } from '../../shared/metrics/metrics-recorder.js';
 
-/** What the scoring core gives the pipeline for one prompt. */
-export interface CoreResult {
+/** What Decide reads of the scoring core's result for one prompt (core/scoring-core.ts CoreResult has more). */
+export interface PromptScores {
   estimatedTokens: number;
   script: Script;
   /** Predicted quality of each catalog model, by catalog index. */
@@ -34,7 +34,7 @@ export interface CoreResult {
 
 export interface ScoringSource {
   /** Runs the core on `text`; the result is valid until the next call. */
-  run(text: string): CoreResult;
+  run(text: string): PromptScores;
   /** Identifies the router model in use. */
   readonly modelVersion: string;
 }
