@@ -10,17 +10,11 @@ import { DEFAULT_ANTHROPIC_MAX_TOKENS } from '../../services/executor/providers/
 import { ProviderError } from '../../services/executor/providers/errors.js';
 import { mapAnthropicStopReason } from '../../services/executor/providers/map-anthropic-stop-reason.js';
 import type { ChatMessage, ChatRequest, ProviderEndpoint, StreamEvent, ToolCall } from '../../services/shared/contracts/provider.js';
-import { anthropicWire, readAnthropicFixture, startAnthropicFake, type AnthropicFake } from '../fakes/anthropic-fake.js';
+import { anthropicWire, startAnthropicFake, type AnthropicFake } from '../fakes/anthropic-fake.js';
 import { PNG_BASE64 } from './provider-conformance.js';
 
 const API_KEY = 'sk-ant-sdk-truth-0123456789';
 const MODEL = 'claude-sonnet-4-5';
-const _WEATHER_TOOL = {
-  name: 'get_weather',
-  description: 'Current weather in a city',
-  input_schema: { type: 'object' as const, properties: { city: { type: 'string' } }, required: ['city'] },
-};
-
 let fake: AnthropicFake;
 let client: Anthropic;
 
@@ -39,8 +33,6 @@ function onlyRequest() {
   expect(request?.problems).toEqual([]);
   return request!;
 }
-
-const _fixture = (name: string): Anthropic.Message => JSON.parse(readAnthropicFixture(`${name}.json`)) as Anthropic.Message;
 
 const endpoint = (): ProviderEndpoint => ({ baseUrl: fake.url, apiKey: API_KEY });
 const ask = (extra: Partial<ChatRequest> = {}): ChatRequest => ({

@@ -15,12 +15,6 @@ import { PNG_BASE64 } from './provider-conformance.js';
 
 const API_KEY = 'AIza-sdk-truth-0123456789';
 const MODEL = 'gemini-2.5-flash';
-const _WEATHER = {
-  name: 'get_weather',
-  description: 'Current weather in a city',
-  parametersJsonSchema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
-};
-
 let fake: GeminiFake;
 let ai: GoogleGenAI;
 
@@ -32,13 +26,6 @@ afterAll(async () => {
   await fake.close();
 });
 beforeEach(() => fake.reset());
-
-function _onlyRequest() {
-  expect(fake.requests).toHaveLength(1);
-  const request = fake.requests[0];
-  expect(request?.problems).toEqual([]);
-  return request!;
-}
 
 const fixture = (name: string): Record<string, unknown> => JSON.parse(readGeminiFixture(`${name}.json`)) as Record<string, unknown>;
 
