@@ -4,7 +4,7 @@ import { buildModelRuntimes } from '../../services/executor/model-runtime.js';
 import { Catalog } from '../../services/shared/catalog.js';
 import { ConfigError, parseConfig } from '../../services/shared/config/load-config.js';
 import type { Config } from '../../services/shared/config/schema.js';
-import { EXPECTED } from '../executor/provider-conformance.js';
+import { EXPECTED } from '../fakes/fake-contract.js';
 import { BEDROCK_FAKE_ACCESS_KEY_ID, BEDROCK_FAKE_REGION, startBedrockFake } from '../fakes/bedrock-fake.js';
 import type { BaseProviderFake } from '../fakes/provider-fake.js';
 

@@ -10,7 +10,7 @@
  * not reach the next row.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FakeFault } from '../executor/provider-conformance.js';
+import type { FakeFault } from '../fakes/fake-contract.js';
 import {
   executeConfig,
   executeRequest,

@@ -4,7 +4,7 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { metadataWithContext } from '../../services/shared/telemetry.js';
-import type { RecordedRequest } from '../executor/provider-conformance.js';
+import type { RecordedRequest } from '../fakes/fake-contract.js';
 import {
   executeConfig,
   executeRequest,

@@ -4,35 +4,29 @@
  * shared conformance suite does not cover.
  */
 import Anthropic from '@anthropic-ai/sdk';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { collectStream, onlyRequest as onlyFakeRequest, rejection, testSignal, useFake } from './adapter-harness.js';
 import { anthropicMessagesAdapter } from '../../services/executor/providers/anthropic-messages.js';
 import { DEFAULT_ANTHROPIC_MAX_TOKENS } from '../../services/executor/providers/anthropic-messages-request.js';
-import { ProviderError } from '../../services/executor/providers/errors.js';
 import { mapAnthropicStopReason } from '../../services/executor/providers/map-anthropic-stop-reason.js';
 import type { ChatMessage, ChatRequest, ProviderEndpoint, StreamEvent, ToolCall } from '../../services/shared/contracts/provider.js';
 import { anthropicWire, startAnthropicFake, type AnthropicFake } from '../fakes/anthropic-fake.js';
-import { PNG_BASE64 } from './provider-conformance.js';
+import { PNG_BASE64 } from '../fakes/fake-contract.js';
 
 const API_KEY = 'sk-ant-sdk-truth-0123456789';
 const MODEL = 'claude-sonnet-4-5';
 let fake: AnthropicFake;
 let client: Anthropic;
 
-beforeAll(async () => {
-  fake = await startAnthropicFake({ apiKey: API_KEY });
-  client = new Anthropic({ apiKey: API_KEY, baseURL: fake.origin, maxRetries: 0 });
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => fake.reset());
+useFake(
+  () => startAnthropicFake({ apiKey: API_KEY }),
+  (started) => {
+    fake = started;
+    client = new Anthropic({ apiKey: API_KEY, baseURL: fake.origin, maxRetries: 0 });
+  },
+);
 
-function onlyRequest() {
-  expect(fake.requests).toHaveLength(1);
-  const request = fake.requests[0];
-  expect(request?.problems).toEqual([]);
-  return request!;
-}
+const onlyRequest = () => onlyFakeRequest(fake);
 
 const endpoint = (): ProviderEndpoint => ({ baseUrl: fake.url, apiKey: API_KEY });
 const ask = (extra: Partial<ChatRequest> = {}): ChatRequest => ({
@@ -40,24 +34,9 @@ const ask = (extra: Partial<ChatRequest> = {}): ChatRequest => ({
   messages: [{ role: 'user', content: [{ type: 'text', text: 'What is the capital of France?' }] }],
   ...extra,
 });
-const signal = (): AbortSignal => AbortSignal.timeout(10_000);
+const signal = testSignal;
 
-async function collect(request: ChatRequest): Promise<StreamEvent[]> {
-  const { events } = await anthropicMessagesAdapter.stream(endpoint(), request, signal());
-  const out: StreamEvent[] = [];
-  for await (const event of events) out.push(event);
-  return out;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ProviderError);
-    return error as ProviderError;
-  }
-  throw new Error('expected a rejection');
-}
+const collect = (request: ChatRequest): Promise<StreamEvent[]> => collectStream(anthropicMessagesAdapter, endpoint(), request);
 
 describe('anthropic adapter - read as the SDK reads', () => {
   for (const reply of ['text', 'tool-call', 'cached-usage', 'finish-length', 'finish-content-filter', 'tool-result'] as const) {

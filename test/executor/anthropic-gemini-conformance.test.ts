@@ -2,7 +2,8 @@ import { anthropicMessagesAdapter } from '../../services/executor/providers/anth
 import { geminiGenerateContentAdapter } from '../../services/executor/providers/gemini-generate-content.js';
 import { anthropicWire, startAnthropicFake } from '../fakes/anthropic-fake.js';
 import { geminiWire, startGeminiFake } from '../fakes/gemini-fake.js';
-import { EXPECTED, runProviderConformance } from './provider-conformance.js';
+import { runProviderConformance } from './provider-conformance.js';
+import { EXPECTED } from '../fakes/fake-contract.js';
 
 runProviderConformance([
   {

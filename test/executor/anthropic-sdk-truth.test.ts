@@ -4,9 +4,10 @@
  * errors as it would Anthropic's. What the SDK accepts from the fake is what the adapter is
  * tested against. */
 import Anthropic from '@anthropic-ai/sdk';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { onlyRequest as onlyFakeRequest, useFake } from './adapter-harness.js';
 import { anthropicWire, messageToEvents, readAnthropicFixture, startAnthropicFake, type AnthropicFake } from '../fakes/anthropic-fake.js';
-import { PNG_BASE64 } from './provider-conformance.js';
+import { PNG_BASE64 } from '../fakes/fake-contract.js';
 
 const API_KEY = 'sk-ant-sdk-truth-0123456789';
 const MODEL = 'claude-sonnet-4-5';
@@ -19,21 +20,15 @@ const WEATHER_TOOL = {
 let fake: AnthropicFake;
 let client: Anthropic;
 
-beforeAll(async () => {
-  fake = await startAnthropicFake({ apiKey: API_KEY });
-  client = new Anthropic({ apiKey: API_KEY, baseURL: fake.origin, maxRetries: 0 });
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => fake.reset());
+useFake(
+  () => startAnthropicFake({ apiKey: API_KEY }),
+  (started) => {
+    fake = started;
+    client = new Anthropic({ apiKey: API_KEY, baseURL: fake.origin, maxRetries: 0 });
+  },
+);
 
-function onlyRequest() {
-  expect(fake.requests).toHaveLength(1);
-  const request = fake.requests[0];
-  expect(request?.problems).toEqual([]);
-  return request!;
-}
+const onlyRequest = () => onlyFakeRequest(fake);
 
 const fixture = (name: string): Anthropic.Message => JSON.parse(readAnthropicFixture(`${name}.json`)) as Anthropic.Message;
 

@@ -12,7 +12,7 @@ import { ProviderError } from '../../services/executor/providers/errors.js';
 import type { ChatRequest, StreamEvent } from '../../services/shared/contracts/provider.js';
 import { startAzureOpenAIFake } from '../fakes/azure-openai-fake.js';
 import type { BaseProviderFake } from '../fakes/provider-fake.js';
-import { EXPECTED, type RecordedRequest } from './provider-conformance.js';
+import { EXPECTED, type RecordedRequest } from '../fakes/fake-contract.js';
 
 const KEY = 'azure-sdk-truth-key-0123456789';
 const DEPLOYMENT = 'gpt-4o-mini-prod';

@@ -20,7 +20,7 @@ import { bedrockConverseAdapter } from '../../services/executor/providers/bedroc
 import type { ChatRequest, ProviderEndpoint } from '../../services/shared/contracts/provider.js';
 import { BEDROCK_FAKE_ACCESS_KEY_ID, BEDROCK_FAKE_REGION, startBedrockFake } from '../fakes/bedrock-fake.js';
 import type { BaseProviderFake } from '../fakes/provider-fake.js';
-import { EXPECTED, PNG_BASE64, type RecordedRequest } from './provider-conformance.js';
+import { EXPECTED, PNG_BASE64, type RecordedRequest } from '../fakes/fake-contract.js';
 
 const SECRET = 'bedrock-sdk-truth-secret/0123456789abcdef';
 const MODEL = 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0';

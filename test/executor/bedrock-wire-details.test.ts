@@ -6,7 +6,7 @@ import { ProviderError } from '../../services/executor/providers/errors.js';
 import type { ChatRequest, ProviderEndpoint, StreamEvent } from '../../services/shared/contracts/provider.js';
 import { BEDROCK_FAKE_ACCESS_KEY_ID, BEDROCK_FAKE_REGION, encodeFrame, startBedrockFake } from '../fakes/bedrock-fake.js';
 import type { BaseProviderFake } from '../fakes/provider-fake.js';
-import { PNG_BASE64, type RecordedRequest } from './provider-conformance.js';
+import { PNG_BASE64, type RecordedRequest } from '../fakes/fake-contract.js';
 
 const SECRET = 'bedrock-wire-details-secret';
 const MODEL = 'anthropic.claude-3-5-haiku-20241022-v1:0';

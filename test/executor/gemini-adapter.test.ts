@@ -4,28 +4,27 @@
  * shared conformance suite does not cover.
  */
 import { GoogleGenAI, } from '@google/genai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../services/executor/providers/errors.js';
+import { describe, expect, it } from 'vitest';
+import { collectStream, rejection, testSignal, useFake } from './adapter-harness.js';
 import { geminiGenerateContentAdapter } from '../../services/executor/providers/gemini-generate-content.js';
 import { PLACEHOLDER_THOUGHT_SIGNATURE } from '../../services/executor/providers/gemini-generate-content-request.js';
 import { mapGeminiFinishReason } from '../../services/executor/providers/map-gemini-finish-reason.js';
 import type { ChatMessage, ChatRequest, ProviderEndpoint, StreamEvent } from '../../services/shared/contracts/provider.js';
 import { geminiWire, readGeminiFixture, startGeminiFake, type GeminiFake } from '../fakes/gemini-fake.js';
-import { PNG_BASE64 } from './provider-conformance.js';
+import { PNG_BASE64 } from '../fakes/fake-contract.js';
 
 const API_KEY = 'AIza-sdk-truth-0123456789';
 const MODEL = 'gemini-2.5-flash';
 let fake: GeminiFake;
 let ai: GoogleGenAI;
 
-beforeAll(async () => {
-  fake = await startGeminiFake({ apiKey: API_KEY });
-  ai = new GoogleGenAI({ apiKey: API_KEY, httpOptions: { baseUrl: fake.origin } });
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => fake.reset());
+useFake(
+  () => startGeminiFake({ apiKey: API_KEY }),
+  (started) => {
+    fake = started;
+    ai = new GoogleGenAI({ apiKey: API_KEY, httpOptions: { baseUrl: fake.origin } });
+  },
+);
 
 const fixture = (name: string): Record<string, unknown> => JSON.parse(readGeminiFixture(`${name}.json`)) as Record<string, unknown>;
 
@@ -35,25 +34,10 @@ const ask = (extra: Partial<ChatRequest> = {}): ChatRequest => ({
   messages: [{ role: 'user', content: [{ type: 'text', text: 'What is the capital of France?' }] }],
   ...extra,
 });
-const signal = (): AbortSignal => AbortSignal.timeout(10_000);
+const signal = testSignal;
 const adapter = geminiGenerateContentAdapter;
 
-async function collect(request: ChatRequest): Promise<StreamEvent[]> {
-  const { events } = await adapter.stream(endpoint(), request, signal());
-  const out: StreamEvent[] = [];
-  for await (const event of events) out.push(event);
-  return out;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ProviderError);
-    return error as ProviderError;
-  }
-  throw new Error('expected a rejection');
-}
+const collect = (request: ChatRequest): Promise<StreamEvent[]> => collectStream(adapter, endpoint(), request);
 
 const sentBody = (): Record<string, unknown> => {
   expect(fake.requests).toHaveLength(1);

@@ -4,9 +4,10 @@
  * it would Google's. What the SDK accepts from the fake is what the adapter is tested against.
  */
 import { ApiError, FunctionCallingConfigMode, GoogleGenAI, type GenerateContentResponse } from '@google/genai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { onlyRequest as onlyFakeRequest, useFake } from './adapter-harness.js';
 import { geminiWire, readGeminiFixture, startGeminiFake, type GeminiFake } from '../fakes/gemini-fake.js';
-import { PNG_BASE64 } from './provider-conformance.js';
+import { PNG_BASE64 } from '../fakes/fake-contract.js';
 
 const API_KEY = 'AIza-sdk-truth-0123456789';
 const MODEL = 'gemini-2.5-flash';
@@ -19,21 +20,15 @@ const WEATHER = {
 let fake: GeminiFake;
 let ai: GoogleGenAI;
 
-beforeAll(async () => {
-  fake = await startGeminiFake({ apiKey: API_KEY });
-  ai = new GoogleGenAI({ apiKey: API_KEY, httpOptions: { baseUrl: fake.origin } });
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => fake.reset());
+useFake(
+  () => startGeminiFake({ apiKey: API_KEY }),
+  (started) => {
+    fake = started;
+    ai = new GoogleGenAI({ apiKey: API_KEY, httpOptions: { baseUrl: fake.origin } });
+  },
+);
 
-function onlyRequest() {
-  expect(fake.requests).toHaveLength(1);
-  const request = fake.requests[0];
-  expect(request?.problems).toEqual([]);
-  return request!;
-}
+const onlyRequest = () => onlyFakeRequest(fake);
 
 const fixture = (name: string): Record<string, unknown> => JSON.parse(readGeminiFixture(`${name}.json`)) as Record<string, unknown>;
 

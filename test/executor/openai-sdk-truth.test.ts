@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openAICompatibleAdapter } from '../../services/executor/providers/openai-compatible.js';
 import { startSimulator, type Simulator } from '../../services/executor/simulator/simulator-server.js';
 import { startOpenAIFake } from '../fakes/openai-fake.js';
-import { EXPECTED, PNG_BASE64, type ProviderFake, type RecordedRequest } from './provider-conformance.js';
+import { EXPECTED, PNG_BASE64, type ProviderFake, type RecordedRequest } from '../fakes/fake-contract.js';
 
 const KEY = 'sk-sdk-truth-0123456789';
 const WEATHER_TOOL = {

@@ -3,7 +3,8 @@ import { bedrockConverseAdapter } from '../../services/executor/providers/bedroc
 import { startAzureOpenAIFake } from '../fakes/azure-openai-fake.js';
 import { BEDROCK_FAKE_ACCESS_KEY_ID, BEDROCK_FAKE_REGION, bedrockWire, startBedrockFake } from '../fakes/bedrock-fake.js';
 import { openAIWire } from '../fakes/openai-fake.js';
-import { EXPECTED, runProviderConformance } from './provider-conformance.js';
+import { runProviderConformance } from './provider-conformance.js';
+import { EXPECTED } from '../fakes/fake-contract.js';
 
 runProviderConformance([
   { name: 'azure-openai', adapter: azureOpenAIChatAdapter, startFake: startAzureOpenAIFake, wire: openAIWire },

@@ -4,7 +4,8 @@ import { openAIChatAdapter } from '../../services/executor/providers/openai-chat
 import { createOpenAICompatibleAdapter, openAICompatibleAdapter } from '../../services/executor/providers/openai-compatible.js';
 import type { ChatRequest, StreamEvent } from '../../services/shared/contracts/provider.js';
 import { openAIWire, startOpenAIFake } from '../fakes/openai-fake.js';
-import { MODEL, runProviderConformance, type ProviderFake, type RecordedRequest } from './provider-conformance.js';
+import { MODEL, runProviderConformance } from './provider-conformance.js';
+import type { ProviderFake, RecordedRequest } from '../fakes/fake-contract.js';
 
 runProviderConformance([
   { name: 'openai', adapter: openAIChatAdapter, startFake: startOpenAIFake, wire: openAIWire },

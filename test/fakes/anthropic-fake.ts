@@ -11,7 +11,7 @@
  * carry that tool's name, as the model's would.
  */
 import { readFileSync } from 'node:fs';
-import type { FakeOptions, ProviderFake, RecordedRequest, WireImage, WireReader } from '../executor/provider-conformance.js';
+import type { FakeOptions, ProviderFake, RecordedRequest, WireImage, WireReader } from './fake-contract.js';
 import { bodyOf, isRecord, recordedStream, splitText, startProviderFake, textOf } from './provider-fake.js';
 
 const FIXTURES = new URL('../fixtures/anthropic/', import.meta.url);

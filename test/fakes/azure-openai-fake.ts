@@ -7,7 +7,7 @@
  * chunk with no choices and no id or model, `content_filter_results` on every choice.
  */
 import { readFileSync } from 'node:fs';
-import type { FakeOptions, ProviderFake } from '../executor/provider-conformance.js';
+import type { FakeOptions, ProviderFake } from './fake-contract.js';
 import { checkOpenAIChatBody, includesUsage, readOpenAIFixture, sseLines } from './openai-fake.js';
 import { isRecord, startProviderFake, type BaseProviderFake } from './provider-fake.js';
 

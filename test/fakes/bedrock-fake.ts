@@ -12,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { EventStreamCodec } from '@smithy/eventstream-codec';
-import type { FakeOptions, ProviderFake, RecordedRequest, WireImage, WireReader } from '../executor/provider-conformance.js';
+import type { FakeOptions, ProviderFake, RecordedRequest, WireImage, WireReader } from './fake-contract.js';
 import { checkConverseBody } from './bedrock-fake-checks.js';
 import { bodyOf, isRecord, recordedStream, splitText, startProviderFake, type BaseProviderFake } from './provider-fake.js';
 import { verifySigV4 } from './sigv4-verify.js';

@@ -12,7 +12,7 @@
  * SDKs send); it reports snake_case ones as unknown.
  */
 import { readFileSync } from 'node:fs';
-import type { FakeOptions, ProviderFake, RecordedRequest, WireImage, WireReader } from '../executor/provider-conformance.js';
+import type { FakeOptions, ProviderFake, RecordedRequest, WireImage, WireReader } from './fake-contract.js';
 import { bodyOf, isRecord, recordedStream, splitText, startProviderFake } from './provider-fake.js';
 
 const FIXTURES = new URL('../fixtures/gemini/', import.meta.url);

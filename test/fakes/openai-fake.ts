@@ -8,7 +8,7 @@
  * when none is configured and sends no rate-limit headers.
  */
 import { readFileSync } from 'node:fs';
-import type { FakeOptions, FakeStep, ProviderFake, RecordedRequest, WireImage, WireReader } from '../executor/provider-conformance.js';
+import type { FakeOptions, FakeStep, ProviderFake, RecordedRequest, WireImage, WireReader } from './fake-contract.js';
 import { bodyOf, isRecord, startProviderFake, textOf, type FakeRequest, type StreamCut } from './provider-fake.js';
 
 export type OpenAIFlavour = 'openai' | 'compatible';

@@ -8,7 +8,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttp2Server, type Http2Session } from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import type { FakeFault, FakeReply, FakeStep, ProviderFake, RecordedRequest } from '../executor/provider-conformance.js';
+import type { FakeFault, FakeReply, FakeStep, ProviderFake, RecordedRequest } from './fake-contract.js';
 
 /**
  * A stream cut at a chosen point: the first `afterChunks` recorded chunks of the text stream,

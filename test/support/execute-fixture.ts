@@ -32,7 +32,7 @@ import type { InvokeRequest } from '../../services/generated/switchyard/v1/Invok
 import type { InvokeResponse__Output } from '../../services/generated/switchyard/v1/InvokeResponse.js';
 import type { ListModelsResponse__Output } from '../../services/generated/switchyard/v1/ListModelsResponse.js';
 import { silentLog } from './router-fixture.js';
-import type { ProviderFake } from '../executor/provider-conformance.js';
+import type { ProviderFake } from '../fakes/fake-contract.js';
 import { startAnthropicFake, type AnthropicFake } from '../fakes/anthropic-fake.js';
 import { startGeminiFake, type GeminiFake } from '../fakes/gemini-fake.js';
 import { startOpenAIFake, type OpenAIFake } from '../fakes/openai-fake.js';
