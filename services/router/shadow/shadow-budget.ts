@@ -47,13 +47,13 @@ export class ShadowBudget {
     };
   }
 
-  /** Reserves the worst case of these calls; undefined when today's budget cannot hold it. */
-  async reserve(calls: readonly InvokeInput[]): Promise<Hold | undefined> {
+  /** Reserves the worst case of these calls; `refused` says why when today's budget cannot hold it. Throws when the ledger cannot be reached. */
+  async reserve(calls: readonly InvokeInput[]): Promise<{ hold: Hold } | { refused: string }> {
     const nano = calls.reduce((sum, c) => sum + worstCase(c, this.o.catalog).nanoUsd, 0);
     try {
-      return await this.o.ledger.reserve(this.today(), nano);
+      return { hold: await this.o.ledger.reserve(this.today(), nano) };
     } catch (e) {
-      if (e instanceof LimitExceededError) return undefined;
+      if (e instanceof LimitExceededError) return { refused: e.message };
       throw e;
     }
   }

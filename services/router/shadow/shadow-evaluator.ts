@@ -25,6 +25,7 @@ import type { ChatMessage } from '../../shared/contracts/provider.js';
 import type { Logger } from '../../shared/log.js';
 import { NOOP_METRICS, type MetricsRecorder, type ShadowSkipReason } from '../../shared/metrics/metrics-recorder.js';
 import type { Decision } from '../decide/decide.js';
+import { outputTokensFor } from '../decide/estimates.js';
 import type { ExecuteResult } from '../execute/execute-types.js';
 import { boundExecutor, outOfBounds } from '../execute/request-bounds.js';
 import { GRADE_VALUE, combineVerdicts, pairwisePrompt, parseVerdict, type Grade, type JudgedAnswer } from './pairwise-judge.js';
@@ -78,6 +79,8 @@ export class ShadowEvaluator {
   private readonly abort = new AbortController();
   private idleWaiters: (() => void)[] = [];
   private readonly random: () => number;
+  /** The budget refused the last reservation. */
+  private paused = false;
   private readonly metrics: MetricsRecorder;
   private readonly counts: Omit<ShadowStats, 'queued' | 'running'> = { sampled: 0, graded: { win: 0, tie: 0, loss: 0 }, skipped: {}, calls: 0, spentUsd: 0 };
 
@@ -189,14 +192,22 @@ export class ShadowEvaluator {
 
   /** Reserves, calls, settles; a failure to reach the budget or to fit in it is a skip. */
   private async paid(calls: InvokeInput[], executor: ExecutorClient, role: 'reference' | 'judge', policy: string): Promise<InvokeOutcome[]> {
-    let hold;
+    let reserved: Awaited<ReturnType<ShadowBudget['reserve']>>;
     try {
-      hold = await this.o.budget.reserve(calls);
+      reserved = await this.o.budget.reserve(calls);
     } catch (e) {
       this.o.log?.warn('the shadow budget cannot be reached; the request is not shadowed', { error: (e as Error)?.message ?? String(e) });
       throw new Skip('budget_unavailable');
     }
-    if (!hold) throw new Skip('budget');
+    if ('refused' in reserved) {
+      // Said once when shadowing pauses (the reason names when the budget resets), not per request.
+      if (!this.paused) this.o.log?.info('shadow evaluation paused', { reason: reserved.refused });
+      this.paused = true;
+      throw new Skip('budget');
+    }
+    if (this.paused) this.o.log?.info('shadow evaluation resumed');
+    this.paused = false;
+    const { hold } = reserved;
     const outcomes = await Promise.all(calls.map((c) => executor.invoke(c, this.abort.signal).catch((e): InvokeOutcome => this.failed(c, e))));
     const cost = outcomes.reduce((sum, r) => sum + r.costUsd, 0);
     await this.o.budget.settle(hold, cost).catch((e) => this.o.log?.warn('a shadow spend could not be settled; its reservation will expire', { error: (e as Error)?.message ?? String(e) }));
@@ -221,7 +232,9 @@ export class ShadowEvaluator {
       messages: req.messages,
       ...(req.tools.length ? { tools: req.tools } : {}),
       responseFormat: req.responseFormat,
-      ...(req.maxOutputTokens ? { maxOutputTokens: req.maxOutputTokens } : {}),
+      // The request's limit, else the one Decide priced it with (router.default_max_output_tokens),
+      // so that the reservation is bounded by what the router expects, not the model's maximum.
+      maxOutputTokens: outputTokensFor(this.o.catalog.get(s.reference_model!)!, decision.estimate),
       ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
     });
     const [ref] = await this.paid([reference], executor, 'reference', policy);
