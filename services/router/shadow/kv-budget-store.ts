@@ -30,7 +30,9 @@ export class KvBudgetStore implements CasStore {
     const nc = this.connection();
     if (!nc) return Promise.reject(new UnavailableError('the shadow budget (NATS key-value) cannot be reached: NATS is not connected'));
     if (this.opened?.nc !== nc) {
-      const kv = new Kvm(nc).create(SHADOW_BUCKET, { history: 1, ttl: MAX_AGE_MS });
+      const kv = new Kvm(nc).create(SHADOW_BUCKET, { history: 1, ttl: MAX_AGE_MS }).catch((e: unknown) => {
+        throw new UnavailableError(`the shadow budget cannot open its key-value bucket: ${(e as Error)?.message ?? e}`);
+      });
       kv.catch(() => {
         if (this.opened?.kv === kv) this.opened = undefined;
       });
@@ -41,8 +43,12 @@ export class KvBudgetStore implements CasStore {
 
   async get(key: string): Promise<CasEntry | undefined> {
     const kv = await this.bucket();
-    const e = await kv.get(key);
-    return e && e.operation === 'PUT' ? { value: e.string(), revision: e.revision } : undefined;
+    try {
+      const e = await kv.get(key);
+      return e && e.operation === 'PUT' ? { value: e.string(), revision: e.revision } : undefined;
+    } catch (err) {
+      throw new UnavailableError(`the shadow budget cannot be read: ${(err as Error).message}`);
+    }
   }
 
   async put(key: string, value: string, revision: number): Promise<boolean> {
