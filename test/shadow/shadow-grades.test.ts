@@ -36,8 +36,8 @@ describe('shadow - share 1.0 on the canned simulator', () => {
     // Both orders: the routed answer is A in one and B in the other.
     results.forEach((r, i) => {
       const routed = r.message.text;
-      expect(userText(ab[i]!)).toMatch(new RegExp(`<answer_a>\\n\\[assistant\\]\\n${escape(routed)}\\n</answer_a>`));
-      expect(userText(ba[i]!)).toMatch(new RegExp(`<answer_b>\\n\\[assistant\\]\\n${escape(routed)}\\n</answer_b>`));
+      expect(userText(ab[i]!)).toMatch(new RegExp(`<answer_a>\\n\\[assistant\\]\\n${escapeRegExp(routed)}\\n</answer_a>`));
+      expect(userText(ba[i]!)).toMatch(new RegExp(`<answer_b>\\n\\[assistant\\]\\n${escapeRegExp(routed)}\\n</answer_b>`));
       expect(ab[i]!.decisionId).toBe(r.decision.response.decisionId);
     });
     // The canned judge prefers the longer answer: "... from ref-us" is longer than "... from cheap",
@@ -50,7 +50,7 @@ describe('shadow - share 1.0 on the canned simulator', () => {
   });
 });
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

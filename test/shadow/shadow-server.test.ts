@@ -49,7 +49,11 @@ describe('shadow - in a running server', () => {
 
   it('`switchyard decisions show` prints the grade', async () => {
     let out = '';
-    const io: CommandIO = { out: new Writable({ write: (c, _e, cb) => ((out += c), cb()) }), err: new Writable({ write: (_c, _e, cb) => cb() }), env: {}, readStdin: () => '' };
+    const write = (c: Buffer, _e: unknown, cb: () => void) => {
+      out += c;
+      cb();
+    };
+    const io: CommandIO = { out: new Writable({ write }), err: new Writable({ write: (_c, _e, cb) => cb() }), env: {}, readStdin: () => '' };
     expect(await main(['decisions', 'show', ids[0]!, '--addr', t.server.address], io)).toBe(0);
     const shown = JSON.parse(out);
     expect(shown.feedback.map((f: { metric: string }) => f.metric)).toEqual(['shadow_win']);
