@@ -75,7 +75,27 @@ describe('shadow - share 1.0 on the replay simulator', () => {
   });
 });
 
+describe('shadow - ExecuteStream', () => {
+  it('a streamed answer is shadowed once the stream is done', async () => {
+    rig = await shadowRig({ share: 1 });
+    let done: ExecuteResult | undefined;
+    for await (const ev of rig.engine.executeStream(ask('Stream me a colour.'), new AbortController().signal)) if (ev.type === 'done') done = ev.result;
+    await rig.shadow.idle();
+    expect(rig.feedback.map((f) => f.decisionId)).toEqual([done!.decision.response.decisionId]);
+    expect(rig.executor.steps('shadow_judge_ab')).toHaveLength(1);
+    expect(rig.executor.steps('shadow_judge_ba')).toHaveLength(1);
+  });
+});
+
 describe('shadow - which requests are shadowed', () => {
+  it('an answer from the reference itself has nothing to be compared with: skipped', async () => {
+    rig = await shadowRig({ share: 1 });
+    const r = await rig.execute(ask('Only the reference may answer.', { requirements: { allowModels: ['ref-us'] } }));
+    await rig.shadow.idle();
+    expect(r.model).toBe('ref-us');
+    expect(rig.shadow.stats()).toMatchObject({ sampled: 1, skipped: { answered_by_reference: 1 }, calls: 0 });
+  });
+
   it('share 0.1 over seeded traffic shadows exactly the requests whose draw falls under 0.1 (about 10%)', async () => {
     const n = 300;
     const draws = seeded(7);
