@@ -46,7 +46,7 @@ describe('shadow - the request bounds bind the shadow calls', () => {
 describe('shadow - the daily budget', () => {
   it('stops shadowing once spent, and starts again when the UTC day resets', async () => {
     // One shadow job reserves about $0.004 at worst (reference and judges) and spends about $0.003.
-    rig = await shadowRig({ share: 1, daily_budget_usd: 0.01 });
+    rig = await shadowRig({ share: 1, daily_budget_usd: 0.01, judge_max_output_tokens: 16 });
     const grades: number[] = [];
     for (let i = 0; i < 8; i++) {
       await rig.execute(ask(`Budget question ${i}`, { maxOutputTokens: 100 }));

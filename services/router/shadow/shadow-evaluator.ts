@@ -241,7 +241,7 @@ export class ShadowEvaluator {
     if (!ref!.ok) throw new Skip('reference_failed');
     const referenceAnswer: JudgedAnswer = { text: ref!.result.message.text, toolCalls: ref!.result.message.toolCalls };
     const judge = (messages: ChatMessage[], step: string) =>
-      this.input(decision, s.judge_model!, step, { messages, responseFormat: { type: 'text' }, maxOutputTokens: s.judge_max_output_tokens, temperature: 0 });
+      this.input(decision, s.judge_model!, step, { messages, responseFormat: { type: 'text' }, maxOutputTokens: s.judge_max_output_tokens });
     const [ab, ba] = await this.paid(
       [judge(pairwisePrompt(req.messages, job.answer, referenceAnswer), 'shadow_judge_ab'), judge(pairwisePrompt(req.messages, referenceAnswer, job.answer), 'shadow_judge_ba')],
       executor,

@@ -44,8 +44,8 @@ export const shadowSection = z.strictObject({
   queue_size: z.number().int().positive().max(100_000).default(256),
   /** Shadow jobs run at once. */
   concurrency: z.number().int().min(1).max(64).default(2),
-  /** The judge's answer is one short line. */
-  judge_max_output_tokens: z.number().int().min(1).max(4096).default(16),
+  /** The judge's output limit: the verdict is one line, but a reasoning model thinks first within the same limit. */
+  judge_max_output_tokens: z.number().int().min(1).max(32_768).default(1024),
 });
 
 export type ShadowConfig = z.infer<typeof shadowSection>;
