@@ -5,6 +5,8 @@
  * one of the three lines is a skip with its reason.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { applyTenant } from '../../services/router/tenancy/apply-tenant.js';
+import type { Tenant } from '../../services/router/tenancy/tenant.js';
 import { startOpenAIFake, type OpenAIFake } from '../fakes/openai-fake.js';
 import { openAICompletion } from '../support/execute-fixture.js';
 import { ask, shadowRig, type ShadowRig } from './support.js';
@@ -40,6 +42,22 @@ describe('shadow - the request bounds bind the shadow calls', () => {
     await rig.execute(ask('Five.'));
     await rig.shadow.idle();
     expect(rig.feedback).toHaveLength(1);
+  });
+});
+
+describe("shadow - a tenant's rights bind the shadow calls", () => {
+  it('a tenant without the judge among its models, or held to the EU, is not shadowed; a tenant with both is', async () => {
+    rig = await shadowRig({ share: 1 });
+    const tenant = (id: string, models: string[] | null, regions: string[] | null): Tenant => ({ id, models: models && new Set(models), policies: null, regions });
+    await rig.execute(applyTenant(ask('From acme.'), tenant('acme', ['cheap', 'ref-us'], null)));
+    await rig.execute(applyTenant(ask('From eurocorp.'), tenant('eurocorp', null, ['eu'])));
+    await rig.shadow.idle();
+    expect(rig.shadow.stats().skipped).toEqual({ judge_not_allowed: 1, reference_not_allowed: 1 });
+    expect(rig.executor.calls.filter((c) => c.step.startsWith('shadow'))).toEqual([]);
+    const r = await rig.execute(applyTenant(ask('From globex.'), tenant('globex', ['cheap', 'ref-us', 'judge'], ['us'])));
+    await rig.shadow.idle();
+    expect(rig.feedback.map((f) => f.decisionId)).toEqual([r.decision.response.decisionId]);
+    expect(rig.executor.calls.filter((c) => c.step.startsWith('shadow')).every((c) => c.allowedRegions.join() === 'us')).toBe(true);
   });
 });
 
