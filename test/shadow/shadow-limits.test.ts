@@ -127,6 +127,24 @@ describe('shadow - off the request path', () => {
   });
 });
 
+describe('shadow - shutdown', () => {
+  it('close drops queued jobs, cancels the running one, and takes no more', async () => {
+    rig = await shadowRig({ share: 1, concurrency: 1 });
+    rig.executor.hold('ref-us');
+    await rig.execute(ask('Running'));
+    await rig.execute(ask('Queued'));
+    await waitUntil(() => rig!.executor.steps('shadow_reference').length === 1);
+    const closing = rig.shadow.close();
+    rig.executor.release();
+    await closing;
+    await rig.execute(ask('After close'));
+    await rig.shadow.idle();
+    expect(rig.feedback).toEqual([]);
+    expect(rig.shadow.stats()).toMatchObject({ sampled: 2, skipped: {}, queued: 0, running: 0 });
+    expect(rig.executor.steps('shadow_reference')).toHaveLength(1);
+  });
+});
+
 describe('shadow - the verdict is read strictly', () => {
   let judge: OpenAIFake;
   beforeAll(async () => {

@@ -15,7 +15,8 @@
  * daily shadow budget (shadow-budget.ts), not the tenant's: each step reserves its worst case
  * first and is skipped when the budget cannot hold it.
  *
- * Every sampled request ends in exactly one grade or one skip (metrics and `stats`).
+ * Every sampled request ends in one grade or one skip (metrics and `stats`), unless shutdown
+ * cancels it or something unforeseen fails (then a warning is logged).
  */
 import type { SubmitFeedbackRequest__Output } from '../../generated/switchyard/v1/SubmitFeedbackRequest.js';
 import type { Catalog } from '../../shared/catalog.js';
@@ -71,7 +72,8 @@ class Skip {
 const REFERENCE_STEP = 'shadow_reference';
 
 export class ShadowEvaluator {
-  private readonly queue: Job[] = [];
+  /** Jobs from `head` on are waiting; slots before it are emptied as jobs start. */
+  private readonly queue: (Job | undefined)[] = [];
   private head = 0;
   private running = 0;
   private scheduled = false;
@@ -125,7 +127,16 @@ export class ShadowEvaluator {
     this.queue.length = 0;
     this.head = 0;
     this.abort.abort(new DOMException('shadow evaluation is shutting down', 'AbortError'));
+    this.wakeIfIdle();
     await this.idle();
+  }
+
+  /** Resolves the `idle` waiters when nothing is queued or running. */
+  private wakeIfIdle(): void {
+    if (this.running !== 0 || this.head !== this.queue.length) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
   }
 
   private skip(reason: ShadowSkipReason): void {
@@ -147,7 +158,7 @@ export class ShadowEvaluator {
     const limit = this.o.config.shadow.concurrency;
     while (this.running < limit && this.head < this.queue.length) {
       const job = this.queue[this.head]!;
-      this.queue[this.head++] = undefined as unknown as Job;
+      this.queue[this.head++] = undefined;
       if (this.head > 1024 && this.head * 2 > this.queue.length) {
         this.queue.splice(0, this.head);
         this.head = 0;
@@ -156,11 +167,7 @@ export class ShadowEvaluator {
       void this.run(job).finally(() => {
         this.running--;
         this.pump();
-        if (this.running === 0 && this.head === this.queue.length) {
-          const waiters = this.idleWaiters;
-          this.idleWaiters = [];
-          for (const w of waiters) w();
-        }
+        this.wakeIfIdle();
       });
     }
   }
