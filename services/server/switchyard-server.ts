@@ -16,11 +16,13 @@ import { startSimulator, type Simulator } from '../executor/simulator/simulator-
 import { ReplayPlayer } from '../executor/simulator/replay.js';
 import { readRoutingData } from '../shared/routing-data.js';
 import { Decider } from '../router/decide/decide.js';
-import { ExecuteEngine } from '../router/execute/execute-engine.js';
+import { ExecuteEngine, type ExecuteRecorder } from '../router/execute/execute-engine.js';
 import { executeHandlers } from '../router/execute-handlers.js';
 import { ModelStore } from '../router/model/model-store.js';
 import { listModels, routerServiceHandlers } from '../router/router-service.js';
 import { DecisionLog } from '../router/record/decision-log.js';
+import { createShadowEvaluator } from '../router/shadow/create-shadow.js';
+import type { ShadowEvaluator } from '../router/shadow/shadow-evaluator.js';
 import { startHttpGateway, type HttpGateway } from '../gateway/http-gateway.js';
 import { fallbackErrors, gatewayRoutes } from '../gateway/gateway-routes.js';
 import { BusRoutingState } from '../router/state/bus-routing-state.js';
@@ -86,6 +88,8 @@ export interface RunningServer {
   engine?: ExecuteEngine;
   /** Where decisions are recorded (router roles, unless decision_log.enabled is false). */
   decisionLog?: DecisionLog;
+  /** Shadow evaluation, when a shadow share is above 0 (router roles). */
+  shadow?: ShadowEvaluator;
   /** Executor roles only. */
   executor?: Executor;
   simulator?: Simulator;
@@ -234,7 +238,17 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     const tenancy = new Tenancy({ config, catalog, env, log, keys: tenantKeys!, ...(bus.kind === 'nats' ? { nats: natsOptions(config.bus, env, `switchyard-${role}`) } : {}) });
     closers.push(() => tenancy.close());
     running.tenancy = tenancy;
-    const engine = new ExecuteEngine({ decider, executor: executorClient!, config, catalog, tenancy, ...(decisionLog ? { record: (d) => decisionLog.record(d) } : {}) });
+    const shadow = createShadowEvaluator({ config, catalog, executor: executorClient!, bus, metrics: metrics.recorder, log, ...(decisionLog ? { decisionLog } : {}) });
+    // Closed first: its running calls are cancelled before the decision log writes what is queued.
+    if (shadow) closers.unshift(() => shadow.close());
+    const record: ExecuteRecorder | undefined =
+      decisionLog || shadow
+        ? (d) => {
+            decisionLog?.record(d);
+            shadow?.offer(d);
+          }
+        : undefined;
+    const engine = new ExecuteEngine({ decider, executor: executorClient!, config, catalog, tenancy, ...(record ? { record } : {}) });
     const telemetry = new RpcTelemetry({ metrics: metrics.recorder, log, catalog, config });
     server.addService(
       ...guardBodies(
@@ -243,7 +257,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       ),
     );
     serving[ROUTER_SERVICE] = 'SERVING';
-    Object.assign(running, { state, models, decider, engine, decisionLog });
+    Object.assign(running, { state, models, decider, engine, decisionLog, ...(shadow ? { shadow } : {}) });
     const httpListen = opts.httpListen ?? config.server.http_listen;
     if (httpListen) {
       const deps = { engine, config, log, tenancy, models: () => listModels({ catalog, status: state.current, profiles: () => models.profiles() }) };

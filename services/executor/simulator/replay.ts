@@ -9,6 +9,7 @@
  *    looked up as it is); a model the set has no result for answers as the plain simulator does.
  *  - The judge model (`judge`, default "replay-judge") grades by reading the last marker in what
  *    it is asked to judge, and answers in the judge check's format, `Score: N/10`.
+ *  - A pairwise judge prompt (pairwise-verdict.ts) is answered from the two answers' markers.
  *  - Faults: `degrade(model, segment, drop)` makes a model worse on a segment from now on (a
  *    graded quality q becomes q − drop; for right/wrong sets, right answers turn wrong with the
  *    probability that lowers the segment's mean by `drop`, chosen by a hash of the prompt id so
@@ -32,6 +33,12 @@ export interface ReplayedAnswer {
 }
 
 const MARKER = /\[replay-quality: ([01](?:\.\d+)?)\]/g;
+
+/** The quality a replayed answer carries in its marker (the last one in `text`), or undefined without one. */
+export function markedQuality(text: string): number | undefined {
+  const last = [...text.matchAll(MARKER)].at(-1);
+  return last === undefined ? undefined : Number(last[1]);
+}
 
 const key = (text: string): string => createHash('sha256').update(text.trim()).digest('hex');
 

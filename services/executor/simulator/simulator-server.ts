@@ -15,6 +15,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pairwiseVerdict } from './pairwise-verdict.js';
 import type { ReplayPlayer } from './replay.js';
 import { isRecord, numberOr, sampleSchema, type Json } from './sample-schema.js';
 
@@ -203,6 +204,8 @@ function simulateAnswer(body: Json, model: string, replay: ReplayPlayer | undefi
   if (/reply with exactly ACCEPT/.test(lastText) && parseInt(digest.slice(0, 2), 16) < 192) {
     return { ...base, text: 'ACCEPT', finishReason: 'stop', completionTokens: 1 };
   }
+  const verdict = pairwiseVerdict(lastText);
+  if (verdict !== undefined) return { ...base, text: verdict, finishReason: 'stop', completionTokens: tokens(verdict) };
   if (replay !== undefined) {
     const graded = model === replay.judge ? replay.grade(lastText) : undefined;
     if (graded !== undefined) return { ...base, text: graded, finishReason: 'stop', completionTokens: tokens(graded) };

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { config as configSchema, type Config } from './schema.js';
+import { shadowProblems } from './shadow-schema.js';
 
 /** The repository (package) root: where config/, models/ and build/ live. */
 export const PACKAGE_ROOT = (() => {
@@ -121,6 +122,7 @@ function crossCheck(c: Config): string[] {
       problems.push(`${at}.default_policy: required when the tenant's policies leave out router.default_policy ("${c.router.default_policy}")`);
     }
   }
+  problems.push(...shadowProblems(c.shadow, { modelIds: ids, policies: policies.size > 0 ? policies : new Set(['balanced']), metrics: c.feedback.metrics }));
   return problems;
 }
 

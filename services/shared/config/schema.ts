@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { checkSpecSchema } from './check-spec.js';
+import { SHADOW_DEFAULTS, shadowSection } from './shadow-schema.js';
 
 export const CAPABILITIES = ['tools', 'vision', 'json_output', 'streaming'] as const;
 export type CapabilityName = (typeof CAPABILITIES)[number];
@@ -412,6 +413,8 @@ export const config = z.strictObject({
   feedback: z
     .strictObject({ metrics: z.array(feedbackMetric).default([]) })
     .default({ metrics: [] }),
+  /** Shadow evaluation (shadow-schema.ts); off by default. */
+  shadow: shadowSection.default(SHADOW_DEFAULTS),
   bus: busSection.default(busSection.parse({})),
   telemetry: telemetrySection.default(telemetrySection.parse({})),
   policies: z.record(id, policy).default({}),

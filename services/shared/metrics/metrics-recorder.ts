@@ -44,6 +44,26 @@ export interface OperationFacts {
   outputTokens: number;
 }
 
+/** Why a sampled request was not graded by shadow evaluation (services/router/shadow/). */
+export const SHADOW_SKIP_REASONS = [
+  'answered_by_reference',
+  'reference_not_allowed',
+  'judge_not_allowed',
+  'queue_full',
+  'budget',
+  'budget_unavailable',
+  'reference_failed',
+  'judge_failed',
+  'unparsable_verdict',
+] as const;
+export type ShadowSkipReason = (typeof SHADOW_SKIP_REASONS)[number];
+
+/** One thing shadow evaluation did: a reference or judge call (with its cost), a grade, or a skip. */
+export type ShadowFact =
+  | { kind: 'call'; role: 'reference' | 'judge'; model: string; ok: boolean; costUsd: number; policy: string }
+  | { kind: 'grade'; policy: string; grade: 'win' | 'tie' | 'loss' }
+  | { kind: 'skip'; reason: ShadowSkipReason };
+
 export interface MetricsRecorder {
   readonly enabled: boolean;
   /** One decision (Decide, or the decision an Execute starts with). */
@@ -70,6 +90,8 @@ export interface MetricsRecorder {
   recordQueue(depth: number, droppedTotal: number): void;
   /** Registers a source of circuit-breaker states, read at each collection. */
   observeCircuits(read: () => Iterable<CircuitReading>): void;
+  /** Shadow evaluation: calls and their spend, grades, skips by reason. */
+  shadow(fact: ShadowFact): void;
 }
 
 export const NOOP_METRICS: MetricsRecorder = Object.freeze({
@@ -86,4 +108,5 @@ export const NOOP_METRICS: MetricsRecorder = Object.freeze({
   feedback() {},
   recordQueue() {},
   observeCircuits() {},
+  shadow() {},
 });

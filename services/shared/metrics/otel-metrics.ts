@@ -20,12 +20,16 @@
  *   switchyard.feedback.value       histogram metric
  *   switchyard.decision_log.queue_depth  gauge
  *   switchyard.decision_log.dropped      counter
+ *   switchyard.shadow.calls         counter   role reference|judge, model, outcome ok|error
+ *   switchyard.shadow.cost.usd      counter   policy (spend of reference and judge calls)
+ *   switchyard.shadow.grades        counter   policy, grade win|tie|loss (the routed answer's)
+ *   switchyard.shadow.skips         counter   reason (a sampled request not graded, and why)
  */
 import type { Attributes, Counter, Histogram, Meter, ObservableResult, UpDownCounter } from '@opentelemetry/api';
 import { AttributeCache, FirstSeenValues, LabelValues, OTHER } from './bounded-labels.js';
 import type { DecisionAggregate } from './decision-aggregate.js';
 import * as gc from './genai-conventions.js';
-import { CIRCUIT_STATES, REASON_KINDS, type CircuitReading, type MetricsRecorder, type OperationFacts, type ReasonKind, type SkipKind } from './metrics-recorder.js';
+import { CIRCUIT_STATES, REASON_KINDS, SHADOW_SKIP_REASONS, type CircuitReading, type MetricsRecorder, type OperationFacts, type ReasonKind, type ShadowFact, type SkipKind } from './metrics-recorder.js';
 
 /** The label values the configuration allows. */
 export interface MetricLabelSets {
@@ -72,6 +76,14 @@ export class OtelMetrics implements MetricsRecorder {
   private readonly cacheTokens: Counter;
   private readonly feedbackValues: Histogram;
   private readonly dropped: Counter;
+  private readonly shadowCalls: Counter;
+  private readonly shadowCost: Counter;
+  private readonly shadowGrades: Counter;
+  private readonly shadowSkips: Counter;
+  private readonly shadowSkipReason = new LabelValues(SHADOW_SKIP_REASONS);
+  private readonly shadowCallAttrs = new AttributeCache(['role', 'model', 'outcome']);
+  private readonly shadowGradeAttrs = new AttributeCache(['policy', 'grade']);
+  private readonly shadowSkipAttrs = new AttributeCache(['reason']);
 
   private readonly decisionAttrs = new AttributeCache(['model', 'policy', 'strategy', 'reason']);
   private readonly policyAttrs = new AttributeCache(['policy']);
@@ -134,6 +146,10 @@ export class OtelMetrics implements MetricsRecorder {
       advice: { explicitBucketBoundaries: FEEDBACK_BUCKETS },
     });
     this.dropped = meter.createCounter('switchyard.decision_log.dropped', { unit: '{record}', description: 'Decision records dropped because the queue was full.' });
+    this.shadowCalls = meter.createCounter('switchyard.shadow.calls', { unit: '{call}', description: 'Reference and judge calls made by shadow evaluation.' });
+    this.shadowCost = meter.createCounter('switchyard.shadow.cost.usd', { unit: '{USD}', description: 'Money spent on shadow evaluation (reference and judge calls).' });
+    this.shadowGrades = meter.createCounter('switchyard.shadow.grades', { unit: '{grade}', description: "Shadow grades of the routed answer against the reference's." });
+    this.shadowSkips = meter.createCounter('switchyard.shadow.skips', { unit: '{request}', description: 'Requests sampled for shadow evaluation but not graded, by reason.' });
     meter
       .createObservableGauge('switchyard.decision_log.queue_depth', { unit: '{record}', description: 'Decision records waiting to be written.' })
       .addCallback((r) => r.observe(this.queueDepth));
@@ -206,6 +222,17 @@ export class OtelMetrics implements MetricsRecorder {
     if (droppedTotal > this.droppedSeen) {
       this.dropped.add(droppedTotal - this.droppedSeen);
       this.droppedSeen = droppedTotal;
+    }
+  }
+
+  shadow(f: ShadowFact): void {
+    if (f.kind === 'call') {
+      this.shadowCalls.add(1, this.shadowCallAttrs.get(f.role, this.model.bound(f.model), f.ok ? 'ok' : 'error'));
+      if (f.costUsd > 0) this.shadowCost.add(f.costUsd, this.policyAttrs.get(this.policy.bound(f.policy)));
+    } else if (f.kind === 'grade') {
+      this.shadowGrades.add(1, this.shadowGradeAttrs.get(this.policy.bound(f.policy), f.grade));
+    } else {
+      this.shadowSkips.add(1, this.shadowSkipAttrs.get(this.shadowSkipReason.bound(f.reason)));
     }
   }
 
