@@ -10,7 +10,9 @@ import { join, resolve } from 'node:path';
 import { Objm } from '@nats-io/obj';
 import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../services/cli/main.js';
 import type { DecideResponse__Output } from '../../services/generated/switchyard/v1/DecideResponse.js';
 import type { RunningServer } from '../../services/server/switchyard-server.js';
 import { modelStatus, promoteModel, rollbackModel, type PromotionTarget } from '../../services/server/model-promotion.js';
@@ -203,6 +205,13 @@ describe('model promotion - three replicas over NATS', () => {
       expect(r.refused!.reason).toMatch(/sha256 mismatch/);
     }
     for (const r of replicas) expect(r.models!.modelVersion).toBe(better.version);
+
+    // What an operator sees.
+    let out = '';
+    const io = { out: new Writable({ write: (c, _e, cb) => { out += c; cb(); } }), err: new Writable({ write: (_c, _e, cb) => cb() }), env: {}, readStdin: () => '' };
+    expect(await main(['model', 'status', '--nats', nats.url], io)).toBe(0);
+    expect(out).toContain(`promoted ${claimed.version} (sha256 ${sha.slice(0, 12)}…)`);
+    for (const id of ['r1', 'r2', 'r3', 'r4']) expect(out).toMatch(new RegExp(`^${id} +${better.version.replace('.', '\\.')} +promoted +\\S+ +refused ${claimed.version.replace('.', '\\.')}: sha256 mismatch`, 'm'));
 
     // And a rollback from the refused pointer points back at what the replicas run.
     await rollbackModel(target);

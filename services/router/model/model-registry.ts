@@ -84,7 +84,7 @@ export class ModelRegistry {
   /** The pointer in force, or undefined when none was ever promoted (or it was deleted). */
   async current(): Promise<CurrentPointer | undefined> {
     const e = await this.pointers.get(POINTER_KEY);
-    if (!e || e.operation !== 'PUT') return undefined;
+    if (e?.operation !== 'PUT') return undefined;
     return { pointer: parsePointer(e.value), revision: e.revision };
   }
 
@@ -204,7 +204,7 @@ export class ModelRegistry {
     const out: ReplicaReport[] = [];
     for await (const key of await this.replicas.keys()) {
       const e = await this.replicas.get(key);
-      if (!e || e.operation !== 'PUT') continue;
+      if (e?.operation !== 'PUT') continue;
       try {
         out.push(parseReplicaReport(e.value));
       } catch {
