@@ -78,12 +78,20 @@ export function readPromotable(file: string, config: Config, env: NodeJS.Process
 
 export async function promoteModel(t: PromotionTarget, file: string, version?: string): Promise<ModelPointer> {
   const bytes = readPromotable(file, t.config, t.env);
-  return withRegistry(t, (r) => r.promote(bytes, version ?? fileVersion(file, bytes)));
+  return withRegistry(t, async (r) => {
+    const pointer = await r.promote(bytes, version ?? fileVersion(file, bytes));
+    await r.prune();
+    return pointer;
+  });
 }
 
 /** The pointer rolled back to; undefined when the first promotion was rolled back (every replica serves its model file again). */
 export async function rollbackModel(t: PromotionTarget): Promise<ModelPointer | undefined> {
-  return withRegistry(t, (r) => r.rollback());
+  return withRegistry(t, async (r) => {
+    const pointer = await r.rollback();
+    await r.prune();
+    return pointer;
+  });
 }
 
 export async function modelStatus(t: PromotionTarget): Promise<ModelStatus> {

@@ -147,8 +147,11 @@ export class ModelFollower {
       return;
     }
     const before = store.modelVersion;
+    const started = performance.now();
+    let fetched = started;
     try {
       const bytes = await this.registry!.fetch(p);
+      fetched = performance.now();
       // A newer pointer arrived while this one was fetched: that one wins.
       if (this.pending?.kind === 'pointer') return;
       store.promote(bytes, p.version);
@@ -157,7 +160,8 @@ export class ModelFollower {
       return;
     }
     this.refused = undefined;
-    log.info('router model promoted', { model: p.version, previous: before, action: p.action });
+    const ms = (x: number) => Math.round(x * 10) / 10;
+    log.info('router model promoted', { model: p.version, previous: before, action: p.action, fetch_ms: ms(fetched - started), swap_ms: ms(performance.now() - fetched) });
   }
 
   private refuse(version: string, sha256: string, reason: string): void {
