@@ -148,8 +148,9 @@ describe('model promotion - three replicas over NATS', () => {
       byVersion.set(s.version, q);
     }
     expect(byVersion.size).toBe(2);
-    const [qOld, qNew] = [original, better.version].map((v) => new Map<string, number>(JSON.parse(byVersion.get(v)!)));
-    for (const [model, q] of qNew) expect(q).toBeGreaterThan(qOld.get(model)!);
+    const predictions = (v: string) => new Map<string, number>(JSON.parse(byVersion.get(v)!));
+    const qOld = predictions(original);
+    for (const [model, q] of predictions(better.version)) expect(q).toBeGreaterThan(qOld.get(model)!);
   });
 
   it('rollback restores the previous model on every replica; rolling back the first promotion restores their model files', async () => {
