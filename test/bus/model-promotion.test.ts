@@ -218,4 +218,18 @@ describe('model promotion - three replicas over NATS', () => {
     await rollbackModel(target);
     await eventually(async () => (await modelStatus(target)).replicas.every((r) => r.refused === undefined), 'refusals cleared');
   });
+
+  it('after NATS restarts, the replicas keep their model and follow the next promotion', async () => {
+    await nats.restart();
+    for (const r of replicas) expect(r.models!.modelVersion).toBe(better.version);
+    await eventually(async () => {
+      try {
+        await promoteModel(target, worse.file);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'NATS takes a promotion again');
+    await reportsOf(worse.version, 4);
+  });
 });
