@@ -4,8 +4,9 @@
  * processes, and Decide calls streaming through all three while a model is promoted, again
  * and again, alternating two models (the shipped one and one with every bias raised).
  *
- * For each promotion it prints how long after the promotion began (the object upload and the
- * pointer's compare-and-set, as `switchyard model promote` does them):
+ * For each promotion it prints how long after the promotion began (checking the file,
+ * connecting, the object upload and the pointer's compare-and-set, as `switchyard model
+ * promote` does them):
  *   - the pointer was written;
  *   - each replica reported the new version (a watch on the replicas bucket);
  *   - each replica's first Decide answer named the new version;
@@ -27,7 +28,8 @@ import { stringify } from 'yaml';
 import { REPLICA_BUCKET, parseReplicaReport } from '../router/model/model-pointer.js';
 import { fileVersion } from '../router/model/model-store.js';
 import { decodeRouterModel, encodeRouterModel } from '../router/model/router-model-file.js';
-import { promoteModel } from '../server/model-promotion.js';
+import { readPromotable } from '../server/model-promotion.js';
+import { ModelRegistry } from '../router/model/model-registry.js';
 import { loadConfig, PACKAGE_ROOT } from '../shared/config/load-config.js';
 import { decide, routerClient } from '../shared/grpc/router-client.js';
 import { freePort } from './bench-children.js';
@@ -180,8 +182,14 @@ async function main(): Promise<void> {
         check();
       };
     });
-    await promoteModel({ config, env: {}, natsUrl }, model.file);
+    // What `switchyard model promote` does, with the pointer's moment taken before the pruning.
+    const bytes = readPromotable(model.file, config, {});
+    const cli = await connect({ servers: natsUrl });
+    const registry = await ModelRegistry.open(cli);
+    await registry.promote(bytes, model.version);
     const pointerMs = performance.now() - started;
+    await registry.prune();
+    await cli.close();
     await done;
     rounds.push({ pointerMs, reportedMs: ids.map((id) => reported.get(id)!), firstDecisionMs: addresses.map((_, i) => firstDecision.get(i)!) });
     const f = (ms: number) => ms.toFixed(0).padStart(5);
