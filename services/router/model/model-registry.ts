@@ -179,9 +179,10 @@ export class ModelRegistry {
     for (const o of await this.objects.list()) if (!o.deleted && !keep.has(o.name)) await this.objects.delete(o.name);
   }
 
-  /** The pointer key's latest revision (0 when it was never written): a watcher is in sync once it has seen it. */
+  /** The revision of the pointer in force (0 when there is none): a watcher is in sync once it has seen it. */
   async headRevision(): Promise<number> {
-    return (await this.pointers.get(POINTER_KEY))?.revision ?? 0;
+    const e = await this.pointers.get(POINTER_KEY);
+    return e?.operation === 'PUT' ? e.revision : 0;
   }
 
   /** Tells `onChange` of the pointer's latest value, then of every change; the returned function stops it. */
