@@ -1,6 +1,7 @@
 /**
  * Router-model promotion over NATS: three router replicas on one real nats-server with
- * JetStream follow the promoted model while Decide calls stream through all of them; a
+ * JetStream follow the promoted model while Decide calls stream through all of them (each
+ * answer and its decision record name the model that decided); a
  * corrupted object is refused; rollback restores the previous model; a replica started later
  * serves the promoted model from its first decision.
  */
@@ -51,7 +52,7 @@ const replicas: RunningServer[] = [];
 const replicaConfig = (id: string) => ({
   ...busTestConfig({ upstream: upstream.url }),
   router: { model_promotion: { replica_id: id, report_interval_ms: 60_000 } },
-  decision_log: { enabled: false },
+  decision_log: { store: 'file', file: { dir: mkdtempSync(join(tmpdir(), `switchyard-records-${id}-`)), fsync: false } },
 });
 
 /** Resolves when `check` holds, asking one at a time; rejects after `timeoutMs` (a guard, not a measurement). */
@@ -86,6 +87,7 @@ afterAll(async () => {
 
 interface Seen {
   replica: number;
+  decisionId: string;
   version: string;
   quality: Map<string, number>;
 }
@@ -103,6 +105,8 @@ describe('model promotion - three replicas over NATS', () => {
 
   it('a promotion reaches every replica while Decide streams through them: no call fails, and no decision mixes the models', async () => {
     const clients = replicas.map((r) => routerClient(r.address, {}));
+    const recorded = new Map<string, string>();
+    for (const r of replicas) r.decisionLog!.on('record', (rec) => recorded.set(rec.decisionId!, rec.routerModel!));
     const seen: Seen[] = [];
     const failures: Error[] = [];
     let promoted = false;
@@ -113,7 +117,7 @@ describe('model promotion - three replicas over NATS', () => {
       while (afterSwap.some((n) => n < 20)) {
         try {
           const r: DecideResponse__Output = await decide(clients[i]!, req);
-          seen.push({ replica: i, version: r.routerModel, quality: new Map(r.candidates.map((c) => [c.model, c.predictedQuality])) });
+          seen.push({ replica: i, decisionId: r.decisionId, version: r.routerModel, quality: new Map(r.candidates.map((c) => [c.model, c.predictedQuality])) });
           if (promoted && r.routerModel === better.version) afterSwap[i]!++;
         } catch (e) {
           failures.push(e as Error);
@@ -148,6 +152,9 @@ describe('model promotion - three replicas over NATS', () => {
       byVersion.set(s.version, q);
     }
     expect(byVersion.size).toBe(2);
+    // Each decision's record names the model its response named.
+    await until(() => seen.every((s) => recorded.has(s.decisionId)), 10_000, 'every decision recorded');
+    for (const s of seen) expect(recorded.get(s.decisionId)).toBe(s.version);
     const predictions = (v: string) => new Map<string, number>(JSON.parse(byVersion.get(v)!));
     const qOld = predictions(original);
     for (const [model, q] of predictions(better.version)) expect(q).toBeGreaterThan(qOld.get(model)!);
