@@ -10,6 +10,7 @@ import { DECISIONS_USAGE, decisionsCommand } from './decisions-command.js';
 import { EXECUTE_USAGE, executeCommand } from './execute-command.js';
 import { REVOKE_KEY_USAGE, revokeKeyCommand } from './revoke-key-command.js';
 import { MODELS_USAGE, modelsCommand } from './models-command.js';
+import { MODEL_USAGE, modelCommand } from './model-command.js';
 import { SERVE_USAGE, serveCommand } from './serve-command.js';
 import { version } from './version.js';
 
@@ -25,6 +26,7 @@ const COMMANDS: Record<string, { run: Command; summary: string; usage: string }>
   train: { run: trainCommand, summary: 'train a router model on outcome data', usage: TRAIN_USAGE },
   eval: { run: evalCommand, summary: 'evaluate a router model: cost/quality against the flagship, baselines, segments', usage: EVAL_USAGE },
   calibrate: { run: calibrateCommand, summary: 'set the cost/quality knob for a target (match the flagship, a share, a budget) and write it into a config', usage: CALIBRATE_USAGE },
+  model: { run: modelCommand, summary: 'promote a router model to every replica over NATS, roll it back, or show what each replica runs', usage: MODEL_USAGE },
   'revoke-key': { run: revokeKeyCommand, summary: 'revoke an API key on every replica (through NATS)', usage: REVOKE_KEY_USAGE },
   bench: { run: benchCommand, summary: 'measure Switchyard on this machine (core, Decide, Execute, memory, scale)', usage: BENCH_USAGE },
 };

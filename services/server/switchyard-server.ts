@@ -50,6 +50,8 @@ import { channelSecurity, serverCredentials } from '../shared/tls/tls-files.js';
 import { Tenancy } from '../router/tenancy/tenancy.js';
 import { tenantsByKeyHash } from '../router/tenancy/tenant.js';
 import { isLoopback, onLoopback } from './listen-address.js';
+import { followPromotedModels } from './model-following.js';
+import type { ModelFollower } from '../router/model/model-follower.js';
 
 export const ROLES = ['all', 'router', 'executor'] as const;
 export type Role = (typeof ROLES)[number];
@@ -84,6 +86,8 @@ export interface RunningServer {
   /** Router roles only. */
   state?: RoutingState;
   models?: ModelStore;
+  /** Router roles with NATS: follows the router model promoted on JetStream. */
+  modelFollower?: ModelFollower;
   decider?: Decider;
   engine?: ExecuteEngine;
   /** Where decisions are recorded (router roles, unless decision_log.enabled is false). */
@@ -198,6 +202,11 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     const models = await ModelStore.open({ file: loaded.modelFile, catalog, wasm: config.router.wasm, log });
     if (opts.watchModel !== false) models.watch();
     closers.push(() => models.close());
+    const follower = await followPromotedModels({ config, env, bus, store: models, log, name: `switchyard-${role}` });
+    if (follower) {
+      running.modelFollower = follower;
+      closers.push(() => follower.close(!halted));
+    }
     const b = config.bus;
     const cacheTable = new PromptCacheTable({ maxEntries: b.prompt_cache.max_entries });
     const staticExecutors = opts.executors ?? config.executor.remote;

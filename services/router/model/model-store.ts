@@ -2,7 +2,8 @@
  * The router model in service: reads the model file, loads it into the scoring core (WASM or
  * its TypeScript reference), maps the catalog's models onto its profiles, and reloads it when
  * the file changes, without a restart. A file that fails to load leaves the previous model
- * in place. Decide reads it synchronously through `run`.
+ * in place. Decide reads it synchronously through `run`. A promoted model (model-follower.ts)
+ * is put in service the same way, through `promote`.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, watch, type FSWatcher } from 'node:fs';
@@ -14,7 +15,7 @@ import type { CoreResult, ScoringCore } from '../core/scoring-core.js';
 import { WasmCore } from '../core/wasm-core.js';
 import type { ScoringSource } from '../decide/decide.js';
 import { resolvePrior } from './quality-prior.js';
-import { decodeRouterModel, type RouterModel } from './router-model-file.js';
+import { decodeRouterModel } from './router-model-file.js';
 
 export interface ModelStoreOptions {
   file: string;
@@ -23,51 +24,82 @@ export interface ModelStoreOptions {
   log: Logger;
 }
 
+/** Where the model in service came from. */
+export type ModelSource = 'file' | 'promoted';
+
+/** The model in service: replaced whole, never changed in place. */
+interface Active {
+  core: ScoringCore;
+  version: string;
+  sha256: string;
+  source: ModelSource;
+  profileNames: string[];
+}
+
 export class ModelStore implements ScoringSource {
-  private core: ScoringCore;
-  private model!: RouterModel;
-  private version = '';
-  private profileNames: string[] = [];
+  private active!: Active;
+  /** A second core: a new model is loaded into it while the active one serves, then the two swap. */
+  private spare: ScoringCore;
   private watcher: FSWatcher | undefined;
   private reloadTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly opts: ModelStoreOptions,
-    core: ScoringCore,
+    spare: ScoringCore,
   ) {
-    this.core = core;
+    this.spare = spare;
   }
 
   /** Loads the model file; throws an error naming the file when it cannot. */
   static async open(opts: ModelStoreOptions): Promise<ModelStore> {
-    const core = opts.wasm ? await WasmCore.create() : new ReferenceCore();
-    const store = new ModelStore(opts, core);
-    store.load();
+    const make = () => (opts.wasm ? WasmCore.create() : Promise.resolve(new ReferenceCore()));
+    const store = new ModelStore(opts, await make());
+    const bytes = readModelFile(opts.file);
+    store.install(bytes, fileVersion(opts.file, bytes), 'file', await make());
     return store;
   }
 
   get modelVersion(): string {
-    return this.version;
+    return this.active.version;
+  }
+
+  /** SHA-256 (hex) of the model file in service. */
+  get modelSha256(): string {
+    return this.active.sha256;
+  }
+
+  get source(): ModelSource {
+    return this.active.source;
   }
 
   /** The profile each catalog model is predicted by, in catalog order. */
   profiles(): readonly string[] {
-    return this.profileNames;
+    return this.active.profileNames;
   }
 
   run(text: string): CoreResult {
-    return this.core.run(text);
+    return this.active.core.run(text);
   }
 
   /** (Re)loads the file. On failure the previous model stays and the error is thrown. */
   load(): void {
-    const { file, catalog } = this.opts;
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(file);
-    } catch (e) {
-      throw new Error(`router model ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
+    const bytes = readModelFile(this.opts.file);
+    this.spare = this.install(bytes, fileVersion(this.opts.file, bytes), 'file', this.spare) ?? this.spare;
+  }
+
+  /**
+   * Puts a promoted model in service under `version`: checked (it parses and maps onto the
+   * catalog) and loaded into the spare core while the active one serves, then swapped in by
+   * one assignment, between two decisions. Throws, keeping the model in service, when it does
+   * not fit.
+   */
+  promote(bytes: Uint8Array, version: string): void {
+    this.spare = this.install(bytes, version, 'promoted', this.spare) ?? this.spare;
+  }
+
+  /** Loads into `into` and swaps it in; returns the core that was active (the next spare), if any. Throws before the swap. */
+  private install(bytes: Uint8Array, version: string, source: ModelSource, into: ScoringCore): ScoringCore | undefined {
+    const { catalog } = this.opts;
     const model = decodeRouterModel(bytes);
     const entries = catalog.models.map((m) => {
       try {
@@ -76,30 +108,23 @@ export class ModelStore implements ScoringSource {
         throw new Error(`models[${m.index}].quality (${m.id}): ${(e as Error).message}`);
       }
     });
-    const previous = this.model;
-    try {
-      this.core.load(model);
-      this.core.setCatalog(entries.map((e) => ({ profile: e.profileIndex, shift: e.logitShift })));
-    } catch (e) {
-      if (previous) {
-        this.core.load(previous);
-        this.core.setCatalog(this.currentEntries(previous));
-      }
-      throw e;
-    }
-    this.model = model;
-    this.version = `${basename(file)}@${createHash('sha256').update(bytes).digest('hex').slice(0, 12)}`;
-    this.profileNames = entries.map((e) => model.header.profiles[e.profileIndex]!.id);
+    into.load(model);
+    into.setCatalog(entries.map((e) => ({ profile: e.profileIndex, shift: e.logitShift })));
+    const previous = this.active as Active | undefined;
+    this.active = {
+      core: into,
+      version,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      source,
+      profileNames: entries.map((e) => model.header.profiles[e.profileIndex]!.id),
+    };
+    return previous?.core;
   }
 
-  private currentEntries(model: RouterModel) {
-    return this.opts.catalog.models.map((m) => {
-      const e = resolvePrior(m.config.quality, model.header);
-      return { profile: e.profileIndex, shift: e.logitShift };
-    });
-  }
-
-  /** Reloads when the file changes (debounced); keeps serving the old model if the new one fails. */
+  /**
+   * Reloads when the file changes (debounced); keeps serving the old model if the new one
+   * fails. While a promoted model is in service the file is not loaded: promotion wins.
+   */
   watch(): void {
     if (this.watcher) return;
     const { file, log } = this.opts;
@@ -108,10 +133,14 @@ export class ModelStore implements ScoringSource {
       if (changed !== name) return;
       clearTimeout(this.reloadTimer);
       this.reloadTimer = setTimeout(() => {
-        const before = this.version;
+        if (this.active.source === 'promoted') {
+          log.info('router model file changed; a promoted model is in service, so the file is not loaded', { file, model: this.active.version });
+          return;
+        }
+        const before = this.active.version;
         try {
           this.load();
-          if (this.version !== before) log.info('router model reloaded', { model: this.version });
+          if (this.active.version !== before) log.info('router model reloaded', { model: this.active.version });
         } catch (e) {
           log.error('router model reload failed; keeping the previous model', { file, error: e as Error });
         }
@@ -125,4 +154,17 @@ export class ModelStore implements ScoringSource {
     this.watcher?.close();
     this.watcher = undefined;
   }
+}
+
+function readModelFile(file: string): Uint8Array {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new Error(`router model ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+/** A file's model version: its name and the start of its SHA-256. */
+export function fileVersion(file: string, bytes: Uint8Array): string {
+  return `${basename(file)}@${createHash('sha256').update(bytes).digest('hex').slice(0, 12)}`;
 }

@@ -277,6 +277,18 @@ export const busSection = z.strictObject({
   max_executor_attempts: z.number().int().min(1).max(10).default(2),
 });
 
+/** Router models promoted over NATS (services/router/model/model-follower.ts); needs JetStream. */
+export const modelPromotionSection = z.strictObject({
+  /** Follow promoted models when NATS is configured; false: only the model file. */
+  enabled: z.boolean().default(true),
+  /** This replica's name in `switchyard model status` (letters, digits, - _); default: host, pid and a random part. */
+  replica_id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, - or _').optional(),
+  /** A replica rewrites what it runs this often (and at once on a change). */
+  report_interval_ms: positiveInt.default(10_000),
+  /** At start, how long a replica waits for the promoted model before serving on its file; 0: never wait. */
+  startup_wait_ms: nonNegative.default(5_000),
+});
+
 /** Metrics and logs (traces follow the standard OTEL_* variables). */
 export const telemetrySection = z.strictObject({
   /** host:port of the Prometheus scrape endpoint (`/metrics`); off when unset. `serve --metrics-listen` overrides it. */
@@ -406,8 +418,9 @@ export const config = z.strictObject({
       prompt_logging: z.boolean().default(false),
       /** Use the WASM core (true) or its TypeScript reference (false). */
       wasm: z.boolean().default(true),
+      model_promotion: modelPromotionSection.default(modelPromotionSection.parse({})),
     })
-    .default({ model_file: 'models/router-model.syrm', default_policy: 'balanced', default_max_output_tokens: 1024, prompt_logging: false, wasm: true }),
+    .default({ model_file: 'models/router-model.syrm', default_policy: 'balanced', default_max_output_tokens: 1024, prompt_logging: false, wasm: true, model_promotion: modelPromotionSection.parse({}) }),
   executor: executorSection.default(executorSection.parse({})),
   decision_log: decisionLogSection.default(decisionLogSection.parse({})),
   feedback: z
@@ -429,6 +442,7 @@ export type ModelConfig = z.infer<typeof modelObject>;
 export type DeploymentConfig = z.infer<typeof deployment>;
 export type PolicyConfig = z.infer<typeof policy>;
 export type BusConfig = z.infer<typeof busSection>;
+export type ModelPromotionConfig = z.infer<typeof modelPromotionSection>;
 export type TelemetryConfig = z.infer<typeof telemetrySection>;
 export type DecisionLogConfig = z.infer<typeof decisionLogSection>;
 export type FeedbackMetricConfig = z.infer<typeof feedbackMetric>;
