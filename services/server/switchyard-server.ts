@@ -41,7 +41,8 @@ import { createLogger, setLogLevel, type Logger } from '../shared/log.js';
 import type { MetricsRecorder } from '../shared/metrics/metrics-recorder.js';
 import { RpcTelemetry } from '../router/rpc-telemetry.js';
 import { logAvailability } from './availability-log.js';
-import { metricLabelSets, observeExecutorCircuits } from './server-metrics.js';
+import { executorCircuits, metricLabelSets, observeExecutorCircuits } from './server-metrics.js';
+import { startMonitoring, type Monitoring } from '../status/start-monitoring.js';
 import { startMetrics } from '../shared/metrics/start-metrics.js';
 import { natsOptions } from '../shared/bus/create-bus.js';
 import { channelSecurity, serverCredentials } from '../shared/tls/tls-files.js';
@@ -105,6 +106,8 @@ export interface RunningServer {
   internalAddress?: string;
   /** The HTTP front door, when server.http_listen or httpListen set it. */
   http?: HttpGateway;
+  /** Router roles: the drift monitor and the status page's data (services/status/). */
+  monitoring?: Monitoring;
   /** Stops at once, as a crash would: no drain, no withdrawal from the bus (for failure tests). */
   halt(): Promise<void>;
   /** Stops accepting calls, lets in-flight calls finish for up to `graceMs`, then cancels them. */
@@ -243,12 +246,15 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       ),
     );
     serving[ROUTER_SERVICE] = 'SERVING';
-    Object.assign(running, { state, models, decider, engine, decisionLog });
+    const listed = () => listModels({ catalog, status: state.current, profiles: () => models.profiles() });
+    const monitoring = startMonitoring({ config, configSource: loaded.source, modelFile: loaded.modelFile, ...(decisionLog ? { decisionLog } : {}), bus, metrics: metrics.recorder, log, models: listed, ...(running.executor ? { circuits: executorCircuits(running.executor) } : {}), keyed: !tenancy.keys.open });
+    closers.push(() => monitoring.close());
+    Object.assign(running, { state, models, decider, engine, decisionLog, monitoring });
     const httpListen = opts.httpListen ?? config.server.http_listen;
     if (httpListen) {
-      const deps = { engine, config, log, tenancy, models: () => listModels({ catalog, status: state.current, profiles: () => models.profiles() }) };
+      const deps = { engine, config, log, tenancy, models: listed };
       try {
-        const gateway = await startHttpGateway({ listen: httpListen, routes: gatewayRoutes(deps), fallbackErrors, log, tenancy, ...(config.server.tls ? { tls: config.server.tls } : {}) });
+        const gateway = await startHttpGateway({ listen: httpListen, routes: [...gatewayRoutes(deps), ...monitoring.routes], fallbackErrors, log, tenancy, ...(config.server.tls ? { tls: config.server.tls } : {}) });
         running.http = gateway;
         closers.unshift(() => gateway.close(0));
       } catch (e) {

@@ -7,6 +7,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { crossCheckMonitoring } from './monitoring-section.js';
 import { config as configSchema, type Config } from './schema.js';
 
 /** The repository (package) root: where config/, models/ and build/ live. */
@@ -121,6 +122,7 @@ function crossCheck(c: Config): string[] {
       problems.push(`${at}.default_policy: required when the tenant's policies leave out router.default_policy ("${c.router.default_policy}")`);
     }
   }
+  problems.push(...crossCheckMonitoring(c));
   return problems;
 }
 

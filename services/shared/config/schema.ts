@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { checkSpecSchema } from './check-spec.js';
+import { driftSection, statusPageSection } from './monitoring-section.js';
 
 export const CAPABILITIES = ['tools', 'vision', 'json_output', 'streaming'] as const;
 export type CapabilityName = (typeof CAPABILITIES)[number];
@@ -414,6 +415,9 @@ export const config = z.strictObject({
     .default({ metrics: [] }),
   bus: busSection.default(busSection.parse({})),
   telemetry: telemetrySection.default(telemetrySection.parse({})),
+  /** The live drift monitor and the status page (monitoring-section.ts). */
+  drift: driftSection.default(driftSection.parse({})),
+  status_page: statusPageSection.default(statusPageSection.parse({})),
   policies: z.record(id, policy).default({}),
   rules: z.array(rule).default([]),
   /** Tenants and their API keys; none: the API is open and served on loopback only. */

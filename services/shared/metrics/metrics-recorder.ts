@@ -22,6 +22,11 @@ export type SkipKind = 'rate_limit' | 'circuit_open';
 export type CircuitStateName = 'closed' | 'open' | 'half_open';
 export const CIRCUIT_STATES: readonly CircuitStateName[] = ['closed', 'open', 'half_open'];
 
+export const DRIFT_KINDS = ['quality', 'provider', 'traffic'] as const;
+export type DriftKindName = (typeof DRIFT_KINDS)[number];
+/** What a drift alarm measured: quality, a provider measure, or a traffic feature. */
+export const DRIFT_MEASURES = ['quality', 'error_rate', 'refusal_rate', 'truncation_rate', 'answer_length', 'task_family', 'length', 'language', 'segment'] as const;
+
 export interface CircuitReading {
   model: string;
   deployment: string;
@@ -70,6 +75,10 @@ export interface MetricsRecorder {
   recordQueue(depth: number, droppedTotal: number): void;
   /** Registers a source of circuit-breaker states, read at each collection. */
   observeCircuits(read: () => Iterable<CircuitReading>): void;
+  /** A drift alarm was raised; `model` and `segment` are empty for traffic alarms. */
+  driftAlarm(kind: DriftKindName, model: string, segment: string, measure: string): void;
+  /** Registers the source of the number of active drift alarms per kind, read at each collection. */
+  observeDriftAlarms(read: () => Readonly<Record<DriftKindName, number>>): void;
 }
 
 export const NOOP_METRICS: MetricsRecorder = Object.freeze({
@@ -86,4 +95,6 @@ export const NOOP_METRICS: MetricsRecorder = Object.freeze({
   feedback() {},
   recordQueue() {},
   observeCircuits() {},
+  driftAlarm() {},
+  observeDriftAlarms() {},
 });

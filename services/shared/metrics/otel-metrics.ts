@@ -20,12 +20,14 @@
  *   switchyard.feedback.value       histogram metric
  *   switchyard.decision_log.queue_depth  gauge
  *   switchyard.decision_log.dropped      counter
+ *   switchyard.drift.alarms         counter   kind, model, segment, measure     [switchyard_drift_alarms_total]
+ *   switchyard.drift.alarms.active  gauge     kind                              [switchyard_drift_alarms_active]
  */
 import type { Attributes, Counter, Histogram, Meter, ObservableResult, UpDownCounter } from '@opentelemetry/api';
 import { AttributeCache, FirstSeenValues, LabelValues, OTHER } from './bounded-labels.js';
 import type { DecisionAggregate } from './decision-aggregate.js';
 import * as gc from './genai-conventions.js';
-import { CIRCUIT_STATES, REASON_KINDS, type CircuitReading, type MetricsRecorder, type OperationFacts, type ReasonKind, type SkipKind } from './metrics-recorder.js';
+import { CIRCUIT_STATES, DRIFT_KINDS, DRIFT_MEASURES, REASON_KINDS, type CircuitReading, type DriftKindName, type MetricsRecorder, type OperationFacts, type ReasonKind, type SkipKind } from './metrics-recorder.js';
 
 /** The label values the configuration allows. */
 export interface MetricLabelSets {
@@ -72,6 +74,14 @@ export class OtelMetrics implements MetricsRecorder {
   private readonly cacheTokens: Counter;
   private readonly feedbackValues: Histogram;
   private readonly dropped: Counter;
+  private readonly driftAlarms: Counter;
+  private readonly driftKind = new LabelValues(DRIFT_KINDS);
+  private readonly driftMeasure = new LabelValues(DRIFT_MEASURES);
+  /** Segments are client labels (task) or scripts: the first 32 seen, then `other`. */
+  private readonly driftSegment = new FirstSeenValues(32);
+  private readonly driftAttrs = new AttributeCache(['kind', 'model', 'segment', 'measure']);
+  private readonly driftKindAttrs = new AttributeCache(['kind']);
+  private readonly driftSources: (() => Readonly<Record<DriftKindName, number>>)[] = [];
 
   private readonly decisionAttrs = new AttributeCache(['model', 'policy', 'strategy', 'reason']);
   private readonly policyAttrs = new AttributeCache(['policy']);
@@ -134,6 +144,15 @@ export class OtelMetrics implements MetricsRecorder {
       advice: { explicitBucketBoundaries: FEEDBACK_BUCKETS },
     });
     this.dropped = meter.createCounter('switchyard.decision_log.dropped', { unit: '{record}', description: 'Decision records dropped because the queue was full.' });
+    this.driftAlarms = meter.createCounter('switchyard.drift.alarms', { unit: '{alarm}', description: 'Drift alarms raised: quality per model and segment, provider shift, traffic mix.' });
+    meter
+      .createObservableGauge('switchyard.drift.alarms.active', { unit: '{alarm}', description: 'Drift alarms raised within drift.active_ms, by kind.' })
+      .addCallback((r) => {
+        for (const read of this.driftSources) {
+          const counts = read();
+          for (const k of DRIFT_KINDS) r.observe(counts[k] ?? 0, this.driftKindAttrs.get(k));
+        }
+      });
     meter
       .createObservableGauge('switchyard.decision_log.queue_depth', { unit: '{record}', description: 'Decision records waiting to be written.' })
       .addCallback((r) => r.observe(this.queueDepth));
@@ -211,6 +230,16 @@ export class OtelMetrics implements MetricsRecorder {
 
   observeCircuits(read: () => Iterable<CircuitReading>): void {
     this.circuitSources.push(read);
+  }
+
+  driftAlarm(kind: DriftKindName, model: string, segment: string, measure: string): void {
+    const m = model === '' ? '' : this.model.bound(model);
+    const seg = segment === '' ? '' : this.driftSegment.bound(segment);
+    this.driftAlarms.add(1, this.driftAttrs.get(this.driftKind.bound(kind), m, seg, this.driftMeasure.bound(measure)));
+  }
+
+  observeDriftAlarms(read: () => Readonly<Record<DriftKindName, number>>): void {
+    this.driftSources.push(read);
   }
 
   private observeCircuitStates(r: ObservableResult<Attributes>): void {
