@@ -254,7 +254,8 @@ export class DriftMonitor {
 
   private observeTraffic(features: Record<string, string>, atMs: number): void {
     if (this.traffic) {
-      for (const a of this.traffic.observe(features, atMs)) this.raise(fromTraffic(a));
+      const against = this.o.reference ? undefined : `the first ${this.o.config.traffic.window} requests after start`;
+      for (const a of this.traffic.observe(features, atMs)) this.raise(fromTraffic(a, against));
       return;
     }
     const counts = this.learning!;
@@ -296,6 +297,8 @@ function fromProvider(a: ProviderShiftAlarm): Raised {
   return { kind: 'provider', model: a.model, segment: '', measure: a.measure, baseline: a.baseline, current: a.current, sinceMs: a.sinceMs, message: a.message };
 }
 
-function fromTraffic(a: TrafficMixAlarm): Raised {
-  return { kind: 'traffic', model: '', segment: '', measure: a.feature, baseline: a.threshold, current: a.psi, sinceMs: a.sinceMs, message: `${a.message} since ${new Date(a.sinceMs).toISOString()}` };
+/** `against`: what the reference is, when it is not the training distribution. */
+function fromTraffic(a: TrafficMixAlarm, against?: string): Raised {
+  const what = against ? a.message.replace('the training distribution', against) : a.message;
+  return { kind: 'traffic', model: '', segment: '', measure: a.feature, baseline: a.threshold, current: a.psi, sinceMs: a.sinceMs, message: `${what} since ${new Date(a.sinceMs).toISOString()}` };
 }
