@@ -43,6 +43,7 @@ import { RpcTelemetry } from '../router/rpc-telemetry.js';
 import { logAvailability } from './availability-log.js';
 import { executorCircuits, metricLabelSets, observeExecutorCircuits } from './server-metrics.js';
 import { startMonitoring, type Monitoring } from '../status/start-monitoring.js';
+import { busCircuits } from '../status/bus-circuits.js';
 import { startMetrics } from '../shared/metrics/start-metrics.js';
 import { natsOptions } from '../shared/bus/create-bus.js';
 import { channelSecurity, serverCredentials } from '../shared/tls/tls-files.js';
@@ -247,7 +248,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     );
     serving[ROUTER_SERVICE] = 'SERVING';
     const listed = () => listModels({ catalog, status: state.current, profiles: () => models.profiles() });
-    const monitoring = startMonitoring({ config, configSource: loaded.source, modelFile: loaded.modelFile, ...(decisionLog ? { decisionLog } : {}), bus, metrics: metrics.recorder, log, models: listed, ...(running.executor ? { circuits: executorCircuits(running.executor) } : {}), keyed: !tenancy.keys.open });
+    const monitoring = startMonitoring({ config, configSource: loaded.source, modelFile: loaded.modelFile, ...(decisionLog ? { decisionLog } : {}), bus, metrics: metrics.recorder, log, models: listed, circuits: running.executor ? executorCircuits(running.executor) : busCircuits(busState.health), keyed: !tenancy.keys.open });
     closers.push(() => monitoring.close());
     Object.assign(running, { state, models, decider, engine, decisionLog, monitoring });
     const httpListen = opts.httpListen ?? config.server.http_listen;
