@@ -49,6 +49,8 @@ export class StatusBoard {
   private reference = 0;
   private recent: RecentDecision[] = [];
   private readonly byId = new Map<string, RecentDecision>();
+  /** Feedback that came before its record (the record is built when the log's writer flushes), oldest first, bounded. */
+  private readonly early = new Map<string, RecentDecision['feedback']>();
 
   constructor(
     private readonly o: { recent: number; segmentOf: (r: DecisionRecord) => string; now?: () => number },
@@ -91,8 +93,11 @@ export class StatusBoard {
       feedback: [],
       ...(lastMessage ? { prompt: lastMessage.slice(0, PROMPT_CHARS) } : {}),
     };
-    const early = this.byId.get(id);
-    if (early) d.feedback = early.feedback;
+    const early = this.early.get(id);
+    if (early) {
+      d.feedback = early;
+      this.early.delete(id);
+    }
     this.recent.unshift(d);
     this.byId.set(id, d);
     while (this.recent.length > this.o.recent) this.byId.delete(this.recent.pop()!.id);
@@ -100,8 +105,19 @@ export class StatusBoard {
 
   feedback(f: Feedback): void {
     if (!f.decisionId) return;
-    const d = this.byId.get(f.decisionId);
-    if (d && d.feedback.length < FEEDBACK_PER_DECISION) d.feedback.push({ metric: f.metric ?? '', value: Number(f.value ?? 0) });
+    const list = this.byId.get(f.decisionId)?.feedback ?? this.earlyList(f.decisionId);
+    if (list.length < FEEDBACK_PER_DECISION) list.push({ metric: f.metric ?? '', value: Number(f.value ?? 0) });
+  }
+
+  private earlyList(id: string): RecentDecision['feedback'] {
+    let list = this.early.get(id);
+    if (!list) {
+      list = [];
+      this.early.set(id, list);
+      // Feedback for decisions never seen (older ones, other replicas') must not pile up.
+      if (this.early.size > this.o.recent * 4) this.early.delete(this.early.keys().next().value!);
+    }
+    return list;
   }
 
   snapshot(): BoardSnapshot {
