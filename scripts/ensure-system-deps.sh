@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that tests and benchmarks need, when they are missing:
-# nats-server (bus tests) and h2load from nghttp2-client (gRPC load generation).
+# nats-server (bus tests), h2load from nghttp2-client (gRPC load generation) and chromium (the
+# status page's test opens it headless, driven by playwright-core).
 set -euo pipefail
 need=()
 command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || need+=(nats-server)
 command -v h2load >/dev/null 2>&1 || need+=(nghttp2-client)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 # Client packages (test/clients): Debian's python3 with grpcio runs the Python example, and pip
 # installs clients/python into a venv that sees them (venv, setuptools and wheel, no network);
 # protoc and its gRPC plugins check that clients/python is up to date with proto/ (about 9 MB).

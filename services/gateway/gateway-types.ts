@@ -43,5 +43,7 @@ export interface GatewayRoute {
   /** The exact path (no parameters: the routes so far need none). */
   path: string;
   errors: ErrorShape;
+  /** Sent as WWW-Authenticate with a 401, so that a browser asks for credentials (e.g. `Basic realm="..."`). */
+  challenge?: string;
   handle(r: GatewayRequest): Promise<void>;
 }

@@ -76,7 +76,8 @@ export function startHttpGateway(o: HttpGatewayOptions): Promise<HttpGateway> {
       await route.handle({ req, res, requestId, caller, signal: ctrl.signal });
     } catch (err) {
       const e = httpErrorOf(err, (f) => f, logError);
-      if (!res.headersSent) sendJson(res, e.status, errors.body(e), errorHeaders(e, requestId));
+      const challenge = e.status === 401 && route?.challenge ? { 'www-authenticate': route.challenge } : {};
+      if (!res.headersSent) sendJson(res, e.status, errors.body(e), { ...errorHeaders(e, requestId), ...challenge });
       else res.destroy();
     }
   };

@@ -19,10 +19,15 @@ export function metricLabelSets(config: Config): MetricLabelSets {
   };
 }
 
+/** Every deployment's breaker state, read when called. */
+export function executorCircuits(executor: Executor): () => Iterable<CircuitReading> {
+  return function* (): Iterable<CircuitReading> {
+    for (const rt of executor.runtimes) for (const d of rt.deployments) yield { model: rt.model.id, deployment: d.id, state: d.breaker.state };
+  };
+}
+
 /** Reports every deployment's breaker state at each collection. */
 export function observeExecutorCircuits(metrics: MetricsRecorder, executor: Executor): void {
   if (!metrics.enabled) return;
-  metrics.observeCircuits(function* (): Iterable<CircuitReading> {
-    for (const rt of executor.runtimes) for (const d of rt.deployments) yield { model: rt.model.id, deployment: d.id, state: d.breaker.state };
-  });
+  metrics.observeCircuits(executorCircuits(executor));
 }

@@ -43,7 +43,9 @@ import { createLogger, setLogLevel, type Logger } from '../shared/log.js';
 import type { MetricsRecorder } from '../shared/metrics/metrics-recorder.js';
 import { RpcTelemetry } from '../router/rpc-telemetry.js';
 import { logAvailability } from './availability-log.js';
-import { metricLabelSets, observeExecutorCircuits } from './server-metrics.js';
+import { executorCircuits, metricLabelSets, observeExecutorCircuits } from './server-metrics.js';
+import { startMonitoring, type Monitoring } from '../status/start-monitoring.js';
+import { busCircuits } from '../status/bus-circuits.js';
 import { startMetrics } from '../shared/metrics/start-metrics.js';
 import { natsOptions } from '../shared/bus/create-bus.js';
 import { channelSecurity, serverCredentials } from '../shared/tls/tls-files.js';
@@ -113,6 +115,8 @@ export interface RunningServer {
   internalAddress?: string;
   /** The HTTP front door, when server.http_listen or httpListen set it. */
   http?: HttpGateway;
+  /** Router roles: the drift monitor and the status page's data (services/status/). */
+  monitoring?: Monitoring;
   /** Stops at once, as a crash would: no drain, no withdrawal from the bus (for failure tests). */
   halt(): Promise<void>;
   /** Stops accepting calls, lets in-flight calls finish for up to `graceMs`, then cancels them. */
@@ -266,12 +270,16 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       ),
     );
     serving[ROUTER_SERVICE] = 'SERVING';
-    Object.assign(running, { state, models, decider, engine, decisionLog, ...(shadow ? { shadow } : {}) });
+
+    const listed = () => listModels({ catalog, status: state.current, profiles: () => models.profiles() });
+    const monitoring = startMonitoring({ config, configSource: loaded.source, modelFile: loaded.modelFile, ...(decisionLog ? { decisionLog } : {}), bus, metrics: metrics.recorder, log, models: listed, circuits: running.executor ? executorCircuits(running.executor) : busCircuits(busState.health), keyed: !tenancy.keys.open });
+    closers.push(() => monitoring.close());
+    Object.assign(running, { state, models, decider, engine, decisionLog, monitoring, ...(shadow ? { shadow } : {}) });
     const httpListen = opts.httpListen ?? config.server.http_listen;
     if (httpListen) {
-      const deps = { engine, config, log, tenancy, models: () => listModels({ catalog, status: state.current, profiles: () => models.profiles() }) };
+      const deps = { engine, config, log, tenancy, models: listed };
       try {
-        const gateway = await startHttpGateway({ listen: httpListen, routes: gatewayRoutes(deps), fallbackErrors, log, tenancy, ...(config.server.tls ? { tls: config.server.tls } : {}) });
+        const gateway = await startHttpGateway({ listen: httpListen, routes: [...gatewayRoutes(deps), ...monitoring.routes], fallbackErrors, log, tenancy, ...(config.server.tls ? { tls: config.server.tls } : {}) });
         running.http = gateway;
         closers.unshift(() => gateway.close(0));
       } catch (e) {

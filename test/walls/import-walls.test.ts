@@ -16,7 +16,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   router: ['shared', 'generated'],
   train: ['router', 'shared', 'generated'],
   gateway: ['router', 'shared', 'generated'],
-  server: ['gateway', 'router', 'executor', 'shared', 'generated'],
+  // server assembles the monitoring of a router (services/status/) in router roles.
+  server: ['gateway', 'status', 'router', 'executor', 'shared', 'generated'],
+  // status: the drift monitor's wiring and the status page, a route of the HTTP front door.
+  status: ['evaluation', 'gateway', 'router', 'shared', 'generated'],
   bench: ['server', 'router', 'shared', 'generated'],
   evaluation: ['train', 'router', 'shared', 'generated'],
   cli: ['server', 'train', 'evaluation', 'bench', 'shared', 'generated'],

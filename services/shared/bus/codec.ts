@@ -6,6 +6,7 @@
  */
 import protobuf from 'protobufjs';
 import { resolve } from 'node:path';
+import type { DriftAlarm, DriftAlarm__Output } from '../../generated/switchyard/v1/DriftAlarm.js';
 import type { CacheReport, CacheReport__Output } from '../../generated/switchyard/v1/CacheReport.js';
 import type { ExecutorAnnouncement, ExecutorAnnouncement__Output } from '../../generated/switchyard/v1/ExecutorAnnouncement.js';
 import type { HealthReport, HealthReport__Output } from '../../generated/switchyard/v1/HealthReport.js';
@@ -20,6 +21,7 @@ export interface BusMessages {
   cache: [CacheReport, CacheReport__Output];
   announce: [ExecutorAnnouncement, ExecutorAnnouncement__Output];
   sync: [SyncRequest, SyncRequest__Output];
+  drift: [DriftAlarm, DriftAlarm__Output];
 }
 export type BusInput<K extends BusKind> = BusMessages[K][0];
 export type BusOutput<K extends BusKind> = BusMessages[K][1];

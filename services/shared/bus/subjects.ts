@@ -9,6 +9,7 @@
  *   switchyard.v1.cache.<executor>       CacheReport           batched, per cache interval
  *   switchyard.v1.executor.announce      ExecutorAnnouncement  start, interval, sync, withdrawal
  *   switchyard.v1.sync.request           SyncRequest           a router (re)joins: send state now
+ *   switchyard.v1.drift.<router>         DriftAlarm            a router's drift monitor raised an alarm
  */
 export const SUBJECT_ROOT = 'switchyard.v1';
 
@@ -19,6 +20,7 @@ export const BUS_KINDS = {
   cache: 'CacheReport',
   announce: 'ExecutorAnnouncement',
   sync: 'SyncRequest',
+  drift: 'DriftAlarm',
 } as const;
 export type BusKind = keyof typeof BUS_KINDS;
 
@@ -31,6 +33,7 @@ export const SUBJECTS = {
   cache: (executor: string) => `${SUBJECT_ROOT}.cache.${executor}`,
   announce: () => `${SUBJECT_ROOT}.executor.announce`,
   sync: () => `${SUBJECT_ROOT}.sync.request`,
+  drift: (router: string) => `${SUBJECT_ROOT}.drift.${router}`,
 } as const;
 
 /** Subscriptions that cover every executor. */
@@ -40,6 +43,7 @@ export const WILDCARDS = {
   cache: `${SUBJECT_ROOT}.cache.*`,
   announce: SUBJECTS.announce(),
   sync: SUBJECTS.sync(),
+  drift: `${SUBJECT_ROOT}.drift.*`,
 } as const satisfies Record<BusKind, string>;
 
 const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;

@@ -7,6 +7,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { crossCheckMonitoring } from './monitoring-section.js';
 import { config as configSchema, type Config } from './schema.js';
 import { shadowProblems } from './shadow-schema.js';
 
@@ -123,6 +124,8 @@ function crossCheck(c: Config): string[] {
     }
   }
   problems.push(...shadowProblems(c.shadow, { modelIds: ids, policies: policies.size > 0 ? policies : new Set(['balanced']), metrics: c.feedback.metrics }));
+
+  problems.push(...crossCheckMonitoring(c));
   return problems;
 }
 

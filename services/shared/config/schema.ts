@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { checkSpecSchema } from './check-spec.js';
 import { SHADOW_DEFAULTS, shadowSection } from './shadow-schema.js';
 
+import { driftSection, statusPageSection } from './monitoring-section.js';
+
 export const CAPABILITIES = ['tools', 'vision', 'json_output', 'streaming'] as const;
 export type CapabilityName = (typeof CAPABILITIES)[number];
 
@@ -430,6 +432,9 @@ export const config = z.strictObject({
   shadow: shadowSection.default(SHADOW_DEFAULTS),
   bus: busSection.default(busSection.parse({})),
   telemetry: telemetrySection.default(telemetrySection.parse({})),
+  /** The live drift monitor and the status page (monitoring-section.ts). */
+  drift: driftSection.default(driftSection.parse({})),
+  status_page: statusPageSection.default(statusPageSection.parse({})),
   policies: z.record(id, policy).default({}),
   rules: z.array(rule).default([]),
   /** Tenants and their API keys; none: the API is open and served on loopback only. */

@@ -22,6 +22,11 @@ export type SkipKind = 'rate_limit' | 'circuit_open';
 export type CircuitStateName = 'closed' | 'open' | 'half_open';
 export const CIRCUIT_STATES: readonly CircuitStateName[] = ['closed', 'open', 'half_open'];
 
+export const DRIFT_KINDS = ['quality', 'provider', 'traffic'] as const;
+export type DriftKindName = (typeof DRIFT_KINDS)[number];
+/** What a drift alarm measured: quality, a provider measure, or a traffic feature. */
+export const DRIFT_MEASURES = ['quality', 'error_rate', 'refusal_rate', 'truncation_rate', 'answer_length', 'task_family', 'length', 'language', 'segment'] as const;
+
 export interface CircuitReading {
   model: string;
   deployment: string;
@@ -92,6 +97,11 @@ export interface MetricsRecorder {
   observeCircuits(read: () => Iterable<CircuitReading>): void;
   /** Shadow evaluation: calls and their spend, grades, skips by reason. */
   shadow(fact: ShadowFact): void;
+
+  /** A drift alarm was raised; `model` and `segment` are empty for traffic alarms. */
+  driftAlarm(kind: DriftKindName, model: string, segment: string, measure: string): void;
+  /** Registers the source of the number of active drift alarms per kind, read at each collection. */
+  observeDriftAlarms(read: () => Readonly<Record<DriftKindName, number>>): void;
 }
 
 export const NOOP_METRICS: MetricsRecorder = Object.freeze({
@@ -109,4 +119,7 @@ export const NOOP_METRICS: MetricsRecorder = Object.freeze({
   recordQueue() {},
   observeCircuits() {},
   shadow() {},
+
+  driftAlarm() {},
+  observeDriftAlarms() {},
 });

@@ -24,12 +24,16 @@
  *   switchyard.shadow.cost.usd      counter   policy (spend of reference and judge calls)
  *   switchyard.shadow.grades        counter   policy, grade win|tie|loss (the routed answer's)
  *   switchyard.shadow.skips         counter   reason (a sampled request not graded, and why)
+
+ *   switchyard.drift.alarms         counter   kind, model, segment, measure     [switchyard_drift_alarms_total]
+ *   switchyard.drift.alarms.active  gauge     kind                              [switchyard_drift_alarms_active]
  */
 import type { Attributes, Counter, Histogram, Meter, ObservableResult, UpDownCounter } from '@opentelemetry/api';
 import { AttributeCache, FirstSeenValues, LabelValues, OTHER } from './bounded-labels.js';
 import type { DecisionAggregate } from './decision-aggregate.js';
 import * as gc from './genai-conventions.js';
-import { CIRCUIT_STATES, REASON_KINDS, SHADOW_SKIP_REASONS, type CircuitReading, type MetricsRecorder, type OperationFacts, type ReasonKind, type ShadowFact, type SkipKind } from './metrics-recorder.js';
+
+import { CIRCUIT_STATES, DRIFT_KINDS, DRIFT_MEASURES, REASON_KINDS, SHADOW_SKIP_REASONS, type CircuitReading, type DriftKindName, type MetricsRecorder, type OperationFacts, type ReasonKind, type ShadowFact, type SkipKind } from './metrics-recorder.js';
 
 /** The label values the configuration allows. */
 export interface MetricLabelSets {
@@ -84,6 +88,15 @@ export class OtelMetrics implements MetricsRecorder {
   private readonly shadowCallAttrs = new AttributeCache(['role', 'model', 'outcome']);
   private readonly shadowGradeAttrs = new AttributeCache(['policy', 'grade']);
   private readonly shadowSkipAttrs = new AttributeCache(['reason']);
+
+  private readonly driftAlarms: Counter;
+  private readonly driftKind = new LabelValues(DRIFT_KINDS);
+  private readonly driftMeasure = new LabelValues(DRIFT_MEASURES);
+  /** Segments are client labels (task) or scripts: the first 32 seen, then `other`. */
+  private readonly driftSegment = new FirstSeenValues(32);
+  private readonly driftAttrs = new AttributeCache(['kind', 'model', 'segment', 'measure']);
+  private readonly driftKindAttrs = new AttributeCache(['kind']);
+  private readonly driftSources: (() => Readonly<Record<DriftKindName, number>>)[] = [];
 
   private readonly decisionAttrs = new AttributeCache(['model', 'policy', 'strategy', 'reason']);
   private readonly policyAttrs = new AttributeCache(['policy']);
@@ -150,6 +163,16 @@ export class OtelMetrics implements MetricsRecorder {
     this.shadowCost = meter.createCounter('switchyard.shadow.cost.usd', { unit: '{USD}', description: 'Money spent on shadow evaluation (reference and judge calls).' });
     this.shadowGrades = meter.createCounter('switchyard.shadow.grades', { unit: '{grade}', description: "Shadow grades of the routed answer against the reference's." });
     this.shadowSkips = meter.createCounter('switchyard.shadow.skips', { unit: '{request}', description: 'Requests sampled for shadow evaluation but not graded, by reason.' });
+
+    this.driftAlarms = meter.createCounter('switchyard.drift.alarms', { unit: '{alarm}', description: 'Drift alarms raised: quality per model and segment, provider shift, traffic mix.' });
+    meter
+      .createObservableGauge('switchyard.drift.alarms.active', { unit: '{alarm}', description: 'Drift alarms raised within drift.active_ms, by kind.' })
+      .addCallback((r) => {
+        for (const read of this.driftSources) {
+          const counts = read();
+          for (const k of DRIFT_KINDS) r.observe(counts[k] ?? 0, this.driftKindAttrs.get(k));
+        }
+      });
     meter
       .createObservableGauge('switchyard.decision_log.queue_depth', { unit: '{record}', description: 'Decision records waiting to be written.' })
       .addCallback((r) => r.observe(this.queueDepth));
@@ -238,6 +261,16 @@ export class OtelMetrics implements MetricsRecorder {
 
   observeCircuits(read: () => Iterable<CircuitReading>): void {
     this.circuitSources.push(read);
+  }
+
+  driftAlarm(kind: DriftKindName, model: string, segment: string, measure: string): void {
+    const m = model === '' ? '' : this.model.bound(model);
+    const seg = segment === '' ? '' : this.driftSegment.bound(segment);
+    this.driftAlarms.add(1, this.driftAttrs.get(this.driftKind.bound(kind), m, seg, this.driftMeasure.bound(measure)));
+  }
+
+  observeDriftAlarms(read: () => Readonly<Record<DriftKindName, number>>): void {
+    this.driftSources.push(read);
   }
 
   private observeCircuitStates(r: ObservableResult<Attributes>): void {

@@ -1,0 +1,304 @@
+/**
+ * The live drift monitor: the detectors of this room (quality-drift.ts, provider-shift.ts,
+ * traffic-mix.ts) fed by a running router's decision log. It is told of completed records,
+ * accepted feedback and reported outcomes (DecisionLog.on), queues them (bounded; past
+ * `queue_size` events are dropped and counted) and works through the queue on a later tick, so
+ * neither a request nor SubmitFeedback waits for a detector.
+ *
+ * Joins: feedback grades a decision; the monitor remembers the last `join_window` decisions'
+ * model, segment and predicted quality (an LRU), and keeps feedback that arrives before its
+ * record (the record is built when the log's writer flushes) until the record comes.
+ *
+ * Memory is bounded: segments past `max_segments` are watched together as `other`, models are
+ * the catalog's, the traffic features have fixed bins (segment bins bounded as segments are),
+ * and the alarm list keeps the newest `max_alarms`.
+ */
+import { LRUCache } from 'lru-cache';
+import type { DecisionRecord } from '../generated/switchyard/v1/DecisionRecord.js';
+import type { Feedback } from '../generated/switchyard/v1/Feedback.js';
+import type { ReportedOutcome } from '../generated/switchyard/v1/ReportedOutcome.js';
+import type { DriftConfig } from '../shared/config/monitoring-section.js';
+import { DRIFT_KINDS, type DriftKindName } from '../shared/metrics/metrics-recorder.js';
+import { ProviderShiftDetector, type ProviderShiftAlarm } from './provider-shift.js';
+import { QualityDriftDetector, type QualityDriftAlarm } from './quality-drift.js';
+import { answerObservations, qualityTarget, recordSegment, reportedObservation, trafficFeatures } from './record-signals.js';
+import { TrafficMixDetector, type TrafficMixAlarm } from './traffic-mix.js';
+
+/** One alarm, whatever raised it: what changed, by how much, and since when. */
+export interface DriftAlarmEvent {
+  kind: DriftKindName;
+  /** Catalog model; empty for traffic alarms. */
+  model: string;
+  /** Quality alarms: the segment; empty otherwise. */
+  segment: string;
+  /** quality, a provider measure (error_rate, …, answer_length) or a traffic feature. */
+  measure: string;
+  /** Before and since the change (traffic: the PSI threshold and the window's PSI). */
+  baseline: number;
+  current: number;
+  sinceMs: number;
+  raisedAtMs: number;
+  message: string;
+  /** The router whose monitor raised it. */
+  routerId: string;
+}
+
+/** A feedback metric that grades quality, and how its values map onto 0..1. */
+export interface QualityMetric {
+  metric: string;
+  min: number;
+  max: number;
+  /** Lower values are better: the mapping is flipped. */
+  lowerIsBetter?: boolean;
+}
+
+export interface DriftMonitorOptions {
+  config: DriftConfig;
+  qualityMetrics: readonly QualityMetric[];
+  /** Traffic reference counts (feature → bin → count); absent: the first window after start. */
+  reference?: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  routerId: string;
+  now?: () => number;
+  /** Runs the queue later (default setImmediate). */
+  schedule?: (work: () => void) => void;
+}
+
+type Event = { record: DecisionRecord } | { feedback: Feedback } | { outcome: ReportedOutcome };
+
+interface Target {
+  model: string;
+  segment: string;
+  predicted: number;
+  atMs: number;
+}
+
+const OTHER = 'other';
+/** Events handled per tick before the monitor yields. */
+const SLICE = 2_000;
+
+export class DriftMonitor {
+  private queue: Event[] = [];
+  private scheduled = false;
+  private droppedEvents = 0;
+  private processed = 0;
+  private readonly quality: QualityDriftDetector;
+  private readonly provider: ProviderShiftDetector;
+  private traffic: TrafficMixDetector | undefined;
+  /** Counts of the first window, when no reference was given. */
+  private learning: Record<string, Record<string, number>> | undefined;
+  private learned = 0;
+  private readonly segments = new Set<string>();
+  private readonly targets: LRUCache<string, Target>;
+  private readonly early: LRUCache<string, Feedback[]>;
+  private readonly metrics: ReadonlyMap<string, QualityMetric>;
+  private list: DriftAlarmEvent[] = [];
+  private readonly listeners = new Set<(a: DriftAlarmEvent) => void>();
+  private readonly now: () => number;
+  private readonly schedule: (work: () => void) => void;
+
+  constructor(private readonly o: DriftMonitorOptions) {
+    const c = o.config;
+    this.now = o.now ?? Date.now;
+    this.schedule = o.schedule ?? ((w) => void setImmediate(w));
+    this.quality = new QualityDriftDetector({ warmup: c.quality.warmup, minDrop: c.quality.min_drop, arl0: c.quality.arl0 });
+    this.provider = new ProviderShiftDetector({ warmup: c.provider.warmup, minRateRise: c.provider.min_rate_rise, minLengthFactor: c.provider.min_length_factor, arl0: c.provider.arl0 });
+    const trafficOptions = { window: c.traffic.window, alpha: c.traffic.alpha, minPsi: c.traffic.min_psi };
+    if (o.reference) this.traffic = new TrafficMixDetector(o.reference, trafficOptions);
+    else this.learning = {};
+    this.targets = new LRUCache({ max: c.join_window });
+    this.early = new LRUCache({ max: Math.max(16, Math.ceil(c.join_window / 10)) });
+    this.metrics = new Map(o.qualityMetrics.map((m) => [m.metric, m]));
+  }
+
+  /** Where the traffic reference came from. */
+  get referenceSource(): 'given' | 'first window' | 'learning first window' {
+    return this.o.reference ? 'given' : this.learning ? 'learning first window' : 'first window';
+  }
+
+  on(listener: (a: DriftAlarmEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  record(r: DecisionRecord): void {
+    this.enqueue({ record: r });
+  }
+
+  feedback(f: Feedback): void {
+    if (f.decisionId && this.metrics.has(f.metric ?? '')) this.enqueue({ feedback: f });
+  }
+
+  outcome(o: ReportedOutcome): void {
+    this.enqueue({ outcome: o });
+  }
+
+  /** An alarm another router raised (from the bus): listed beside this one's own. */
+  remember(a: DriftAlarmEvent): void {
+    this.keep(a);
+  }
+
+  /** Alarms, newest first. */
+  alarms(): readonly DriftAlarmEvent[] {
+    return this.list;
+  }
+
+  /** Alarms raised within `active_ms`, per kind. */
+  active(): Record<DriftKindName, number> {
+    const since = this.now() - this.o.config.active_ms;
+    const counts = Object.fromEntries(DRIFT_KINDS.map((k) => [k, 0])) as Record<DriftKindName, number>;
+    for (const a of this.list) if (a.raisedAtMs >= since) counts[a.kind]++;
+    return counts;
+  }
+
+  get stats(): { queued: number; dropped: number; processed: number; qualityStreams: { streams: number; ready: number } } {
+    return { queued: this.queue.length, dropped: this.droppedEvents, processed: this.processed, qualityStreams: this.quality.size };
+  }
+
+  /** Works through everything queued now (tests; the scheduled drain does the same in slices). */
+  flush(): void {
+    while (this.queue.length > 0) this.drain(Number.POSITIVE_INFINITY);
+  }
+
+  private enqueue(e: Event): void {
+    if (!this.o.config.enabled) return;
+    if (this.queue.length >= this.o.config.queue_size) {
+      this.droppedEvents++;
+      return;
+    }
+    this.queue.push(e);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      this.schedule(() => {
+        this.scheduled = false;
+        this.drain(SLICE);
+      });
+    }
+  }
+
+  private drain(limit: number): void {
+    const batch = this.queue.length <= limit ? this.queue : this.queue.slice(0, limit);
+    this.queue = this.queue.length <= limit ? [] : this.queue.slice(limit);
+    for (const e of batch) {
+      this.processed++;
+      try {
+        if ('record' in e) this.onRecord(e.record);
+        else if ('feedback' in e) this.onFeedback(e.feedback);
+        else this.onOutcome(e.outcome);
+      } catch {
+        // A malformed event is skipped; the monitor keeps watching.
+      }
+    }
+    if (this.queue.length > 0 && !this.scheduled && limit !== Number.POSITIVE_INFINITY) {
+      this.scheduled = true;
+      this.schedule(() => {
+        this.scheduled = false;
+        this.drain(SLICE);
+      });
+    }
+  }
+
+  private segment(raw: string): string {
+    if (this.segments.has(raw)) return raw;
+    if (this.segments.size >= this.o.config.max_segments) return OTHER;
+    this.segments.add(raw);
+    return raw;
+  }
+
+  private onRecord(r: DecisionRecord): void {
+    const atMs = Number(r.timeUnixMs ?? this.now());
+    const segment = this.segment(recordSegment(r));
+    this.observeTraffic(trafficFeatures(r, segment), atMs);
+    for (const obs of answerObservations(r, atMs)) for (const a of this.provider.observe(obs)) this.raise(fromProvider(a));
+    const target = qualityTarget(r);
+    if (!target || !r.decisionId) return;
+    const t: Target = { ...target, segment, atMs };
+    this.targets.set(r.decisionId, t);
+    const waiting = this.early.get(r.decisionId);
+    if (waiting) {
+      this.early.delete(r.decisionId);
+      for (const f of waiting) this.grade(t, f);
+    }
+  }
+
+  private onFeedback(f: Feedback): void {
+    const id = f.decisionId!;
+    const t = this.targets.get(id);
+    if (t) {
+      this.grade(t, f);
+      return;
+    }
+    const list = this.early.get(id) ?? [];
+    if (list.length < 8) list.push(f);
+    this.early.set(id, list);
+  }
+
+  private onOutcome(o: ReportedOutcome): void {
+    const obs = reportedObservation(o, Number(o.timeUnixMs ?? this.now()));
+    if (obs) for (const a of this.provider.observe(obs)) this.raise(fromProvider(a));
+    // The client's call decides which model the decision's feedback grades.
+    const t = o.decisionId ? this.targets.get(o.decisionId) : undefined;
+    if (t && o.model && o.model !== t.model) this.targets.delete(o.decisionId!);
+  }
+
+  private grade(t: Target, f: Feedback): void {
+    const m = this.metrics.get(f.metric ?? '');
+    if (!m) return;
+    const v = Number(f.value);
+    if (!Number.isFinite(v)) return;
+    let y = (v - m.min) / (m.max - m.min);
+    if (m.lowerIsBetter) y = 1 - y;
+    y = Math.min(1, Math.max(0, y));
+    const alarm = this.quality.observe({ model: t.model, segment: t.segment, predicted: t.predicted, observed: y, atMs: t.atMs });
+    if (alarm) this.raise(fromQuality(alarm));
+  }
+
+  private observeTraffic(features: Record<string, string>, atMs: number): void {
+    if (this.traffic) {
+      const against = this.o.reference ? undefined : `the first ${this.o.config.traffic.window} requests after start`;
+      for (const a of this.traffic.observe(features, atMs)) this.raise(fromTraffic(a, against));
+      return;
+    }
+    const counts = this.learning!;
+    for (const [f, bin] of Object.entries(features)) {
+      const c = counts[f] ?? {};
+      counts[f] = c;
+      c[bin] = (c[bin] ?? 0) + 1;
+    }
+    if (++this.learned >= this.o.config.traffic.window) {
+      this.traffic = new TrafficMixDetector(counts, { window: this.o.config.traffic.window, alpha: this.o.config.traffic.alpha, minPsi: this.o.config.traffic.min_psi });
+      this.learning = undefined;
+    }
+  }
+
+  private raise(a: Omit<DriftAlarmEvent, 'raisedAtMs' | 'routerId'>): void {
+    const alarm: DriftAlarmEvent = { ...a, raisedAtMs: this.now(), routerId: this.o.routerId };
+    this.keep(alarm);
+    for (const l of this.listeners) {
+      try {
+        l(alarm);
+      } catch {
+        // a listener's failure is its own
+      }
+    }
+  }
+
+  private keep(a: DriftAlarmEvent): void {
+    this.list = [a, ...this.list].slice(0, this.o.config.max_alarms);
+  }
+}
+
+type Raised = Omit<DriftAlarmEvent, 'raisedAtMs' | 'routerId'>;
+
+function fromQuality(a: QualityDriftAlarm): Raised {
+  return { kind: 'quality', model: a.model, segment: a.segment, measure: 'quality', baseline: a.baseline, current: a.current, sinceMs: a.sinceMs, message: a.message };
+}
+
+function fromProvider(a: ProviderShiftAlarm): Raised {
+  return { kind: 'provider', model: a.model, segment: '', measure: a.measure, baseline: a.baseline, current: a.current, sinceMs: a.sinceMs, message: a.message };
+}
+
+/** `against`: what the reference is, when it is not the training distribution. */
+function fromTraffic(a: TrafficMixAlarm, against?: string): Raised {
+  const what = against ? a.message.replace('the training distribution', against) : a.message;
+  return { kind: 'traffic', model: '', segment: '', measure: a.feature, baseline: a.threshold, current: a.psi, sinceMs: a.sinceMs, message: `${what} since ${new Date(a.sinceMs).toISOString()}` };
+}
