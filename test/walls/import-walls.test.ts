@@ -18,7 +18,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   gateway: ['router', 'shared', 'generated'],
   server: ['gateway', 'router', 'executor', 'shared', 'generated'],
   bench: ['server', 'router', 'shared', 'generated'],
-  evaluation: ['train', 'router', 'shared', 'generated'],
+  // executor: the learning scenario replays recorded outcomes through the simulator's ReplayPlayer.
+  evaluation: ['train', 'router', 'executor', 'shared', 'generated'],
   cli: ['server', 'train', 'evaluation', 'bench', 'shared', 'generated'],
 };
 
