@@ -21,6 +21,7 @@ import { frames } from '../router/record/file-record-store.js';
 import { decodeEntry } from '../router/record/record-codec.js';
 import type { FeedbackMetricConfig } from '../shared/config/schema.js';
 import type { GradedAnswer } from '../train/log-training-data.js';
+import type { RoutingDataLine } from '../train/routing-data-from-decisions.js';
 
 export interface LoggedCandidate {
   model: string;
@@ -86,9 +87,10 @@ export function rowFromView(v: DecisionView__Output, metrics: readonly QualityMe
   const r = v.record!;
   const sums: Record<string, { s: number; n: number }> = {};
   for (const f of v.feedback) {
-    const e = (sums[f.metric] ??= { s: 0, n: 0 });
+    const e = sums[f.metric] ?? { s: 0, n: 0 };
     e.s += f.value;
     e.n++;
+    sums[f.metric] = e;
   }
   const feedback = Object.fromEntries(Object.entries(sums).map(([k, e]) => [k, e.s / e.n]));
   let answered = '';
@@ -128,17 +130,18 @@ export function rowFromView(v: DecisionView__Output, metrics: readonly QualityMe
 }
 
 /** One row from an export line (services/train/routing-data-from-decisions.ts). */
-function rowFromExport(x: Record<string, any>, where: string, metrics: readonly QualityMetric[]): LoggedRow {
+function rowFromExport(x: Partial<RoutingDataLine>, where: string, metrics: readonly QualityMetric[]): LoggedRow {
   const need = (ok: boolean, field: string, what: string) => {
     if (!ok) throw new LogReadError(`${where}: ${field} ${what}`);
   };
-  need(typeof x.chosen === 'string' && x.chosen !== '', 'chosen', 'must name the chosen model (export it with this version of `switchyard decisions export`)');
+  const chosen = x.chosen ?? '';
+  need(typeof chosen === 'string' && chosen !== '', 'chosen', 'must name the chosen model (export it with this version of `switchyard decisions export`)');
   need(typeof x.propensities === 'object' && x.propensities !== null, 'propensities', 'must be an object of model to probability');
   need(typeof x.outcomes === 'object' && x.outcomes !== null, 'outcomes', 'must be an object of model to outcome');
-  const [answered, outcome] = (Object.entries(x.outcomes)[0] ?? ['', undefined]) as [string, Record<string, number> | undefined];
+  const [answered, outcome] = Object.entries(x.outcomes ?? {})[0] ?? ['', undefined];
   const fromFeedback = metrics.length > 0 && x.feedback ? qualityOf(x.feedback, metrics) : undefined;
   const quality = fromFeedback ?? outcome?.quality;
-  const candidates = Object.entries((x.candidates ?? {}) as Record<string, Record<string, number>>).map(([model, c]) => ({
+  const candidates = Object.entries(x.candidates ?? {}).map(([model, c]) => ({
     model,
     predictedQuality: Number(c.predicted_quality),
     costUsd: Number(c.estimated_cost_usd),
@@ -150,9 +153,9 @@ function rowFromExport(x: Record<string, any>, where: string, metrics: readonly 
     prompt: String(x.prompt ?? ''),
     segment: String(x.segment ?? 'default'),
     policy: String(x.policy ?? ''),
-    chosen: x.chosen,
+    chosen,
     answered,
-    propensities: x.propensities,
+    propensities: x.propensities ?? {},
     candidates,
     ...(typeof quality === 'number' ? { quality } : {}),
     inputTokens: outcome?.input_tokens ?? 0,
@@ -168,7 +171,7 @@ export function parseLogJsonl(text: string, name: string, metrics: readonly Qual
     const line = raw.trim();
     if (line === '') return;
     const where = `${name}:${i + 1}`;
-    let x: Record<string, any>;
+    let x: Partial<RoutingDataLine> & { record?: unknown };
     try {
       x = JSON.parse(line);
     } catch (e) {

@@ -148,8 +148,9 @@ export class ReplayLoop {
       out.quality += answer.quality;
       out.costUsd += outcome.cost_usd;
       out.calls[model] = (out.calls[model] ?? 0) + 1;
-      const seg = (out.bySegment[p.segment] ??= {});
+      const seg = out.bySegment[p.segment] ?? {};
       seg[model] = (seg[model] ?? 0) + 1;
+      out.bySegment[p.segment] = seg;
     }
     out.quality /= Math.max(1, prompts.length);
     out.costUsd /= Math.max(1, prompts.length);
