@@ -179,11 +179,14 @@ export async function retrainGoal(s: Scenario, o: ScenarioOptions): Promise<Retr
     const profileOf = Object.fromEntries(LEARNING_POOL.map((m) => [m.id, m.dataId]));
     const mix = mixLogWithShared(gradedAnswers(logged.rows), s.shared, { ...LOG_MIX_DEFAULTS, minLogOutcomes: o.minLogOutcomes, profileOf });
     challenger = await ReplayLoop.open(config, trainOnData(mix.data, { ...o.train, seed: o.seed }), player, s.dir, 'challenger.syrm');
-    // The challenger's operating point: the highest knob whose expected cost (the catalog's
-    // estimate for the model it chooses; no outcome is read) on live prompts is at most the
-    // first router's before the drop.
+    // The challenger's operating point: the highest knob whose expected cost on live prompts is
+    // at most the first router's before the drop. Expected cost: the catalog's estimate for the
+    // model chosen, corrected per model by what the log shows it really cost against that
+    // estimate (no outcome of the probe prompts is read).
+    const correction = costCorrection(logged);
     const probe = draw(s.live, Math.min(2000, o.logRequests), o.seed + 5);
-    const expectedCost = (t: ServedTraffic) => t.rows.reduce((a, r) => a + (r.candidates.find((c) => c.model === r.chosen)?.costUsd ?? 0), 0) / Math.max(1, t.rows.length);
+    const expectedCost = (t: ServedTraffic) =>
+      t.rows.reduce((a, r) => a + (r.candidates.find((c) => c.model === r.chosen)?.costUsd ?? 0) * (correction.get(r.chosen) ?? 1), 0) / Math.max(1, t.rows.length);
     player.restore();
     const budget = expectedCost(first.serve(probe, 'serving'));
     player.degrade(degraded.model, degraded.segment, o.drop);
@@ -224,4 +227,18 @@ function recoveryCeiling(s: Scenario, before: ServedTraffic, heldOut: readonly R
   });
   const quality = sum / Math.max(1, before.rows.length);
   return { quality, recovered: lost > 0 ? (quality - afterDrop) / lost : Number.NaN, model: best.model };
+}
+
+/** Per model: what its logged answers cost, over what the router estimated for them. */
+function costCorrection(t: ServedTraffic): Map<string, number> {
+  const sums = new Map<string, { real: number; estimated: number }>();
+  for (const r of t.rows) {
+    const c = r.candidates.find((x) => x.model === r.answered);
+    if (!c || r.answered !== r.chosen) continue;
+    const e = sums.get(r.answered) ?? { real: 0, estimated: 0 };
+    e.real += r.costUsd;
+    e.estimated += c.costUsd;
+    sums.set(r.answered, e);
+  }
+  return new Map([...sums].filter(([, e]) => e.estimated > 0).map(([m, e]) => [m, e.real / e.estimated]));
 }
