@@ -5,14 +5,17 @@
  */
 import { calibrateCommand as calibrate, evalCommand as evaluate, trainCommand as train } from '../train/commands.js';
 import { trainShipped } from '../train/train-shipped.js';
+import { EVAL_FROM_LOG_USAGE, evalFromLogCommand, TRAIN_FROM_LOG_USAGE, trainFromLogCommand } from '../evaluation/from-log-commands.js';
 import type { CommandIO } from './command-io.js';
 
 export const TRAIN_USAGE =
   'usage: switchyard train --data F.jsonl[.gz] [--data G ...] [--pool a,b,...] --out MODEL [--seed N] [--epochs N] [--dim N]\n' +
-  '       switchyard train --shipped    (reproduce models/router-model.syrm from data/)';
+  '       switchyard train --shipped    (reproduce models/router-model.syrm from data/)\n' +
+  `       ${TRAIN_FROM_LOG_USAGE.replace('usage: ', '')}`;
 export const EVAL_USAGE =
   'usage: switchyard eval --data F.jsonl[.gz] [--model MODEL | --folds K] [--pool a,b,...] [--json] [--plot curve.svg] [--cost-model tokens|mean]\n' +
-  "         [--flagship-share Q]: report segments and savings at the cheapest point with at least Q of the flagship's quality (default 1)";
+  "         [--flagship-share Q]: report segments and savings at the cheapest point with at least Q of the flagship's quality (default 1)\n" +
+  `       ${EVAL_FROM_LOG_USAGE.replace('usage: ', '')}`;
 export const CALIBRATE_USAGE =
   'usage: switchyard calibrate --data F.jsonl[.gz] [--model MODEL | --folds K] [--pool a,b,...]\n' +
   '                            (--match-flagship | --flagship-share Q | --strong-share S | --budget USD_PER_1000)\n' +
@@ -38,8 +41,9 @@ export async function trainCommand(argv: string[], io: CommandIO): Promise<numbe
     io.out.write(`wrote ${path} (${bytes} bytes)\n`);
     return 0;
   }
+  if (argv.includes('--from-log')) return trainFromLogCommand(argv, io.out, io.err);
   return train(argv, io.out, io.err);
 }
 
-export const evalCommand = (argv: string[], io: CommandIO) => evaluate(argv, io.out, io.err);
+export const evalCommand = (argv: string[], io: CommandIO) => (argv.includes('--from-log') ? evalFromLogCommand(argv, io.out, io.err) : evaluate(argv, io.out, io.err));
 export const calibrateCommand = (argv: string[], io: CommandIO) => calibrate(argv, io.out, io.err);

@@ -5,7 +5,12 @@
  *
  *   {"id": <prompt hash>, "prompt": <last user message, or "" without prompt logging>,
  *    "segment": <task label, else script>, "outcomes": {<answering model>: {"quality",
- *    "input_tokens", "output_tokens", "cost_usd"}}, "decision_id", "feedback": {metric: mean}}
+ *    "input_tokens", "output_tokens", "cost_usd"}}, "decision_id", "feedback": {metric: mean},
+ *    "policy", "chosen": <chosen model>, "propensities": {<eligible model>: <choice probability>},
+ *    "candidates": {<eligible model>: {"predicted_quality", "estimated_cost_usd", "estimated_latency_ms"}}}
+ *
+ * The last four let `switchyard eval --from-log` weigh each decision by the probability it was
+ * made with (evaluation/off-policy.ts).
  *
  * Quality is the metric's mean value mapped from [min, max] onto [0, 1] (flipped when lower is
  * better). The id is the prompt hash, so decisions on one prompt share a cross-validation fold.
@@ -28,6 +33,10 @@ export interface RoutingDataLine {
   outcomes: Record<string, { quality: number; input_tokens: number; output_tokens: number; cost_usd: number }>;
   decision_id: string;
   feedback: Record<string, number>;
+  policy: string;
+  chosen: string;
+  propensities: Record<string, number>;
+  candidates: Record<string, { predicted_quality: number; estimated_cost_usd: number; estimated_latency_ms: number }>;
 }
 
 export type ExportSkip = 'no answer' | 'no feedback';
@@ -69,5 +78,11 @@ export function routingDataLine(v: DecisionView__Output, q: QualityMapping): Rou
     outcomes: { [model]: { quality: q.lowerIsBetter ? 1 - scaled : scaled, input_tokens: usage.inputTokens, output_tokens: usage.outputTokens, cost_usd: cost } },
     decision_id: r.decisionId,
     feedback,
+    policy: r.policy,
+    chosen: r.model,
+    propensities: Object.fromEntries(r.candidates.filter((c) => c.eligible).map((c) => [c.model, c.choiceProbability])),
+    candidates: Object.fromEntries(
+      r.candidates.filter((c) => c.eligible).map((c) => [c.model, { predicted_quality: c.predictedQuality, estimated_cost_usd: c.estimatedCostUsd, estimated_latency_ms: c.estimatedLatencyMs }]),
+    ),
   };
 }

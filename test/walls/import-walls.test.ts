@@ -21,7 +21,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   // status: the drift monitor's wiring and the status page, a route of the HTTP front door.
   status: ['evaluation', 'gateway', 'router', 'shared', 'generated'],
   bench: ['server', 'router', 'shared', 'generated'],
-  evaluation: ['train', 'router', 'shared', 'generated'],
+  // executor: the learning scenario replays recorded outcomes through the simulator's ReplayPlayer.
+  evaluation: ['train', 'router', 'executor', 'shared', 'generated'],
   cli: ['server', 'train', 'evaluation', 'bench', 'shared', 'generated'],
 };
 

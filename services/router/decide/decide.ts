@@ -11,6 +11,7 @@ import { FailedPreconditionError } from '../../shared/errors.js';
 import { SCRIPT_NAMES, type Script } from '../core/feature-spec.js';
 import { lambdaForKnob, utility } from '../policy/tradeoff.js';
 import { rankingQuality, withinMargin } from '../policy/operating-point.js';
+import { describeExploration, explore } from '../policy/exploration.js';
 import { readTask } from '../core/task-family.js';
 import { applyTierPrior } from '../model/task-prior.js';
 import { expectedOutputTokens } from '../model/output-length.js';
@@ -49,6 +50,8 @@ export interface DecideContext {
   promptCache?: PromptCacheView;
   /** Counts every decision (Decide's and Execute's alike). */
   metrics?: MetricsRecorder;
+  /** Uniform draws in [0, 1) for exploration (default Math.random); tests inject a seeded one. */
+  random?: () => number;
 }
 
 export interface Decision {
@@ -59,6 +62,8 @@ export interface Decision {
   plan: Plan;
   /** What decided the choice, as one of a few fixed kinds (metrics, records). */
   reasonKind: ReasonKind;
+  /** With exploration: each near-best model's probability of being chosen; absent: the choice was deterministic. */
+  propensities?: ReadonlyMap<string, number>;
 }
 
 /** The hard pin in force: the request's pin_model first, else a rule's pin_hard. */
@@ -187,6 +192,13 @@ export class Decider {
         keptSession = true;
       }
     }
+    // Exploration: never for a pin, a model the request names, a kept session or a multi-model strategy.
+    const exploring = policy.exploration !== undefined && !rules.pin && !req.pinModel && !req.model && !keptSession && strategy === 'single' ? policy.exploration : undefined;
+    let explored: ReturnType<typeof explore> | undefined;
+    if (exploring) {
+      explored = explore(ranked, exploring, (this.ctx.random ?? Math.random)(), (id) => !belowMargin.has(id));
+      if (explored.index > 0) ranked.unshift(...ranked.splice(explored.index, 1));
+    }
     let pinNote: string | undefined;
     const hard = hardPin(req, rules);
     let fallbacks: Ranked[];
@@ -234,6 +246,7 @@ export class Decider {
       requested: req.model === chosen.id,
       pinNote,
       plan,
+      ...(explored ? { explorationNote: describeExploration(chosen.id, explored, exploring!) } : {}),
     });
     const response: DecideResponse = {
       decisionId: newDecisionId(),
@@ -250,6 +263,6 @@ export class Decider {
     };
     response.decisionTimeNs = Number(process.hrtime.bigint() - started);
     this.ctx.metrics?.decision(chosen.id, policyName, plan.strategy, reasonKind, response.decisionTimeNs / 1e9);
-    return { response, request: req, estimate, policy, plan, reasonKind };
+    return { response, request: req, estimate, policy, plan, reasonKind, ...(explored ? { propensities: explored.propensities } : {}) };
   }
 }

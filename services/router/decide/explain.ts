@@ -20,6 +20,8 @@ export interface ExplainInput {
   /** The request asked for the chosen model. */
   requested?: boolean;
   plan: Plan;
+  /** How exploration chose (policy/exploration.ts), when it did. */
+  explorationNote?: string;
 }
 
 const usd = (x: number) => (x >= 0.01 ? `$${x.toFixed(4)}` : `$${x.toPrecision(2)}`);
@@ -43,6 +45,7 @@ export function explain(x: ExplainInput): string {
     if (priors.length > 0) parts.push(`quality of ${priors.join(' and ')} from a prior (public scores), not routing data`);
   }
   if (x.pinNote) parts.push(x.pinNote);
+  if (x.explorationNote) parts.push(x.explorationNote);
   const excluded = x.candidates.filter((c) => !c.eligible);
   if (excluded.length > 0) {
     const byFilter = new Map<string, number>();

@@ -117,7 +117,7 @@ export class RecordBuilder {
         estimatedLatencyMs: c.estimatedLatencyMs,
         score: c.score,
         rank: c.rank,
-        choiceProbability: c.model === r.model ? 1 : 0,
+        choiceProbability: decision.propensities ? (decision.propensities.get(c.model) ?? 0) : c.model === r.model ? 1 : 0,
       })),
       model: r.model,
       fallbacks: r.fallbacks,

@@ -85,11 +85,15 @@ function crossCheck(c: Config): string[] {
   }
   for (const [name, p] of Object.entries(c.policies)) {
     if (p.reference_model && !ids.has(p.reference_model)) problems.push(`policies.${name}.reference_model: unknown model "${p.reference_model}"`);
+    // A policy that a hard pin applies (compliance) never explores.
+    const hardRule = p.exploration ? c.rules.find((r) => r.action.policy === name && r.action.pin_hard) : undefined;
+    if (hardRule) problems.push(`policies.${name}.exploration: rule ${hardRule.name} applies this policy with a hard pin (compliance), which never explores; remove exploration or use another policy`);
   }
   const metrics = new Set<string>();
   c.feedback.metrics.forEach((m, i) => {
     if (metrics.has(m.name)) problems.push(`feedback.metrics[${i}].name: duplicate metric "${m.name}"`);
     metrics.add(m.name);
+    if (m.quality && !(m.quality.max > m.quality.min)) problems.push(`feedback.metrics[${i}].quality.max: must be greater than min (${m.quality.min})`);
   });
   c.rules.forEach((r, i) => {
     const at = `rules[${i}].action`;

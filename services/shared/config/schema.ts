@@ -118,6 +118,20 @@ const modelObject = z.strictObject({
 
 export const model = z.preprocess(inheritProvider, modelObject);
 
+/**
+ * Exploration with logged propensities (router/policy/exploration.ts): a share of decisions
+ * goes to near-best eligible models with known probabilities. Off when absent.
+ */
+export const exploration = z.strictObject({
+  /** The share of decisions that may go to a near-best model other than the best, in (0, 0.5]. */
+  share: z.number().gt(0).max(0.5),
+  /** Models within this much utility of the best (quality units) are near-best. */
+  utility_margin: z.number().min(0).max(1).default(0.05),
+  /** epsilon_greedy: the share is split evenly over the set; softmax: by exp(utility gap / temperature). */
+  method: z.enum(['epsilon_greedy', 'softmax']).default('epsilon_greedy'),
+  temperature: z.number().positive().default(0.02),
+});
+
 export const policy = z.strictObject({
   description: z.string().optional(),
   /** 0 = cheapest that does the job, 1 = best quality at any price (tradeoff.ts). */
@@ -142,6 +156,8 @@ export const policy = z.strictObject({
   on_final_check_failure: z.enum(['return', 'error']).default('return'),
   /** The model savings are measured against in decision records; default: the catalog's most expensive. */
   reference_model: id.optional(),
+  /** Exploration with logged propensities; off when absent. Never applies to pinned requests. */
+  exploration: exploration.optional(),
 });
 
 const filePath = z.string().min(1);
@@ -357,6 +373,12 @@ export const feedbackMetric = z.strictObject({
   better: z.enum(['higher', 'lower']).default('higher'),
   /** decision: a value per decision; episode: per episode (the decisions' `session` label). */
   per: z.enum(['decision', 'episode']).default('decision'),
+  /**
+   * Declares the metric a grade of the answer's quality, for `train --from-log` and
+   * `eval --from-log`: a value of `min` maps to quality 0 and `max` to 1 (flipped when lower is
+   * better), clamped; with several such metrics on a decision, their weighted mean.
+   */
+  quality: z.strictObject({ min: z.number().default(0), max: z.number().default(1), weight: z.number().positive().default(1) }).optional(),
 });
 
 const ruleMatch = z.strictObject({
@@ -446,6 +468,7 @@ export type Config = z.infer<typeof config>;
 export type ModelConfig = z.infer<typeof modelObject>;
 export type DeploymentConfig = z.infer<typeof deployment>;
 export type PolicyConfig = z.infer<typeof policy>;
+export type ExplorationConfig = z.infer<typeof exploration>;
 export type BusConfig = z.infer<typeof busSection>;
 export type ModelPromotionConfig = z.infer<typeof modelPromotionSection>;
 export type TelemetryConfig = z.infer<typeof telemetrySection>;

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { mixLogWithShared, type GradedAnswer } from '../../services/train/log-training-data.js';
+import type { RoutingData } from '../../services/shared/routing-data.js';
+
+const outcome = (quality: number) => ({ quality, input_tokens: 10, output_tokens: 20, cost_usd: 0.001 });
+
+const SHARED: RoutingData = {
+  prompts: [
+    { id: 's1', prompt: 'shared math 1', segment: 'math', outcomes: { 'big-v1': outcome(1), 'small-v1': outcome(0) } },
+    { id: 's2', prompt: 'shared math 2', segment: 'math', outcomes: { 'big-v1': outcome(1) } },
+    { id: 's3', prompt: 'shared law 1', segment: 'law', outcomes: { 'big-v1': outcome(1), 'small-v1': outcome(1) } },
+  ],
+  models: ['big-v1', 'small-v1'],
+  sources: [{ file: 'shared.jsonl', sha256: 'x', prompts: 3 }],
+};
+
+/** n graded answers of `model` on `segment`, alternating 1 and 0 so the mean is 0.5, each predicted at `predicted`. */
+function answers(model: string, segment: string, n: number, predicted: number, prompt = 'logged prompt'): GradedAnswer[] {
+  return Array.from({ length: n }, (_, i) => ({ id: `${segment}-${model}-${i}`, prompt: `${prompt} ${i}`, segment, model, quality: i % 2, predicted, inputTokens: 5, outputTokens: 7, costUsd: 0.002 }));
+}
+
+const profileOf = { big: 'big-v1', small: 'small-v1' };
+
+describe('train from log - mixing the record with shared data', () => {
+  it('a model that changed on a segment is learned from the record alone there; elsewhere the shared data stays', () => {
+    // big was predicted at 0.8 on math and answers at 0.5: a shift of −0.3 over 100 answers.
+    const mix = mixLogWithShared(answers('big', 'math', 100, 0.8), SHARED, { minLogOutcomes: 30, minShift: 0.1, z: 3, profileOf });
+    expect(Object.keys(mix.fromLog)).toEqual(['big-v1 on math']);
+    expect(mix.fromLog['big-v1 on math']!.shift).toBeCloseTo(-0.3, 12);
+    const shared = mix.data.prompts.filter((p) => p.id.startsWith('s'));
+    // s2 had only big's math outcome: dropped; s1 keeps small's; law keeps both.
+    expect(shared.map((p) => [p.id, Object.keys(p.outcomes)])).toEqual([
+      ['s1', ['small-v1']],
+      ['s3', ['big-v1', 'small-v1']],
+    ]);
+    expect(mix.logPrompts).toBe(100);
+    expect(mix.data.prompts.filter((p) => !p.id.startsWith('s')).every((p) => Object.keys(p.outcomes)[0] === 'big-v1')).toBe(true);
+    expect(mix.data.models).toEqual(['big-v1', 'small-v1']);
+  });
+
+  it('a thin record, or one that agrees with the prediction, leaves the shared data in place', () => {
+    const thin = mixLogWithShared(answers('big', 'math', 10, 0.9), SHARED, { minLogOutcomes: 30, minShift: 0.1, z: 3, profileOf });
+    expect(thin.fromLog).toEqual({});
+    expect(thin.sharedPrompts).toBe(3);
+    const agrees = mixLogWithShared(answers('big', 'math', 400, 0.52), SHARED, { minLogOutcomes: 30, minShift: 0.1, z: 3, profileOf });
+    expect(agrees.fromLog).toEqual({});
+    expect(agrees.data.prompts).toHaveLength(403);
+  });
+
+  it('answers without prompt text are counted and left out; without profiles the catalog ids stay', () => {
+    const noText = answers('big', 'math', 5, 0.5).map((a) => ({ ...a, prompt: '' }));
+    const mix = mixLogWithShared([...noText, ...answers('small', 'law', 3, 0.5)], undefined);
+    expect(mix.withoutPrompt).toBe(5);
+    expect(mix.data.models).toEqual(['small']);
+    expect(mix.sharedPrompts).toBe(0);
+  });
+});
