@@ -245,6 +245,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     if (config.decision_log.enabled) {
       const dl = new DecisionLog({ config, catalog, bus, log });
       decisionLog = dl;
+      // Accepted feedback (clients', and shadow grades) reaches the metrics once: repeats are refused before this.
+      dl.on('feedback', (f) => metrics.recorder.feedback(f.metric ?? '', Number(f.value ?? 0)));
       // A graceful stop writes what is queued; a halt (a crash) does not.
       closers.push(() => (halted ? undefined : dl.close()));
     }

@@ -177,7 +177,6 @@ export class ShadowEvaluator {
       const grade = await this.grade(job);
       this.counts.graded[grade.grade]++;
       this.metrics.shadow({ kind: 'grade', policy: job.decision.response.policy ?? '', grade: grade.grade });
-      this.metrics.feedback(this.o.config.shadow.metric, GRADE_VALUE[grade.grade]);
       this.o.feedback?.(this.feedbackRequest(job.decision, grade));
     } catch (e) {
       if (this.abort.signal.aborted) return;
