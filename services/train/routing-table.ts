@@ -9,13 +9,14 @@
  * folds, or without folds on the evaluated data itself.
  */
 import type { RouterModel } from '../router/model/router-model-file.js';
-import { filterPool, type RoutingData } from '../shared/routing-data.js';
+import { filterPool, modelsOf, type RoutingData } from '../shared/routing-data.js';
 import { expectedCosts, fitCostModel, type CostModelKind } from './cost-model.js';
 import { computeFeatureTable, selectRows, type FeatureTable } from './feature-table.js';
 import { splitFolds } from './folds.js';
 import type { RoutingTable } from './operating-points.js';
 import { buildOutcomeMatrix, completeRows, selectOutcomeRows, type OutcomeMatrix } from './outcome-matrix.js';
 import { predictQualities, profileIndices } from './predict.js';
+import { withoutSharedStems } from './question-stem.js';
 import { trainRouterModel, type TrainOptions, type TrainProgress } from './trainer.js';
 
 export const DEFAULT_COST_MODEL: CostModelKind = 'tokens';
@@ -37,6 +38,12 @@ export interface RoutingTableOptions {
   logitShift?: readonly number[];
   train?: Partial<TrainOptions>;
   costModel?: CostModelKind;
+  /**
+   * With folds: more routing data added to every fold's training set (other data sets pooled
+   * with the evaluated one). Its prompts whose question stem (question-stem.ts) is among the
+   * evaluated prompts' are left out, so no held-out question is trained on.
+   */
+  extraTraining?: RoutingData;
   onProgress?: (fold: number, folds: number, p: TrainProgress) => void;
 }
 
@@ -59,14 +66,19 @@ export interface RouterOnData {
   complete: OutcomeMatrix;
 }
 
-/** `mx` holds the pool's outcomes, `trainAll` the outcomes trained on (same prompts, same order). */
-function crossValidate(ft: FeatureTable, mx: OutcomeMatrix, trainAll: OutcomeMatrix, k: number, opts: RoutingTableOptions, costKind: CostModelKind): RouterPredictions {
+/**
+ * `mx` holds the pool's outcomes of the evaluated prompts; `ft` and `trainAll` hold those
+ * prompts first, in the same order, then `extra` more prompts that every fold trains on.
+ */
+function crossValidate(ft: FeatureTable, mx: OutcomeMatrix, trainAll: OutcomeMatrix, extra: number, k: number, opts: RoutingTableOptions, costKind: CostModelKind): RouterPredictions {
   const m = mx.models.length;
   const predicted = new Float64Array(mx.n * m);
   const expectedCost = new Float64Array(mx.n * m);
+  const extraRows = Array.from({ length: extra }, (_, i) => mx.n + i);
   splitFolds(mx.ids, k).forEach(({ train, test }, fold) => {
     if (test.length === 0) return;
-    const model = trainRouterModel({ features: selectRows(ft, train), outcomes: selectOutcomeRows(trainAll, train) }, opts.train ?? {}, (p) =>
+    const rows = extra > 0 ? [...train, ...extraRows] : train;
+    const model = trainRouterModel({ features: selectRows(ft, rows), outcomes: selectOutcomeRows(trainAll, rows) }, opts.train ?? {}, (p) =>
       opts.onProgress?.(fold + 1, k, p),
     );
     const testFt = selectRows(ft, test);
@@ -95,14 +107,19 @@ export function routerOnData(all: RoutingData, opts: RoutingTableOptions, purpos
   if (m === 0 || data.prompts.length === 0) throw new RangeError(MESSAGES[purpose].empty);
   const costKind = opts.costModel ?? DEFAULT_COST_MODEL;
   const mx = buildOutcomeMatrix(data.prompts, models);
-  const ft = computeFeatureTable(data.prompts.map((p) => p.prompt));
+  const extra = opts.folds !== undefined && opts.extraTraining !== undefined ? withoutSharedStems(opts.extraTraining.prompts, all.prompts) : [];
+  const ft = computeFeatureTable([...data.prompts, ...extra].map((p) => p.prompt));
 
   let pr: RouterPredictions;
   if (opts.folds !== undefined) {
     // The same prompts as `data` (those with a pool outcome, in order), with every model's outcomes.
     const inPool = all.prompts.filter((p) => pool.some((name) => p.outcomes[name] !== undefined));
-    const trainAll = opts.trainAllModels === false || opts.pool === undefined ? mx : buildOutcomeMatrix(inPool, all.models);
-    pr = crossValidate(ft, mx, trainAll, opts.folds, opts, costKind);
+    let trainAll = opts.trainAllModels === false || opts.pool === undefined ? mx : buildOutcomeMatrix(inPool, all.models);
+    if (extra.length > 0) {
+      const rows = [...(opts.trainAllModels === false ? data.prompts : inPool), ...extra];
+      trainAll = buildOutcomeMatrix(rows, modelsOf(rows));
+    }
+    pr = crossValidate(ft, mx, trainAll, extra.length, opts.folds, opts, costKind);
   } else {
     if (opts.model === undefined) throw new RangeError(MESSAGES[purpose].noModel);
     const profileOf = opts.profileOf ?? profileIndices(opts.model, models);
