@@ -12,7 +12,8 @@ export const TRAIN_USAGE =
   '       switchyard train --shipped    (reproduce models/router-model.syrm from data/)';
 export const EVAL_USAGE =
   'usage: switchyard eval --data F.jsonl[.gz] [--model MODEL | --folds K] [--pool a,b,...] [--json] [--plot curve.svg] [--cost-model tokens|mean]\n' +
-  "         [--flagship-share Q]: report segments and savings at the cheapest point with at least Q of the flagship's quality (default 1)";
+  "         [--flagship-share Q]: report segments and savings at the cheapest point with at least Q of the flagship's quality (default 1)\n" +
+  '         [--train-with G.jsonl ...]: with --folds, every fold also trains on G (questions shared with F are left out)';
 export const CALIBRATE_USAGE =
   'usage: switchyard calibrate --data F.jsonl[.gz] [--model MODEL | --folds K] [--pool a,b,...]\n' +
   '                            (--match-flagship | --flagship-share Q | --strong-share S | --budget USD_PER_1000)\n' +
