@@ -6,8 +6,8 @@
  * to `out`; progress and errors to `err`.
  *
  *   train --data F [--data G ...] --out M [--pool a,b] [--seed N] [--epochs N] [--dim N]
- *   eval  --data F [--data G ...] [--model M | --folds K] [--pool a,b] [--json] [--plot curve.svg]
- *         [--cost-model tokens|mean] [--seed N] [--epochs N] [--dim N]
+ *   eval  --data F [--data G ...] [--model M | --folds K [--train-with H ...]] [--pool a,b] [--json]
+ *         [--plot curve.svg] [--cost-model tokens|mean] [--seed N] [--epochs N] [--dim N]
  *   calibrate --data F [--data G ...] [--model M | --folds K] [--pool a,b]
  *         (--match-flagship | --strong-share S | --budget USD_PER_1000)
  *         [--config C.yaml] [--policy NAME] [--write] [--json] [--seed N] [--epochs N] [--dim N]
@@ -128,8 +128,11 @@ export async function evalCommand(argv: string[], out: NodeJS.WritableStream, er
       plot: { type: 'string' },
       'cost-model': { type: 'string' },
       'flagship-share': { type: 'string' },
+      'train-with': { type: 'string', multiple: true },
     });
     const folds = positiveInt('eval', 'folds', v.folds, 2);
+    const trainWith = (v['train-with'] as string[] | undefined) ?? [];
+    if (trainWith.length > 0 && folds === undefined) throw new UsageError('eval: --train-with needs --folds (it adds data to every fold\'s training set)');
     let flagshipShare: number | undefined;
     if (v['flagship-share'] !== undefined) {
       const raw = String(v['flagship-share']);
@@ -141,8 +144,10 @@ export async function evalCommand(argv: string[], out: NodeJS.WritableStream, er
     if (costModel !== undefined && !COST_MODEL_KINDS.includes(costModel)) throw new UsageError(`eval: --cost-model must be one of ${COST_MODEL_KINDS.join(', ')}`);
     const train = trainOptions('eval', v);
     const { data, pool } = await loadData('eval', v);
+    const extraTraining = trainWith.length > 0 ? await readRoutingData(trainWith) : undefined;
     const bar = progressReporter(err);
     const report = evaluate(data, {
+      ...(extraTraining !== undefined ? { extraTraining } : {}),
       ...(pool !== undefined ? { pool } : {}),
       ...(costModel !== undefined ? { costModel } : {}),
       ...(flagshipShare !== undefined ? { flagshipShare } : {}),

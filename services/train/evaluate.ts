@@ -1,19 +1,18 @@
 /**
  * Evaluation of the learned router on routing data (the `eval` command's library side).
  *
- * Predictions come either from a given router model (the shipped one, say), or, with
- * `folds: K`, from K models each trained on the other K − 1 folds (folds.ts) and applied to
- * its held-out fold. Expected costs (cost-model.ts) are fitted the same way: on the training
- * folds, or without folds on the evaluated data itself.
+ * Predictions and expected costs come from routing-table.ts (shared with calibrate-knob.ts): a
+ * given router model (the shipped one, say), or with `folds: K` the held-out predictions of K
+ * models each trained on the other K − 1 folds.
  *
  * Metrics (eval-metrics.ts, definitions in ../shared/data/README.md) are computed on the
  * prompts that have an outcome for every pool model (the others are counted in
  * `dropped_incomplete`), so every model and the router are compared on the same prompts.
  * Cross-entropy and calibration use every observed (prompt, model) pair.
  */
-import type { RouterModel } from '../router/model/router-model-file.js';
+import type { RoutingData } from '../shared/routing-data.js';
 import { calibrationReport, type CalibrationReport } from './calibration.js';
-import { expectedCosts, fitCostModel, type CostModelKind } from './cost-model.js';
+import type { CostModelKind } from './cost-model.js';
 import {
   aiq,
   bestWithinFlagshipCost,
@@ -28,39 +27,18 @@ import {
   type ModelSummary,
   type SegmentResult,
 } from './eval-metrics.js';
-import { computeFeatureTable, selectRows, type FeatureTable } from './feature-table.js';
-import { splitFolds } from './folds.js';
 import { choicesAt, sweepOperatingPoints, type OperatingPoint } from './operating-points.js';
-import { buildOutcomeMatrix, completeRows, selectOutcomeRows, type OutcomeMatrix } from './outcome-matrix.js';
-import { meanCrossEntropy, predictQualities, profileIndices } from './predict.js';
-import { filterPool, type RoutingData } from '../shared/routing-data.js';
-import { trainRouterModel, type TrainOptions, type TrainProgress } from './trainer.js';
+import { meanCrossEntropy } from './predict.js';
+import { DEFAULT_COST_MODEL, routerOnData, trainedOn, type RoutingTableOptions } from './routing-table.js';
 
-export const DEFAULT_COST_MODEL: CostModelKind = 'tokens';
+export { DEFAULT_COST_MODEL } from './routing-table.js';
 
-export interface EvalOptions {
-  /** The models routed among (default: every model of the data); see routing-data.ts filterPool. */
-  pool?: readonly string[];
-  /**
-   * With folds: train on the outcomes of every model of the data, not only the pool's (more
-   * observations of each prompt shape the shared prompt vector; the shipped model is trained
-   * that way). Default true.
-   */
-  trainAllModels?: boolean;
-  /** Cross-validation folds (>= 2). Without it, `model` is evaluated as it is. */
-  folds?: number;
-  model?: RouterModel;
-  /** With `model`: the profile standing for each data model (default: by id) and logit shifts. */
-  profileOf?: readonly number[];
-  logitShift?: readonly number[];
-  train?: Partial<TrainOptions>;
-  costModel?: CostModelKind;
+export interface EvalOptions extends RoutingTableOptions {
   /**
    * The operating point to report segments and savings at: the cheapest point whose mean
    * quality is at least this share of the flagship's (default 1: matching the flagship).
    */
   flagshipShare?: number;
-  onProgress?: (fold: number, folds: number, p: TrainProgress) => void;
 }
 
 export interface OperatingPointSummary {
@@ -110,67 +88,12 @@ export interface EvalReport {
   pgrCurve?: { f: number; pgr: number }[];
 }
 
-interface Predictions {
-  predicted: Float64Array;
-  expectedCost: Float64Array;
-}
-
-/** `mx` holds the pool's outcomes, `trainAll` the outcomes trained on (same prompts, same order). */
-function crossValidate(ft: FeatureTable, mx: OutcomeMatrix, trainAll: OutcomeMatrix, k: number, opts: EvalOptions, costKind: CostModelKind): Predictions {
-  const m = mx.models.length;
-  const predicted = new Float64Array(mx.n * m);
-  const expectedCost = new Float64Array(mx.n * m);
-  splitFolds(mx.ids, k).forEach(({ train, test }, fold) => {
-    if (test.length === 0) return;
-    const model = trainRouterModel({ features: selectRows(ft, train), outcomes: selectOutcomeRows(trainAll, train) }, opts.train ?? {}, (p) =>
-      opts.onProgress?.(fold + 1, k, p),
-    );
-    const testFt = selectRows(ft, test);
-    const pred = predictQualities(model, testFt, profileIndices(model, mx.models));
-    const cost = expectedCosts(fitCostModel(selectOutcomeRows(mx, train), costKind), testFt.estimatedTokens);
-    test.forEach((row, i) => {
-      predicted.set(pred.subarray(i * m, (i + 1) * m), row * m);
-      expectedCost.set(cost.subarray(i * m, (i + 1) * m), row * m);
-    });
-  });
-  return { predicted, expectedCost };
-}
-
 export function evaluate(all: RoutingData, opts: EvalOptions): EvalReport {
-  const pool = opts.pool ?? all.models;
-  const data = opts.pool === undefined ? all : filterPool(all, opts.pool);
-  const models = data.models;
+  const { table, models, dropped, outcomes: mx, predictions: pr, complete: ev } = routerOnData(all, opts, 'evaluate');
   const m = models.length;
-  if (m === 0 || data.prompts.length === 0) throw new RangeError('no prompts to evaluate');
   const costKind = opts.costModel ?? DEFAULT_COST_MODEL;
-  const mx = buildOutcomeMatrix(data.prompts, models);
-  const ft = computeFeatureTable(data.prompts.map((p) => p.prompt));
-
-  let pr: Predictions;
-  if (opts.folds !== undefined) {
-    // The same prompts as `data` (those with a pool outcome, in order), with every model's outcomes.
-    const inPool = all.prompts.filter((p) => pool.some((name) => p.outcomes[name] !== undefined));
-    const trainAll = opts.trainAllModels === false || opts.pool === undefined ? mx : buildOutcomeMatrix(inPool, all.models);
-    pr = crossValidate(ft, mx, trainAll, opts.folds, opts, costKind);
-  } else {
-    if (opts.model === undefined) throw new RangeError('evaluate needs a model or folds');
-    const profileOf = opts.profileOf ?? profileIndices(opts.model, models);
-    pr = {
-      predicted: predictQualities(opts.model, ft, profileOf, opts.logitShift),
-      expectedCost: expectedCosts(fitCostModel(mx, costKind), ft.estimatedTokens),
-    };
-  }
-
-  const rows = completeRows(mx);
-  if (rows.length === 0) throw new RangeError('no prompt has an outcome for every pool model');
-  const ev = selectOutcomeRows(mx, rows);
-  const pick = (a: Float64Array) => {
-    const out = new Float64Array(rows.length * m);
-    rows.forEach((r, i) => out.set(a.subarray(r * m, (r + 1) * m), i * m));
-    return out;
-  };
-  const predicted = pick(pr.predicted);
-  const sweep = sweepOperatingPoints({ n: ev.n, m, quality: ev.quality, cost: ev.cost, predicted, expectedCost: pick(pr.expectedCost) });
+  const predicted = table.predicted;
+  const sweep = sweepOperatingPoints(table);
   const points = sweep.points;
 
   const singles = singleModels(models, ev.quality, ev.cost);
@@ -197,7 +120,7 @@ export function evaluate(all: RoutingData, opts: EvalOptions): EvalReport {
 
   const report: EvalReport = {
     n: ev.n,
-    dropped_incomplete: mx.n - ev.n,
+    dropped_incomplete: dropped,
     folds: opts.folds ?? null,
     in_sample: opts.folds === undefined && opts.model !== undefined && trainedOn(opts.model, all),
     models: [...models],
@@ -233,13 +156,6 @@ export function evaluate(all: RoutingData, opts: EvalOptions): EvalReport {
     report.pgrCurve = two.curve;
   }
   return report;
-}
-
-function trainedOn(model: RouterModel, data: RoutingData): boolean {
-  const sources = model.header.training.data;
-  if (!Array.isArray(sources)) return false;
-  const hashes = new Set(sources.map((s) => (s as { sha256?: unknown }).sha256));
-  return data.sources.some((s) => hashes.has(s.sha256));
 }
 
 /** The report as the `eval --json` object: everything but the full point list and curves. */

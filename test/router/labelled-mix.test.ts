@@ -66,9 +66,9 @@ describe('labelled mix - easy prompts to cheap models, hard ones to strong model
     console.log(`labelled mix (${LABELLED_MIX.length} prompts), cheaper half: ${[...cheaperHalf].join(', ')}\n${rows.join('\n')}`);
   });
 
-  it('the default policy keeps the figures it reached (100% / 74% when written)', () => {
+  it('the default policy keeps the figures it reached (100% / 96% when written)', () => {
     const s = shares(defaultConfigObject().router.default_policy);
     expect(s.easyToCheaper).toBeGreaterThanOrEqual(0.95);
-    expect(s.hardToDearer).toBeGreaterThanOrEqual(0.7);
+    expect(s.hardToDearer).toBeGreaterThanOrEqual(0.9);
   });
 });

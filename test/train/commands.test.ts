@@ -89,6 +89,23 @@ describe('commands - train, eval, calibrate', () => {
     expect(c.notes[0]).toMatch(/^the shipped router model does not know strong, weak, so these figures come from 5-fold cross-validation on the data\.$/);
   });
 
+  it('eval --train-with pools another data set into every fold and reports the evaluated one alone', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'train-cmd-'));
+    const data = join(dir, 'tiny.jsonl');
+    const other = join(dir, 'other.jsonl');
+    await writeFile(data, tinyData());
+    await writeFile(other, tinyData().replaceAll('"id":"p', '"id":"q').replaceAll('strong', 'strong-b').replaceAll('treaty', 'accord'));
+    const out = sink();
+    const err = sink();
+    const code = await evalCommand(['--data', data, '--folds', '2', '--train-with', other, '--epochs', '2', '--json'], out.stream, err.stream);
+    expect(err.text()).not.toMatch(/eval:/);
+    expect(code).toBe(0);
+    const r = JSON.parse(out.text());
+    expect(r.models).toEqual(['strong', 'weak']);
+    expect(r.n).toBe(60);
+    expect(r.folds).toBe(2);
+  });
+
   it('usage errors exit 2, data errors exit 1, with a message on stderr', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'train-cmd-'));
     const bad = join(dir, 'bad.jsonl');
@@ -104,6 +121,7 @@ describe('commands - train, eval, calibrate', () => {
     run(trainCommand, ['--data', bad, '--out', join(dir, 'x')], 1, /bad\.jsonl:1: outcomes\.m\.quality must be a number in \[0, 1\]/);
     run(calibrateCommand, ['--data', bad, '--flagship-share', '1.5'], 2, /--flagship-share must be a share of the flagship's quality in \(0, 1\], got 1\.5/);
     run(evalCommand, ['--data', bad, '--folds', '1'], 2, /--folds must be an integer >= 2/);
+    run(evalCommand, ['--data', bad, '--train-with', bad], 2, /--train-with needs --folds/);
     run(evalCommand, ['--data', bad, '--model', join(dir, 'nope.syrm')], 1, /bad\.jsonl:1/);
     for (const [p, code] of cases) expect(await p).toBe(code);
   });
