@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordBuilder } from '../../services/router/record/build-record.js';
 import type { DecisionStore, StoredEntry } from '../../services/router/record/record-store.js';
+import { encodeEntry } from '../../services/router/record/record-codec.js';
 import { RecordWriter } from '../../services/router/record/record-writer.js';
 
 class MemoryStore implements DecisionStore {
@@ -32,7 +33,7 @@ const builder = { build: (p: any) => ({ decisionId: p.decision.response.decision
 const pending = (id: string) => ({ source: 'decide' as const, decision: { response: { decisionId: id } } as any, timeUnixMs: 0 });
 
 function writer(store: MemoryStore, o: Partial<ConstructorParameters<typeof RecordWriter>[0]> = {}) {
-  return new RecordWriter({ store, builder, queueSize: 10, batchSize: 4, flushIntervalMs: 1, retryMs: 1, ...o });
+  return new RecordWriter({ store, builder, encode: (p) => encodeEntry({ record: { decisionId: p.decision.response.decisionId } }), queueSize: 10, batchSize: 4, flushIntervalMs: 1, retryMs: 1, ...o });
 }
 
 describe('record writer - queue and batches', () => {

@@ -35,7 +35,10 @@ export interface RecordWriterStats {
 
 export interface RecordWriterOptions {
   store: DecisionStore;
+  /** Builds records as objects, for `record` listeners only. */
   builder: RecordBuilder;
+  /** Encodes a pending record as `DecisionLogEntry{record}` (RecordEncoder.encode). */
+  encode: (pending: PendingRecord) => Uint8Array;
   queueSize: number;
   batchSize: number;
   flushIntervalMs: number;
@@ -49,7 +52,7 @@ export interface RecordWriterOptions {
 type Item = { pending: PendingRecord } | { stored: StoredEntry };
 
 function stored(key: string, about: string, kind: StoredEntry['kind'], entry: DecisionLogEntry): StoredEntry {
-  return { key, about, kind, entry, bytes: encodeEntry(entry) };
+  return { key, about, kind, bytes: encodeEntry(entry) };
 }
 
 export class RecordWriter {
@@ -147,9 +150,11 @@ export class RecordWriter {
 
   private toStored(item: Item): StoredEntry {
     if ('stored' in item) return item.stored;
-    const record = this.o.builder.build(item.pending);
-    this.emit('record', record);
-    return stored(record.decisionId!, record.decisionId!, 'record', { record });
+    const p = item.pending;
+    const id = p.decision.response.decisionId!;
+    // The record as an object only for in-process listeners; the bytes come straight from the decision.
+    if (this.listeners.record.size > 0) this.emit('record', this.o.builder.build(p));
+    return { key: id, about: id, kind: 'record', bytes: this.o.encode(p) };
   }
 
   /** Writes until the queue is empty or the store refuses a batch. */
