@@ -145,7 +145,7 @@ async function throughput(): Promise<void> {
 }
 
 /** 2. Records per second through the writer into JetStream. */
-async function jetstreamRate(natsUrl: string): Promise<void> {
+async function jetstreamRate(natsUrl: string, natsPid: number): Promise<void> {
   const { config } = loadConfig();
   const catalog = new Catalog(config, {});
   const models = await ModelStore.open({ file: resolve(PACKAGE_ROOT, config.router.model_file), catalog, wasm: true, log: createLogger('bench', { SWITCHYARD_LOG_LEVEL: 'error' }) });
@@ -162,6 +162,8 @@ async function jetstreamRate(natsUrl: string): Promise<void> {
   const decisions = Array.from({ length: 64 }, () => decider.decide(request));
   // Warm up the stream and the connection.
   await store.append([]);
+  const natsBefore = cpuMs(natsPid);
+  const cpu = process.cpuUsage();
   const started = performance.now();
   for (let i = 0; i < n; i++) {
     const d = decisions[i % decisions.length]!;
@@ -169,7 +171,11 @@ async function jetstreamRate(natsUrl: string): Promise<void> {
   }
   while (writer.stats.written < n) await new Promise((r) => setTimeout(r, 5));
   const s = (performance.now() - started) / 1000;
-  console.log(`JetStream: ${n} records (${new RecordBuilder(config, catalog).build({ source: 'decide', decision: decisions[0]!, timeUnixMs: 0 }).candidates!.length} candidates each) written in ${s.toFixed(2)} s: ${(n / s).toFixed(0)} records/s (goal >= 10,000/s)`);
+  const used = process.cpuUsage(cpu);
+  const nats = cpuMs(natsPid);
+  console.log(
+    `JetStream: ${n} records (${decisions[0]!.response.candidates!.length} candidates each) written in ${s.toFixed(2)} s: ${(n / s).toFixed(0)} records/s (goal >= 10,000/s); writer CPU ${((used.user + used.system) / n).toFixed(1)} µs per record, nats-server CPU ${(((nats - natsBefore) * 1000) / n).toFixed(1)} µs per record`,
+  );
   await writer.close();
   await bus.close();
   models.close();
@@ -242,7 +248,11 @@ async function main(): Promise<void> {
   const dir = join(work, 'js');
   let nats = await startNats(port, dir);
   const url = `nats://127.0.0.1:${port}`;
-  await jetstreamRate(url);
+  await jetstreamRate(url, nats.pid!);
+  if (process.argv.includes('--only-jetstream')) {
+    await kill(nats);
+    return;
+  }
   await losses(url, async () => {
     await kill(nats);
     nats = await startNats(port, dir);

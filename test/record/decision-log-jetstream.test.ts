@@ -140,6 +140,18 @@ describe('decision log - JetStream across processes', () => {
     expect(ids.length).toBe(before + 1);
   });
 
+  it('stores a pipelined batch once when the whole batch is published again', async () => {
+    const before = (await recordIds()).length;
+    const ids = Array.from({ length: 50 }, (_, i) => `01890000-0000-7000-8000-${String(100 + i).padStart(12, '0')}`);
+    const batch = ids.map((id) => ({ key: id, about: id, kind: 'record' as const, bytes: encodeEntry({ record: { version: 1, decisionId: id } }) }));
+    expect(await store.append(batch)).toEqual([]);
+    // A batch whose acknowledgement was lost is written again whole.
+    expect(await store.append(batch)).toEqual([]);
+    const after = await recordIds();
+    expect(after.length).toBe(before + 50);
+    for (const id of ids) expect(after.filter((x) => x === id)).toHaveLength(1);
+  });
+
   it('joins feedback that was stored before its record', async () => {
     // A decision id no record has yet: the feedback is accepted and stored first.
     const d = await ok<any>(clients[1]!, 'decide', userPrompt('feedback first'));

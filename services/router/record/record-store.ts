@@ -24,6 +24,8 @@ export interface StoredEntry {
 
 export interface DecisionStore {
   readonly kind: 'file' | 'jetstream';
+  /** Batches the writer may have in `append` at once (default 1). */
+  readonly maxInFlight?: number;
   append(entries: readonly StoredEntry[]): Promise<StoredEntry[]>;
   scan(options?: { about?: readonly string[] }): AsyncIterable<DecisionLogEntry__Output>;
   /** Gets ready in the background (a JetStream store makes its stream once NATS is up), so the first batch does not wait for it. */

@@ -157,27 +157,47 @@ export class RecordWriter {
     return { key: id, about: id, kind: 'record', bytes: this.o.encode(p) };
   }
 
-  /** Writes until the queue is empty or the store refuses a batch. */
+  /**
+   * Writes until the queue is empty or the store refuses a batch. Up to the store's
+   * `maxInFlight` batches are written at once (a JetStream store waits a round trip per
+   * batch); the loop yields between batches, so calls are served while a backlog is encoded.
+   */
   private async drain(): Promise<void> {
-    while (this.queue.length > this.head) {
-      const batch: StoredEntry[] = [];
-      for (const item of this.take(this.o.batchSize)) {
-        try {
-          batch.push(this.toStored(item));
-        } catch (e) {
-          // A record that cannot be built or encoded is dropped and counted, never thrown out of the loop.
-          this.counts.dropped++;
-          this.o.warn?.('decision log: a record could not be built; dropped', { error: (e as Error).message });
+    const inFlight = new Set<Promise<number>>();
+    const limit = this.o.store.maxInFlight ?? 1;
+    let refused = false;
+    while (this.queue.length > this.head || inFlight.size > 0) {
+      if (!refused && this.queue.length > this.head && inFlight.size < limit) {
+        const batch: StoredEntry[] = [];
+        for (const item of this.take(this.o.batchSize)) {
+          try {
+            batch.push(this.toStored(item));
+          } catch (e) {
+            // A record that cannot be built or encoded is dropped and counted, never thrown out of the loop.
+            this.counts.dropped++;
+            this.o.warn?.('decision log: a record could not be built; dropped', { error: (e as Error).message });
+          }
         }
+        const write: Promise<number> = this.o.store.append(batch).then((failed) => {
+          inFlight.delete(write);
+          this.counts.written += batch.length - failed.length;
+          if (failed.length === 0) return 0;
+          this.counts.failedWrites++;
+          this.queue.splice(this.head, 0, ...failed.map((stored) => ({ stored })));
+          return failed.length;
+        });
+        inFlight.add(write);
+        if (limit > 1) await new Promise((r) => setImmediate(r));
+        continue;
       }
-      const failed = await this.o.store.append(batch);
-      this.counts.written += batch.length - failed.length;
-      if (failed.length > 0) {
-        this.counts.failedWrites++;
-        this.queue.splice(this.head, 0, ...failed.map((stored) => ({ stored })));
-        if (this.closed) return;
-        await new Promise((r) => setTimeout(r, this.o.retryMs ?? 250));
+      if (inFlight.size > 0) {
+        if ((await Promise.race(inFlight)) > 0) refused = true;
+        continue;
       }
+      // Every write has ended and one was refused: pause, then try again.
+      if (this.closed) return;
+      await new Promise((r) => setTimeout(r, this.o.retryMs ?? 250));
+      refused = false;
     }
   }
 
