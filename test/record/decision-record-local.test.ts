@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executeStream } from '../support/execute-fixture.js';
 import { call, type TestServer } from '../support/grpc-server.js';
 import { ok, recordConfig, startRecordServer, stored, userPrompt } from './support.js';
 
@@ -57,6 +58,19 @@ describe('decision record - local store', () => {
     expect(o.referenceCostUsd).toBeGreaterThanOrEqual(o.costUsd);
     expect(o.finishReason).toBe(e.finishReason);
     expect(o.errorCode).toBe('');
+  });
+
+  it('records a streamed Execute with each attempt\'s time to first token', async () => {
+    const r = await executeStream(t.client, userPrompt('Stream a haiku about signal boxes') as never);
+    expect(r.err).toBeNull();
+    const v = await stored(t.client, r.done!.decisionId);
+    const o = v.record.outcome;
+    expect(v.record.source).toBe('RECORD_SOURCE_EXECUTE_STREAM');
+    const answered = o.attempts.at(-1);
+    expect(answered.status).toBe('success');
+    expect(answered.ttftMs).toBeGreaterThan(0);
+    expect(answered.ttftMs).toBeLessThanOrEqual(o.ttftMs);
+    expect(o.ttftMs).toBeLessThanOrEqual(o.latencyMs);
   });
 
   it('joins feedback that arrives before the record, and counts a repeated key once', async () => {

@@ -12,7 +12,7 @@ import type { StoredEntry } from '../../services/router/record/record-store.js';
 
 const entry = (id: string): StoredEntry => {
   const e = { record: { version: 1, decisionId: id, reason: 'x'.repeat(200) } };
-  return { key: id, about: id, kind: 'record', entry: e, bytes: encodeEntry(e) };
+  return { key: id, about: id, kind: 'record', bytes: encodeEntry(e) };
 };
 
 async function ids(store: FileRecordStore): Promise<string[]> {

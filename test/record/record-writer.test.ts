@@ -6,16 +6,22 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordBuilder } from '../../services/router/record/build-record.js';
 import type { DecisionStore, StoredEntry } from '../../services/router/record/record-store.js';
+import { encodeEntry } from '../../services/router/record/record-codec.js';
 import { RecordWriter } from '../../services/router/record/record-writer.js';
 
 class MemoryStore implements DecisionStore {
   readonly kind = 'file';
+  maxInFlight = 1;
+  open = 0;
+  mostOpen = 0;
   entries: StoredEntry[] = [];
   batches: number[] = [];
   refuse = 0;
   gate: Promise<void> | undefined;
   async append(batch: readonly StoredEntry[]): Promise<StoredEntry[]> {
+    this.mostOpen = Math.max(this.mostOpen, ++this.open);
     await this.gate;
+    this.open--;
     if (this.refuse > 0) {
       this.refuse--;
       return [...batch];
@@ -32,7 +38,7 @@ const builder = { build: (p: any) => ({ decisionId: p.decision.response.decision
 const pending = (id: string) => ({ source: 'decide' as const, decision: { response: { decisionId: id } } as any, timeUnixMs: 0 });
 
 function writer(store: MemoryStore, o: Partial<ConstructorParameters<typeof RecordWriter>[0]> = {}) {
-  return new RecordWriter({ store, builder, queueSize: 10, batchSize: 4, flushIntervalMs: 1, retryMs: 1, ...o });
+  return new RecordWriter({ store, builder, encode: (p) => encodeEntry({ record: { decisionId: p.decision.response.decisionId } }), queueSize: 10, batchSize: 4, flushIntervalMs: 1, retryMs: 1, ...o });
 }
 
 describe('record writer - queue and batches', () => {
@@ -76,6 +82,23 @@ describe('record writer - queue and batches', () => {
     expect(store.entries.map((e) => e.key).sort()).toEqual(['d0', 'd1', 'd2', 'd3', 'd4', 'd5']);
     expect(w.stats.failedWrites).toBe(3);
     await w.close();
+  });
+
+  it('has up to the store\'s maxInFlight batches in append at once, and retries a refused one', async () => {
+    const store = new MemoryStore();
+    store.maxInFlight = 3;
+    let release!: () => void;
+    store.gate = new Promise((r) => (release = r));
+    const w = writer(store, { batchSize: 2, queueSize: 100 });
+    for (let i = 0; i < 12; i++) w.submit(pending(`d${i}`));
+    for (let i = 0; i < 200 && store.open < 3; i++) await new Promise((r) => setTimeout(r, 1));
+    expect(store.open).toBe(3);
+    store.refuse = 1;
+    release();
+    await w.close();
+    expect(store.mostOpen).toBe(3);
+    expect(store.entries.map((e) => e.key).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `d${i}`).sort());
+    expect(w.stats).toMatchObject({ written: 12, failedWrites: 1, queued: 0 });
   });
 
   it('tells listeners of records and feedback', async () => {

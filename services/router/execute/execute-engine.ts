@@ -140,16 +140,20 @@ export class ExecuteEngine {
     const attempts: AttemptInfo[] = [];
     let last: InvokeErrorInfo | undefined;
     for (let model = chain.next(), step = 'primary'; model !== undefined; model = chain.next(last), step = 'fallback') {
+      const invoked = performance.now();
+      let ttftMs: number | undefined;
       for await (const ev of ctx.executor.invokeStream(invokeInput(ctx, model, step), signal)) {
-        if (ev.type === 'text-delta' || ev.type === 'tool-call') yield ev;
-        else if (ev.type === 'start') yield { type: 'start', model };
+        if (ev.type === 'text-delta' || ev.type === 'tool-call') {
+          ttftMs ??= performance.now() - invoked;
+          yield ev;
+        } else if (ev.type === 'start') yield { type: 'start', model };
         else if (ev.type === 'done') {
-          attempts.push(...ev.outcome.attempts);
+          attempts.push(...withTtft(ev.outcome.attempts, ttftMs));
           const r = ev.outcome.result;
           yield { type: 'done', result: { decision, model, message: { text: r.message.text, toolCalls: r.message.toolCalls }, finishReason: r.finishReason, attempts, ...totals(attempts), ...provenance(r) } };
           return;
         } else if (ev.type === 'error') {
-          attempts.push(...ev.outcome.attempts);
+          attempts.push(...withTtft(ev.outcome.attempts, ttftMs));
           if (ev.partial) throw new ExecuteFailedError(ev.outcome.error, attempts, true);
           last = ev.outcome.error;
         }
@@ -158,4 +162,10 @@ export class ExecuteEngine {
     }
     throw new ExecuteFailedError(last ?? { kind: 'unavailable', message: 'no model could be tried', retryable: true }, attempts);
   }
+}
+
+/** The invocation's attempts, the last (the one that streamed) with the time from the invocation to its first text or tool call. */
+function withTtft(attempts: readonly AttemptInfo[], ttftMs: number | undefined): AttemptInfo[] {
+  if (ttftMs === undefined || attempts.length === 0) return [...attempts];
+  return [...attempts.slice(0, -1), { ...attempts[attempts.length - 1]!, ttftMs }];
 }

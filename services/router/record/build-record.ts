@@ -9,10 +9,11 @@ import type { RecordOutcome } from '../../generated/switchyard/v1/RecordOutcome.
 import type { RecordSource } from '../../generated/switchyard/v1/RecordSource.js';
 import type { Catalog } from '../../shared/catalog.js';
 import type { Config } from '../../shared/config/schema.js';
-import type { ChatMessage, Usage } from '../../shared/contracts/provider.js';
+import type { Usage } from '../../shared/contracts/provider.js';
 import { finishToProto, usageToProto } from '../../shared/grpc/convert.js';
 import type { Decision } from '../decide/decide.js';
 import { ExecuteFailedError, type ExecuteResult } from '../execute/execute-types.js';
+import { messageText, promptHash } from './prompt-hash.js';
 import { RECORD_VERSION } from './record-codec.js';
 
 /** What the writer is handed on the request's path: references only, nothing computed. */
@@ -31,14 +32,6 @@ const ROLE = { system: 'ROLE_SYSTEM', user: 'ROLE_USER', assistant: 'ROLE_ASSIST
 const RESPONSE_FORMAT = { text: 'RESPONSE_FORMAT_TYPE_TEXT', json_object: 'RESPONSE_FORMAT_TYPE_JSON_OBJECT', json_schema: 'RESPONSE_FORMAT_TYPE_JSON_SCHEMA' } as const;
 const CAPABILITY = { tools: 'CAPABILITY_TOOLS', vision: 'CAPABILITY_VISION', json_output: 'CAPABILITY_JSON_OUTPUT', streaming: 'CAPABILITY_STREAMING' } as const;
 
-const messageText = (m: ChatMessage) => m.content.map((p) => (p.type === 'text' ? p.text : '')).join('');
-
-/** SHA-256 (hex) over the messages' roles and text, NUL-separated: equal prompts, equal hashes. */
-export function promptHash(messages: readonly ChatMessage[]): string {
-  const h = createHash('sha256');
-  for (const m of messages) h.update(m.role).update('\0').update(messageText(m)).update('\0');
-  return h.digest('hex');
-}
 
 /** SHA-256 (hex) of the configuration, over its canonical JSON. */
 export function configHash(config: Config): string {
@@ -47,7 +40,7 @@ export function configHash(config: Config): string {
 
 export class RecordBuilder {
   private readonly redact: { re: RegExp; replace: string }[];
-  private readonly hash: string;
+  readonly hash: string;
 
   constructor(
     private readonly config: Config,
@@ -57,7 +50,8 @@ export class RecordBuilder {
     this.hash = configHash(config);
   }
 
-  private clean(text: string): string {
+  /** Prompt or answer text after the configured redactions. */
+  clean(text: string): string {
     let out = text;
     for (const r of this.redact) out = out.replace(r.re, r.replace);
     return out;
@@ -78,6 +72,11 @@ export class RecordBuilder {
     if (!m) return 0;
     const plain = Math.max(0, u.inputTokens - u.cachedInputTokens - u.cacheWriteTokens);
     return plain * m.inputPrice + u.cachedInputTokens * m.cachedInputPrice + u.cacheWriteTokens * m.cacheWritePrice + u.outputTokens * m.outputPrice;
+  }
+
+  /** The record's error code for how Execute failed: the error's kind, `aborted` or `internal`; empty on success. */
+  errorCode(error: unknown): string {
+    return error === undefined ? '' : error instanceof ExecuteFailedError ? error.error.kind : error instanceof DOMException ? 'aborted' : 'internal';
   }
 
   build(p: PendingRecord): DecisionRecord {
@@ -147,9 +146,9 @@ export class RecordBuilder {
     const reference = this.referenceModel(policy);
     // The reference would have answered once: price the answering attempt's tokens.
     const answering = res ? [...attempts].reverse().find((a) => a.model === res.model && a.outcome === 'success') : undefined;
-    const errorCode = p.error === undefined ? '' : p.error instanceof ExecuteFailedError ? p.error.error.kind : p.error instanceof DOMException ? 'aborted' : 'internal';
+    const errorCode = this.errorCode(p.error);
     return {
-      attempts: attempts.map((a) => ({ model: a.model, deployment: a.deployment, step: a.step, status: a.outcome, error: a.error, latencyMs: a.latencyMs, ttftMs: 0, usage: usageToProto(a.usage), costUsd: a.costUsd })),
+      attempts: attempts.map((a) => ({ model: a.model, deployment: a.deployment, step: a.step, status: a.outcome, error: a.error, latencyMs: a.latencyMs, ttftMs: a.ttftMs ?? 0, usage: usageToProto(a.usage), costUsd: a.costUsd })),
       answeredModel: res?.model ?? '',
       answeredByChosen: res !== undefined && res.model === p.decision.response.model,
       responseModel: res?.responseModel ?? '',

@@ -22,6 +22,7 @@ import { checkDecisionId, validateFeedback, validateOutcome } from './feedback.j
 import { FileRecordStore } from './file-record-store.js';
 import { JetStreamRecordStore } from './jetstream-record-store.js';
 import type { DecisionStore } from './record-store.js';
+import { RecordEncoder } from './record-encoder.js';
 import { RecordWriter, type DecisionLogEvents } from './record-writer.js';
 
 export interface DecisionLogOptions {
@@ -56,11 +57,13 @@ export class DecisionLog {
     const c = o.config.decision_log;
     this.now = o.now ?? Date.now;
     this.builder = new RecordBuilder(o.config, o.catalog);
+    const encoder = new RecordEncoder(o.config, this.builder, this.builder.hash);
     this.store = o.store ?? openRecordStore(o.config, o.bus, o.log);
     this.store.prepare?.();
     this.writer = new RecordWriter({
       store: this.store,
       builder: this.builder,
+      encode: (p) => encoder.encode(p),
       queueSize: c.queue_size,
       batchSize: c.batch_size,
       flushIntervalMs: c.flush_interval_ms,
@@ -75,7 +78,9 @@ export class DecisionLog {
 
   /** On the request's path: O(1), never throws, never waits. */
   record(p: Omit<PendingRecord, 'timeUnixMs'> & { timeUnixMs?: number }): void {
-    this.writer.submit({ ...p, timeUnixMs: p.timeUnixMs ?? this.now() });
+    // The caller's object is the pending record (no copy): it is the callers' own, made for this call.
+    p.timeUnixMs ??= this.now();
+    this.writer.submit(p as PendingRecord);
   }
 
   /** Validates and queues feedback; false when its idempotency key was seen already. */

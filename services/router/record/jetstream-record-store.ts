@@ -12,13 +12,15 @@
  */
 import { createHash } from 'node:crypto';
 import { DiscardPolicy, RetentionPolicy, StorageType, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import { nanos, type NatsConnection } from '@nats-io/transport-node';
+import { headers, nanos, type NatsConnection } from '@nats-io/transport-node';
 import type { DecisionLogEntry__Output } from '../../generated/switchyard/v1/DecisionLogEntry.js';
 import type { DecisionLogConfig } from '../../shared/config/schema.js';
 import { decodeEntry } from './record-codec.js';
 import type { DecisionStore, StoredEntry } from './record-store.js';
 
 export const DECISION_SUBJECT_ROOT = 'switchyard.v1.decisions';
+/** JetStream's de-duplication header. */
+const MSG_ID = 'Nats-Msg-Id';
 
 /** The subject token of what an entry is about. */
 function token(about: string): string {
@@ -38,6 +40,8 @@ export interface JetStreamRecordStoreOptions {
 
 export class JetStreamRecordStore implements DecisionStore {
   readonly kind = 'jetstream';
+  /** Batches publish one after another without waiting for the one before's acknowledgement. */
+  readonly maxInFlight = 8;
   private ready: { nc: NatsConnection; js: JetStreamClient; jsm: JetStreamManager } | undefined;
   private closed = false;
   /** Set while writes fail, so an outage is reported once, not per retried batch. */
@@ -52,7 +56,7 @@ export class JetStreamRecordStore implements DecisionStore {
   constructor(private readonly o: JetStreamRecordStoreOptions) {}
 
   /** Clients for the current connection, with the stream made or updated once per connection. */
-  private async clients(): Promise<{ js: JetStreamClient; jsm: JetStreamManager }> {
+  private async clients(): Promise<{ nc: NatsConnection; js: JetStreamClient; jsm: JetStreamManager }> {
     const nc = this.o.connection();
     if (!nc) throw new Error('NATS is not connected');
     if (this.ready?.nc === nc) return this.ready;
@@ -90,22 +94,42 @@ export class JetStreamRecordStore implements DecisionStore {
     attempt();
   }
 
+  /**
+   * Pipelined: every entry but the last goes out as a plain publish (no reply, no timer, no
+   * promise), each with its `Nats-Msg-Id`, and the last as a JetStream publish whose
+   * acknowledgement is the batch's. One connection keeps the order, and the stream stores its
+   * messages in the order they arrive, so that acknowledgement comes after the whole batch was
+   * stored. When it does not come (NATS restarting, a timeout), the whole batch is retried and
+   * the stream's de-duplication window stores each entry once.
+   */
   async append(entries: readonly StoredEntry[]): Promise<StoredEntry[]> {
-    let js: JetStreamClient;
+    if (entries.length === 0) return [];
+    let c: { nc: NatsConnection; js: JetStreamClient };
     try {
-      ({ js } = await this.clients());
+      c = await this.clients();
     } catch (e) {
       this.failing(`JetStream unavailable: ${(e as Error).message}`);
       return [...entries];
     }
-    const results = await Promise.allSettled(entries.map((e) => js.publish(decisionSubject(e.kind, e.about), e.bytes, { msgID: e.key })));
-    const failed = entries.filter((_, i) => results[i]!.status === 'rejected');
-    if (failed.length > 0) this.failing(`${failed.length} of ${entries.length} JetStream publishes failed: ${((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as Error).message}`);
-    else if (this.down) {
+    try {
+      const last = entries.length - 1;
+      for (let i = 0; i < last; i++) {
+        const e = entries[i]!;
+        const h = headers();
+        h.set(MSG_ID, e.key);
+        c.nc.publish(decisionSubject(e.kind, e.about), e.bytes, { headers: h });
+      }
+      const e = entries[last]!;
+      await c.js.publish(decisionSubject(e.kind, e.about), e.bytes, { msgID: e.key });
+    } catch (e) {
+      this.failing(`a batch of ${entries.length} JetStream publishes was not acknowledged: ${(e as Error).message}`);
+      return [...entries];
+    }
+    if (this.down) {
       this.down = false;
       this.o.onError?.('decision log: JetStream writes resumed');
     }
-    return failed;
+    return [];
   }
 
   async *scan(options: { about?: readonly string[] } = {}): AsyncIterable<DecisionLogEntry__Output> {

@@ -13,16 +13,26 @@ export const RECORD_VERSION = 1;
 
 const TO_OBJECT: protobuf.IConversionOptions = { longs: Number, enums: String, defaults: true, oneofs: true, arrays: true };
 
+let loaded: protobuf.Root | undefined;
 let entryType: protobuf.Type | undefined;
 
-function type(): protobuf.Type {
-  if (!entryType) {
-    const root = new protobuf.Root();
-    root.resolvePath = (_origin, target) => resolve(PROTO_DIR, target);
-    root.loadSync('switchyard/v1/decision_record.proto', { keepCase: false });
-    entryType = root.lookupType('switchyard.v1.DecisionLogEntry');
+function root(): protobuf.Root {
+  if (!loaded) {
+    loaded = new protobuf.Root();
+    loaded.resolvePath = (_origin, target) => resolve(PROTO_DIR, target);
+    loaded.loadSync('switchyard/v1/decision_record.proto', { keepCase: false });
   }
+  return loaded;
+}
+
+function type(): protobuf.Type {
+  entryType ??= root().lookupType('switchyard.v1.DecisionLogEntry');
   return entryType;
+}
+
+/** An enum of the decision record's protos (or those it imports): number by value name. */
+export function enumValues(name: string): Record<string, number> {
+  return root().lookupEnum(name).values;
 }
 
 export function encodeEntry(entry: DecisionLogEntry): Uint8Array {

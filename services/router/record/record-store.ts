@@ -10,7 +10,6 @@
  *  - `scan` yields every stored entry, oldest first; `about` restricts it to one decision (a
  *    store may use it to read less).
  */
-import type { DecisionLogEntry } from '../../generated/switchyard/v1/DecisionLogEntry.js';
 import type { DecisionLogEntry__Output } from '../../generated/switchyard/v1/DecisionLogEntry.js';
 
 export interface StoredEntry {
@@ -19,13 +18,14 @@ export interface StoredEntry {
   /** What the entry is about: the decision id, or `episode:<id>` for episode feedback. */
   about: string;
   kind: 'record' | 'feedback' | 'outcome';
-  entry: DecisionLogEntry;
-  /** The entry encoded (the writer encodes once, before the store sees it). */
+  /** The encoded DecisionLogEntry (the writer encodes once, before the store sees it). */
   bytes: Uint8Array;
 }
 
 export interface DecisionStore {
   readonly kind: 'file' | 'jetstream';
+  /** Batches the writer may have in `append` at once (default 1). */
+  readonly maxInFlight?: number;
   append(entries: readonly StoredEntry[]): Promise<StoredEntry[]>;
   scan(options?: { about?: readonly string[] }): AsyncIterable<DecisionLogEntry__Output>;
   /** Gets ready in the background (a JetStream store makes its stream once NATS is up), so the first batch does not wait for it. */

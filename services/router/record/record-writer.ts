@@ -35,7 +35,10 @@ export interface RecordWriterStats {
 
 export interface RecordWriterOptions {
   store: DecisionStore;
+  /** Builds records as objects, for `record` listeners only. */
   builder: RecordBuilder;
+  /** Encodes a pending record as `DecisionLogEntry{record}` (RecordEncoder.encode). */
+  encode: (pending: PendingRecord) => Uint8Array;
   queueSize: number;
   batchSize: number;
   flushIntervalMs: number;
@@ -49,7 +52,7 @@ export interface RecordWriterOptions {
 type Item = { pending: PendingRecord } | { stored: StoredEntry };
 
 function stored(key: string, about: string, kind: StoredEntry['kind'], entry: DecisionLogEntry): StoredEntry {
-  return { key, about, kind, entry, bytes: encodeEntry(entry) };
+  return { key, about, kind, bytes: encodeEntry(entry) };
 }
 
 export class RecordWriter {
@@ -147,32 +150,54 @@ export class RecordWriter {
 
   private toStored(item: Item): StoredEntry {
     if ('stored' in item) return item.stored;
-    const record = this.o.builder.build(item.pending);
-    this.emit('record', record);
-    return stored(record.decisionId!, record.decisionId!, 'record', { record });
+    const p = item.pending;
+    const id = p.decision.response.decisionId!;
+    // The record as an object only for in-process listeners; the bytes come straight from the decision.
+    if (this.listeners.record.size > 0) this.emit('record', this.o.builder.build(p));
+    return { key: id, about: id, kind: 'record', bytes: this.o.encode(p) };
   }
 
-  /** Writes until the queue is empty or the store refuses a batch. */
+  /**
+   * Writes until the queue is empty or the store refuses a batch. Up to the store's
+   * `maxInFlight` batches are written at once (a JetStream store waits a round trip per
+   * batch); the loop yields between batches, so calls are served while a backlog is encoded.
+   */
   private async drain(): Promise<void> {
-    while (this.queue.length > this.head) {
-      const batch: StoredEntry[] = [];
-      for (const item of this.take(this.o.batchSize)) {
-        try {
-          batch.push(this.toStored(item));
-        } catch (e) {
-          // A record that cannot be built or encoded is dropped and counted, never thrown out of the loop.
-          this.counts.dropped++;
-          this.o.warn?.('decision log: a record could not be built; dropped', { error: (e as Error).message });
+    const inFlight = new Set<Promise<number>>();
+    const limit = this.o.store.maxInFlight ?? 1;
+    let refused = false;
+    while (this.queue.length > this.head || inFlight.size > 0) {
+      if (!refused && this.queue.length > this.head && inFlight.size < limit) {
+        const batch: StoredEntry[] = [];
+        for (const item of this.take(this.o.batchSize)) {
+          try {
+            batch.push(this.toStored(item));
+          } catch (e) {
+            // A record that cannot be built or encoded is dropped and counted, never thrown out of the loop.
+            this.counts.dropped++;
+            this.o.warn?.('decision log: a record could not be built; dropped', { error: (e as Error).message });
+          }
         }
+        const write: Promise<number> = this.o.store.append(batch).then((failed) => {
+          inFlight.delete(write);
+          this.counts.written += batch.length - failed.length;
+          if (failed.length === 0) return 0;
+          this.counts.failedWrites++;
+          this.queue.splice(this.head, 0, ...failed.map((stored) => ({ stored })));
+          return failed.length;
+        });
+        inFlight.add(write);
+        if (limit > 1) await new Promise((r) => setImmediate(r));
+        continue;
       }
-      const failed = await this.o.store.append(batch);
-      this.counts.written += batch.length - failed.length;
-      if (failed.length > 0) {
-        this.counts.failedWrites++;
-        this.queue.splice(this.head, 0, ...failed.map((stored) => ({ stored })));
-        if (this.closed) return;
-        await new Promise((r) => setTimeout(r, this.o.retryMs ?? 250));
+      if (inFlight.size > 0) {
+        if ((await Promise.race(inFlight)) > 0) refused = true;
+        continue;
       }
+      // Every write has ended and one was refused: pause, then try again.
+      if (this.closed) return;
+      await new Promise((r) => setTimeout(r, this.o.retryMs ?? 250));
+      refused = false;
     }
   }
 

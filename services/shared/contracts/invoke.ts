@@ -16,6 +16,8 @@ export interface AttemptInfo {
   outcome: AttemptOutcomeName;
   error: string;
   latencyMs: number;
+  /** Streams: from the attempt's start to its first text or tool call; absent otherwise. */
+  ttftMs?: number;
   usage: Usage;
   costUsd: number;
   check: string;
