@@ -111,6 +111,18 @@ export class Ledger {
     });
   }
 
+  /**
+   * Adds `delta` (negative to take away) to what the counter counts as used, leaving live
+   * holds alone: how a reconciliation with the decision record corrects a counter without
+   * losing spend settled meanwhile.
+   */
+  async adjust(key: string, delta: number): Promise<void> {
+    await this.update(key, (c) => {
+      this.prune(c);
+      c.used += delta;
+    });
+  }
+
   /** The counter as it stands: used, and held by live holds. */
   async read(key: string): Promise<{ used: number; held: number; holds: number }> {
     const c = parse((await this.o.store.get(key))?.value);
