@@ -24,13 +24,28 @@ export interface ReconcileBudgetsOptions {
   fix: boolean;
 }
 
+/** A cluster that has just lost a node may time out a request or two: a reconciliation recomputes every drift from what it reads, so running it again is safe. */
+const ATTEMPTS = 5;
+
 /** Throws when no NATS server is configured (the ledger lives in NATS key-value across replicas). */
 export async function reconcileBudgets(o: ReconcileBudgetsOptions): Promise<SpendDrift[]> {
+  for (let i = 1; ; i++) {
+    try {
+      return await reconcileOnce(o);
+    } catch (e) {
+      if (i >= ATTEMPTS || /no NATS server is configured/.test((e as Error).message)) throw e;
+      o.log.warn('budgets reconcile: trying again', { attempt: i, error: (e as Error).message });
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+  }
+}
+
+async function reconcileOnce(o: ReconcileBudgetsOptions): Promise<SpendDrift[]> {
   if (natsServers(o.config.bus, o.env).length === 0) {
     throw new Error('no NATS server is configured (NATS_URL or bus.nats.servers): without NATS each router keeps its ledger in its own memory, and nothing outside it can read it');
   }
   const bus = createBus(o.config.bus, o.env, 'switchyard-reconcile', (m) => o.log.warn(m)) as NatsBus;
-  const kv = new KvTenancyStore({ nats: natsOptions(o.config.bus, o.env, 'switchyard-reconcile'), onRevocation: () => undefined, onError: (m) => o.log.warn(m) });
+  const kv = new KvTenancyStore({ nats: natsOptions(o.config.bus, o.env, 'switchyard-reconcile'), replicas: o.config.bus.kv_replicas, onRevocation: () => undefined, onError: (m) => o.log.warn(m) });
   try {
     await bus.connected();
     const store = openRecordStore(o.config, bus, o.log);

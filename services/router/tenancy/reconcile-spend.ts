@@ -74,7 +74,7 @@ export async function reconcileSpend(o: ReconcileOptions): Promise<SpendDrift[]>
   const out: SpendDrift[] = [];
   for (const t of budgeted.values()) {
     for (const { key } of spendLimits(t, o.at)) {
-      const counter = await o.ledger.read(key);
+      const counter = await o.ledger.readLatest(key);
       const sum = sums.get(key) ?? { nano: 0, records: 0 };
       const driftNano = counter.used - sum.nano;
       const corrected = o.fix === true && driftNano !== 0;
