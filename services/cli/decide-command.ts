@@ -6,24 +6,26 @@ import { parseArgs } from 'node:util';
 import type { DecideRequest } from '../generated/switchyard/v1/DecideRequest.js';
 import type { DecideResponse__Output } from '../generated/switchyard/v1/DecideResponse.js';
 import { formatTable } from './format-table.js';
-import { DEFAULT_ADDRESS, decide, routerClient } from '../shared/grpc/router-client.js';
-import { grpcErrorMessage, readPrompt, type CommandIO } from './command-io.js';
+import { decide } from '../shared/grpc/router-client.js';
+import { readPrompt, type CommandIO } from './command-io.js';
+import { CONNECTION_OPTIONS, CONNECTION_USAGE, connection, type ConnectionFlags } from './cli-connection.js';
 
 export const DECIDE_USAGE = `usage: switchyard decide [--addr ADDR] [--json] [--policy NAME] [--tradeoff K]
          [--max-output-tokens N] [--system TEXT] [--require tools,vision,json_output,streaming]
          [--allow m1,m2] [--deny m1,m2] [--region r1,r2] [--language en,de]
-         [--max-cost USD] [--latency-budget MS] [--label key=value ...] "prompt" | -`;
+         [--max-cost USD] [--latency-budget MS] [--label key=value ...] "prompt" | -
+${CONNECTION_USAGE}`;
 
 const CAPABILITY = { tools: 'CAPABILITY_TOOLS', vision: 'CAPABILITY_VISION', json_output: 'CAPABILITY_JSON_OUTPUT', streaming: 'CAPABILITY_STREAMING' } as const;
 const list = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : []);
 
 /** Builds the DecideRequest the routing options on the command line describe. */
-export function requestFromArgs(argv: string[], io: CommandIO): { request: DecideRequest; addr: string; json: boolean } | string {
+export function requestFromArgs(argv: string[], io: CommandIO): { request: DecideRequest; connection: ConnectionFlags; json: boolean } | string {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
-      addr: { type: 'string' },
+      ...CONNECTION_OPTIONS,
       json: { type: 'boolean', default: false },
       policy: { type: 'string' },
       tradeoff: { type: 'string' },
@@ -80,7 +82,7 @@ export function requestFromArgs(argv: string[], io: CommandIO): { request: Decid
     },
     labels: { tenant: tenant ?? '', userTier: user_tier ?? '', task: task ?? '', session: session ?? '', extra },
   };
-  return { request, addr: values.addr ?? io.env.SWITCHYARD_ADDR ?? DEFAULT_ADDRESS, json: values.json ?? false };
+  return { request, connection: values, json: values.json ?? false };
 }
 
 const usd = (x: number) => (x === 0 ? '$0' : x >= 0.01 ? `$${x.toFixed(4)}` : `$${x.toPrecision(2)}`);
@@ -124,13 +126,18 @@ export async function decideCommand(argv: string[], io: CommandIO): Promise<numb
     io.err.write(`switchyard decide: ${parsed}\n${DECIDE_USAGE}\n`);
     return 2;
   }
-  const client = routerClient(parsed.addr, io.env);
+  const conn = connection(parsed.connection, io);
+  if (typeof conn === 'string') {
+    io.err.write(`switchyard decide: ${conn}\n`);
+    return 2;
+  }
+  const client = conn.client();
   try {
     const r = await decide(client, parsed.request);
     io.out.write(parsed.json ? JSON.stringify(r) + '\n' : formatDecision(r) + '\n');
     return 0;
   } catch (e) {
-    io.err.write(`switchyard decide: ${await grpcErrorMessage(e, parsed.addr)}\n`);
+    io.err.write(`switchyard decide: ${await conn.explain(e)}\n`);
     return 1;
   } finally {
     client.close();

@@ -11,16 +11,18 @@ import { parseArgs } from 'node:util';
 import type { DecisionView__Output } from '../generated/switchyard/v1/DecisionView.js';
 import type { ListDecisionsRequest } from '../generated/switchyard/v1/ListDecisionsRequest.js';
 import { routingDataLine } from '../train/routing-data-from-decisions.js';
-import { grpcErrorMessage, type CommandIO } from './command-io.js';
-import { DEFAULT_ADDRESS, getDecision, listDecisions, routerClient } from '../shared/grpc/router-client.js';
+import type { CommandIO } from './command-io.js';
+import { CONNECTION_OPTIONS, CONNECTION_USAGE, connection } from './cli-connection.js';
+import { getDecision, listDecisions, type routerClient } from '../shared/grpc/router-client.js';
 
 export const DECISIONS_USAGE = `usage: switchyard decisions tail [-n N] [--follow] [filters] [--addr ADDR] [--json]
        switchyard decisions show ID [--addr ADDR] [--json]
        switchyard decisions export [--out FILE] [--metric NAME] [--range MIN:MAX] [--lower-is-better] [filters] [--addr ADDR]
-  filters: --since TIME --until TIME (ISO 8601) --model M --policy P --segment S --label key=value ... --with-feedback | --without-feedback`;
+  filters: --since TIME --until TIME (ISO 8601) --model M --policy P --segment S --label key=value ... --with-feedback | --without-feedback
+${CONNECTION_USAGE}`;
 
 const OPTIONS = {
-  addr: { type: 'string' },
+  ...CONNECTION_OPTIONS,
   json: { type: 'boolean', default: false },
   n: { type: 'string', short: 'n', default: '10' },
   follow: { type: 'boolean', short: 'f', default: false },
@@ -82,7 +84,6 @@ export function summaryLine(v: DecisionView__Output): string {
 export async function decisionsCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
   const [sub, ...rest] = positionals;
-  const addr = values.addr ?? io.env.SWITCHYARD_ADDR ?? DEFAULT_ADDRESS;
   const fail = (msg: string, code = 2) => {
     io.err.write(`switchyard decisions: ${msg}\n${code === 2 ? DECISIONS_USAGE + '\n' : ''}`);
     return code;
@@ -90,7 +91,9 @@ export async function decisionsCommand(argv: string[], io: CommandIO): Promise<n
   if (sub !== 'tail' && sub !== 'show' && sub !== 'export') return fail(sub ? `unknown subcommand "${sub}"` : 'a subcommand is required');
   const f = filters(values);
   if (typeof f === 'string') return fail(f);
-  const client = routerClient(addr);
+  const conn = connection(values, io);
+  if (typeof conn === 'string') return fail(conn);
+  const client = conn.client();
   try {
     if (sub === 'show') {
       if (rest.length !== 1) return fail('show takes one decision id');
@@ -101,7 +104,7 @@ export async function decisionsCommand(argv: string[], io: CommandIO): Promise<n
     if (sub === 'tail') return await tail(client, f, values, io);
     return await exportData(client, f, values, io);
   } catch (e) {
-    return fail(await grpcErrorMessage(e, addr), 1);
+    return fail(await conn.explain(e), 1);
   } finally {
     client.close();
   }

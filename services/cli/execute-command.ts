@@ -7,10 +7,10 @@
 import * as grpc from '@grpc/grpc-js';
 import type { ExecuteResponse__Output } from '../generated/switchyard/v1/ExecuteResponse.js';
 import type { ExecuteStreamResponse__Output } from '../generated/switchyard/v1/ExecuteStreamResponse.js';
-import { grpcErrorMessage, type CommandIO } from './command-io.js';
+import type { CommandIO } from './command-io.js';
+import { connection } from './cli-connection.js';
 import { DECIDE_USAGE, requestFromArgs } from './decide-command.js';
 import { formatTable } from './format-table.js';
-import { routerClient } from '../shared/grpc/router-client.js';
 
 export const EXECUTE_USAGE = DECIDE_USAGE.replace('switchyard decide', 'switchyard execute').replace('[--json]', '[--json] [--stream] [--timeout SECONDS]');
 
@@ -57,7 +57,12 @@ export async function executeCommand(argv: string[], io: CommandIO): Promise<num
     io.err.write(`switchyard execute: ${parsed}\n${EXECUTE_USAGE}\n`);
     return 2;
   }
-  const client = routerClient(parsed.addr, io.env);
+  const conn = connection(parsed.connection, io);
+  if (typeof conn === 'string') {
+    io.err.write(`switchyard execute: ${conn}\n`);
+    return 2;
+  }
+  const client = conn.client();
   const deadline = Date.now() + timeoutS * 1000;
   try {
     if (!stream) {
@@ -78,7 +83,7 @@ export async function executeCommand(argv: string[], io: CommandIO): Promise<num
     if (done && !parsed.json) io.out.write('\n' + formatExecution({ ...done, message: { text: '', toolCalls: [] } }).trimStart() + '\n');
     return 0;
   } catch (e) {
-    io.err.write(`\nswitchyard execute: ${await grpcErrorMessage(e, parsed.addr)}\n`);
+    io.err.write(`\nswitchyard execute: ${await conn.explain(e)}\n`);
     return 1;
   } finally {
     client.close();

@@ -3,6 +3,7 @@
  * here, in one place.
  */
 import { BENCH_USAGE, benchCommand } from './bench-command.js';
+import { BUDGETS_USAGE, budgetsCommand } from './budgets-command.js';
 import { CALIBRATE_USAGE, EVAL_USAGE, TRAIN_USAGE, calibrateCommand, evalCommand, trainCommand } from './learning-commands.js';
 import { processIO, type CommandIO } from './command-io.js';
 import { DECIDE_USAGE, decideCommand } from './decide-command.js';
@@ -28,6 +29,7 @@ const COMMANDS: Record<string, { run: Command; summary: string; usage: string }>
   calibrate: { run: calibrateCommand, summary: 'set the cost/quality knob for a target (match the flagship, a share, a budget) and write it into a config', usage: CALIBRATE_USAGE },
   model: { run: modelCommand, summary: 'promote a router model to every replica over NATS, roll it back, or show what each replica runs', usage: MODEL_USAGE },
   'revoke-key': { run: revokeKeyCommand, summary: 'revoke an API key on every replica (through NATS)', usage: REVOKE_KEY_USAGE },
+  budgets: { run: (argv, io) => budgetsCommand(argv, io), summary: 'reconcile the budget ledger with the decision record (budgets reconcile)', usage: BUDGETS_USAGE },
   bench: { run: benchCommand, summary: 'measure Switchyard on this machine (core, Decide, Execute, memory, scale)', usage: BENCH_USAGE },
 };
 

@@ -4,11 +4,12 @@
  */
 import { parseArgs } from 'node:util';
 import type { ModelInfo__Output } from '../generated/switchyard/v1/ModelInfo.js';
-import { grpcErrorMessage, type CommandIO } from './command-io.js';
+import type { CommandIO } from './command-io.js';
+import { CONNECTION_OPTIONS, CONNECTION_USAGE, connection } from './cli-connection.js';
 import { formatTable } from './format-table.js';
-import { DEFAULT_ADDRESS, listModels, routerClient } from '../shared/grpc/router-client.js';
+import { listModels } from '../shared/grpc/router-client.js';
 
-export const MODELS_USAGE = 'usage: switchyard models [--addr ADDR] [--json]';
+export const MODELS_USAGE = `usage: switchyard models [--addr ADDR] [--json]\n${CONNECTION_USAGE}`;
 
 const CAPABILITY_NAMES: Record<string, string> = { CAPABILITY_TOOLS: 'tools', CAPABILITY_VISION: 'vision', CAPABILITY_JSON_OUTPUT: 'json', CAPABILITY_STREAMING: 'streaming' };
 const usd = (x: number) => `$${x.toFixed(2)}`;
@@ -30,13 +31,18 @@ export function formatModels(models: ModelInfo__Output[]): string {
 }
 
 export async function modelsCommand(argv: string[], io: CommandIO): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { addr: { type: 'string' }, json: { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...CONNECTION_OPTIONS, json: { type: 'boolean', default: false } } });
   if (positionals.length > 0) {
     io.err.write(`switchyard models: unexpected argument "${positionals[0]}"\n${MODELS_USAGE}\n`);
     return 2;
   }
-  const addr = values.addr ?? io.env.SWITCHYARD_ADDR ?? DEFAULT_ADDRESS;
-  const client = routerClient(addr);
+  const conn = connection(values, io);
+  if (typeof conn === 'string') {
+    io.err.write(`switchyard models: ${conn}\n`);
+    return 2;
+  }
+  const { addr } = conn;
+  const client = conn.client();
   try {
     const r = await listModels(client);
     io.out.write((values.json ? JSON.stringify(r) : formatModels(r.models)) + '\n');
@@ -45,7 +51,7 @@ export async function modelsCommand(argv: string[], io: CommandIO): Promise<numb
     }
     return 0;
   } catch (e) {
-    io.err.write(`switchyard models: ${await grpcErrorMessage(e, addr)}\n`);
+    io.err.write(`switchyard models: ${await conn.explain(e)}\n`);
     return 1;
   } finally {
     client.close();

@@ -7,9 +7,9 @@ import { service as healthService } from 'grpc-health-check';
 
 const HealthClient = grpc.makeGenericClientConstructor(healthService as grpc.ServiceDefinition, 'Health');
 
-/** Whether a gRPC server answers the health service at `addr` within `timeoutMs`. */
-export function serverAnswers(addr: string, timeoutMs = 1_000): Promise<boolean> {
-  const client = new HealthClient(addr, grpc.credentials.createInsecure());
+/** Whether a gRPC server answers the health service at `addr` within `timeoutMs` (over TLS when `security` says so). */
+export function serverAnswers(addr: string, timeoutMs = 1_000, security?: { credentials: grpc.ChannelCredentials; options: grpc.ChannelOptions }): Promise<boolean> {
+  const client = new HealthClient(addr, security?.credentials ?? grpc.credentials.createInsecure(), security?.options ?? {});
   return new Promise<boolean>((resolve) => {
     (client as unknown as { check(req: object, opts: grpc.CallOptions, cb: (e: grpc.ServiceError | null) => void): void }).check(
       { service: '' },

@@ -18,6 +18,8 @@ import type { RpcTelemetry } from './rpc-telemetry.js';
 import type { DecisionLog } from './record/decision-log.js';
 import { decisionLogHandlers } from './record/decision-handlers.js';
 import type { Tenancy } from './tenancy/tenancy.js';
+import { modelsForTenant } from './tenancy/tenant-models.js';
+import type { Tenant } from './tenancy/tenant.js';
 
 const CAPABILITY_ENUM = { tools: 'CAPABILITY_TOOLS', vision: 'CAPABILITY_VISION', json_output: 'CAPABILITY_JSON_OUTPUT', streaming: 'CAPABILITY_STREAMING' } as const;
 
@@ -108,13 +110,15 @@ export function routerServiceHandlers(deps: RouterServiceDeps): RouterServiceHan
       deps.decisionLog?.record({ source: 'decide', decision });
     },
     ListModels(call, callback) {
+      let tenant: Tenant | undefined;
       try {
-        deps.tenancy?.authenticateMetadata(call.metadata);
+        tenant = deps.tenancy?.authenticateMetadata(call.metadata);
       } catch (err) {
         callback(toStatus(err));
         return;
       }
-      callback(null, { models: listModels(deps) });
+      // A tenant sees only the models it may use, in its regions.
+      callback(null, { models: modelsForTenant(listModels(deps), tenant) });
     },
     ...decisionLogHandlers(deps.decisionLog, deps.log),
     Execute:

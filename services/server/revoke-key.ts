@@ -9,7 +9,7 @@ export async function revokeKey(config: Config, env: NodeJS.ProcessEnv, hash: st
   if (natsServers(config.bus, env).length === 0) {
     throw new Error('no NATS server is configured (NATS_URL or bus.nats.servers); without NATS, take the key out of the config and restart');
   }
-  const store = new KvTenancyStore({ nats: natsOptions(config.bus, env, 'switchyard-revoke-key'), onRevocation: () => undefined });
+  const store = new KvTenancyStore({ nats: natsOptions(config.bus, env, 'switchyard-revoke-key'), replicas: config.bus.kv_replicas, onRevocation: () => undefined });
   try {
     await store.revoke(hash);
   } finally {

@@ -91,12 +91,13 @@ export async function startNatsServer(opts: { jetstream?: string; jetStreamDir?:
   return server;
 }
 
-/** A cluster of `n` nodes on loopback, every node routed to every other. */
-export async function startNatsCluster(n = 3): Promise<NatsServer[]> {
+/** A cluster of `n` nodes on loopback, every node routed to every other; with `jetStreamDir`, JetStream on every node (each its own folder under it). */
+export async function startNatsCluster(n = 3, opts: { jetStreamDir?: string } = {}): Promise<NatsServer[]> {
   const ports = await Promise.all(Array.from({ length: n }, freePort));
   const clusterPorts = await Promise.all(Array.from({ length: n }, freePort));
   const routes = clusterPorts.map((p) => `nats://127.0.0.1:${p}`).join(',');
-  const args = (i: number) => ['-a', '127.0.0.1', '-p', String(ports[i]), '-n', `node${i}`, '--cluster_name', 'switchyard-test', '--cluster', `nats://127.0.0.1:${clusterPorts[i]}`, '--routes', routes];
+  const js = (i: number) => (opts.jetStreamDir ? ['-js', '-sd', `${opts.jetStreamDir}/node${i}`] : []);
+  const args = (i: number) => ['-a', '127.0.0.1', '-p', String(ports[i]), '-n', `node${i}`, '--cluster_name', 'switchyard-test', '--cluster', `nats://127.0.0.1:${clusterPorts[i]}`, '--routes', routes, ...js(i)];
   const nodes: NatsServer[] = [];
   for (let i = 0; i < n; i++) {
     let { child } = await launch(args(i), LISTENING);

@@ -23,8 +23,15 @@ function isConflict(e: unknown): boolean {
   return /wrong last sequence|key exists/i.test((e as Error)?.message ?? '');
 }
 
+/** Errors that say no JetStream server took the request: it surely did not happen. */
+function notReceived(e: unknown): boolean {
+  return /no responders|jetstream is not enabled|503/i.test((e as Error)?.message ?? '');
+}
+
 export interface KvTenancyOptions {
   nats: NatsBusOptions;
+  /** Replicas of the buckets when this store makes them (bus.kv_replicas); default 1. */
+  replicas?: number;
   /** Called with each revoked key hash (revoked: true) and each revocation taken back. */
   onRevocation(hash: string, revoked: boolean): void;
   onError?(message: string): void;
@@ -47,9 +54,10 @@ export class KvTenancyStore implements CasStore {
         const nc = await connect({ ...connectionOptions(this.o.nats), name: `${this.o.nats.name}-tenancy` });
         this.nc = nc;
         const kvm = new Kvm(nc);
-        const ledger = await kvm.create(LEDGER_BUCKET, { history: 1, ttl: LEDGER_MAX_AGE_MS });
-        const revoked = await kvm.create(REVOKED_BUCKET, { history: 1 });
-        void this.watchRevocations(revoked);
+        const replicas = this.o.replicas ?? 1;
+        const ledger = await kvm.create(LEDGER_BUCKET, { history: 1, ttl: LEDGER_MAX_AGE_MS, replicas });
+        const revoked = await kvm.create(REVOKED_BUCKET, { history: 1, replicas });
+        this.watchRevocations(revoked).catch((e) => this.o.onError?.(`tenancy store: the watch of revoked keys failed: ${(e as Error).message}`));
         // The revocations made before this replica started, before it lets any call in.
         for await (const hash of await revoked.keys()) this.o.onRevocation(hash, true);
         return { ledger, revoked };
@@ -84,10 +92,28 @@ export class KvTenancyStore implements CasStore {
     }
   }
 
+  /**
+   * Runs `op`, again while it fails with an error `again` says is safe to retry, for up to
+   * WAIT_FOR_CONNECTION_MS: a cluster that lost a node answers "no responders" or "JetStream
+   * not enabled" for the moments its leaders are re-elected, and the client reconnects.
+   */
+  private async retrying<T>(op: () => Promise<T>, again: (e: unknown) => boolean): Promise<T> {
+    const until = Date.now() + WAIT_FOR_CONNECTION_MS;
+    for (let i = 0; ; i++) {
+      try {
+        return await op();
+      } catch (e) {
+        if (!again(e) || Date.now() >= until || this.closing) throw e;
+        await new Promise((r) => setTimeout(r, Math.min(250, 25 * (i + 1))));
+      }
+    }
+  }
+
   async get(key: string): Promise<CasEntry | undefined> {
     const { ledger } = await this.buckets();
     try {
-      const e = await ledger.get(key);
+      // A read changes nothing: any failure may be retried.
+      const e = await this.retrying(() => ledger.get(key), (err) => !isConflict(err));
       return e && e.operation === 'PUT' ? { value: e.string(), revision: e.revision } : undefined;
     } catch (err) {
       throw new UnavailableError(`the tenancy store cannot be read: ${(err as Error).message}`);
@@ -97,8 +123,9 @@ export class KvTenancyStore implements CasStore {
   async put(key: string, value: string, revision: number): Promise<boolean> {
     const { ledger } = await this.buckets();
     try {
-      if (revision === 0) await ledger.create(key, value);
-      else await ledger.update(key, value, revision);
+      // A write is retried only when it surely did not happen (nothing answered it); after a
+      // timeout it may have, and writing again could count it twice: that fails instead.
+      await this.retrying(() => (revision === 0 ? ledger.create(key, value) : ledger.update(key, value, revision)), notReceived);
       return true;
     } catch (err) {
       if (isConflict(err)) return false;

@@ -7,7 +7,8 @@
  * used + every live hold + the new hold stays within the limit. When the call ends, its hold
  * is replaced by what it really cost. A hold carries an expiry: a replica that crashes
  * between reserving and settling leaves holds that the next write to the counter drops. A
- * settle that comes after its hold was dropped still adds its cost, so nothing is lost.
+ * settle that comes after its hold was dropped still adds its cost, so nothing is lost; a
+ * settle the store could not take is tried again, and counted once.
  *
  * Amounts are integers (nano-USD, tokens, requests): sums never drift.
  */
@@ -44,6 +45,9 @@ export interface LedgerOptions {
 }
 
 export class LimitExceededError extends ResourceExhaustedError {}
+
+/** Settles tried again after the store could not be reached (about 6 s in all, with the waits). */
+const SETTLE_RETRIES = 5;
 
 function parse(value: string | undefined): Counter {
   return value ? (JSON.parse(value) as Counter) : { used: 0, holds: {} };
@@ -102,12 +106,51 @@ export class Ledger {
     });
   }
 
-  /** Ends a hold: what it held is released and `actual` is counted as used. */
+  /**
+   * Ends a hold: what it held is released and `actual` is counted as used. When the store
+   * cannot be reached the settle is tried again (a cluster that lost a node needs moments to
+   * elect new leaders). A write that failed that way may still have been applied, so a retry
+   * applies only while the hold is still there: the settle removes it in the same write.
+   */
   async settle(hold: Hold, actual: number): Promise<void> {
-    await this.update(hold.key, (c) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.update(hold.key, (c) => {
+          const pending = hold.id in c.holds;
+          this.prune(c);
+          if (attempt > 0 && !pending) return;
+          delete c.holds[hold.id];
+          c.used += actual;
+        });
+        return;
+      } catch (e) {
+        if (!(e instanceof UnavailableError) || attempt >= SETTLE_RETRIES) throw e;
+        await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));
+      }
+    }
+  }
+
+  /**
+   * Adds `delta` (negative to take away) to what the counter counts as used, leaving live
+   * holds alone: how a reconciliation with the decision record corrects a counter without
+   * losing spend settled meanwhile.
+   */
+  async adjust(key: string, delta: number): Promise<void> {
+    await this.update(key, (c) => {
       this.prune(c);
-      delete c.holds[hold.id];
-      c.used += actual;
+      c.used += delta;
+    });
+  }
+
+  /**
+   * The counter as the store's leader holds it: read by writing it back unchanged under
+   * compare-and-set. A plain read may be answered by a replica that lags (JetStream key-value
+   * reads go to any replica), which a reconciliation must not take for the truth.
+   */
+  async readLatest(key: string): Promise<{ used: number; held: number; holds: number }> {
+    return this.update(key, (c) => {
+      const held = this.prune(c);
+      return { used: c.used, held, holds: Object.keys(c.holds).length };
     });
   }
 

@@ -3,6 +3,14 @@
  * (every stage, fallback, judge or verification a request causes) it reserves the call's worst
  * case, and it settles the real cost and tokens however the call ends: an answer, a provider
  * error, a cancellation, a deadline, a consumer that stops reading a stream.
+ *
+ * The reservation is per model call, made just before the call, not the whole fallback
+ * chain's worst case up front: a tenant near its budget is not refused for fallbacks it will
+ * most likely never need, and a fallback that does not fit is refused when it comes. The
+ * executor's retries of one call share the call's reservation: a failed attempt bills
+ * nothing (only the attempt that answers carries usage), so a call costs at most one answer.
+ * The settled costs are the ones the decision record keeps, call by call, so the ledger can
+ * be reconciled with the record (reconcile-spend.ts).
  */
 import type { Catalog } from '../../shared/catalog.js';
 import type { ExecutorClient, InvokeEvent, InvokeInput, InvokeOutcome } from '../../shared/contracts/invoke.js';

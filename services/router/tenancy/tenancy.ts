@@ -49,6 +49,7 @@ export class Tenancy {
     if (o.nats && !this.keys.open) {
       this.kv = new KvTenancyStore({
         nats: o.nats,
+        replicas: o.config.bus.kv_replicas,
         onRevocation: (hash, revoked) => (revoked ? this.keys.revoke(hash) : this.keys.restore(hash)),
         onError: (message) => o.log.warn(message),
       });

@@ -27,21 +27,27 @@ export function hashKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
 }
 
+/** The configured tenants' rights and limits, without their keys (e.g. to reconcile budgets). */
+export function tenantsOf(config: Config): Tenant[] {
+  return Object.entries(config.tenants).map(([id, t]) => ({
+    id,
+    models: t.models ? new Set(t.models) : null,
+    policies: t.policies ? new Set(t.policies) : null,
+    ...(t.default_policy !== undefined ? { defaultPolicy: t.default_policy } : {}),
+    regions: t.regions ?? null,
+    ...(t.limits.rpm !== undefined ? { rpm: t.limits.rpm } : {}),
+    ...(t.limits.tpm !== undefined ? { tpm: t.limits.tpm } : {}),
+    ...(t.budget.daily_usd !== undefined ? { dailyUsd: t.budget.daily_usd } : {}),
+    ...(t.budget.monthly_usd !== undefined ? { monthlyUsd: t.budget.monthly_usd } : {}),
+  }));
+}
+
 /** Tenants by key hash. Throws, naming the key, when a key variable is unset or a key is shared. */
 export function tenantsByKeyHash(config: Config, env: NodeJS.ProcessEnv): Map<string, Tenant> {
   const byHash = new Map<string, Tenant>();
+  const tenants = new Map(tenantsOf(config).map((t) => [t.id, t]));
   for (const [id, t] of Object.entries(config.tenants)) {
-    const tenant: Tenant = {
-      id,
-      models: t.models ? new Set(t.models) : null,
-      policies: t.policies ? new Set(t.policies) : null,
-      ...(t.default_policy !== undefined ? { defaultPolicy: t.default_policy } : {}),
-      regions: t.regions ?? null,
-      ...(t.limits.rpm !== undefined ? { rpm: t.limits.rpm } : {}),
-      ...(t.limits.tpm !== undefined ? { tpm: t.limits.tpm } : {}),
-      ...(t.budget.daily_usd !== undefined ? { dailyUsd: t.budget.daily_usd } : {}),
-      ...(t.budget.monthly_usd !== undefined ? { monthlyUsd: t.budget.monthly_usd } : {}),
-    };
+    const tenant = tenants.get(id)!;
     t.keys.forEach((k, i) => {
       const at = `tenants.${id}.keys[${i}]`;
       let hash: string;

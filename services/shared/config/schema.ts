@@ -262,6 +262,8 @@ export const busSection = z.strictObject({
       tls: z.strictObject({ ca_file: z.string().min(1).optional(), cert_file: z.string().min(1).optional(), key_file: z.string().min(1).optional() }).optional(),
     })
     .default({ servers: [], token_env: 'NATS_TOKEN', user_env: 'NATS_USER', password_env: 'NATS_PASSWORD', nkey_seed_env: 'NATS_NKEY_SEED' }),
+  /** Replicas of the JetStream key-value buckets (the budget ledger, revoked keys): 3 on a cluster of 3 or more, so losing a node loses no count. */
+  kv_replicas: z.number().int().min(1).max(5).default(1),
   /** This executor's id on the bus (letters, digits, - _); default: host, pid and a random part. */
   executor_id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, - or _').optional(),
   /** host:port routers reach this executor at; default: the address it listens on. */

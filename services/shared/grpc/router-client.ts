@@ -22,11 +22,14 @@ function bearer(key: string): grpc.Interceptor {
     });
 }
 
-/** A client of the service at `address`; it sends the API key in SWITCHYARD_API_KEY, when set, with every call. */
-export function routerClient(address: string, env: NodeJS.ProcessEnv = process.env): RouterServiceClient {
+/**
+ * A client of the service at `address`; it sends the API key in SWITCHYARD_API_KEY, when set,
+ * with every call. Plaintext unless `security` gives TLS credentials (and channel options).
+ */
+export function routerClient(address: string, env: NodeJS.ProcessEnv = process.env, security?: { credentials: grpc.ChannelCredentials; options: grpc.ChannelOptions }): RouterServiceClient {
   const { grpcObject } = switchyardProto();
   const key = env.SWITCHYARD_API_KEY?.trim();
-  return new grpcObject.switchyard.v1.RouterService(address, grpc.credentials.createInsecure(), key ? { interceptors: [bearer(key)] } : {});
+  return new grpcObject.switchyard.v1.RouterService(address, security?.credentials ?? grpc.credentials.createInsecure(), { ...security?.options, ...(key ? { interceptors: [bearer(key)] } : {}) });
 }
 
 function unary<Req, Res>(
