@@ -93,6 +93,15 @@ describe('decide - explanations of the top k candidates', () => {
     expect(decide(big, undefined).candidates).toEqual(decide(big, 1_000_000).candidates.slice(0, DEFAULT_EXPLAIN_TOP_K));
   });
 
+  it('the decision still knows every eligible model: how many, and the most capable (the savings reference)', () => {
+    const o = { requirements: { capabilities: ['CAPABILITY_TOOLS' as const] } };
+    const all = decide(big, 1_000_000, o).candidates.filter((c) => c.eligible);
+    const top = all.reduce((a, b) => ((b.predictedQuality as number) > (a.predictedQuality as number) || (b.predictedQuality === a.predictedQuality && (b.estimatedCostUsd as number) > (a.estimatedCostUsd as number)) ? b : a));
+    const d = big.decider.decide({ ...decideRequest(PROMPT, o), explainTopK: 3 });
+    expect(d.eligibleCount).toBe(all.length);
+    expect(d.mostCapable).toBe(top.model);
+  });
+
   it('a negative k is INVALID_ARGUMENT naming explain_top_k', () => {
     expect(() => decide(builtIn, -1)).toThrow(InvalidArgumentError);
     expect(() => decide(builtIn, -1)).toThrow('explain_top_k: must be 0 or more, got -1');

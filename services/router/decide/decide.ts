@@ -67,6 +67,8 @@ export interface Decision {
   propensities?: ReadonlyMap<string, number>;
   /** The eligible model of highest predicted quality (the dearer on a tie): savings are counted against it. */
   mostCapable: string;
+  /** How many catalog models were eligible (the response may explain only some of them). */
+  eligibleCount: number;
 }
 
 /** The hard pin in force: the request's pin_model first, else a rule's pin_hard. */
@@ -285,6 +287,6 @@ export class Decider {
     };
     response.decisionTimeNs = Number(process.hrtime.bigint() - started);
     this.ctx.metrics?.decision(chosen.id, policyName, plan.strategy, reasonKind, response.decisionTimeNs / 1e9);
-    return { response, request: req, estimate, policy, plan, reasonKind, mostCapable: models[mostCapable]!.id, ...(explored ? { propensities: explored.propensities } : {}) };
+    return { response, request: req, estimate, policy, plan, reasonKind, mostCapable: models[mostCapable]!.id, eligibleCount: eligible, ...(explored ? { propensities: explored.propensities } : {}) };
   }
 }
