@@ -114,6 +114,15 @@ function scaleTable(r: BenchResults): string {
   );
 }
 
+/** Decide by catalog and explain_top_k: what explaining fewer candidates saves. */
+function explainTable(r: BenchResults): string {
+  return table(
+    ['catalog', 'explain_top_k', 'Decider µs', 'response bytes'],
+    ['r', 'l', 'r', 'r'],
+    r.scale.explain.map((e) => [String(e.catalog), e.k === null ? 'unset (default)' : e.k >= e.catalog ? `${e.k} (all)` : String(e.k), withRange(e.decide_us, e.range_us, 1), String(e.response_bytes)]),
+  );
+}
+
 /** What the scale table shows: the parts that grow with the prompt and with the catalog. */
 function scaleReading(r: BenchResults): string {
   const cells = r.scale.cells;
@@ -181,7 +190,10 @@ export function formatBenchReport(r: BenchResults): string {
     '',
     decideTable(r),
     '',
-    `The server's own decision time (decision_time_ns), over sequential calls after the load: ${withRange(r.decide.server_decision_us, r.decide.server_decision_range_us, 1)} µs (interquartile range).`,
+    `The server's own decision time (decision_time_ns), over sequential calls after the load: ${withRange(r.decide.server_decision_us, r.decide.server_decision_range_us, 1)} µs (interquartile range)` +
+      (r.decide.warm_loop_us !== null && r.decide.server_vs_warm_ratio !== null
+        ? `; the Decider in a warm loop: ${r.decide.warm_loop_us.toFixed(1)} µs, so the server takes ${r.decide.server_vs_warm_ratio.toFixed(2)}x the warm loop (goal <= 1.3x).`
+        : '.'),
     '',
     `### 3. Execute: latency added over calling the upstream directly (fixed-delay OpenAI-compatible upstream; Portkey ${'version' in e.portkey ? e.portkey.version : `not run: ${e.portkey.unavailable}`})`,
     '',
@@ -204,5 +216,7 @@ export function formatBenchReport(r: BenchResults): string {
     scaleTable(r),
     '',
     scaleReading(r),
+    '',
+    explainTable(r),
   ].join('\n');
 }

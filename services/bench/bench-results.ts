@@ -78,6 +78,10 @@ export interface BenchResults {
     /** The server's own decision time (decision_time_ns) over sequential calls, µs. */
     server_decision_us: number;
     server_decision_range_us: Range;
+    /** The Decider in a warm loop in one process (the scale cell nearest the request: 200 B, the built-in catalog), µs. */
+    warm_loop_us: number | null;
+    /** server_decision_us / warm_loop_us (goal <= 1.3). */
+    server_vs_warm_ratio: number | null;
     by_concurrency: { concurrency: number; decide: LoadFigure; noop: LoadFigure; ratio: number; ratio_range: Range }[];
   };
   execute: {
@@ -120,6 +124,8 @@ export interface BenchResults {
   };
   scale: {
     cells: { prompt_bytes: number; catalog: number; decide_us: number; range_us: Range; core_us: number }[];
+    /** Decide on each catalog with explain_top_k unset (k: null), small and larger than the catalog: time and response size. */
+    explain: { catalog: number; k: number | null; decide_us: number; range_us: Range; response_bytes: number }[];
     /** Hashing the prompt's cache prefixes, a part of every decision, by prompt size. */
     prefix_hash: { prompt_bytes: number; us: number; range_us: Range }[];
   };
@@ -199,6 +205,10 @@ export function buildResults(raw: RawResults): BenchResults {
   const headline = runs.find((r) => r.upstream_delay_ms === Math.min(...runs.map((x) => x.upstream_delay_ms)) && r.concurrency === Math.min(...runs.map((x) => x.concurrency)))!;
   const portkeyAdded = headline.added.portkey;
   const { builtIn, large } = raw.memory;
+  const warm = raw.scale.cells
+    .filter((c) => c.units === Math.min(...raw.scale.cells.map((x) => x.units)))
+    .reduce<ScaleBench['cells'][number] | undefined>((a, c) => (!a || Math.abs(c.catalog - raw.decide.catalogModels) < Math.abs(a.catalog - raw.decide.catalogModels) ? c : a), undefined);
+  const warmUs = warm ? warm.decide.median / 1000 : null;
   const results: BenchResults = {
     schema: 'switchyard.bench.v1',
     mode: raw.mode,
@@ -222,6 +232,8 @@ export function buildResults(raw: RawResults): BenchResults {
       response_bytes: raw.decide.responseBytes,
       server_decision_us: raw.decide.serverDecisionUs.median,
       server_decision_range_us: range(raw.decide.serverDecisionUs),
+      warm_loop_us: warmUs,
+      server_vs_warm_ratio: warmUs ? raw.decide.serverDecisionUs.median / warmUs : null,
       by_concurrency: byConcurrency,
     },
     execute: {
@@ -267,6 +279,7 @@ export function buildResults(raw: RawResults): BenchResults {
     },
     scale: {
       cells: raw.scale.cells.map((c) => ({ prompt_bytes: c.units, catalog: c.catalog, decide_us: c.decide.median / 1000, range_us: range(c.decide, 1e-3), core_us: c.core.median / 1000 })),
+      explain: raw.scale.explain.map((e) => ({ catalog: e.catalog, k: e.k, decide_us: e.decide.median / 1000, range_us: range(e.decide, 1e-3), response_bytes: e.responseBytes })),
       prefix_hash: raw.scale.prefixHash.map((h) => ({ prompt_bytes: h.units, us: h.ns.median / 1000, range_us: range(h.ns, 1e-3) })),
     },
     targets: [],

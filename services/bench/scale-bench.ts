@@ -15,6 +15,7 @@ import { decideMethod } from './decide-bench.js';
 import { promptText } from './prompt-text.js';
 import type { Spread } from './stats.js';
 import { Timer, type TimerOptions } from './timer.js';
+import type { RouteRequestFields } from '../router/decide/validate-request.js';
 
 export interface ScalePlan {
   sizes: number[];
@@ -31,8 +32,21 @@ export interface ScaleCell {
   core: Spread;
 }
 
+/** Decide on a catalog's smallest prompt with a given number of explained candidates. */
+export interface ExplainCell {
+  catalog: number;
+  /** explain_top_k asked for; null: unset (the default). */
+  k: number | null;
+  decide: Spread;
+  responseBytes: number;
+}
+
+/** The explain_top_k values timed on each catalog: unset, a small k, and every model. */
+export const EXPLAIN_KS: readonly (number | null)[] = [null, 5, 1_000_000];
+
 export interface ScaleBench {
   cells: ScaleCell[];
+  explain: ExplainCell[];
   /** ns to hash the prompt's cache prefixes, per prompt size (independent of the catalog). */
   prefixHash: { units: number; ns: Spread }[];
 }
@@ -52,13 +66,14 @@ export async function benchScale(plan: ScalePlan, progress: (line: string) => vo
     const text = promptText('prose', units, units);
     const wire = method.requestSerialize({ messages: [{ role: 'ROLE_USER', content: [{ text }] }] });
     const messages: ChatMessage[] = [{ role: 'user', content: [{ type: 'text', text }] }];
-    return { units, text, messages, request: method.requestDeserialize(wire) as never };
+    return { units, text, messages, request: method.requestDeserialize(wire) as RouteRequestFields };
   });
   const hashTimers = prompts.map((p) => new Timer(() => {
     sink += prefixBoundaries(p.messages).length;
   }));
   sampleAll(hashTimers, plan);
   const cells: ScaleCell[] = [];
+  const explain: ExplainCell[] = [];
   try {
     for (const catalog of plan.catalogs) {
       progress(`scale: catalog of ${catalog} models`);
@@ -81,8 +96,19 @@ export async function benchScale(plan: ScalePlan, progress: (line: string) => vo
             sink += core.run(p.text).estimatedTokens;
           }),
         }));
-        sampleAll(timers.flatMap((t) => [t.decide, t.core]), plan);
+        const first = prompts[0]!;
+        const byK = EXPLAIN_KS.map((k) => {
+          const request = k === null ? first.request : { ...first.request, explainTopK: k };
+          return { k, request, timer: new Timer(() => {
+            sink += decider.decide(request).response.candidates.length;
+          }) };
+        });
+        sampleAll([...timers.flatMap((t) => [t.decide, t.core]), ...byK.map((x) => x.timer)], plan);
         for (const t of timers) cells.push({ units: t.units, catalog, decide: t.decide.spread(), core: t.core.spread() });
+        for (const x of byK) {
+          const responseBytes = method.responseSerialize(decider.decide(x.request).response).length;
+          explain.push({ catalog, k: x.k, decide: x.timer.spread(), responseBytes });
+        }
       } finally {
         await server.shutdown(0);
       }
@@ -91,5 +117,5 @@ export async function benchScale(plan: ScalePlan, progress: (line: string) => vo
     configs.remove();
   }
   if (sink === -1) console.log(sink);
-  return { cells, prefixHash: prompts.map((p, i) => ({ units: p.units, ns: hashTimers[i]!.spread() })) };
+  return { cells, explain, prefixHash: prompts.map((p, i) => ({ units: p.units, ns: hashTimers[i]!.spread() })) };
 }

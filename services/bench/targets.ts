@@ -130,6 +130,33 @@ function portkeyRatio(r: BenchResults): Target {
   return t;
 }
 
+function serverVsWarm(r: BenchResults): Target {
+  const d = r.decide;
+  const target = 'decision time inside the server <= 1.3x the Decider in a warm loop';
+  if (d.server_vs_warm_ratio === null || d.warm_loop_us === null) return { id: 'server_vs_warm', target, measured: 'not measured', met: null };
+  return {
+    id: 'server_vs_warm',
+    target,
+    measured: `${d.server_vs_warm_ratio.toFixed(2)}x (${d.server_decision_us.toFixed(1)} µs in the server, ${d.warm_loop_us.toFixed(1)} µs in a warm loop)`,
+    met: d.server_vs_warm_ratio <= 1.3,
+  };
+}
+
+function largeCatalog(r: BenchResults): Target {
+  const target = 'Decide with a 1,000-model catalog <= 100 µs, explaining the top k candidates';
+  const sizes = r.scale.explain.map((e) => e.catalog);
+  const n = sizes.length > 0 ? Math.max(...sizes) : 0;
+  const unset = r.scale.explain.find((e) => e.catalog === n && e.k === null);
+  const all = r.scale.explain.find((e) => e.catalog === n && e.k !== null && e.k >= n);
+  if (!unset) return { id: 'large_catalog', target, measured: 'not measured', met: null };
+  return {
+    id: 'large_catalog',
+    target,
+    measured: `${n} models: ${us(unset.decide_us)}, ${unset.response_bytes} B response (explain_top_k unset)` + (all ? `; every model explained: ${us(all.decide_us)}, ${all.response_bytes} B` : ''),
+    met: unset.decide_us <= 100,
+  };
+}
+
 export function judgeTargets(r: BenchResults): Target[] {
-  return [decideThroughput(r), coreSpeedup(r), core1Mb(r), executeAdded(r), httpAdded(r), portkeyRatio(r)];
+  return [decideThroughput(r), serverVsWarm(r), largeCatalog(r), coreSpeedup(r), core1Mb(r), executeAdded(r), httpAdded(r), portkeyRatio(r)];
 }

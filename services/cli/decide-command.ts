@@ -13,7 +13,7 @@ import { CONNECTION_OPTIONS, CONNECTION_USAGE, connection, type ConnectionFlags 
 export const DECIDE_USAGE = `usage: switchyard decide [--addr ADDR] [--json] [--policy NAME] [--tradeoff K]
          [--max-output-tokens N] [--system TEXT] [--require tools,vision,json_output,streaming]
          [--allow m1,m2] [--deny m1,m2] [--region r1,r2] [--language en,de]
-         [--max-cost USD] [--latency-budget MS] [--label key=value ...] "prompt" | -
+         [--max-cost USD] [--latency-budget MS] [--label key=value ...] [--top-k N] "prompt" | -
 ${CONNECTION_USAGE}`;
 
 const CAPABILITY = { tools: 'CAPABILITY_TOOLS', vision: 'CAPABILITY_VISION', json_output: 'CAPABILITY_JSON_OUTPUT', streaming: 'CAPABILITY_STREAMING' } as const;
@@ -39,6 +39,7 @@ export function requestFromArgs(argv: string[], io: CommandIO): { request: Decid
       'max-cost': { type: 'string' },
       'latency-budget': { type: 'string' },
       label: { type: 'string', multiple: true },
+      'top-k': { type: 'string' },
     },
   });
   const prompt = readPrompt(positionals, io);
@@ -59,7 +60,8 @@ export function requestFromArgs(argv: string[], io: CommandIO): { request: Decid
   const maxCost = num(values['max-cost'], '--max-cost');
   const latency = num(values['latency-budget'], '--latency-budget');
   const maxOut = num(values['max-output-tokens'], '--max-output-tokens');
-  for (const v of [tradeoff, maxCost, latency, maxOut]) if (typeof v === 'string') return v;
+  const topK = num(values['top-k'], '--top-k');
+  for (const v of [tradeoff, maxCost, latency, maxOut, topK]) if (typeof v === 'string') return v;
   const { tenant, user_tier, task, session, ...extra } = labels;
   const request: DecideRequest = {
     messages: [
@@ -81,6 +83,7 @@ export function requestFromArgs(argv: string[], io: CommandIO): { request: Decid
       ...(latency !== undefined ? { latencyBudgetMs: latency as number } : {}),
     },
     labels: { tenant: tenant ?? '', userTier: user_tier ?? '', task: task ?? '', session: session ?? '', extra },
+    ...(topK !== undefined ? { explainTopK: topK as number } : {}),
   };
   return { request, connection: values, json: values.json ?? false };
 }

@@ -96,8 +96,8 @@ export function routerServiceHandlers(deps: RouterServiceDeps): RouterServiceHan
       span.setAttributes({
         'switchyard.decision_id': r.decisionId!,
         'switchyard.model': r.model!,
-        'switchyard.candidates': r.candidates!.length,
-        'switchyard.eligible': r.candidates!.filter((c) => c.eligible).length,
+        'switchyard.candidates': deps.catalog.models.length,
+        'switchyard.eligible': decision.eligibleCount,
         'switchyard.policy': r.policy!,
         'switchyard.strategy': decision.plan.strategy,
         'switchyard.reason': r.reason!,

@@ -143,14 +143,7 @@ export class RpcTelemetry {
 
   /** The reference model's price for the answer's tokens; undefined when it has no price. */
   private referenceCost(d: Decision, usage: Usage): number | undefined {
-    let ref: { model: string; q: number; c: number } | undefined;
-    for (const c of d.response.candidates ?? []) {
-      if (!c.eligible) continue;
-      const q = c.predictedQuality as number;
-      const cost = c.estimatedCostUsd as number;
-      if (!ref || q > ref.q || (q === ref.q && cost > ref.c)) ref = { model: c.model!, q, c: cost };
-    }
-    const m = ref && this.o.catalog.get(ref.model);
+    const m = this.o.catalog.get(d.mostCapable);
     return m ? priceOf(m, usage) : undefined;
   }
 

@@ -45,6 +45,13 @@ describe('cli - decide', () => {
     expect(typeof r.candidates[0].predictedQuality).toBe('number');
   });
 
+  it('--top-k asks for the explanations of only the top k candidates', async () => {
+    const io = capture();
+    expect(await main(['decide', '--addr', t.server.address, '--json', '--top-k', '2', 'hello'], io)).toBe(0);
+    const r = JSON.parse(io.stdout());
+    expect(r.candidates.map((c: { model: string }) => c.model)).toEqual([r.model, r.fallbacks[0]]);
+  });
+
   it('reads the prompt from stdin with "-"', async () => {
     const io = capture('What is 2 + 2?');
     expect(await main(['decide', '--addr', t.server.address, '--json', '-'], io)).toBe(0);

@@ -51,6 +51,8 @@ function decision(policy: string): Decision {
     },
     request: { labels: { tenant: 't' }, allowModels: null },
     plan: { strategy: policy === 'careful' ? 'cascade' : 'single' },
+    // The most capable eligible model (top-compat is excluded): the reference.
+    mostCapable: 'mid-anthropic',
   } as unknown as Decision;
 }
 

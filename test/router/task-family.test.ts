@@ -23,6 +23,17 @@ describe('task family - reading what a request asks for', () => {
     expect(readTask(request('What is 7% of 250?'))).toEqual({ family: 'arithmetic', tier: 'everyday' });
   });
 
+  it('a code fence counts in the first 16 K and the last 4 K code units of a long message, not in its middle', () => {
+    const filler = 'the weather was mild and the walk was long. '.repeat(20_000);
+    const fence = '\n```js\nlet x = 1;\n```\n';
+    expect(readTask(request(fence + filler)).family).toBe('code');
+    expect(readTask(request(filler + fence)).family).toBe('code');
+    expect(readTask(request(filler.slice(0, 10_000) + fence + filler.slice(10_000))).family).toBe('code');
+    expect(readTask(request(filler.slice(0, 100_000) + fence + filler.slice(100_000))).family).not.toBe('code');
+    // Up to 20 K code units the whole message counts.
+    expect(readTask(request(filler.slice(0, 12_000) + fence + filler.slice(0, 7_000))).family).toBe('code');
+  });
+
   it('hard families from their cues and from structure', () => {
     expect(readTask(request('Prove that every tree with n vertices has n - 1 edges.')).tier).toBe('hard');
     expect(readTask(request('Why does this crash?\n```c\nint *p = 0; *p = 1;\n```')).family).toBe('code');

@@ -5,7 +5,7 @@
  * was last sent to unless another model is better by more than `stickinessMargin` utility.
  */
 import { LRUCache } from 'lru-cache';
-import { prefixBoundaries, type PrefixBoundary } from '../../shared/bus/prefix-hash.js';
+import { MAX_BOUNDARIES, prefixBoundaries, type PrefixBoundary } from '../../shared/bus/prefix-hash.js';
 import type { NormalizedRequest } from '../decide/validate-request.js';
 import type { PromptCacheTable } from './prompt-cache-table.js';
 
@@ -16,6 +16,9 @@ export interface PromptCacheView {
   remember(req: NormalizedRequest, prefixes: readonly PrefixBoundary[], model: string): void;
   readonly stickinessMargin: number;
 }
+
+/** Boundaries sessionKey may read. */
+const SESSION_KEY_BOUNDARIES = 2;
 
 /** The session key: the session label, else the first prefix that says something. */
 export function sessionKey(req: NormalizedRequest, prefixes: readonly PrefixBoundary[]): string | undefined {
@@ -33,8 +36,13 @@ export class PromptCacheRouting implements PromptCacheView {
     this.sessions = new LRUCache<string, string>({ max: o.maxSessions, ttl: o.sessionTtlMs });
   }
 
+  /**
+   * All the boundaries when some model holds cached prefixes; otherwise only the two a
+   * session key reads, since no model's cached tokens can be more than 0: a long
+   * conversation then costs two hashes, not one per message.
+   */
   prefixes(req: NormalizedRequest): readonly PrefixBoundary[] {
-    return prefixBoundaries(req.messages, req.tools);
+    return prefixBoundaries(req.messages, req.tools, this.table.size > 0 ? MAX_BOUNDARIES : SESSION_KEY_BOUNDARIES);
   }
 
   cachedTokens(model: string, prefixes: readonly PrefixBoundary[]): number {

@@ -12,7 +12,8 @@
  * Cues are word stems, matched case-insensitively at word starts over at most HEAD_UNITS +
  * TAIL_UNITS code units of the message and SYSTEM_UNITS of the system prompt, so the work is
  * bounded whatever the request's size (a few µs on a 4 KB prompt). Structure
- * counts as well: a code fence or many code/math symbols is a hard cue; a short message with
+ * counts as well: a code fence (looked for in the first 16 K and last 4 K code units) or many
+ * code/math symbols is a hard cue; a short message with
  * no hard cue leans everyday; a JSON response format on a short message is extraction or
  * formatting. Hard cues outweigh everyday ones: "summarise this proof" stays a proof.
  */
@@ -151,9 +152,19 @@ function scan(text: string, hits: Map<string, number>, head: number, tail: numbe
   if (text.length <= 4 * SHORT_UNITS && text.includes('% of')) hits.set('arithmetic', (hits.get('arithmetic') ?? 0) + 1);
 }
 
+/** Code fences are looked for in the first and last this many code units of a message: bounded work on a long prompt. */
+const FENCE_HEAD_UNITS = 16 << 10;
+const FENCE_TAIL_UNITS = 4 << 10;
+
+/** A code fence within the fence windows (anywhere in a message up to 20 K code units). */
+function hasFence(text: string): boolean {
+  if (text.length <= FENCE_HEAD_UNITS + FENCE_TAIL_UNITS) return text.includes('```');
+  return text.lastIndexOf('```', FENCE_HEAD_UNITS - 3) >= 0 || text.indexOf('```', text.length - FENCE_TAIL_UNITS) >= 0;
+}
+
 /** Code fences, and dense code or math symbols in the head of the message (counted by its scan). */
 function structureFamily(text: string): string | undefined {
-  if (text.includes('```')) return 'code';
+  if (hasFence(text)) return 'code';
   const n = Math.min(text.length, HEAD_UNITS);
   if (n >= 80 && symbols.code / n > 0.03) return 'code';
   if (n >= 40 && symbols.math / n > 0.03) return 'math';

@@ -4,21 +4,22 @@
  * Synchronous: it reads one snapshot of the routing state and never awaits.
  */
 import type { DecideResponse__Output as DecideResponse } from '../../generated/switchyard/v1/DecideResponse.js';
-import type { Candidate__Output as Candidate } from '../../generated/switchyard/v1/Candidate.js';
 import type { Catalog } from '../../shared/catalog.js';
 import type { Config, PolicyConfig, StrategyName } from '../../shared/config/schema.js';
 import { FailedPreconditionError } from '../../shared/errors.js';
 import { SCRIPT_NAMES, type Script } from '../core/feature-spec.js';
 import { lambdaForKnob, utility } from '../policy/tradeoff.js';
 import { rankingQuality, withinMargin } from '../policy/operating-point.js';
-import { describeExploration, explore } from '../policy/exploration.js';
+import { describeExploration, explore, type Explorable } from '../policy/exploration.js';
 import { readTask } from '../core/task-family.js';
 import { applyTierPrior } from '../model/task-prior.js';
 import { expectedOutputTokens } from '../model/output-length.js';
 import { estimateRequest, expectedCostUsd, expectedLatencyMs, type RequestEstimate } from './estimates.js';
 import { newDecisionId } from './decision-id.js';
 import { hardFilter, type ModelStatus } from './hard-filters.js';
-import { orderFallbacks, planStrategy, type Plan, type Ranked } from './plan.js';
+import { fallbackIndices, planStrategy, type Plan, type Ranked } from './plan.js';
+import { ModelScores, RankedModels } from './ranking.js';
+import { bestExplained, candidateRows, DEFAULT_EXPLAIN_TOP_K, excludedByFilter } from './candidate-rows.js';
 import { applyRules, ruleExclusion, type RuleOutcome } from './rules.js';
 import { validateRequest, type NormalizedRequest, type RouteRequestFields } from './validate-request.js';
 import { explain } from './explain.js';
@@ -64,6 +65,10 @@ export interface Decision {
   reasonKind: ReasonKind;
   /** With exploration: each near-best model's probability of being chosen; absent: the choice was deterministic. */
   propensities?: ReadonlyMap<string, number>;
+  /** The eligible model of highest predicted quality (the dearer on a tie): savings are counted against it. */
+  mostCapable: string;
+  /** How many catalog models were eligible (the response may explain only some of them). */
+  eligibleCount: number;
 }
 
 /** The hard pin in force: the request's pin_model first, else a rule's pin_hard. */
@@ -85,14 +90,19 @@ export class NoEligibleModelError extends FailedPreconditionError {
   }
 }
 
+const AVAILABLE: ModelStatus = { available: true };
+
 const STRATEGY_ENUM = { single: 'STRATEGY_SINGLE', cascade: 'STRATEGY_CASCADE', speculative: 'STRATEGY_SPECULATIVE' } as const;
 
 export class Decider {
   private readonly policies: ReadonlySet<string>;
   /** Catalog models whose quality comes from a prior (public scores), not from routing data. */
   private readonly priorModels: ReadonlySet<string>;
+  /** Per-model figures of the decision in progress, reused by every decision. */
+  private readonly scores: ModelScores;
 
   constructor(private readonly ctx: DecideContext) {
+    this.scores = new ModelScores(ctx.catalog.models);
     this.policies = new Set(Object.keys(ctx.config.policies));
     this.priorModels = new Set(ctx.catalog.models.filter((m) => !('profile' in m.config.quality)).map((m) => m.id));
   }
@@ -127,68 +137,66 @@ export class Decider {
     const strategy: StrategyName = req.strategy ?? (req.model ? 'single' : (rules.strategy ?? policy.strategy));
 
     const status = this.ctx.status();
-    const candidates: Candidate[] = [];
-    const ranked: Ranked[] = [];
+    const s = this.scores;
+    const models = catalog.models;
     const filterInput = { req, estimate, script: core.script };
     const cache = this.ctx.promptCache;
     const prefixes = cache?.prefixes(req);
-    const belowMargin = new Set<string>();
-    const latencyS = new Map<string, number>();
+    // One pass over the catalog into the per-model arrays: no object per model.
     let best = 0;
-    for (const m of catalog.models) {
-      const s = status[m.index] ?? { available: true };
-      const quality = applyTierPrior(core.quality[m.index]!, task.tier);
+    let eligible = 0;
+    let mostCapable = -1;
+    for (let i = 0; i < models.length; i++) {
+      const m = models[i]!;
+      const st = status[i] ?? AVAILABLE;
+      const quality = applyTierPrior(core.quality[i]!, task.tier);
       const cost = expectedCostUsd(m, estimate, prefixes ? cache!.cachedTokens(m.id, prefixes) : 0);
-      const latency = expectedLatencyMs(m, estimate, s.ttftMs);
-      const excluded = hardFilter(m, s, filterInput) ?? ruleExclusion(rules, m.id);
-      candidates.push({
-        model: m.id,
-        provider: m.provider,
-        eligible: excluded === null,
-        excludedReason: excluded ?? '',
-        predictedQuality: quality,
-        estimatedCostUsd: cost,
-        estimatedLatencyMs: latency,
-        score: 0,
-        rank: 0,
-      });
-      if (!excluded) {
+      s.quality[i] = quality;
+      s.cost[i] = cost;
+      s.latency[i] = expectedLatencyMs(m, estimate, st.ttftMs);
+      s.utility[i] = 0;
+      const excluded = hardFilter(m, st, filterInput) ?? ruleExclusion(rules, m.id);
+      s.excluded[i] = excluded;
+      if (excluded === null) {
+        s.eligible[eligible++] = i;
         if (quality > best) best = quality;
-        ranked.push({ id: m.id, provider: m.provider, quality, costUsd: cost, utility: 0 });
-        latencyS.set(m.id, latency / 1000);
+        if (mostCapable < 0 || quality > s.quality[mostCapable]! || (quality === s.quality[mostCapable]! && cost > s.cost[mostCapable]!)) mostCapable = i;
       }
     }
+    s.eligibleCount = eligible;
     // Utility once the best eligible quality is known: the policy's margin is relative to it.
-    const byId = new Map(candidates.map((c) => [c.model!, c]));
-    for (const r of ranked) {
-      r.utility = utility(rankingQuality(r.quality, best, margin), r.costUsd, latencyS.get(r.id)!, lambda, policy.latency_weight);
-      byId.get(r.id)!.score = r.utility;
-      if (!withinMargin(r.quality, best, margin)) belowMargin.add(r.id);
+    for (let e = 0; e < eligible; e++) {
+      const i = s.eligible[e]!;
+      const q = s.quality[i]!;
+      s.utility[i] = utility(rankingQuality(q, best, margin), s.cost[i]!, s.latency[i]! / 1000, lambda, policy.latency_weight);
+      s.below[i] = withinMargin(q, best, margin) ? 0 : 1;
     }
-    if (req.model && !ranked.some((r) => r.id === req.model)) {
-      const reason = candidates.find((c) => c.model === req.model)!.excludedReason!;
+    const indexOf = (id: string) => catalog.get(id)?.index ?? -1;
+    if (req.model && s.excluded[indexOf(req.model)] !== null) {
+      const reason = s.excluded[indexOf(req.model)]!;
       throw new NoEligibleModelError(`model: ${req.model} cannot serve this request: ${reason}`, reason.startsWith('unavailable:'), 'model');
     }
-    if (ranked.length === 0) {
-      const reasons = candidates.map((c) => `${c.model}: ${c.excludedReason}`).join('; ');
-      const onlyUnavailable = candidates.every((c) => c.excludedReason!.startsWith('unavailable:'));
+    if (eligible === 0) {
+      const reasons = models.map((m, i) => `${m.id}: ${s.excluded[i]}`).join('; ');
+      const onlyUnavailable = s.excluded.every((r) => r!.startsWith('unavailable:'));
       throw new NoEligibleModelError(
         onlyUnavailable ? `no model is available to serve requests now (the server is up, but every model is unavailable): ${reasons}` : `no model meets the request's requirements: ${reasons}`,
         onlyUnavailable,
       );
     }
-    ranked.sort((a, b) => Number(belowMargin.has(a.id)) - Number(belowMargin.has(b.id)) || b.utility - a.utility || a.costUsd - b.costUsd);
+    const ranked = new RankedModels(s);
 
     // A catalog model the request asks for goes first; the policy orders the rest behind it.
-    if (req.model) ranked.unshift(...ranked.splice(ranked.findIndex((r) => r.id === req.model), 1));
+    if (req.model) ranked.moveToFront(indexOf(req.model));
     const softPin = req.model ? undefined : rules.pin;
     let keptSession = false;
     if (cache && prefixes && !rules.pin && !req.pinModel && !req.model) {
       // Session stickiness: keep the session's model unless another is better by the margin.
       const sticky = cache.stickyModel(req, prefixes);
-      const i = sticky === undefined ? -1 : ranked.findIndex((r) => r.id === sticky);
-      if (i > 0 && ranked[0]!.utility - ranked[i]!.utility <= cache.stickinessMargin) {
-        ranked.unshift(...ranked.splice(i, 1));
+      const i = sticky === undefined ? -1 : indexOf(sticky);
+      const first = ranked.at(0);
+      if (i >= 0 && s.excluded[i] === null && i !== first && s.utility[first]! - s.utility[i]! <= cache.stickinessMargin) {
+        ranked.moveToFront(i);
         keptSession = true;
       }
     }
@@ -196,47 +204,63 @@ export class Decider {
     const exploring = policy.exploration !== undefined && !rules.pin && !req.pinModel && !req.model && !keptSession && strategy === 'single' ? policy.exploration : undefined;
     let explored: ReturnType<typeof explore> | undefined;
     if (exploring) {
-      explored = explore(ranked, exploring, (this.ctx.random ?? Math.random)(), (id) => !belowMargin.has(id));
-      if (explored.index > 0) ranked.unshift(...ranked.splice(explored.index, 1));
+      // The near-best set only: the first ranked models within the utility margin and the quality margin.
+      const near: number[] = [ranked.at(0)];
+      const top = s.utility[near[0]!]!;
+      for (;;) {
+        const i = ranked.at(near.length);
+        if (i < 0 || top - s.utility[i]! > exploring.utility_margin || s.below[i] !== 0) break;
+        near.push(i);
+      }
+      const set: Explorable[] = near.map((i) => ({ id: models[i]!.id, utility: s.utility[i]! }));
+      explored = explore(set, exploring, (this.ctx.random ?? Math.random)());
+      if (explored.index > 0) ranked.moveToFront(near[explored.index]!);
     }
     let pinNote: string | undefined;
     const hard = hardPin(req, rules);
-    let fallbacks: Ranked[];
+    let fallbacks: number[];
     let plan: Plan;
-    if (hard) {
-      const i = ranked.findIndex((r) => r.id === hard.model);
-      if (i < 0) {
-        const c = candidates.find((c) => c.model === hard.model)!;
-        throw new FailedPreconditionError(`${hard.by} pins ${hard.model} (a hard pin), but it is excluded: ${c.excludedReason}`);
+    const objects = new Map<number, Ranked>();
+    const toRanked = (i: number): Ranked => {
+      let r = objects.get(i);
+      if (!r) {
+        r = { id: models[i]!.id, provider: models[i]!.provider, quality: s.quality[i]!, costUsd: s.cost[i]!, utility: s.utility[i]! };
+        objects.set(i, r);
       }
-      ranked.unshift(...ranked.splice(i, 1));
-      fallbacks = hard.fallbacks ? orderFallbacks(ranked, policy.max_fallbacks) : [];
-      plan = { strategy: 'single', models: [hard.model, ...fallbacks.map((f) => f.id)], checks: [], hardPin: true };
+      return r;
+    };
+    if (hard) {
+      const i = indexOf(hard.model);
+      if (s.excluded[i] !== null) {
+        throw new FailedPreconditionError(`${hard.by} pins ${hard.model} (a hard pin), but it is excluded: ${s.excluded[i]}`);
+      }
+      ranked.moveToFront(i);
+      fallbacks = hard.fallbacks ? fallbackIndices(ranked, models, policy.max_fallbacks) : [];
+      plan = { strategy: 'single', models: [hard.model, ...fallbacks.map((f) => models[f]!.id)], checks: [], hardPin: true };
       if (strategy !== 'single') plan.note = `${hard.by} pins ${hard.model} (a hard pin), so only it answers: the ${strategy} strategy does not apply`;
     } else {
       if (softPin) {
-        const i = ranked.findIndex((r) => r.id === softPin.model);
-        if (i > 0) ranked.unshift(...ranked.splice(i, 1));
-        else if (i < 0) {
-          const c = candidates.find((c) => c.model === softPin.model)!;
-          pinNote = `rule ${softPin.rule} pins ${softPin.model}, but it is excluded (${c.excludedReason}); chose by policy instead`;
-        }
+        const i = indexOf(softPin.model);
+        if (s.excluded[i] === null) {
+          if (i !== ranked.at(0)) ranked.moveToFront(i);
+        } else pinNote = `rule ${softPin.rule} pins ${softPin.model}, but it is excluded (${s.excluded[i]}); chose by policy instead`;
       }
-      fallbacks = orderFallbacks(ranked, policy.max_fallbacks);
-      plan = planStrategy(strategy, ranked, fallbacks, policy);
+      fallbacks = fallbackIndices(ranked, models, policy.max_fallbacks);
+      const inOrder = strategy === 'single' ? [ranked.at(0)] : ranked.all();
+      plan = planStrategy(strategy, inOrder.map(toRanked), fallbacks.map(toRanked), policy);
     }
-    const rank = new Map<string, number>([ranked[0]!, ...fallbacks].map((r, i) => [r.id, i + 1]));
-    for (const c of candidates) c.rank = rank.get(c.model!) ?? 0;
-    candidates.sort((a, b) => (a.rank || 1e9) - (b.rank || 1e9) || Number(b.eligible) - Number(a.eligible) || (b.score as number) - (a.score as number));
+    const chosenIndex = ranked.at(0);
+    const chosen = toRanked(chosenIndex);
+    const explained = [chosenIndex, ...fallbacks];
+    const candidates = candidateRows(s, explained, req.explainTopK ?? DEFAULT_EXPLAIN_TOP_K);
 
-    const chosen = ranked[0]!;
     const pinnedBy = hard ? hard.by : softPin && softPin.model === chosen.id ? `rule ${softPin.rule}` : undefined;
-    const reasonKind: ReasonKind = pinnedBy ? 'rule_pin' : keptSession ? 'session_affinity' : ranked.length === 1 ? 'only_eligible' : 'best_utility';
+    const reasonKind: ReasonKind = pinnedBy ? 'rule_pin' : keptSession ? 'session_affinity' : eligible === 1 ? 'only_eligible' : 'best_utility';
     if (cache && prefixes) cache.remember(req, prefixes, chosen.id);
     const reason = explain({
       chosen,
-      ranked,
-      candidates,
+      best: toRanked(bestExplained(s, ranked)),
+      excluded: excludedByFilter(s),
       policyName,
       knob,
       margin,
@@ -251,7 +275,7 @@ export class Decider {
     const response: DecideResponse = {
       decisionId: newDecisionId(),
       model: chosen.id,
-      fallbacks: fallbacks.map((f) => f.id),
+      fallbacks: fallbacks.map((f) => models[f]!.id),
       candidates,
       reason,
       plan: { strategy: STRATEGY_ENUM[plan.strategy], models: plan.models, checks: plan.checks },
@@ -263,6 +287,6 @@ export class Decider {
     };
     response.decisionTimeNs = Number(process.hrtime.bigint() - started);
     this.ctx.metrics?.decision(chosen.id, policyName, plan.strategy, reasonKind, response.decisionTimeNs / 1e9);
-    return { response, request: req, estimate, policy, plan, reasonKind, ...(explored ? { propensities: explored.propensities } : {}) };
+    return { response, request: req, estimate, policy, plan, reasonKind, mostCapable: models[mostCapable]!.id, eligibleCount: eligible, ...(explored ? { propensities: explored.propensities } : {}) };
   }
 }

@@ -1,13 +1,14 @@
 /** The decision's reason, in words a person reads in a log or a table. */
-import type { Candidate__Output as Candidate } from '../../generated/switchyard/v1/Candidate.js';
 import type { Plan, Ranked } from './plan.js';
 import type { TaskRead } from '../core/task-family.js';
 import { costFraction, describeOperatingPoint } from '../policy/operating-point.js';
 
 export interface ExplainInput {
   chosen: Ranked;
-  ranked: readonly Ranked[];
-  candidates: readonly Candidate[];
+  /** The eligible model of best expected quality (the cheaper on a tie, then the first ranked). */
+  best: Ranked;
+  /** How many models each filter excluded, by the filter's name. */
+  excluded: ReadonlyMap<string, number>;
   policyName: string;
   knob: number;
   /** The policy's quality margin (policy/operating-point.ts). */
@@ -32,7 +33,7 @@ export function explain(x: ExplainInput): string {
   if (x.requested) parts.push(`${chosen.id}: asked for by the request`);
   else if (x.pinnedBy) parts.push(`${chosen.id}: pinned by ${x.pinnedBy}`);
   else {
-    const best = x.ranked.reduce((a, b) => (b.quality > a.quality || (b.quality === a.quality && b.costUsd < a.costUsd) ? b : a));
+    const best = x.best;
     const share = best.quality > 0 ? chosen.quality / best.quality : 1;
     parts.push(
       best === chosen
@@ -46,14 +47,14 @@ export function explain(x: ExplainInput): string {
   }
   if (x.pinNote) parts.push(x.pinNote);
   if (x.explorationNote) parts.push(x.explorationNote);
-  const excluded = x.candidates.filter((c) => !c.eligible);
-  if (excluded.length > 0) {
-    const byFilter = new Map<string, number>();
-    for (const c of excluded) {
-      const key = c.excludedReason!.split(':')[0]!;
-      byFilter.set(key, (byFilter.get(key) ?? 0) + 1);
+  if (x.excluded.size > 0) {
+    let total = 0;
+    const byFilter: string[] = [];
+    for (const [k, n] of x.excluded) {
+      total += n;
+      byFilter.push(`${k}: ${n}`);
     }
-    parts.push(`${excluded.length} excluded (${[...byFilter].map(([k, n]) => `${k}: ${n}`).join(', ')})`);
+    parts.push(`${total} excluded (${byFilter.join(', ')})`);
   }
   if (x.plan.strategy !== 'single') parts.push(`${x.plan.strategy}: ${x.plan.models.join(' -> ')}`);
   if (x.plan.note) parts.push(x.plan.note);

@@ -4,6 +4,8 @@
  */
 import type { PolicyConfig, StrategyName } from '../../shared/config/schema.js';
 import { describeCheckSpec } from '../../shared/config/check-spec.js';
+import type { CatalogModel } from '../../shared/catalog.js';
+import type { RankedModels } from './ranking.js';
 
 export interface Ranked {
   id: string;
@@ -24,16 +26,17 @@ export interface Plan {
 }
 
 /**
- * Fallbacks in utility order, except that the first fallback comes from another provider
- * when one is eligible: an outage tends to take a provider's models down together.
+ * Fallbacks (catalog indices) in ranking order, except that the first fallback comes from
+ * another provider when one is eligible: an outage tends to take a provider's models down
+ * together.
  */
-export function orderFallbacks(ranked: readonly Ranked[], max: number): Ranked[] {
-  const rest = ranked.slice(1);
-  if (rest.length === 0 || max === 0) return [];
-  const chosen = ranked[0]!;
-  const other = rest.findIndex((r) => r.provider !== chosen.provider);
-  if (other > 0) rest.unshift(...rest.splice(other, 1));
-  return rest.slice(0, max);
+export function fallbackIndices(ranked: RankedModels, models: readonly CatalogModel[], max: number): number[] {
+  if (ranked.length <= 1 || max === 0) return [];
+  const provider = models[ranked.at(0)]!.provider;
+  const other = ranked.findAfterFirst((i) => models[i]!.provider !== provider);
+  const out: number[] = other > 1 ? [ranked.at(other)] : [];
+  for (let p = 1; p < ranked.length && out.length < max; p++) if (p !== other || other === 1) out.push(ranked.at(p));
+  return out;
 }
 
 export function planStrategy(strategy: StrategyName, ranked: readonly Ranked[], fallbacks: readonly Ranked[], policy: PolicyConfig): Plan {

@@ -14,7 +14,7 @@ import { convertMessage, responseFormatFromProto, toolsFromProto } from '../../s
 export type RouteRequestFields = Pick<
   DecideRequest__Output,
   'messages' | 'tools' | 'responseFormat' | 'maxOutputTokens' | 'requirements' | 'preferences' | 'policy' | 'labels' | 'strategy'
-> & { model?: string };
+> & { model?: string; explainTopK?: number | null };
 
 export interface Labels {
   tenant: string;
@@ -48,6 +48,8 @@ export interface NormalizedRequest {
   latencyBudgetMs?: number;
   /** Execute only: sampling temperature. */
   temperature?: number;
+  /** Decide only: how many candidate rows to explain; undefined = the default. */
+  explainTopK?: number;
   policy: string;
   labels: Labels;
   strategy?: StrategyName;
@@ -216,6 +218,11 @@ export function validateRequest(req: RouteRequestFields, limits: ValidationLimit
   if (temperature !== undefined && temperature !== null) {
     if (!(temperature >= 0 && temperature <= 2)) fail('temperature', `must be in [0, 2], got ${temperature}`);
     out.temperature = temperature;
+  }
+  const topK = req.explainTopK;
+  if (topK !== undefined && topK !== null) {
+    if (!Number.isInteger(topK) || topK < 0) fail('explain_top_k', `must be 0 or more, got ${topK}`);
+    out.explainTopK = topK;
   }
   if (req.policy && !limits.policies.has(req.policy)) {
     fail('policy', `unknown policy ${shown(req.policy)} (have: ${[...limits.policies].join(', ')})`);

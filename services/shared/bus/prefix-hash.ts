@@ -73,8 +73,8 @@ function messageParts(m: ChatMessage, role = true): string[] {
   return parts;
 }
 
-/** The prefix boundaries of a prompt, shortest first. */
-export function prefixBoundaries(messages: readonly ChatMessage[], tools: readonly ToolDefinition[] = []): PrefixBoundary[] {
+/** The prefix boundaries of a prompt, shortest first: the first `limit` of them (at most MAX_BOUNDARIES). */
+export function prefixBoundaries(messages: readonly ChatMessage[], tools: readonly ToolDefinition[] = [], limit = MAX_BOUNDARIES): PrefixBoundary[] {
   const out: PrefixBoundary[] = [];
   const headParts = [tools.length > 0 ? `T${canonical(tools)}` : 'T'];
   let i = 0;
@@ -83,7 +83,7 @@ export function prefixBoundaries(messages: readonly ChatMessage[], tools: readon
   let units = head.length;
   let prev = createHash('sha256').update('switchyard.prefix.v1\0').update(head.text).digest();
   out.push({ hash: prev.subarray(0, 16).toString('hex'), tokens: Math.ceil(units / 4) });
-  for (; i < messages.length && out.length < MAX_BOUNDARIES; i++) {
+  for (const max = Math.min(limit, MAX_BOUNDARIES); i < messages.length && out.length < max; i++) {
     const block = sampled(messageParts(messages[i]!));
     units += block.length + 1;
     prev = createHash('sha256').update(prev).update('\0').update(block.text).digest();

@@ -9,6 +9,10 @@ CIRCUIT_STATE_HALF_OPEN: CircuitState
 CIRCUIT_STATE_OPEN: CircuitState
 CIRCUIT_STATE_UNSPECIFIED: CircuitState
 DESCRIPTOR: _descriptor.FileDescriptor
+DRIFT_KIND_PROVIDER: DriftKind
+DRIFT_KIND_QUALITY: DriftKind
+DRIFT_KIND_TRAFFIC: DriftKind
+DRIFT_KIND_UNSPECIFIED: DriftKind
 
 class CacheReport(_message.Message):
     __slots__ = ["executor_id", "prefixes", "schema_version", "sent_at_ms", "seq"]
@@ -35,6 +39,34 @@ class CachedPrefix(_message.Message):
     prefix_hash: str
     tokens: int
     def __init__(self, model: _Optional[str] = ..., prefix_hash: _Optional[str] = ..., tokens: _Optional[int] = ..., expires_at_ms: _Optional[int] = ...) -> None: ...
+
+class DriftAlarm(_message.Message):
+    __slots__ = ["baseline", "current", "kind", "measure", "message", "model", "raised_unix_ms", "router_id", "schema_version", "segment", "seq", "since_unix_ms"]
+    BASELINE_FIELD_NUMBER: _ClassVar[int]
+    CURRENT_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    MEASURE_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    RAISED_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
+    ROUTER_ID_FIELD_NUMBER: _ClassVar[int]
+    SCHEMA_VERSION_FIELD_NUMBER: _ClassVar[int]
+    SEGMENT_FIELD_NUMBER: _ClassVar[int]
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    SINCE_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
+    baseline: float
+    current: float
+    kind: DriftKind
+    measure: str
+    message: str
+    model: str
+    raised_unix_ms: int
+    router_id: str
+    schema_version: int
+    segment: str
+    seq: int
+    since_unix_ms: int
+    def __init__(self, schema_version: _Optional[int] = ..., router_id: _Optional[str] = ..., seq: _Optional[int] = ..., kind: _Optional[_Union[DriftKind, str]] = ..., model: _Optional[str] = ..., segment: _Optional[str] = ..., measure: _Optional[str] = ..., baseline: _Optional[float] = ..., current: _Optional[float] = ..., since_unix_ms: _Optional[int] = ..., raised_unix_ms: _Optional[int] = ..., message: _Optional[str] = ...) -> None: ...
 
 class ExecutorAnnouncement(_message.Message):
     __slots__ = ["address", "executor_id", "in_flight", "load", "models", "schema_version", "sent_at_ms", "seq", "ttl_ms", "withdrawn"]
@@ -169,4 +201,7 @@ class SyncRequest(_message.Message):
     def __init__(self, schema_version: _Optional[int] = ..., requester_id: _Optional[str] = ..., sent_at_ms: _Optional[int] = ...) -> None: ...
 
 class CircuitState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class DriftKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []

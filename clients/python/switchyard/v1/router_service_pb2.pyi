@@ -52,7 +52,8 @@ class Attempt(_message.Message):
     def __init__(self, model: _Optional[str] = ..., deployment: _Optional[str] = ..., step: _Optional[str] = ..., outcome: _Optional[_Union[AttemptOutcome, str]] = ..., error: _Optional[str] = ..., latency_ms: _Optional[float] = ..., usage: _Optional[_Union[_chat_pb2.Usage, _Mapping]] = ..., cost_usd: _Optional[float] = ..., check: _Optional[str] = ...) -> None: ...
 
 class DecideRequest(_message.Message):
-    __slots__ = ["labels", "max_output_tokens", "messages", "model", "policy", "preferences", "requirements", "response_format", "strategy", "tools"]
+    __slots__ = ["explain_top_k", "labels", "max_output_tokens", "messages", "model", "policy", "preferences", "requirements", "response_format", "strategy", "tools"]
+    EXPLAIN_TOP_K_FIELD_NUMBER: _ClassVar[int]
     LABELS_FIELD_NUMBER: _ClassVar[int]
     MAX_OUTPUT_TOKENS_FIELD_NUMBER: _ClassVar[int]
     MESSAGES_FIELD_NUMBER: _ClassVar[int]
@@ -63,6 +64,7 @@ class DecideRequest(_message.Message):
     RESPONSE_FORMAT_FIELD_NUMBER: _ClassVar[int]
     STRATEGY_FIELD_NUMBER: _ClassVar[int]
     TOOLS_FIELD_NUMBER: _ClassVar[int]
+    explain_top_k: int
     labels: _routing_pb2.Labels
     max_output_tokens: int
     messages: _containers.RepeatedCompositeFieldContainer[_chat_pb2.Message]
@@ -73,7 +75,7 @@ class DecideRequest(_message.Message):
     response_format: _chat_pb2.ResponseFormat
     strategy: _routing_pb2.Strategy
     tools: _containers.RepeatedCompositeFieldContainer[_chat_pb2.ToolDefinition]
-    def __init__(self, messages: _Optional[_Iterable[_Union[_chat_pb2.Message, _Mapping]]] = ..., tools: _Optional[_Iterable[_Union[_chat_pb2.ToolDefinition, _Mapping]]] = ..., response_format: _Optional[_Union[_chat_pb2.ResponseFormat, _Mapping]] = ..., max_output_tokens: _Optional[int] = ..., requirements: _Optional[_Union[_routing_pb2.Requirements, _Mapping]] = ..., preferences: _Optional[_Union[_routing_pb2.Preferences, _Mapping]] = ..., policy: _Optional[str] = ..., labels: _Optional[_Union[_routing_pb2.Labels, _Mapping]] = ..., strategy: _Optional[_Union[_routing_pb2.Strategy, str]] = ..., model: _Optional[str] = ...) -> None: ...
+    def __init__(self, messages: _Optional[_Iterable[_Union[_chat_pb2.Message, _Mapping]]] = ..., tools: _Optional[_Iterable[_Union[_chat_pb2.ToolDefinition, _Mapping]]] = ..., response_format: _Optional[_Union[_chat_pb2.ResponseFormat, _Mapping]] = ..., max_output_tokens: _Optional[int] = ..., requirements: _Optional[_Union[_routing_pb2.Requirements, _Mapping]] = ..., preferences: _Optional[_Union[_routing_pb2.Preferences, _Mapping]] = ..., policy: _Optional[str] = ..., labels: _Optional[_Union[_routing_pb2.Labels, _Mapping]] = ..., strategy: _Optional[_Union[_routing_pb2.Strategy, str]] = ..., model: _Optional[str] = ..., explain_top_k: _Optional[int] = ...) -> None: ...
 
 class DecideResponse(_message.Message):
     __slots__ = ["candidates", "decision_id", "decision_time_ns", "fallbacks", "features", "matched_rules", "model", "plan", "policy", "reason", "router_model"]

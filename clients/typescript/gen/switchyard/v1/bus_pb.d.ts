@@ -484,6 +484,94 @@ export declare type SyncRequest = Message<"switchyard.v1.SyncRequest"> & {
 export declare const SyncRequestSchema: GenMessage<SyncRequest>;
 
 /**
+ * switchyard.v1.drift.<router_id>: a router's drift monitor raised an alarm. Sent once per
+ * alarm; other replicas and tools show it beside their own. `seq` grows per router.
+ *
+ * @generated from message switchyard.v1.DriftAlarm
+ */
+export declare type DriftAlarm = Message<"switchyard.v1.DriftAlarm"> & {
+  /**
+   * @generated from field: uint32 schema_version = 1;
+   */
+  schemaVersion: number;
+
+  /**
+   * The router that raised it (a NATS token, made at its start).
+   *
+   * @generated from field: string router_id = 2;
+   */
+  routerId: string;
+
+  /**
+   * @generated from field: uint64 seq = 3;
+   */
+  seq: bigint;
+
+  /**
+   * @generated from field: switchyard.v1.DriftKind kind = 4;
+   */
+  kind: DriftKind;
+
+  /**
+   * Catalog model id; empty for traffic alarms.
+   *
+   * @generated from field: string model = 5;
+   */
+  model: string;
+
+  /**
+   * The segment (quality alarms) and the measure or feature that moved: quality, error_rate,
+   * refusal_rate, truncation_rate, answer_length, task_family, length, language, segment.
+   *
+   * @generated from field: string segment = 6;
+   */
+  segment: string;
+
+  /**
+   * @generated from field: string measure = 7;
+   */
+  measure: string;
+
+  /**
+   * The measure before the change and since it began (rates and qualities 0..1, answer length
+   * in output tokens); for traffic, the PSI threshold and the window's PSI.
+   *
+   * @generated from field: double baseline = 8;
+   */
+  baseline: number;
+
+  /**
+   * @generated from field: double current = 9;
+   */
+  current: number;
+
+  /**
+   * When the change began (the detector's estimate) and when it was flagged.
+   *
+   * @generated from field: int64 since_unix_ms = 10;
+   */
+  sinceUnixMs: bigint;
+
+  /**
+   * @generated from field: int64 raised_unix_ms = 11;
+   */
+  raisedUnixMs: bigint;
+
+  /**
+   * What changed and since when, in words (model ids, segments and figures; never prompt text).
+   *
+   * @generated from field: string message = 12;
+   */
+  message: string;
+};
+
+/**
+ * Describes the message switchyard.v1.DriftAlarm.
+ * Use `create(DriftAlarmSchema)` to create a new message.
+ */
+export declare const DriftAlarmSchema: GenMessage<DriftAlarm>;
+
+/**
  * The state of a circuit breaker.
  *
  * @generated from enum switchyard.v1.CircuitState
@@ -514,4 +602,42 @@ export enum CircuitState {
  * Describes the enum switchyard.v1.CircuitState.
  */
 export declare const CircuitStateSchema: GenEnum<CircuitState>;
+
+/**
+ * What a drift alarm is about.
+ *
+ * @generated from enum switchyard.v1.DriftKind
+ */
+export enum DriftKind {
+  /**
+   * @generated from enum value: DRIFT_KIND_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Observed quality of a model on a segment fell below the router's predictions.
+   *
+   * @generated from enum value: DRIFT_KIND_QUALITY = 1;
+   */
+  QUALITY = 1,
+
+  /**
+   * A provider changed what answers under a model name (error, refusal, truncation rates, answer length).
+   *
+   * @generated from enum value: DRIFT_KIND_PROVIDER = 2;
+   */
+  PROVIDER = 2,
+
+  /**
+   * The traffic's mix moved from the reference (task family, prompt length, language, segment).
+   *
+   * @generated from enum value: DRIFT_KIND_TRAFFIC = 3;
+   */
+  TRAFFIC = 3,
+}
+
+/**
+ * Describes the enum switchyard.v1.DriftKind.
+ */
+export declare const DriftKindSchema: GenEnum<DriftKind>;
 

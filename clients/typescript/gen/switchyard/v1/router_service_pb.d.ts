@@ -77,6 +77,16 @@ export declare type DecideRequest = Message<"switchyard.v1.DecideRequest"> & {
    * @generated from field: string model = 10;
    */
   model: string;
+
+  /**
+   * How many candidate rows the response explains: the chosen model and its fallbacks first,
+   * then the other eligible models by score, then the excluded ones. Unset: every model of a
+   * catalog up to 32 models, the top 32 of a larger one. 0: none. More than the catalog: all.
+   * Negative: INVALID_ARGUMENT.
+   *
+   * @generated from field: optional int32 explain_top_k = 11;
+   */
+  explainTopK?: number | undefined;
 };
 
 /**
@@ -109,7 +119,7 @@ export declare type DecideResponse = Message<"switchyard.v1.DecideResponse"> & {
   fallbacks: string[];
 
   /**
-   * One per catalog model.
+   * One per catalog model, or the top `explain_top_k` of them (see DecideRequest).
    *
    * @generated from field: repeated switchyard.v1.Candidate candidates = 4;
    */

@@ -1,0 +1,160 @@
+/**
+ * One decision's per-model figures, held in typed arrays by catalog index, and the ranking
+ * over them. Decide scores every catalog model in one pass into these arrays; objects are made
+ * only for the few models the answer names (the chosen one, its fallbacks, the top k
+ * explained). The arrays belong to one Decider and are reused by each decision: Decide is
+ * synchronous, so no two decisions share them at once.
+ *
+ * The ranking order: models within the policy's quality margin before the others, then higher
+ * utility, then lower expected cost, then catalog order. It is a total order, so selecting the
+ * first few gives exactly what sorting all of them would. Moves (a requested, sticky or pinned
+ * model put first) stack in front of it, the last move first.
+ */
+import type { CatalogModel } from '../../shared/catalog.js';
+
+/** Below this share of the eligible models, the first m are selected instead of sorting all. */
+const SELECT_SHARE = 4;
+
+export class ModelScores {
+  readonly quality: Float64Array;
+  readonly cost: Float64Array;
+  readonly latency: Float64Array;
+  readonly utility: Float64Array;
+  /** 1 when the model ranks after the margin's models. */
+  readonly below: Uint8Array;
+  /** Why each model is excluded; null when it is eligible. */
+  readonly excluded: (string | null)[];
+  /** Catalog indices of the eligible models, in catalog order (the first `eligibleCount`). */
+  readonly eligible: Int32Array;
+  eligibleCount = 0;
+
+  constructor(readonly models: readonly CatalogModel[]) {
+    const n = models.length;
+    this.quality = new Float64Array(n);
+    this.cost = new Float64Array(n);
+    this.latency = new Float64Array(n);
+    this.utility = new Float64Array(n);
+    this.below = new Uint8Array(n);
+    this.excluded = new Array<string | null>(n).fill(null);
+    this.eligible = new Int32Array(n);
+  }
+
+  /** True when `a` ranks before `b` in the ranking order (moves aside). */
+  before(a: number, b: number): boolean {
+    const ba = this.below[a]!;
+    const bb = this.below[b]!;
+    if (ba !== bb) return ba < bb;
+    const ua = this.utility[a]!;
+    const ub = this.utility[b]!;
+    if (ua !== ub) return ua > ub;
+    const ca = this.cost[a]!;
+    const cb = this.cost[b]!;
+    if (ca !== cb) return ca < cb;
+    return a < b;
+  }
+
+  /** True when `a` shows before `b` among the explained rows of eligible models: higher utility, then catalog order. */
+  scoresAbove(a: number, b: number): boolean {
+    const ua = this.utility[a]!;
+    const ub = this.utility[b]!;
+    return ua !== ub ? ua > ub : a < b;
+  }
+}
+
+/** The first `m` of `pool` (catalog indices) by `first`, in that order; `pool` is not changed. */
+export function selectFirst(pool: ArrayLike<number>, count: number, m: number, first: (a: number, b: number) => boolean): number[] {
+  if (m <= 0 || count === 0) return [];
+  if (m * SELECT_SHARE >= count) {
+    const all = Array.from({ length: count }, (_, i) => pool[i]!);
+    return all.sort((a, b) => (first(a, b) ? -1 : first(b, a) ? 1 : 0)).slice(0, m);
+  }
+  const top: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const x = pool[i]!;
+    if (top.length === m && !first(x, top[m - 1]!)) continue;
+    let j = top.length < m ? top.length : m - 1;
+    while (j > 0 && first(x, top[j - 1]!)) {
+      top[j] = top[j - 1]!;
+      j--;
+    }
+    top[j] = x;
+  }
+  return top;
+}
+
+/** The ranked eligible models, produced as far as they are read. */
+export class RankedModels {
+  /** Models moved to the front, the latest move first. */
+  private readonly moved: number[] = [];
+  /** The first `base.length` models of the ranking order (moves aside). */
+  private base: number[] = [];
+  private readonly before: (a: number, b: number) => boolean;
+
+  constructor(private readonly s: ModelScores) {
+    this.before = (a, b) => s.before(a, b);
+  }
+
+  get length(): number {
+    return this.s.eligibleCount;
+  }
+
+  /** Puts eligible model `index` first. */
+  moveToFront(index: number): void {
+    const at = this.moved.indexOf(index);
+    if (at >= 0) this.moved.splice(at, 1);
+    this.moved.unshift(index);
+  }
+
+  /** The catalog index of the model at rank position `i` (0 = first); -1 past the end. */
+  at(i: number): number {
+    if (i >= this.length) return -1;
+    if (i < this.moved.length) return this.moved[i]!;
+    let skip = i - this.moved.length;
+    for (let b = 0; ; b++) {
+      if (b === this.base.length) this.extend(b + 1 + this.moved.length);
+      const x = this.base[b]!;
+      if (this.moved.includes(x)) continue;
+      if (skip-- === 0) return x;
+    }
+  }
+
+  /** The position of the first model after position 0 that satisfies `accept`; -1 if none. */
+  findAfterFirst(accept: (index: number) => boolean): number {
+    for (let i = 1; i < this.moved.length; i++) if (accept(this.moved[i]!)) return i;
+    // Among the unmoved, the first in the ranking order that `accept`s, found in one pass.
+    const first = this.at(0);
+    const s = this.s;
+    let best = -1;
+    for (let e = 0; e < s.eligibleCount; e++) {
+      const x = s.eligible[e]!;
+      if (x === first || this.moved.includes(x) || !accept(x)) continue;
+      if (best < 0 || this.before(x, best)) best = x;
+    }
+    if (best < 0) return -1;
+    let ahead = 0;
+    for (let e = 0; e < s.eligibleCount; e++) {
+      const x = s.eligible[e]!;
+      if (!this.moved.includes(x) && this.before(x, best)) ahead++;
+    }
+    return this.moved.length + ahead;
+  }
+
+  /** Negative when eligible model `a` ranks before eligible model `b`, positive after, 0 when they are one. */
+  compare(a: number, b: number): number {
+    const ma = this.moved.indexOf(a);
+    const mb = this.moved.indexOf(b);
+    if (ma >= 0 || mb >= 0) return (ma < 0 ? Infinity : ma) - (mb < 0 ? Infinity : mb);
+    return a === b ? 0 : this.before(a, b) ? -1 : 1;
+  }
+
+  /** Every ranked model, in order. */
+  all(): number[] {
+    this.extend(this.length);
+    return [...this.moved, ...this.base.filter((x) => !this.moved.includes(x))];
+  }
+
+  private extend(needed: number): void {
+    const s = this.s;
+    this.base = selectFirst(s.eligible, s.eligibleCount, Math.max(needed, this.base.length * 2, 8), this.before);
+  }
+}
