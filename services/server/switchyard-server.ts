@@ -277,7 +277,12 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     const monitoring = startMonitoring({ config, configSource: loaded.source, modelFile: loaded.modelFile, ...(decisionLog ? { decisionLog } : {}), bus, metrics: metrics.recorder, log, models: listed, circuits: running.executor ? executorCircuits(running.executor) : busCircuits(busState.health), keyed: !tenancy.keys.open });
     closers.push(() => monitoring.close());
     Object.assign(running, { state, models, decider, engine, decisionLog, monitoring, ...(shadow ? { shadow } : {}) });
-    const httpListen = opts.httpListen ?? config.server.http_listen;
+    let httpListen = opts.httpListen ?? config.server.http_listen;
+    if (httpListen && tenancy.keys.open && !isLoopback(httpListen)) {
+      // The same rule as the gRPC port: with no key configured, nothing is served beyond this machine.
+      log.warn('no API keys are configured (tenants): the HTTP front door is open, so it is served on loopback only', { asked: httpListen, listen: onLoopback(httpListen) });
+      httpListen = onLoopback(httpListen);
+    }
     if (httpListen) {
       const deps = { engine, config, log, tenancy, models: listed };
       try {

@@ -136,9 +136,11 @@ describe('tenancy - rights become hard filters', () => {
 
 describe('tenancy - open mode', () => {
   it('without any key configured every call is let in, and a public listen address is bound on loopback only', async () => {
-    const open = await startTenancyNode(tenancyConfig(up.url, {}), { listen: '0.0.0.0:0' });
+    const open = await startTenancyNode(tenancyConfig(up.url, {}), { listen: '0.0.0.0:0', httpListen: '0.0.0.0:0' });
     try {
       expect(open.address.startsWith('127.0.0.1:')).toBe(true);
+      // The HTTP front door keeps the same rule.
+      expect(open.http!.address.startsWith('127.0.0.1:')).toBe(true);
       expect(open.tenancy!.keys.open).toBe(true);
       const c = routerClient(open.address, {});
       const r = await execute(c, userMessage('hello'));

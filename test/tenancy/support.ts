@@ -46,8 +46,8 @@ export function writeConfig(config: Record<string, unknown>): string {
   return file;
 }
 
-export async function startTenancyNode(config: Record<string, unknown>, o: { role?: Role; env?: NodeJS.ProcessEnv; listen?: string } = {}): Promise<RunningServer> {
-  return startServer({ role: o.role ?? 'all', configPath: writeConfig(config), listen: o.listen ?? '127.0.0.1:0', log: silentLog, watchModel: false, env: { ...KEY_ENV, ...o.env } });
+export async function startTenancyNode(config: Record<string, unknown>, o: { role?: Role; env?: NodeJS.ProcessEnv; listen?: string; httpListen?: string } = {}): Promise<RunningServer> {
+  return startServer({ role: o.role ?? 'all', configPath: writeConfig(config), listen: o.listen ?? '127.0.0.1:0', ...(o.httpListen ? { httpListen: o.httpListen } : {}), log: silentLog, watchModel: false, env: { ...KEY_ENV, ...o.env } });
 }
 
 export function bearer(key: string): grpc.Metadata {
