@@ -27,6 +27,12 @@ interface Outcome {
   endedMs: number;
   ms: number;
   code: number;
+  details?: string;
+}
+
+interface Answer {
+  code: number;
+  details?: string;
 }
 
 function config(upstream: string): string {
@@ -59,7 +65,7 @@ function prompt(i: number): string {
   return Array.from({ length: n }, (_, j) => WORDS[(i * 7 + j * 3) % WORDS.length]).join(' ') + ` #${i}`;
 }
 
-function send(client: RouterServiceClient, kind: Kind, i: number): Promise<number> {
+function send(client: RouterServiceClient, kind: Kind, i: number): Promise<Answer> {
   const request = { messages: [{ role: 'ROLE_USER' as const, content: [{ text: prompt(i) }] }], labels: { session: `s${i % 5000}`, tenant: `t${i % 7}` } };
   const deadline = Date.now() + 30_000;
   return new Promise((resolve) => {
@@ -67,14 +73,46 @@ function send(client: RouterServiceClient, kind: Kind, i: number): Promise<numbe
       const call = client.executeStream({ request }, { deadline });
       let done = false;
       call.on('data', (e: { event?: string }) => (done ||= e.event === 'done'));
-      call.on('error', (e: grpc.ServiceError) => resolve(e.code));
-      call.on('end', () => resolve(done ? grpc.status.OK : grpc.status.DATA_LOSS));
+      call.on('error', (e: grpc.ServiceError) => resolve({ code: e.code, details: e.details }));
+      call.on('end', () => resolve(done ? { code: grpc.status.OK } : { code: grpc.status.DATA_LOSS, details: 'stream ended without a done event' }));
       return;
     }
-    const cb = (err: grpc.ServiceError | null) => resolve(err ? err.code : grpc.status.OK);
+    const cb = (err: grpc.ServiceError | null) => resolve(err ? { code: err.code, details: err.details } : { code: grpc.status.OK });
     if (kind === 'decide') client.decide(request, { deadline }, cb);
     else client.execute(request, { deadline }, cb);
   });
+}
+
+function countBy(names: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const n of names) out[n] = (out[n] ?? 0) + 1;
+  return out;
+}
+
+const MAX_DETAILS = 20;
+const MAX_DETAIL_CHARS = 200;
+
+/**
+ * Each error status with its distinct detail messages and how often each came, so the source of
+ * an error can be read from the report (the most frequent first, capped in number and length).
+ */
+function errorDetails(outcomes: Outcome[]): Record<string, Record<string, number>> {
+  const counts = new Map<string, Map<string, number>>();
+  for (const x of outcomes) {
+    if (x.code === grpc.status.OK) continue;
+    const name = grpc.status[x.code] ?? String(x.code);
+    const text = (x.details ?? '').slice(0, MAX_DETAIL_CHARS);
+    const byText = counts.get(name) ?? new Map<string, number>();
+    byText.set(text, (byText.get(text) ?? 0) + 1);
+    counts.set(name, byText);
+  }
+  const out: Record<string, Record<string, number>> = {};
+  for (const [name, byText] of counts) {
+    const top = [...byText].sort((a, b) => b[1] - a[1]).slice(0, MAX_DETAILS);
+    out[name] = Object.fromEntries(top);
+    if (byText.size > MAX_DETAILS) out[name]![`(${byText.size - MAX_DETAILS} more distinct messages)`] = 0;
+  }
+  return out;
 }
 
 async function memory(server: Child): Promise<{ rssMb: number; heapMb: number; externalMb: number }> {
@@ -107,6 +145,7 @@ export async function runSoak(o: { minutes: number; rate: number; failureRate: n
       p50_ms: ms.length ? Math.round(quantile(ms, 0.5)) : null,
       p99_ms: ms.length ? Math.round(quantile(ms, 0.99)) : null,
       errors: recent.filter((x) => x.code !== grpc.status.OK).length,
+      error_statuses: countBy(recent.filter((x) => x.code !== grpc.status.OK).map((x) => grpc.status[x.code] ?? String(x.code))),
       in_flight: pending,
       ...(await memory(server)),
     };
@@ -125,9 +164,9 @@ export async function runSoak(o: { minutes: number; rate: number; failureRate: n
         const kind = kinds[i % kinds.length]!;
         const t0 = Date.now();
         pending++;
-        void send(client, kind, i).then((code) => {
+        void send(client, kind, i).then(({ code, details }) => {
           pending--;
-          outcomes.push({ kind, startedMs: t0, endedMs: Date.now(), ms: Date.now() - t0, code });
+          outcomes.push({ kind, startedMs: t0, endedMs: Date.now(), ms: Date.now() - t0, code, details });
         });
       }
       setTimeout(tick, 5);
@@ -143,11 +182,13 @@ export async function runSoak(o: { minutes: number; rate: number; failureRate: n
   const all = outcomes.map((x) => x.ms).sort((a, b) => a - b);
   const byCode: Record<string, number> = {};
   for (const x of outcomes) byCode[grpc.status[x.code]!] = (byCode[grpc.status[x.code]!] ?? 0) + 1;
+  const details = errorDetails(outcomes);
   const summary = {
     sent,
     answered: outcomes.length,
     lost: sent - outcomes.length,
     by_status: byCode,
+    error_details: details,
     p50_ms: Math.round(quantile(all, 0.5)),
     p99_ms: Math.round(quantile(all, 0.99)),
     memory_idle_before: memory0,
