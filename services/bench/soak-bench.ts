@@ -7,7 +7,10 @@
  * latency and the server's memory (RSS, and the V8 heap beside it, which tells growth of live
  * objects from memory the allocator keeps). It measures and prints; it passes or fails nothing.
  *
- *   node dist/services/bench/soak-bench.js [--minutes 10] [--rate 50] [--failure-rate 0.05] [--window-s 10] [--json]
+ *   node dist/services/bench/soak-bench.js [--minutes 10] [--rate 50] [--failure-rate 0.05] [--window-s 10] [--max-in-flight N] [--json]
+ *
+ * --max-in-flight sets the server's server.max_in_flight (default: the config's default); a very
+ * large value shows the server without a bound, as a baseline.
  */
 import * as grpc from '@grpc/grpc-js';
 import { parseArgs } from 'node:util';
@@ -35,7 +38,7 @@ interface Answer {
   details?: string;
 }
 
-function config(upstream: string): string {
+function config(upstream: string, maxInFlight: number | undefined): string {
   const model = (id: string, q: number, price: number) => ({
     id,
     provider: 'openai-compatible',
@@ -51,6 +54,7 @@ function config(upstream: string): string {
   writeFileSync(
     file,
     stringify({
+      ...(maxInFlight ? { server: { max_in_flight: maxInFlight } } : {}),
       executor: { simulate_without_credentials: false, retry_attempts: 2, retry_base_ms: 20, retry_cap_ms: 100 },
       policies: { balanced: { cost_quality_tradeoff: 0.5, max_fallbacks: 2 } },
       models: [model('soak-a', 0.7, 1), model('soak-b', 0.72, 1.5), model('soak-c', 0.75, 2)],
@@ -89,6 +93,21 @@ function countBy(names: string[]): Record<string, number> {
   return out;
 }
 
+/**
+ * Statuses grpc-js makes up on the client side (its own deadline timer, a stream reset, a
+ * connection closed under the call) rather than receives from the server's handler. An INTERNAL
+ * "Received RST_STREAM with code 2 ... Session closed with error code 2" is one: the connection
+ * was closed by the server's HTTP/2 layer (a GOAWAY), not answered by a handler.
+ */
+const CLIENT_LIBRARY_DETAILS = /^(Received RST_STREAM|Stream refused by server|Connection dropped|Call cancelled|Deadline exceeded after|No connection established|Failed to (start|parse)|Received message larger|stream ended without a done event)/;
+
+function byOrigin(outcomes: Outcome[]): { server: Record<string, number>; client_library: Record<string, number> } {
+  const failed = outcomes.filter((x) => x.code !== grpc.status.OK);
+  const name = (x: Outcome) => grpc.status[x.code] ?? String(x.code);
+  const fromClient = (x: Outcome) => CLIENT_LIBRARY_DETAILS.test(x.details ?? '');
+  return { server: countBy(failed.filter((x) => !fromClient(x)).map(name)), client_library: countBy(failed.filter(fromClient).map(name)) };
+}
+
 const MAX_DETAILS = 20;
 const MAX_DETAIL_CHARS = 200;
 
@@ -122,9 +141,9 @@ async function memory(server: Child): Promise<{ rssMb: number; heapMb: number; e
   return { rssMb: mb(u?.rss), heapMb: mb(u?.heapUsed), externalMb: mb((u?.external ?? 0) + (u?.arrayBuffers ?? 0)) };
 }
 
-export async function runSoak(o: { minutes: number; rate: number; failureRate: number; windowS: number; print: (line: string) => void }) {
+export async function runSoak(o: { minutes: number; rate: number; failureRate: number; windowS: number; maxInFlight?: number; print: (line: string) => void }) {
   const upstream = await startChild({ kind: 'upstream', delayMs: 20, failureRate: o.failureRate });
-  const server = await startChild({ kind: 'switchyard', role: 'all', configPath: config(upstream.address) });
+  const server = await startChild({ kind: 'switchyard', role: 'all', configPath: config(upstream.address, o.maxInFlight) });
   const client = routerClient(server.address);
   const outcomes: Outcome[] = [];
   const windows: Record<string, unknown>[] = [];
@@ -188,6 +207,7 @@ export async function runSoak(o: { minutes: number; rate: number; failureRate: n
     answered: outcomes.length,
     lost: sent - outcomes.length,
     by_status: byCode,
+    errors_by_origin: byOrigin(outcomes),
     error_details: details,
     p50_ms: Math.round(quantile(all, 0.5)),
     p99_ms: Math.round(quantile(all, 0.99)),
@@ -208,6 +228,7 @@ async function main(): Promise<void> {
       rate: { type: 'string', default: '50' },
       'failure-rate': { type: 'string', default: '0.05' },
       'window-s': { type: 'string', default: '10' },
+      'max-in-flight': { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
@@ -216,6 +237,7 @@ async function main(): Promise<void> {
     rate: Number(values.rate),
     failureRate: Number(values['failure-rate']),
     windowS: Number(values['window-s']),
+    ...(values['max-in-flight'] ? { maxInFlight: Number(values['max-in-flight']) } : {}),
     print: (l) => process.stderr.write(`${l}\n`),
   });
   const { windows: _w, ...head } = summary;
