@@ -7,7 +7,10 @@
  * latency and the server's memory (RSS, and the V8 heap beside it, which tells growth of live
  * objects from memory the allocator keeps). It measures and prints; it passes or fails nothing.
  *
- *   node dist/services/bench/soak-bench.js [--minutes 10] [--rate 50] [--failure-rate 0.05] [--window-s 10] [--json]
+ *   node dist/services/bench/soak-bench.js [--minutes 10] [--rate 50] [--failure-rate 0.05] [--window-s 10] [--max-in-flight N] [--json]
+ *
+ * --max-in-flight sets the server's server.max_in_flight (default: the config's default); a very
+ * large value shows the server without a bound, as a baseline.
  */
 import * as grpc from '@grpc/grpc-js';
 import { parseArgs } from 'node:util';
@@ -27,9 +30,15 @@ interface Outcome {
   endedMs: number;
   ms: number;
   code: number;
+  details?: string;
 }
 
-function config(upstream: string): string {
+interface Answer {
+  code: number;
+  details?: string;
+}
+
+function config(upstream: string, maxInFlight: number | undefined): string {
   const model = (id: string, q: number, price: number) => ({
     id,
     provider: 'openai-compatible',
@@ -45,6 +54,7 @@ function config(upstream: string): string {
   writeFileSync(
     file,
     stringify({
+      ...(maxInFlight ? { server: { max_in_flight: maxInFlight } } : {}),
       executor: { simulate_without_credentials: false, retry_attempts: 2, retry_base_ms: 20, retry_cap_ms: 100 },
       policies: { balanced: { cost_quality_tradeoff: 0.5, max_fallbacks: 2 } },
       models: [model('soak-a', 0.7, 1), model('soak-b', 0.72, 1.5), model('soak-c', 0.75, 2)],
@@ -59,7 +69,7 @@ function prompt(i: number): string {
   return Array.from({ length: n }, (_, j) => WORDS[(i * 7 + j * 3) % WORDS.length]).join(' ') + ` #${i}`;
 }
 
-function send(client: RouterServiceClient, kind: Kind, i: number): Promise<number> {
+function send(client: RouterServiceClient, kind: Kind, i: number): Promise<Answer> {
   const request = { messages: [{ role: 'ROLE_USER' as const, content: [{ text: prompt(i) }] }], labels: { session: `s${i % 5000}`, tenant: `t${i % 7}` } };
   const deadline = Date.now() + 30_000;
   return new Promise((resolve) => {
@@ -67,14 +77,61 @@ function send(client: RouterServiceClient, kind: Kind, i: number): Promise<numbe
       const call = client.executeStream({ request }, { deadline });
       let done = false;
       call.on('data', (e: { event?: string }) => (done ||= e.event === 'done'));
-      call.on('error', (e: grpc.ServiceError) => resolve(e.code));
-      call.on('end', () => resolve(done ? grpc.status.OK : grpc.status.DATA_LOSS));
+      call.on('error', (e: grpc.ServiceError) => resolve({ code: e.code, details: e.details }));
+      call.on('end', () => resolve(done ? { code: grpc.status.OK } : { code: grpc.status.DATA_LOSS, details: 'stream ended without a done event' }));
       return;
     }
-    const cb = (err: grpc.ServiceError | null) => resolve(err ? err.code : grpc.status.OK);
+    const cb = (err: grpc.ServiceError | null) => resolve(err ? { code: err.code, details: err.details } : { code: grpc.status.OK });
     if (kind === 'decide') client.decide(request, { deadline }, cb);
     else client.execute(request, { deadline }, cb);
   });
+}
+
+function countBy(names: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const n of names) out[n] = (out[n] ?? 0) + 1;
+  return out;
+}
+
+/**
+ * Statuses grpc-js makes up on the client side (its own deadline timer, a stream reset, a
+ * connection closed under the call) rather than receives from the server's handler. An INTERNAL
+ * "Received RST_STREAM with code 2 ... Session closed with error code 2" is one: the connection
+ * was closed by the server's HTTP/2 layer (a GOAWAY), not answered by a handler.
+ */
+const CLIENT_LIBRARY_DETAILS = /^(Received RST_STREAM|Stream refused by server|Connection dropped|Call cancelled|Deadline exceeded after|No connection established|Failed to (start|parse)|Received message larger|stream ended without a done event)/;
+
+function byOrigin(outcomes: Outcome[]): { server: Record<string, number>; client_library: Record<string, number> } {
+  const failed = outcomes.filter((x) => x.code !== grpc.status.OK);
+  const name = (x: Outcome) => grpc.status[x.code] ?? String(x.code);
+  const fromClient = (x: Outcome) => CLIENT_LIBRARY_DETAILS.test(x.details ?? '');
+  return { server: countBy(failed.filter((x) => !fromClient(x)).map(name)), client_library: countBy(failed.filter(fromClient).map(name)) };
+}
+
+const MAX_DETAILS = 20;
+const MAX_DETAIL_CHARS = 200;
+
+/**
+ * Each error status with its distinct detail messages and how often each came, so the source of
+ * an error can be read from the report (the most frequent first, capped in number and length).
+ */
+function errorDetails(outcomes: Outcome[]): Record<string, Record<string, number>> {
+  const counts = new Map<string, Map<string, number>>();
+  for (const x of outcomes) {
+    if (x.code === grpc.status.OK) continue;
+    const name = grpc.status[x.code] ?? String(x.code);
+    const text = (x.details ?? '').slice(0, MAX_DETAIL_CHARS);
+    const byText = counts.get(name) ?? new Map<string, number>();
+    byText.set(text, (byText.get(text) ?? 0) + 1);
+    counts.set(name, byText);
+  }
+  const out: Record<string, Record<string, number>> = {};
+  for (const [name, byText] of counts) {
+    const top = [...byText].sort((a, b) => b[1] - a[1]).slice(0, MAX_DETAILS);
+    out[name] = Object.fromEntries(top);
+    if (byText.size > MAX_DETAILS) out[name]![`(${byText.size - MAX_DETAILS} more distinct messages)`] = 0;
+  }
+  return out;
 }
 
 async function memory(server: Child): Promise<{ rssMb: number; heapMb: number; externalMb: number }> {
@@ -84,9 +141,9 @@ async function memory(server: Child): Promise<{ rssMb: number; heapMb: number; e
   return { rssMb: mb(u?.rss), heapMb: mb(u?.heapUsed), externalMb: mb((u?.external ?? 0) + (u?.arrayBuffers ?? 0)) };
 }
 
-export async function runSoak(o: { minutes: number; rate: number; failureRate: number; windowS: number; print: (line: string) => void }) {
+export async function runSoak(o: { minutes: number; rate: number; failureRate: number; windowS: number; maxInFlight?: number; print: (line: string) => void }) {
   const upstream = await startChild({ kind: 'upstream', delayMs: 20, failureRate: o.failureRate });
-  const server = await startChild({ kind: 'switchyard', role: 'all', configPath: config(upstream.address) });
+  const server = await startChild({ kind: 'switchyard', role: 'all', configPath: config(upstream.address, o.maxInFlight) });
   const client = routerClient(server.address);
   const outcomes: Outcome[] = [];
   const windows: Record<string, unknown>[] = [];
@@ -107,6 +164,7 @@ export async function runSoak(o: { minutes: number; rate: number; failureRate: n
       p50_ms: ms.length ? Math.round(quantile(ms, 0.5)) : null,
       p99_ms: ms.length ? Math.round(quantile(ms, 0.99)) : null,
       errors: recent.filter((x) => x.code !== grpc.status.OK).length,
+      error_statuses: countBy(recent.filter((x) => x.code !== grpc.status.OK).map((x) => grpc.status[x.code] ?? String(x.code))),
       in_flight: pending,
       ...(await memory(server)),
     };
@@ -125,9 +183,9 @@ export async function runSoak(o: { minutes: number; rate: number; failureRate: n
         const kind = kinds[i % kinds.length]!;
         const t0 = Date.now();
         pending++;
-        void send(client, kind, i).then((code) => {
+        void send(client, kind, i).then(({ code, details }) => {
           pending--;
-          outcomes.push({ kind, startedMs: t0, endedMs: Date.now(), ms: Date.now() - t0, code });
+          outcomes.push({ kind, startedMs: t0, endedMs: Date.now(), ms: Date.now() - t0, code, details });
         });
       }
       setTimeout(tick, 5);
@@ -143,11 +201,14 @@ export async function runSoak(o: { minutes: number; rate: number; failureRate: n
   const all = outcomes.map((x) => x.ms).sort((a, b) => a - b);
   const byCode: Record<string, number> = {};
   for (const x of outcomes) byCode[grpc.status[x.code]!] = (byCode[grpc.status[x.code]!] ?? 0) + 1;
+  const details = errorDetails(outcomes);
   const summary = {
     sent,
     answered: outcomes.length,
     lost: sent - outcomes.length,
     by_status: byCode,
+    errors_by_origin: byOrigin(outcomes),
+    error_details: details,
     p50_ms: Math.round(quantile(all, 0.5)),
     p99_ms: Math.round(quantile(all, 0.99)),
     memory_idle_before: memory0,
@@ -167,6 +228,7 @@ async function main(): Promise<void> {
       rate: { type: 'string', default: '50' },
       'failure-rate': { type: 'string', default: '0.05' },
       'window-s': { type: 'string', default: '10' },
+      'max-in-flight': { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
@@ -175,6 +237,7 @@ async function main(): Promise<void> {
     rate: Number(values.rate),
     failureRate: Number(values['failure-rate']),
     windowS: Number(values['window-s']),
+    ...(values['max-in-flight'] ? { maxInFlight: Number(values['max-in-flight']) } : {}),
     print: (l) => process.stderr.write(`${l}\n`),
   });
   const { windows: _w, ...head } = summary;

@@ -5,6 +5,7 @@
  * and shuts down gracefully, draining in-flight calls.
  */
 import { guardBodies } from '../shared/grpc/malformed-body.js';
+import { Admission, admitCalls } from '../shared/grpc/admission.js';
 import { ExecutorReadiness } from '../router/state/executor-readiness.js';
 import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
@@ -111,6 +112,8 @@ export interface RunningServer {
   metricsAddress?: string;
   /** Router roles: keys, tenants, budgets. */
   tenancy?: Tenancy;
+  /** The bound on RouterService calls in flight (server.max_in_flight). */
+  admission?: Admission;
   /** Role all: where ExecutorService is served (apart from the public port). */
   internalAddress?: string;
   /** The HTTP front door, when server.http_listen or httpListen set it. */
@@ -265,12 +268,13 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
         : undefined;
     const engine = new ExecuteEngine({ decider, executor: executorClient!, config, catalog, tenancy, ...(record ? { record } : {}) });
     const telemetry = new RpcTelemetry({ metrics: metrics.recorder, log, catalog, config });
-    server.addService(
-      ...guardBodies(
-        grpcObject.switchyard.v1.RouterService.service,
-        routerServiceHandlers({ decider, catalog, status: state.current, profiles: () => models.profiles(), log, tenancy, execute: executeHandlers(engine, log, telemetry, readiness, tenancy), telemetry, ...(decisionLog ? { decisionLog } : {}) }),
-      ),
+    const [routerService, routerHandlers] = guardBodies(
+      grpcObject.switchyard.v1.RouterService.service,
+      routerServiceHandlers({ decider, catalog, status: state.current, profiles: () => models.profiles(), log, tenancy, execute: executeHandlers(engine, log, telemetry, readiness, tenancy), telemetry, ...(decisionLog ? { decisionLog } : {}) }),
     );
+    const admission = new Admission(config.server.max_in_flight, 'server.max_in_flight');
+    running.admission = admission;
+    server.addService(routerService, admitCalls(routerService, routerHandlers, admission));
     serving[ROUTER_SERVICE] = 'SERVING';
 
     const listed = () => listModels({ catalog, status: state.current, profiles: () => models.profiles() });

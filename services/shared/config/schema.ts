@@ -427,6 +427,12 @@ export const config = z.strictObject({
       max_request_bytes: positiveInt.default(4 * 1024 * 1024),
       max_messages: positiveInt.default(1000),
       shutdown_grace_ms: nonNegative.default(10_000),
+      /**
+       * RouterService calls worked on at once; past it a call is answered RESOURCE_EXHAUSTED at
+       * once. Keeps an overloaded server from piling up calls whose deadlines then pass together
+       * (see services/shared/grpc/admission.ts for why that breaks whole connections).
+       */
+      max_in_flight: positiveInt.default(512),
       /** TLS (and mTLS with client_ca_file) for every gRPC listener of this process. */
       tls: serverTls.optional(),
       /** Role all: where ExecutorService is served, apart from the public port; loopback unless mTLS is on. */
@@ -434,7 +440,7 @@ export const config = z.strictObject({
       /** host:port of the OpenAI- and Anthropic-compatible HTTP front door; off when unset. */
       http_listen: z.string().regex(/^[^\s]+:\d+$/, 'must be host:port').optional(),
     })
-    .default({ listen: '127.0.0.1:50051', max_request_bytes: 4 * 1024 * 1024, max_messages: 1000, shutdown_grace_ms: 10_000, internal_listen: '127.0.0.1:0' }),
+    .default({ listen: '127.0.0.1:50051', max_request_bytes: 4 * 1024 * 1024, max_messages: 1000, shutdown_grace_ms: 10_000, max_in_flight: 512, internal_listen: '127.0.0.1:0' }),
   router: z
     .strictObject({
       model_file: z.string().min(1).default('models/router-model.syrm'),
