@@ -6,6 +6,7 @@
  * uncounted.
  */
 import { JetStreamApiError } from '@nats-io/jetstream';
+import { jetstream } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { UnavailableError } from '../../shared/errors.js';
@@ -20,6 +21,10 @@ function isConflict(e: unknown): boolean {
   return /wrong last sequence|key exists/i.test((e as Error)?.message ?? '');
 }
 
+/** Each key-value request's timeout, and how many times a timed-out read is asked in all. */
+const READ_TIMEOUT_MS = 2_000;
+const READ_ATTEMPTS = 3;
+
 export class KvBudgetStore implements CasStore {
   private opened: { nc: NatsConnection; kv: Promise<KV> } | undefined;
 
@@ -30,7 +35,7 @@ export class KvBudgetStore implements CasStore {
     const nc = this.connection();
     if (!nc) return Promise.reject(new UnavailableError('the shadow budget (NATS key-value) cannot be reached: NATS is not connected'));
     if (this.opened?.nc !== nc) {
-      const kv = new Kvm(nc).create(SHADOW_BUCKET, { history: 1, ttl: MAX_AGE_MS }).catch((e: unknown) => {
+      const kv = new Kvm(jetstream(nc, { timeout: READ_TIMEOUT_MS })).create(SHADOW_BUCKET, { history: 1, ttl: MAX_AGE_MS }).catch((e: unknown) => {
         throw new UnavailableError(`the shadow budget cannot open its key-value bucket: ${(e as Error)?.message ?? e}`);
       });
       kv.catch(() => {
@@ -43,11 +48,16 @@ export class KvBudgetStore implements CasStore {
 
   async get(key: string): Promise<CasEntry | undefined> {
     const kv = await this.bucket();
-    try {
-      const e = await kv.get(key);
-      return e && e.operation === 'PUT' ? { value: e.string(), revision: e.revision } : undefined;
-    } catch (err) {
-      throw new UnavailableError(`the shadow budget cannot be read: ${(err as Error).message}`);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const e = await kv.get(key);
+        return e && e.operation === 'PUT' ? { value: e.string(), revision: e.revision } : undefined;
+      } catch (err) {
+        // A read changes nothing, so a timed-out one is asked again: a bucket made a moment ago
+        // may let its first direct get go unanswered on a busy server.
+        if (attempt < READ_ATTEMPTS && /timeout/i.test((err as Error)?.message ?? '')) continue;
+        throw new UnavailableError(`the shadow budget cannot be read: ${(err as Error).message}`);
+      }
     }
   }
 
