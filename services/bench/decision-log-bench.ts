@@ -33,6 +33,7 @@ import { createLogger } from '../shared/log.js';
 import { BENCH_REQUEST, decideLoad, decideMethod } from './decide-bench.js';
 import { freePort } from './bench-children.js';
 import { median } from './stats.js';
+import { waitForOutput } from './wait-for-output.js';
 
 const quick = process.argv.includes('--quick');
 const NATS = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server';
@@ -45,25 +46,7 @@ process.on('exit', () => {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-function waitFor(child: ChildProcess, re: RegExp, what: string): Promise<RegExpExecArray> {
-  let out = '';
-  return new Promise((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`${what} did not start:\n${out.slice(-2000)}`)), 30_000);
-    const on = (d: Buffer) => {
-      out += d;
-      const m = re.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        child.stderr?.off('data', on);
-        child.stdout?.off('data', on);
-        res(m);
-      }
-    };
-    child.stderr?.on('data', on);
-    child.stdout?.on('data', on);
-    child.once('exit', (code) => rej(new Error(`${what} exited with ${code}:\n${out.slice(-2000)}`)));
-  });
-}
+const waitFor = (child: ChildProcess, re: RegExp, what: string) => waitForOutput(child, re, what, 30_000);
 
 async function startNats(port: number, dir: string): Promise<ChildProcess> {
   const c = spawn(NATS, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -35,6 +35,7 @@ import { decide, routerClient } from '../shared/grpc/router-client.js';
 import { freePort } from './bench-children.js';
 import { BENCH_REQUEST } from './decide-bench.js';
 import { median } from './stats.js';
+import { waitForOutput } from './wait-for-output.js';
 
 const quick = process.argv.includes('--quick');
 const ROUNDS = quick ? 4 : 10;
@@ -49,25 +50,7 @@ process.on('exit', () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-function waitFor(child: ChildProcess, re: RegExp, what: string): Promise<RegExpExecArray> {
-  let out = '';
-  return new Promise((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`${what} did not start:\n${out.slice(-2000)}`)), 60_000);
-    const on = (d: Buffer) => {
-      out += d;
-      const m = re.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        child.stderr?.off('data', on);
-        child.stdout?.off('data', on);
-        res(m);
-      }
-    };
-    child.stderr?.on('data', on);
-    child.stdout?.on('data', on);
-    child.once('exit', (code) => rej(new Error(`${what} exited with ${code}:\n${out.slice(-2000)}`)));
-  });
-}
+const waitFor = (child: ChildProcess, re: RegExp, what: string) => waitForOutput(child, re, what, 60_000);
 
 function spawnLive(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
   const c = spawn(cmd, args, { cwd: work, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
