@@ -26,6 +26,7 @@ import type { ShadowFact } from '../../services/shared/metrics/metrics-recorder.
 import { NOOP_METRICS } from '../../services/shared/metrics/metrics-recorder.js';
 import { silentLog } from '../support/router-fixture.js';
 import { decideRequest, type RequestOptions } from '../support/requests.js';
+import { seededRandom } from '../../services/bench/random-model.js';
 
 /** USD per million tokens: routed cheap, the reference dear, the judge in between. */
 export const SHADOW_MODELS = [
@@ -161,14 +162,5 @@ export function ask(text: string, o: RequestOptions = {}): RouteRequestFields {
   return decideRequest(text, o);
 }
 
-/** mulberry32: a seeded uniform source in [0, 1). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** A seeded uniform source in [0, 1): the benchmarks' mulberry32. */
+export const seeded = seededRandom;
