@@ -103,7 +103,8 @@ export class JetStreamRecordStore implements DecisionStore {
    *
    * The batch's `Nats-Msg-Id` headers are encoded together, once, and handed to the client one
    * after another through a single header object (MsgIdHeaders): building a header map per
-   * message was a third of the client's cost of a publish.
+   * message was about a sixth of the client's CPU per publish (8.2 against 6.8 µs per record,
+   * medians of 6 alternating runs of 30,000 pre-encoded records).
    */
   async append(entries: readonly StoredEntry[]): Promise<StoredEntry[]> {
     if (entries.length === 0) return [];

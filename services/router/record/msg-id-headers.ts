@@ -1,7 +1,7 @@
 /**
  * JetStream's de-duplication header, `Nats-Msg-Id`, for a batch of publishes at about the cost
  * of one. `headers()` per message builds a header map, validates the value, renders it as text
- * and encodes that text: a third of the client's CPU for a small publish. Here the batch's
+ * and encodes that text (about a sixth of the client's CPU per publish). Here the batch's
  * headers are rendered and encoded once, into one buffer, and a single header object hands the
  * client each message's slice in turn (`next()` before each publish; the client reads the
  * header through `encode()` while it publishes).
