@@ -5,33 +5,29 @@
  *  1. Decide throughput with the record on against off: two `switchyard serve` processes, the
  *     same config but `decision_log.enabled`, under the same h2load load, runs alternating.
  *  2. Records per second sustained into JetStream: real records through the writer into a
- *     JetStream stream on a local nats-server (-js, file storage).
+ *     JetStream stream on a local nats-server (-js, file storage), against the store alone and
+ *     raw publishes of the same bytes in the same run (jetstream-rate-bench.ts).
  *  3. Records lost when a replica is killed with SIGKILL under load: a router writing to
  *     JetStream, Decide calls from a client; the ids of completed calls against the stream.
  *  4. Records lost when NATS restarts under load: the same, NATS killed and restarted mid-load,
  *     the router then stopped gracefully.
  *
- * Run: `make build && node dist/services/bench/decision-log-bench.js [--quick]`.
+ * Run: `make build && node dist/services/bench/decision-log-bench.js [--quick]`; `--only-jetstream`
+ * runs part 2 alone, `--only-throughput` part 1, `--skip-throughput` parts 2 to 4.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { decide, routerClient } from '../shared/grpc/router-client.js';
-import { Decider } from '../router/decide/decide.js';
-import { ModelStore } from '../router/model/model-store.js';
-import { RecordBuilder } from '../router/record/build-record.js';
-import { RecordEncoder } from '../router/record/record-encoder.js';
 import { JetStreamRecordStore } from '../router/record/jetstream-record-store.js';
-import { RecordWriter } from '../router/record/record-writer.js';
-import { RoutingState } from '../router/state/routing-state.js';
 import { NatsBus } from '../shared/bus/nats-bus.js';
-import { Catalog } from '../shared/catalog.js';
 import { loadConfig, PACKAGE_ROOT } from '../shared/config/load-config.js';
-import { createLogger } from '../shared/log.js';
-import { BENCH_REQUEST, decideLoad, decideMethod } from './decide-bench.js';
+import { BENCH_REQUEST, decideLoad } from './decide-bench.js';
 import { freePort } from './bench-children.js';
+import { jetstreamRate } from './jetstream-rate-bench.js';
+import { cpuMs } from './process-cpu.js';
 import { median } from './stats.js';
 import { waitForOutput } from './wait-for-output.js';
 
@@ -82,12 +78,6 @@ function baseConfig(decisionLog: Record<string, unknown>): Record<string, unknow
   return { ...config, decision_log: { ...config.decision_log, ...decisionLog } };
 }
 
-/** CPU time (user + system) a process has used, in ms, from /proc (clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
 /** One load run at `concurrency`, with the server's CPU time per completed call (µs). */
 async function measured(server: { child: ChildProcess; address: string }, concurrency: number, durationS: number): Promise<{ rps: number; cpuUs: number }> {
   const before = cpuMs(server.child.pid!);
@@ -125,43 +115,6 @@ async function throughput(): Promise<void> {
   console.log(`Decide, record on / off: throughput from CPU per call median ${median(cpuRatios).toFixed(3)}x (range ${Math.min(...cpuRatios).toFixed(3)}-${Math.max(...cpuRatios).toFixed(3)}; goal >= 0.95x); wall-clock rps median ${median(rpsRatios).toFixed(3)}x (range ${Math.min(...rpsRatios).toFixed(3)}-${Math.max(...rpsRatios).toFixed(3)})`);
   await kill(on.child, 'SIGTERM');
   await kill(off.child, 'SIGTERM');
-}
-
-/** 2. Records per second through the writer into JetStream. */
-async function jetstreamRate(natsUrl: string, natsPid: number): Promise<void> {
-  const { config } = loadConfig();
-  const catalog = new Catalog(config, {});
-  const models = await ModelStore.open({ file: resolve(PACKAGE_ROOT, config.router.model_file), catalog, wasm: true, log: createLogger('bench', { SWITCHYARD_LOG_LEVEL: 'error' }) });
-  const decider = new Decider({ config, catalog, scoring: models, status: new RoutingState(catalog).current });
-  const bus = new NatsBus({ servers: [natsUrl], name: 'bench' });
-  await bus.connected();
-  const store = new JetStreamRecordStore({ connection: () => bus.connection(), config: { ...config.decision_log.jetstream, stream: 'BENCH_DECISIONS' } });
-  const n = quick ? 30_000 : 100_000;
-  const builder = new RecordBuilder(config, catalog);
-  const encoder = new RecordEncoder(config, builder, builder.hash);
-  const writer = new RecordWriter({ store, builder, encode: (p) => encoder.encode(p), queueSize: n, batchSize: 512, flushIntervalMs: 5 });
-  const m = decideMethod();
-  const request = m.requestDeserialize(m.requestSerialize(BENCH_REQUEST)) as Parameters<Decider['decide']>[0];
-  const decisions = Array.from({ length: 64 }, () => decider.decide(request));
-  // Warm up the stream and the connection.
-  await store.append([]);
-  const natsBefore = cpuMs(natsPid);
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  for (let i = 0; i < n; i++) {
-    const d = decisions[i % decisions.length]!;
-    writer.submit({ source: 'decide', decision: { ...d, response: { ...d.response, decisionId: `${i}-${d.response.decisionId}` } }, timeUnixMs: Date.now() });
-  }
-  while (writer.stats.written < n) await new Promise((r) => setTimeout(r, 5));
-  const s = (performance.now() - started) / 1000;
-  const used = process.cpuUsage(cpu);
-  const nats = cpuMs(natsPid);
-  console.log(
-    `JetStream: ${n} records (${decisions[0]!.response.candidates!.length} candidates each) written in ${s.toFixed(2)} s: ${(n / s).toFixed(0)} records/s (goal >= 10,000/s); writer CPU ${((used.user + used.system) / n).toFixed(1)} µs per record, nats-server CPU ${(((nats - natsBefore) * 1000) / n).toFixed(1)} µs per record`,
-  );
-  await writer.close();
-  await bus.close();
-  models.close();
 }
 
 /** Ids of Decide calls completed by a client at `concurrency` until `stop()` resolves. */
@@ -225,13 +178,13 @@ async function losses(natsUrl: string, restartNats: () => Promise<void>): Promis
 
 async function main(): Promise<void> {
   console.log(`decision log benchmark${quick ? ' (quick)' : ''}: ${new Date().toISOString()}, node ${process.version}`);
-  if (!process.argv.includes('--skip-throughput')) await throughput();
+  if (!process.argv.includes('--skip-throughput') && !process.argv.includes('--only-jetstream')) await throughput();
   if (process.argv.includes('--only-throughput')) return;
   const port = await freePort();
   const dir = join(work, 'js');
   let nats = await startNats(port, dir);
   const url = `nats://127.0.0.1:${port}`;
-  await jetstreamRate(url, nats.pid!);
+  await jetstreamRate(url, nats.pid!, quick);
   if (process.argv.includes('--only-jetstream')) {
     await kill(nats);
     return;
