@@ -9,6 +9,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import { context, propagation } from '@opentelemetry/api';
 import { errorFromHttp, ProviderError, type ErrorFromHttpOptions } from './errors.js';
 import { IncomingProviderResponse, type ProviderResponse } from './provider-response.js';
@@ -53,7 +54,7 @@ export async function postText(
   const sent: Record<string, string> = { 'content-type': 'application/json', ...lowerCaseKeys(headers) };
   propagation.inject(context.active(), sent);
   try {
-    return await send(new URL(url), sent, payload, signal);
+    return await send(target(url), sent, payload, signal);
   } catch (cause) {
     throw errorFromFetchFailure(cause, signal, provider);
   }
@@ -65,15 +66,35 @@ const AGENTS = {
   'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }),
 };
 
+interface Target {
+  protocol: string;
+  options: http.RequestOptions;
+}
+
+/** Parsed request targets by URL: a deployment's URLs are few and asked for on every call. */
+const TARGETS = new Map<string, Target>();
+
+function target(url: string): Target {
+  let t = TARGETS.get(url);
+  if (t === undefined) {
+    const u = new URL(url);
+    t = { protocol: u.protocol, options: urlToHttpOptions(u) };
+    if (TARGETS.size >= 1024) TARGETS.clear();
+    TARGETS.set(url, t);
+  }
+  return t;
+}
+
 /**
  * One POST. Aborting `signal` destroys the request, also while the body is being read, so the
  * server sees its connection close; reading the body then fails.
  */
-function send(url: URL, headers: Record<string, string>, payload: string, signal: AbortSignal): Promise<ProviderResponse> {
+function send(url: Target, headers: Record<string, string>, payload: string, signal: AbortSignal): Promise<ProviderResponse> {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return Promise.reject(new TypeError(`unsupported URL scheme ${url.protocol}`));
   return new Promise((resolve, reject) => {
     const request = url.protocol === 'https:' ? https.request : http.request;
-    const req = request(url, { method: 'POST', agent: AGENTS[url.protocol as 'http:' | 'https:'], headers: { ...headers, 'content-length': String(Buffer.byteLength(payload)) } }, (res) => {
+    headers['content-length'] = String(Buffer.byteLength(payload));
+    const req = request({ ...url.options, method: 'POST', agent: AGENTS[url.protocol as 'http:' | 'https:'], headers }, (res) => {
       res.once('close', () => signal.removeEventListener('abort', onAbort));
       const status = res.statusCode ?? 0;
       if (status < 200 || status > 599) {
