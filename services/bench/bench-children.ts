@@ -19,6 +19,8 @@ export interface Child {
   ask(request: ChildRequest): Promise<ChildReply>;
   /** Resident memory in MB, when /proc can tell. */
   rssMb(): number | undefined;
+  /** CPU time used so far (user + system, all threads), µs, when /proc can tell. */
+  cpuUs(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -32,6 +34,20 @@ export function rssMb(pid: number): number | undefined {
   try {
     const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
     return kb === undefined ? undefined : Number(kb) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on Linux). */
+const USER_HZ = 100;
+
+export function cpuUs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / USER_HZ;
   } catch {
     return undefined;
   }
@@ -79,6 +95,7 @@ export function startChild(spec: ChildSpec): Promise<Child> {
             p.send(request);
           }),
         rssMb: () => rssMb(p.pid!),
+        cpuUs: () => cpuUs(p.pid!),
         stop: () => stopProcess(p),
       });
     });
@@ -144,6 +161,7 @@ export async function startPortkey(install: PortkeyInstall): Promise<Child> {
     address,
     ask: () => Promise.reject(new Error('the Portkey gateway takes no requests on IPC')),
     rssMb: () => rssMb(p.pid!),
+    cpuUs: () => cpuUs(p.pid!),
     stop: () => stopProcess(p),
   };
 }

@@ -169,6 +169,8 @@ function targetsTable(r: BenchResults): string {
   return [table(['target', 'measured', 'status'], ['l', 'l', 'l'], rows), ...(notes.length ? ['', ...notes] : [])].join('\n');
 }
 
+const us = (x: number | null): string => (x === null ? 'not measured' : `${x} µs`);
+
 export function formatBenchReport(r: BenchResults): string {
   const e = r.execute;
   return [
@@ -201,6 +203,12 @@ export function formatBenchReport(r: BenchResults): string {
     '',
     executeTable(r),
     '',
+    ...(e.cpu_us_per_call.in_process !== null || e.cpu_us_per_call.remote_router !== null
+      ? [
+          `CPU time of Switchyard's processes per Execute call (${e.upstream_delay_ms} ms upstream, c=${e.concurrency}; warm-up included): in-process ${us(e.cpu_us_per_call.in_process)}; remote, router ${us(e.cpu_us_per_call.remote_router)} + executor ${us(e.cpu_us_per_call.remote_executor)}.`,
+          '',
+        ]
+      : []),
     ...(e.upstream_client
       ? [
           `The upstream call alone, one at a time from this process: Node's fetch (undici, as Portkey uses) ${e.upstream_client.fetch_p50_ms.toFixed(3)} ms p50 and ${e.upstream_client.fetch_cpu_us.toFixed(0)} µs of client CPU per call; node:http with a keep-alive agent (as the executor uses) ${e.upstream_client.node_http_p50_ms.toFixed(3)} ms and ${e.upstream_client.node_http_cpu_us.toFixed(0)} µs.`,

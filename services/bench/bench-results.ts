@@ -103,6 +103,8 @@ export interface BenchResults {
     portkey: { version: string } | { unavailable: string };
     clients: string;
     request_bytes: { grpc: number; json: number };
+    /** CPU of Switchyard's processes per Execute call at the headline's upstream and concurrency, µs (median over rounds). */
+    cpu_us_per_call: CpuPerCall;
     /** The HTTP client under the executor's upstream call (fetch) against node:http, one call at a time. */
     upstream_client: { fetch_p50_ms: number; fetch_cpu_us: number; node_http_p50_ms: number; node_http_cpu_us: number; calls: number } | null;
     runs: {
@@ -112,6 +114,7 @@ export interface BenchResults {
       added: Partial<Record<ThroughPath, { p50_ms: number; p50_range: Range; p99_ms: number; p99_range: Range }>>;
       http_over_grpc_p50_ms?: number;
       http_over_grpc_p50_range?: Range;
+      cpu_us_per_call?: CpuPerCall;
     }[];
   };
   memory: {
@@ -175,6 +178,18 @@ export interface RawResults {
   scale: ScaleBench;
 }
 
+/** The in-process server; the router and the executor of the remote path. null: not measured. */
+export interface CpuPerCall {
+  in_process: number | null;
+  remote_router: number | null;
+  remote_executor: number | null;
+}
+
+function cpuPerCall(c: ExecuteRow['cpuUsPerCall']): CpuPerCall {
+  const us = (s: Spread | undefined) => (s ? Math.round(s.median) : null);
+  return { in_process: us(c.inProcess), remote_router: us(c.remoteRouter), remote_executor: us(c.remoteExecutor) };
+}
+
 function executeRun(row: ExecuteRow): BenchResults['execute']['runs'][number] {
   const paths: Partial<Record<PathName, LoadFigure>> = {};
   for (const [name, s] of Object.entries(row.paths) as [PathName, LoadSummary][]) paths[name] = loadFigure(s);
@@ -183,7 +198,7 @@ function executeRun(row: ExecuteRow): BenchResults['execute']['runs'][number] {
     added[name] = { p50_ms: a.p50Ms.median, p50_range: range(a.p50Ms), p99_ms: a.p99Ms.median, p99_range: range(a.p99Ms) };
   }
   const http = row.httpOverGrpcP50Ms ? { http_over_grpc_p50_ms: row.httpOverGrpcP50Ms.median, http_over_grpc_p50_range: range(row.httpOverGrpcP50Ms) } : {};
-  return { upstream_delay_ms: row.delayMs, concurrency: row.concurrency, paths, added, ...http };
+  return { upstream_delay_ms: row.delayMs, concurrency: row.concurrency, paths, added, ...http, cpu_us_per_call: cpuPerCall(row.cpuUsPerCall) };
 }
 
 export function buildResults(raw: RawResults): BenchResults {
@@ -251,6 +266,7 @@ export function buildResults(raw: RawResults): BenchResults {
       portkey: raw.execute.portkey,
       clients: raw.execute.clients,
       request_bytes: raw.execute.requestBytes,
+      cpu_us_per_call: headline.cpu_us_per_call ?? { in_process: null, remote_router: null, remote_executor: null },
       upstream_client: raw.execute.upstreamClients
         ? {
             fetch_p50_ms: raw.execute.upstreamClients.fetch.p50Ms.median,

@@ -17,8 +17,8 @@ export type ChildSpec =
   | { kind: 'upstream'; delayMs: number; failureRate?: number };
 
 export type ReadyMessage = { type: 'ready'; address: string; httpAddress?: string };
-export type ChildRequest = { type: 'last-body' } | { type: 'memory' };
-export type ChildReply = { type: 'last-body'; body: string } | { type: 'memory'; usage: NodeJS.MemoryUsage };
+export type ChildRequest = { type: 'last-body' } | { type: 'served' } | { type: 'memory' };
+export type ChildReply = { type: 'last-body'; body: string } | { type: 'served'; count: number } | { type: 'memory'; usage: NodeJS.MemoryUsage };
 
 function send(message: ReadyMessage | ChildReply): void {
   process.send!(message);
@@ -69,6 +69,7 @@ async function start(spec: ChildSpec): Promise<void> {
       const upstream = await startFixedDelayUpstream(spec.delayMs, '127.0.0.1', spec.failureRate ?? 0);
       process.on('message', (m: ChildRequest) => {
         if (m.type === 'last-body') send({ type: 'last-body', body: upstream.lastBody() });
+        else if (m.type === 'served') send({ type: 'served', count: upstream.served() });
       });
       send({ type: 'ready', address: upstream.url });
       return;

@@ -21,7 +21,7 @@ import { findPortkey, sampleRss, startChild, startPortkey, type Child } from './
 import { BENCH_REQUEST, type LoadPlan } from './decide-bench.js';
 import { GRPC_HEADERS, grpcFrame, h2loadRun, type LoadRun } from './h2load.js';
 import { pairwise, summarizeRuns, type LoadSummary } from './load-summary.js';
-import type { Spread } from './stats.js';
+import { spread, type Spread } from './stats.js';
 import { benchUpstreamClients, type UpstreamClientBench } from './upstream-client-bench.js';
 
 export const EXECUTE_PATH = '/switchyard.v1.RouterService/Execute';
@@ -50,6 +50,12 @@ export interface ExecuteRow {
   added: Partial<Record<ThroughPath, { p50Ms: Spread; p99Ms: Spread }>>;
   /** The HTTP front door's p50 minus gRPC Execute's (same server), within each round, ms. */
   httpOverGrpcP50Ms?: Spread;
+  /**
+   * CPU time of Switchyard's processes per Execute call, µs, over each run of the in-process and
+   * remote paths (warm-up included): their CPU time over the calls the upstream answered. Less
+   * sensitive than latency to other load on the machine.
+   */
+  cpuUsPerCall: { inProcess?: Spread; remoteRouter?: Spread; remoteExecutor?: Spread };
 }
 
 export interface ExecuteBench {
@@ -89,6 +95,27 @@ async function checkJsonPath(url: string, headers: string[], body: string, name:
 
 interface Target {
   run(concurrency: number, plan: LoadPlan): Promise<LoadRun>;
+}
+
+async function served(upstream: Child): Promise<number> {
+  const reply = await upstream.ask({ type: 'served' });
+  return reply.type === 'served' ? reply.count : Number.NaN;
+}
+
+/** Runs `run` and returns, with its result, each process's CPU time per upstream call during it (µs). */
+async function withCpuPerCall<T>(upstream: Child, processes: Child[], run: () => Promise<T>): Promise<{ result: T; cpuUs: (number | undefined)[] }> {
+  if (processes.length === 0) return { result: await run(), cpuUs: [] };
+  const calls0 = await served(upstream);
+  const cpu0 = processes.map((p) => p.cpuUs());
+  const result = await run();
+  const cpu1 = processes.map((p) => p.cpuUs());
+  const calls = (await served(upstream)) - calls0;
+  return { result, cpuUs: cpu1.map((c, i) => (c === undefined || cpu0[i] === undefined || !(calls > 0) ? undefined : (c - cpu0[i]!) / calls)) };
+}
+
+function spreadOf(xs: (number | undefined)[]): Spread | undefined {
+  const known = xs.filter((x): x is number => x !== undefined);
+  return known.length > 0 ? spread(known) : undefined;
 }
 
 function grpcTarget(address: string): Target {
@@ -170,19 +197,31 @@ export async function benchExecute(plan: ExecutePlan, progress: (line: string) =
 
       for (const concurrency of plan.concurrency) {
         const runs: Partial<Record<PathName, LoadRun[]>> = {};
+        const cpu = { inProcess: [] as (number | undefined)[], remoteRouter: [] as (number | undefined)[], remoteExecutor: [] as (number | undefined)[] };
         for (let i = 0; i < plan.repeats; i++) {
           progress(`execute: ${delayMs} ms upstream, concurrency ${concurrency}, round ${i + 1}/${plan.repeats}`);
           for (const name of PATHS) {
             const target = targets[name];
             if (!target) continue;
             const rss = name === 'in-process' ? sampleRss(inProcess) : undefined;
-            const run = await target.run(concurrency, plan);
+            const measured = name === 'in-process' ? [inProcess] : name === 'remote' ? [router, executor] : [];
+            const { result: run, cpuUs } = await withCpuPerCall(upstream, measured, () => target.run(concurrency, plan));
+            if (name === 'in-process') cpu.inProcess.push(cpuUs[0]);
+            if (name === 'remote') {
+              cpu.remoteRouter.push(cpuUs[0]);
+              cpu.remoteExecutor.push(cpuUs[1]);
+            }
             runs[name] = [...(runs[name] ?? []), run];
             const max = rss?.stop();
             if (max !== undefined) loadRssMb = Math.max(loadRssMb ?? 0, max);
           }
         }
-        const row: ExecuteRow = { delayMs, concurrency, paths: {}, added: {} };
+        const cpuUsPerCall: ExecuteRow['cpuUsPerCall'] = {};
+        for (const key of ['inProcess', 'remoteRouter', 'remoteExecutor'] as const) {
+          const figure = spreadOf(cpu[key]);
+          if (figure) cpuUsPerCall[key] = figure;
+        }
+        const row: ExecuteRow = { delayMs, concurrency, paths: {}, added: {}, cpuUsPerCall };
         for (const name of PATHS) if (runs[name]) row.paths[name] = summarizeRuns(runs[name]);
         for (const name of PATHS) {
           if (name === 'direct' || !runs[name]) continue;

@@ -3,7 +3,8 @@
  * answers, after a fixed delay, with the same short completion every time (plain JSON, or
  * one SSE chunk, a usage chunk and `[DONE]` when `stream` is true). It does as little work as
  * a server can, so that what the benchmark sees beyond the delay is the caller's own cost. It
- * remembers the last request body, so the benchmark can send the same body directly.
+ * remembers the last request body, so the benchmark can send the same body directly, and
+ * counts the requests it answered, so the benchmark can divide a server's CPU time by them.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +14,8 @@ export interface FixedDelayUpstream {
   url: string;
   /** The body of the last chat completion request, as received. */
   lastBody(): string;
+  /** Chat completion requests answered so far (with a completion or an injected failure). */
+  served(): number;
   close(): Promise<void>;
 }
 
@@ -45,7 +48,9 @@ function streamed(model: string): string {
  */
 export async function startFixedDelayUpstream(delayMs: number, host = '127.0.0.1', failureRate = 0): Promise<FixedDelayUpstream> {
   let last = '';
+  let served = 0;
   const answer = (req: IncomingMessage, res: ServerResponse, body: string): void => {
+    served++;
     if (failureRate > 0 && Math.random() < failureRate) {
       res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{"message":"injected failure","type":"server_error"}}');
       return;
@@ -86,6 +91,7 @@ export async function startFixedDelayUpstream(delayMs: number, host = '127.0.0.1
   return {
     url: `http://${host}:${port}/v1`,
     lastBody: () => last,
+    served: () => served,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -20,13 +20,24 @@ export interface AttemptSpanInput {
   request: ChatRequest;
 }
 
-export function startAttemptSpan(x: AttemptSpanInput, streaming: boolean): Span {
-  let host = '';
-  try {
-    host = new URL(x.d.endpoint.baseUrl).host;
-  } catch {
-    /* left empty */
+/** server.address by base URL, parsed once per endpoint rather than per call. */
+const hosts = new Map<string, string>();
+
+function hostOf(baseUrl: string): string {
+  let host = hosts.get(baseUrl);
+  if (host === undefined) {
+    try {
+      host = new URL(baseUrl).host;
+    } catch {
+      host = '';
+    }
+    hosts.set(baseUrl, host);
   }
+  return host;
+}
+
+export function startAttemptSpan(x: AttemptSpanInput, streaming: boolean): Span {
+  const host = hostOf(x.d.endpoint.baseUrl);
   return tracer().startSpan(`chat ${x.request.model}`, {
     kind: SpanKind.CLIENT,
     attributes: {

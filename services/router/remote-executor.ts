@@ -93,7 +93,10 @@ export class RemoteExecutor implements ExecutorClient {
     if (addresses.length === 0) throw new Error('a remote executor needs at least one address');
     const Service = (switchyardProto().grpcObject as unknown as ProtoGrpcType).switchyard.v1.ExecutorService;
     const creds = security?.credentials ?? grpc.credentials.createInsecure();
-    this.endpoints = addresses.map((address) => ({ address, client: new Service(address, creds, security?.options ?? {}), inFlight: 0 }));
+    // Channelz (grpc-js's per-call tracking for its admin service, which nothing here serves) is
+    // off: it only adds bookkeeping to every call.
+    const options = { 'grpc.enable_channelz': 0, ...security?.options };
+    this.endpoints = addresses.map((address) => ({ address, client: new Service(address, creds, options), inFlight: 0 }));
   }
 
   /** Endpoints, fewest calls in flight first. */

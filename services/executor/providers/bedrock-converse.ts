@@ -11,7 +11,7 @@ import { toBedrockChatResult } from './bedrock-converse-response.js';
 import { bedrockStreamEvents } from './bedrock-converse-stream.js';
 import { bedrockErrorType, classifyBedrockError } from './classify-bedrock-error.js';
 import { ProviderError } from './errors.js';
-import { errorFromResponse, postText, readJson } from './http.js';
+import { errorFromResponse, postText, readJson, type ProviderResponse } from './http.js';
 import { NodeSha256 } from './node-sha256.js';
 import {
   PROVIDER_SPEC_VERSION,
@@ -74,7 +74,7 @@ function signerFor(aws: AwsCredentials): SignatureV4 {
   return signer;
 }
 
-async function send(endpoint: ProviderEndpoint, request: ChatRequest, signal: AbortSignal, stream: boolean): Promise<Response> {
+async function send(endpoint: ProviderEndpoint, request: ChatRequest, signal: AbortSignal, stream: boolean): Promise<ProviderResponse> {
   const aws = endpoint.aws;
   if (aws === undefined || aws.accessKeyId === '' || aws.secretAccessKey === '') {
     throw new ProviderError({ kind: 'auth', provider: PROVIDER, retryable: false, message: `${PROVIDER}: no AWS credentials for this deployment` });

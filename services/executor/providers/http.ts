@@ -1,17 +1,20 @@
 /**
  * The one HTTP path every provider adapter uses. postJson sends a JSON POST over node:http(s)
  * with keep-alive connection pools (about a third of fetch's cost per call, measured) and
- * returns the answer as a standard fetch Response, so adapters read it the same way. It
+ * returns the answer as a ProviderResponse (the part of a fetch Response adapters read). It
  * injects the active OpenTelemetry context into its headers (W3C `traceparent`/`tracestate`
  * with the default propagator; a no-op when no SDK is registered), and turns failures to
- * reach the server into ProviderErrors. It returns the Response whatever its status: the
+ * reach the server into ProviderErrors. It returns the response whatever its status: the
  * adapter decides what a status means (errorFromResponse covers the common case).
  */
 import http from 'node:http';
 import https from 'node:https';
-import { Readable } from 'node:stream';
+import { urlToHttpOptions } from 'node:url';
 import { context, propagation } from '@opentelemetry/api';
 import { errorFromHttp, ProviderError, type ErrorFromHttpOptions } from './errors.js';
+import { IncomingProviderResponse, type ProviderResponse } from './provider-response.js';
+
+export type { ProviderResponse } from './provider-response.js';
 
 export interface PostJsonOptions {
   /** Names the provider in error messages; defaults to the URL's host. */
@@ -24,7 +27,7 @@ export async function postJson(
   body: unknown,
   signal: AbortSignal,
   options: PostJsonOptions = {},
-): Promise<Response> {
+): Promise<ProviderResponse> {
   let payload: string;
   try {
     payload = JSON.stringify(body);
@@ -45,13 +48,13 @@ export async function postText(
   payload: string,
   signal: AbortSignal,
   options: PostJsonOptions = {},
-): Promise<Response> {
+): Promise<ProviderResponse> {
   const provider = options.provider ?? safeHost(url);
   if (signal.aborted) throw errorFromAbort(signal, provider);
   const sent: Record<string, string> = { 'content-type': 'application/json', ...lowerCaseKeys(headers) };
   propagation.inject(context.active(), sent);
   try {
-    return await send(new URL(url), sent, payload, signal);
+    return await send(target(url), sent, payload, signal);
   } catch (cause) {
     throw errorFromFetchFailure(cause, signal, provider);
   }
@@ -63,19 +66,37 @@ const AGENTS = {
   'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }),
 };
 
+interface Target {
+  protocol: string;
+  options: http.RequestOptions;
+}
+
+/** Parsed request targets by URL: a deployment's URLs are few and asked for on every call. */
+const TARGETS = new Map<string, Target>();
+
+function target(url: string): Target {
+  let t = TARGETS.get(url);
+  if (t === undefined) {
+    const u = new URL(url);
+    t = { protocol: u.protocol, options: urlToHttpOptions(u) };
+    if (TARGETS.size >= 1024) TARGETS.clear();
+    TARGETS.set(url, t);
+  }
+  return t;
+}
+
 /**
  * One POST. Aborting `signal` destroys the request, also while the body is being read, so the
- * server sees its connection close; the Response's body then fails with the signal's reason.
+ * server sees its connection close; reading the body then fails.
  */
-function send(url: URL, headers: Record<string, string>, payload: string, signal: AbortSignal): Promise<Response> {
+function send(url: Target, headers: Record<string, string>, payload: string, signal: AbortSignal): Promise<ProviderResponse> {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return Promise.reject(new TypeError(`unsupported URL scheme ${url.protocol}`));
   return new Promise((resolve, reject) => {
     const request = url.protocol === 'https:' ? https.request : http.request;
-    const req = request(url, { method: 'POST', agent: AGENTS[url.protocol as 'http:' | 'https:'], headers: { ...headers, 'content-length': String(Buffer.byteLength(payload)) } }, (res) => {
+    headers['content-length'] = String(Buffer.byteLength(payload));
+    const req = request({ ...url.options, method: 'POST', agent: AGENTS[url.protocol as 'http:' | 'https:'], headers }, (res) => {
       res.once('close', () => signal.removeEventListener('abort', onAbort));
       const status = res.statusCode ?? 0;
-      const responseHeaders = new Headers();
-      for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) responseHeaders.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
       if (status < 200 || status > 599) {
         res.destroy();
         reject(Object.assign(new Error(`unexpected HTTP status ${status}`), { code: 'EPROTO' }));
@@ -83,7 +104,7 @@ function send(url: URL, headers: Record<string, string>, payload: string, signal
       }
       const empty = status === 204 || status === 205 || status === 304;
       if (empty) res.resume();
-      resolve(new Response(empty ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>), { status, statusText: res.statusMessage ?? '', headers: responseHeaders }));
+      resolve(new IncomingProviderResponse(res, empty));
     });
     const onAbort = () => req.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
     signal.addEventListener('abort', onAbort, { once: true });
@@ -96,7 +117,7 @@ function send(url: URL, headers: Record<string, string>, payload: string, signal
 }
 
 /** Reads a whole JSON body; a broken connection or a body that is not JSON is a ProviderError. */
-export async function readJson(response: Response, signal: AbortSignal, provider: string): Promise<unknown> {
+export async function readJson(response: ProviderResponse, signal: AbortSignal, provider: string): Promise<unknown> {
   const text = await readText(response, signal, provider);
   try {
     return JSON.parse(text);
@@ -112,7 +133,7 @@ export async function readJson(response: Response, signal: AbortSignal, provider
 }
 
 /** Reads a whole body as text, with the same failure mapping as postJson. */
-export async function readText(response: Response, signal: AbortSignal, provider: string): Promise<string> {
+export async function readText(response: ProviderResponse, signal: AbortSignal, provider: string): Promise<string> {
   try {
     return await response.text();
   } catch (cause) {
@@ -122,7 +143,7 @@ export async function readText(response: Response, signal: AbortSignal, provider
 
 /** The ProviderError for a non-2xx response: reads its body and applies errorFromHttp. */
 export async function errorFromResponse(
-  response: Response,
+  response: ProviderResponse,
   signal: AbortSignal,
   provider: string,
   options: ErrorFromHttpOptions = {},

@@ -4,7 +4,7 @@
  * through a dialect.
  */
 import type { HttpErrorInfo, HttpErrorRefinement } from './errors.js';
-import { errorFromResponse, postJson, readJson } from './http.js';
+import { errorFromResponse, postJson, readJson, type ProviderResponse } from './http.js';
 import { buildOpenAIChatBody, type OpenAIChatDialect } from './openai-chat-request.js';
 import { toChatResult } from './openai-chat-response.js';
 import { openAIStreamEvents } from './openai-chat-stream.js';
@@ -56,7 +56,7 @@ export function createOpenAIChatAdapter(options: OpenAIChatAdapterOptions = OPEN
       dialect: options,
     }));
 
-  async function send(endpoint: ProviderEndpoint, request: ChatRequest, signal: AbortSignal, stream: boolean): Promise<Response> {
+  async function send(endpoint: ProviderEndpoint, request: ChatRequest, signal: AbortSignal, stream: boolean): Promise<ProviderResponse> {
     const target = route(endpoint, request);
     const headers: Record<string, string> = {
       ...endpoint.headers,

@@ -7,13 +7,26 @@ import { FallbackChain } from './fallback-chain.js';
 import type { AttemptInfo, InvokeErrorInfo, InvokeInput } from '../../shared/contracts/invoke.js';
 import { ExecuteFailedError, invokeInput, provenance, type ExecuteResult, type StrategyContext } from './execute-types.js';
 import { totals } from '../../shared/contracts/usage.js';
+import type { Catalog } from '../../shared/catalog.js';
+
+/** Context windows by model, built once per catalog (a catalog never changes) rather than per call. */
+const windowsByCatalog = new WeakMap<Catalog, ReadonlyMap<string, number>>();
+
+function contextWindows(catalog: Catalog): ReadonlyMap<string, number> {
+  let windows = windowsByCatalog.get(catalog);
+  if (!windows) {
+    windows = new Map(catalog.models.map((m) => [m.id, m.contextWindow]));
+    windowsByCatalog.set(catalog, windows);
+  }
+  return windows;
+}
 
 export function fallbackChain(ctx: StrategyContext, models: readonly string[]): FallbackChain {
   return new FallbackChain({
     model: models[0]!,
     fallbacks: models.slice(1),
     maxAttempts: ctx.config.executor.max_models,
-    contextWindows: new Map(ctx.catalog.models.map((m) => [m.id, m.contextWindow])),
+    contextWindows: contextWindows(ctx.catalog),
   });
 }
 
