@@ -11,17 +11,19 @@
  * stand for the segment's traffic, not for the prompts the router preferred. An answer without
  * a known propensity weighs 1.
  *
- * The mixing rule, per model and segment: the record alone speaks for a model on a segment (the
- * shared data's outcomes of that model there are left out) when it holds at least
- * `minLogOutcomes` graded answers of it there and their inverse-propensity-weighted (SNIPS)
- * mean differs by more than `minShift` and by more than `z` standard errors from
+ * The mixing rule, per model and segment. The record shows that a model CHANGED on a segment
+ * when it holds graded answers of it there worth at least `minLogOutcomes` effective samples
+ * ((Σw)² / Σw² of their weights) and their inverse-propensity-weighted (SNIPS) mean differs by
+ * more than `minShift` and by more than `z` standard errors from
  *   - the shared data's mean of that model there, when the shared data holds at least
  *     `minSharedOutcomes` of its outcomes there (the model changed against what the shared
  *     data recorded), else
  *   - the quality the router predicted for the logged answers (the model changed against what
  *     the router expected).
- * Everywhere else, where the record is thin or agrees, the shared data's outcomes stay beside
- * the record's, each weighing 1. A shared prompt left with no outcome is dropped.
+ * Where a model changed, the shared data's outcomes of it there are shifted by the measured
+ * change (`changed: 'shift'`, the default) or left out (`'drop'`: the record alone speaks).
+ * Everywhere else the shared data's outcomes stay as they are, each weighing 1. Logged answers
+ * join where needed (`logAnswers`). A shared prompt left with no outcome is dropped.
  * Models are named as the router model's profiles: a catalog model's id maps to its profile
  * through `profileOf` (a model absent there keeps its id).
  */
@@ -63,13 +65,18 @@ export interface LogMixOptions {
    * as the direct estimate, the record's weighted residual as its correction).
    */
   changed: 'drop' | 'shift';
-  /** Which logged answers join the data: every one, or only those of changed pairs. */
-  logAnswers: 'all' | 'changed';
+  /**
+   * Which logged answers join the data: every one, or `where-needed`: those of changed pairs
+   * and of pairs the shared data holds fewer than `minSharedOutcomes` outcomes of. Where the
+   * shared data speaks for a pair and the record shows no change, a logged answer adds little
+   * but the router's selection (and a prompt seen once, with one outcome).
+   */
+  logAnswers: 'all' | 'where-needed';
   /** Catalog model id → router-model profile id. */
   profileOf?: Readonly<Record<string, string>>;
 }
 
-export const LOG_MIX_DEFAULTS: LogMixOptions = { minLogOutcomes: 30, minShift: 0.1, z: 3, minSharedOutcomes: 30, maxWeight: 20, changed: 'drop', logAnswers: 'all' };
+export const LOG_MIX_DEFAULTS: LogMixOptions = { minLogOutcomes: 30, minShift: 0.1, z: 3, minSharedOutcomes: 30, maxWeight: 20, changed: 'shift', logAnswers: 'where-needed' };
 
 export interface LogMix {
   data: RoutingData;
@@ -138,7 +145,9 @@ export function mixLogWithShared(answers: readonly GradedAnswer[], shared: Routi
       v += (st.raw[j]! * (quality[r]! - mean)) ** 2;
     });
     const se = Math.sqrt(v) / sumW;
-    if (n < Math.max(2, opts.minLogOutcomes)) continue;
+    // Enough answers, counted as effective samples of the weights ((Σw)² / Σw²).
+    const ess = (sumW * sumW) / st.raw.reduce((x, y) => x + y * y, 0);
+    if (ess < Math.max(2, opts.minLogOutcomes)) continue;
     const ref = sharedMeans.get(k);
     let shift: number;
     let against: 'shared' | 'predicted';
@@ -164,7 +173,8 @@ export function mixLogWithShared(answers: readonly GradedAnswer[], shared: Routi
     );
     if (Object.keys(outcomes).length > 0) kept.push({ ...p, outcomes });
   }
-  const logKept = logPrompts.flatMap((p, i) => (opts.logAnswers === 'all' || fromLog[pair(Object.keys(p.outcomes)[0]!, p.segment)] ? [{ p, w: logWeights[i]! }] : []));
+  const needed = (k: string) => fromLog[k] !== undefined || (sharedMeans.get(k)?.n ?? 0) < opts.minSharedOutcomes;
+  const logKept = logPrompts.flatMap((p, i) => (opts.logAnswers === 'all' || needed(pair(Object.keys(p.outcomes)[0]!, p.segment)) ? [{ p, w: logWeights[i]! }] : []));
   const prompts = [...kept, ...logKept.map((x) => x.p)];
   const promptWeights = new Float64Array(prompts.length).fill(1);
   promptWeights.set(logKept.map((x) => x.w), kept.length);

@@ -24,7 +24,7 @@ const profileOf = { big: 'big-v1', small: 'small-v1' };
 describe('train from log - mixing the record with shared data', () => {
   it('a model that changed on a segment is learned from the record alone there; elsewhere the shared data stays', () => {
     // big was predicted at 0.8 on math and answers at 0.5: a shift of −0.3 over 100 answers.
-    const mix = mixLogWithShared(answers('big', 'math', 100, 0.8), SHARED, { minLogOutcomes: 30, minShift: 0.1, z: 3, profileOf });
+    const mix = mixLogWithShared(answers('big', 'math', 100, 0.8), SHARED, { minLogOutcomes: 30, minShift: 0.1, z: 3, profileOf, changed: 'drop' });
     expect(Object.keys(mix.fromLog)).toEqual(['big-v1 on math']);
     expect(mix.fromLog['big-v1 on math']!.shift).toBeCloseTo(-0.3, 12);
     const shared = mix.data.prompts.filter((p) => p.id.startsWith('s'));
@@ -80,10 +80,10 @@ describe('train from log - mixing the record with shared data', () => {
     // The log predicted 0.5 for big on math and saw 0.5: no change against the prediction, but
     // the shared data says big scored 0.8 there: a shift of −0.3 against it.
     const logged = answers('big', 'math', 100, 0.5).map((a) => ({ ...a, propensity: 0.5 }));
-    const dropped = mixLogWithShared(logged, many, { minSharedOutcomes: 30, profileOf });
+    const dropped = mixLogWithShared(logged, many, { minSharedOutcomes: 30, profileOf, changed: 'drop' });
     expect(dropped.fromLog['big-v1 on math']).toEqual({ n: 100, shift: expect.closeTo(-0.3, 12), against: 'shared' });
     expect(dropped.data.prompts.filter((p) => /^m\d+$/.test(p.id)).every((p) => Object.keys(p.outcomes).join() === 'small-v1')).toBe(true);
-    const shifted = mixLogWithShared(logged, many, { minSharedOutcomes: 30, profileOf, changed: 'shift', logAnswers: 'changed' });
+    const shifted = mixLogWithShared(logged, many, { minSharedOutcomes: 30, profileOf });
     const m0 = shifted.data.prompts.find((p) => p.id === 'm0')!;
     const m1 = shifted.data.prompts.find((p) => p.id === 'm1')!;
     expect(m0.outcomes['big-v1']!.quality).toBe(0);
@@ -92,5 +92,10 @@ describe('train from log - mixing the record with shared data', () => {
     expect(shifted.logPrompts).toBe(100);
     // With fewer shared outcomes than minSharedOutcomes, the prediction is the reference again.
     expect(mixLogWithShared(logged, many, { minSharedOutcomes: 41, profileOf }).fromLog).toEqual({});
+    // Where the shared data speaks for a pair and the record shows no change, logged answers stay out (where-needed).
+    const small = answers('small', 'math', 50, 0.5).map((a) => ({ ...a, propensity: 0.5 }));
+    const mixed = mixLogWithShared([...logged, ...small], many, { minSharedOutcomes: 30, profileOf });
+    expect(mixed.logPrompts).toBe(100);
+    expect(mixLogWithShared([...logged, ...small], many, { minSharedOutcomes: 30, profileOf, logAnswers: 'all' }).logPrompts).toBe(150);
   });
 });
