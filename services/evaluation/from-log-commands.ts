@@ -4,32 +4,40 @@
  * support what was asked (the message says why), 2 on a usage error.
  *
  *   eval  --from-log FILE|DIR (--policy NAME --config C | --knob K [--margin M] [--latency-weight W])
- *         [--config C] [--metric NAME [--range MIN:MAX] [--lower-is-better]]
- *         [--min-decisions N] [--min-ess N] [--max-support-gap S] [--json]
+ *         [--model MODEL.syrm --config C] [--config C] [--metric NAME [--range MIN:MAX] [--lower-is-better]]
+ *         [--min-decisions N] [--min-ess N] [--max-support-gap S] [--bootstrap N] [--json]
  *   train --from-log FILE|DIR --out MODEL [--data SHARED.jsonl ...] [--config C]
  *         [--metric NAME [--range MIN:MAX] [--lower-is-better]] [--min-log-outcomes K] [--min-shift S]
- *         [--seed N] [--epochs N] [--dim N]
+ *         [--changed shift|drop] [--log-answers where-needed|all] [--seed N] [--epochs N] [--dim N]
  *
+ * With --model, the candidate is a router model file under the policy named: each logged prompt
+ * is replayed through it (model-chooser.ts; it needs prompt text) and its predictions are the
+ * doubly robust value model; without, the candidate is the policy over the logged predictions.
  * Quality comes from the feedback metrics the configuration declares a `quality` mapping for,
  * or from one metric named with --metric (its values mapped from --range onto [0, 1]).
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ModelStore } from '../router/model/model-store.js';
 import { encodeRouterModel } from '../router/model/router-model-file.js';
+import { Catalog } from '../shared/catalog.js';
+import { createLogger } from '../shared/log.js';
 import { loadConfig } from '../shared/config/load-config.js';
 import type { Config } from '../shared/config/schema.js';
 import { readRoutingData } from '../shared/routing-data.js';
 import { LOG_MIX_DEFAULTS, mixLogWithShared } from '../train/log-training-data.js';
-import { trainOnData } from '../train/train-from-data.js';
+import { trainOnLogMix } from '../train/train-from-log.js';
 import { estimateFromLog, LOG_ESTIMATE_DEFAULTS, policyChooser, type CandidatePolicy, type LogEstimate } from './log-estimate.js';
 import { gradedAnswers, qualityMetricsOf, readLoggedTraffic, type QualityMetric } from './logged-traffic.js';
+import { modelChooser } from './model-chooser.js';
 
 export const EVAL_FROM_LOG_USAGE =
-  'usage: switchyard eval --from-log FILE|DIR (--policy NAME --config C.yaml | --knob K [--margin M] [--latency-weight W])\n' +
-  '         [--metric NAME [--range MIN:MAX] [--lower-is-better]] [--min-decisions N] [--min-ess N] [--max-support-gap S] [--json]';
+  'usage: switchyard eval --from-log FILE|DIR (--policy NAME --config C.yaml | --knob K [--margin M] [--latency-weight W]) [--model MODEL.syrm --config C.yaml]\n' +
+  '         [--metric NAME [--range MIN:MAX] [--lower-is-better]] [--min-decisions N] [--min-ess N] [--max-support-gap S] [--bootstrap N] [--json]';
 export const TRAIN_FROM_LOG_USAGE =
   'usage: switchyard train --from-log FILE|DIR --out MODEL [--data SHARED.jsonl ...] [--config C.yaml]\n' +
-  '         [--metric NAME [--range MIN:MAX] [--lower-is-better]] [--min-log-outcomes K] [--min-shift S] [--seed N] [--epochs N] [--dim N]';
+  '         [--metric NAME [--range MIN:MAX] [--lower-is-better]] [--min-log-outcomes K] [--min-shift S]\n' +
+  '         [--changed shift|drop] [--log-answers where-needed|all] [--seed N] [--epochs N] [--dim N]';
 
 class UsageError extends Error {}
 
@@ -97,6 +105,7 @@ export function formatLogEstimate(r: LogEstimate, candidate: string): string {
     `logged    quality ${f4(r.logged.quality)}, cost per 1,000 requests $${(r.logged.cost_usd * 1000).toFixed(4)}`,
     `quality   IPS ${interval(r.quality.ips)}   SNIPS ${interval(r.quality.snips)}   DR ${interval(r.quality.dr)}`,
     `cost/1k   IPS ${usd(r.cost_usd.ips)}   SNIPS ${usd(r.cost_usd.snips)}   DR ${usd(r.cost_usd.dr)}`,
+    ...(r.quality.bootstrap ? [`bootstrap quality SNIPS [${f4(r.quality.bootstrap.snips.low)}, ${f4(r.quality.bootstrap.snips.high)}]   DR [${f4(r.quality.bootstrap.dr?.low)}, ${f4(r.quality.bootstrap.dr?.high)}]`] : []),
     `intervals ${r.interval}`,
   ];
   lines.push(r.supported ? 'supported: the log supports these estimates' : `NOT SUPPORTED: ${r.reasons.join('; ')}`);
@@ -108,12 +117,14 @@ export async function evalFromLogCommand(argv: string[], out: NodeJS.WritableStr
     const v = parse('eval', argv, {
       ...QUALITY_FLAGS,
       policy: { type: 'string' },
+      model: { type: 'string' },
       knob: { type: 'string' },
       margin: { type: 'string' },
       'latency-weight': { type: 'string' },
       'min-decisions': { type: 'string' },
       'min-ess': { type: 'string' },
       'max-support-gap': { type: 'string' },
+      bootstrap: { type: 'string' },
       json: { type: 'boolean' },
     });
     const path = source('eval', v);
@@ -138,9 +149,22 @@ export async function evalFromLogCommand(argv: string[], out: NodeJS.WritableStr
       minDecisions: num('eval', v, 'min-decisions', (x) => Number.isInteger(x) && x >= 1, 'an integer >= 1') ?? LOG_ESTIMATE_DEFAULTS.minDecisions,
       minEss: num('eval', v, 'min-ess', (x) => x >= 0, 'a number >= 0') ?? LOG_ESTIMATE_DEFAULTS.minEss,
       maxSupportGap: num('eval', v, 'max-support-gap', (x) => x >= 0 && x <= 1, 'a share in [0, 1]') ?? LOG_ESTIMATE_DEFAULTS.maxSupportGap,
+      bootstrap: num('eval', v, 'bootstrap', (x) => Number.isInteger(x) && x >= 0 && x <= 10_000, 'an integer from 0 to 10000') ?? LOG_ESTIMATE_DEFAULTS.bootstrap,
     };
     const rows = await readLoggedTraffic(path, qualityMetrics('eval', v, config));
-    const r = estimateFromLog(rows, policyChooser(candidate), o);
+    let r: LogEstimate;
+    if (typeof v.model === 'string') {
+      if (!config) throw new UsageError('eval: --model MODEL.syrm needs --config C.yaml (its catalog maps models onto the router model\'s profiles)');
+      const catalog = new Catalog(config, {}, { credentialsElsewhere: true });
+      const store = await ModelStore.open({ file: v.model, catalog, wasm: false, log: createLogger('eval', { SWITCHYARD_LOG_LEVEL: 'error' }, () => {}) });
+      try {
+        const m = modelChooser(store, catalog, candidate);
+        r = estimateFromLog(rows, m.choose, o, m.predict);
+      } finally {
+        store.close();
+      }
+      name = `router model ${v.model} (${store.modelVersion}) under ${name}`;
+    } else r = estimateFromLog(rows, policyChooser(candidate), o);
     out.write(v.json === true ? `${JSON.stringify({ candidate: { name, ...candidate }, ...r })}\n` : formatLogEstimate(r, name));
     if (!r.supported) throw new Error(`the log cannot support an estimate of this candidate: ${r.reasons.join('; ')}`);
   });
@@ -154,6 +178,8 @@ export async function trainFromLogCommand(argv: string[], out: NodeJS.WritableSt
       data: { type: 'string', multiple: true },
       'min-log-outcomes': { type: 'string' },
       'min-shift': { type: 'string' },
+      changed: { type: 'string' },
+      'log-answers': { type: 'string' },
       seed: { type: 'string' },
       epochs: { type: 'string' },
       dim: { type: 'string' },
@@ -161,11 +187,19 @@ export async function trainFromLogCommand(argv: string[], out: NodeJS.WritableSt
     const path = source('train', v);
     if (typeof v.out !== 'string') throw new UsageError('train: --out is required');
     const config = typeof v.config === 'string' ? loadConfig(v.config).config : undefined;
+    const oneOf = <T extends string>(name: string, allowed: readonly T[]): T | undefined => {
+      const x = v[name];
+      if (x === undefined) return undefined;
+      if (!allowed.includes(x as T)) throw new UsageError(`train: --${name} must be one of ${allowed.join(', ')}, got ${String(x)}`);
+      return x as T;
+    };
     const int = (name: string, min: number, max = Number.MAX_SAFE_INTEGER) => num('train', v, name, (x) => Number.isInteger(x) && x >= min && x <= max, `an integer from ${min} to ${max}`);
     const mixOptions = {
       ...LOG_MIX_DEFAULTS,
       minLogOutcomes: int('min-log-outcomes', 2) ?? LOG_MIX_DEFAULTS.minLogOutcomes,
       minShift: num('train', v, 'min-shift', (x) => x >= 0 && x <= 1, 'a quality shift in [0, 1]') ?? LOG_MIX_DEFAULTS.minShift,
+      changed: oneOf('changed', ['shift', 'drop'] as const) ?? LOG_MIX_DEFAULTS.changed,
+      logAnswers: oneOf('log-answers', ['where-needed', 'all'] as const) ?? LOG_MIX_DEFAULTS.logAnswers,
       // Catalog models are named in the log; the router model knows their profiles.
       ...(config ? { profileOf: Object.fromEntries(config.models.flatMap((m) => ('profile' in m.quality ? [[m.id, m.quality.profile]] : []))) } : {}),
     };
@@ -179,12 +213,12 @@ export async function trainFromLogCommand(argv: string[], out: NodeJS.WritableSt
     const files = (v.data as string[] | undefined) ?? [];
     const shared = files.length > 0 ? await readRoutingData(files) : undefined;
     const mix = mixLogWithShared(answers, shared, mixOptions);
-    const model = trainOnData(mix.data, train);
+    const model = trainOnLogMix(mix, train);
     const bytes = encodeRouterModel(model);
     await writeFile(v.out, bytes);
-    const alone = Object.entries(mix.fromLog).map(([k, s]) => `${k} (${s.n} answers, ${s.shift > 0 ? '+' : ''}${s.shift.toFixed(3)} against the prediction)`);
+    const alone = Object.entries(mix.fromLog).map(([k, s]) => `${k} (${s.n} answers, ${s.shift > 0 ? '+' : ''}${s.shift.toFixed(3)} against ${s.against === 'shared' ? 'the shared data' : 'the prediction'})`);
     out.write(
-      `wrote ${v.out}: ${bytes.length} bytes, ${model.header.profiles.length} profiles; ${mix.logPrompts} graded answers from the log` +
+      `wrote ${v.out}: ${bytes.length} bytes, ${model.header.profiles.length} profiles; ${mix.logPrompts} of ${answers.length} graded answers from the log (by inverse propensity; the rest where the shared data speaks and nothing changed)` +
         (mix.withoutPrompt > 0 ? ` (${mix.withoutPrompt} without prompt text left out)` : '') +
         `, ${mix.sharedPrompts} shared prompts\n` +
         `the log alone speaks for: ${alone.length > 0 ? alone.join(', ') : 'no model and segment (the shared data fills in everywhere)'}\n`,

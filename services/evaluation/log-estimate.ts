@@ -70,7 +70,16 @@ export interface LogEstimate {
   interval: string;
 }
 
-export function estimateFromLog(rows: readonly LoggedRow[], choose: CandidateChooser, o: LogEstimateOptions = LOG_ESTIMATE_DEFAULTS): LogEstimate {
+/**
+ * `predict` is the doubly robust estimate's value model for quality: by default what the logging
+ * router predicted; a candidate router model passes its own predictions (model-chooser.ts).
+ */
+export function estimateFromLog(
+  rows: readonly LoggedRow[],
+  choose: CandidateChooser,
+  o: LogEstimateOptions = LOG_ESTIMATE_DEFAULTS,
+  predict: (row: LoggedRow) => Readonly<Record<string, number>> = (row) => Object.fromEntries(row.candidates.map((c) => [c.model, c.predictedQuality])),
+): LogEstimate {
   const skipped = { fallback_answered: 0, no_quality: 0, no_candidates: 0 };
   const quality: LoggedDecision[] = [];
   const cost: LoggedDecision[] = [];
@@ -82,7 +91,7 @@ export function estimateFromLog(rows: readonly LoggedRow[], choose: CandidateCho
     else if (row.answered !== row.chosen) skipped.fallback_answered++;
     else if (row.quality === undefined) skipped.no_quality++;
     else {
-      const predictedQ = Object.fromEntries(row.candidates.map((c) => [c.model, c.predictedQuality]));
+      const predictedQ = predict(row);
       const predictedC = Object.fromEntries(row.candidates.map((c) => [c.model, c.costUsd]));
       const pick = choose(row);
       const qd: LoggedDecision = { propensities: row.propensities, action: row.chosen, value: row.quality, predicted: predictedQ };
@@ -113,6 +122,6 @@ export function estimateFromLog(rows: readonly LoggedRow[], choose: CandidateCho
     explored_share: n > 0 ? explored / n : 0,
     supported: reasons.length === 0,
     reasons,
-    interval: `normal approximation, ${(o.confidence * 100).toFixed(0)}% (SNIPS by the delta method)`,
+    interval: `normal approximation, ${(o.confidence * 100).toFixed(0)}% (SNIPS by the delta method)${(o.bootstrap ?? 0) > 0 ? `; percentile bootstrap of SNIPS and DR, ${o.bootstrap} resamples` : ''}`,
   };
 }

@@ -214,6 +214,7 @@ export function gradedAnswers(rows: readonly LoggedRow[]): GradedAnswer[] {
             model: r.answered,
             quality: r.quality,
             ...predictedFor(r),
+            ...(r.propensities[r.answered] !== undefined ? { propensity: r.propensities[r.answered] } : {}),
             inputTokens: r.inputTokens,
             outputTokens: r.outputTokens,
             costUsd: r.costUsd,

@@ -11,12 +11,16 @@
  *   SNIPS = Σ w_i v_i / Σ w_i
  *   DR    = (1/n) Σ [ Σ_a π_i(a) q̂_i(a) + w_i (v_i − q̂_i(a_i)) ]
  *
- * Each with a normal-approximation confidence interval (SNIPS by the delta method). The log
+ * Each with a normal-approximation confidence interval (SNIPS by the delta method), and SNIPS
+ * and DR also with a percentile bootstrap interval (`bootstrap` resamples of the decisions with
+ * replacement, from a seeded source so a run repeats): it needs no normality of the weighted
+ * terms, which heavy importance weights can break. The log
  * cannot support an estimate when the candidate puts weight on models the log never chose with
  * a positive probability (`supportGap`, the mean of that weight) or when the weights leave too
  * few effective samples (`ess` = (Σw)² / Σw²); then `supported` is false and `reason` says why.
  */
-import { probit } from 'simple-statistics';
+import { probit, quantileSorted } from 'simple-statistics';
+import { Prng } from '../train/prng.js';
 
 export interface LoggedDecision {
   /** The logging policy's probability for each eligible model (they sum to 1). */
@@ -44,6 +48,8 @@ export interface OffPolicyEstimate {
   snips: Estimate;
   /** Present when every decision carries predictions. */
   dr?: Estimate;
+  /** Percentile bootstrap intervals of SNIPS and DR (when resampled; DR when present). */
+  bootstrap?: { resamples: number; snips: { low: number; high: number }; dr?: { low: number; high: number } };
   /** Effective sample size of the importance weights. */
   ess: number;
   /** Mean weight the candidate puts on models the log gave no chance. */
@@ -59,9 +65,13 @@ export interface OffPolicyOptions {
   minEss: number;
   /** Above this support gap the log cannot support an estimate. */
   maxSupportGap: number;
+  /** Bootstrap resamples for the percentile intervals of SNIPS and DR (0: none). */
+  bootstrap?: number;
+  /** Seed of the bootstrap's resampling. */
+  bootstrapSeed?: number;
 }
 
-export const OFF_POLICY_DEFAULTS: OffPolicyOptions = { confidence: 0.95, minEss: 200, maxSupportGap: 0.01 };
+export const OFF_POLICY_DEFAULTS: OffPolicyOptions = { confidence: 0.95, minEss: 200, maxSupportGap: 0.01, bootstrap: 200, bootstrapSeed: 1 };
 
 export function estimateOffPolicy(log: readonly LoggedDecision[], candidate: CandidatePolicy, o: OffPolicyOptions = OFF_POLICY_DEFAULTS): OffPolicyEstimate {
   const n = log.length;
@@ -97,6 +107,7 @@ export function estimateOffPolicy(log: readonly LoggedDecision[], candidate: Can
   const supportGap = n > 0 ? gap / n : 0;
   const out: OffPolicyEstimate = { n, ips, snips, ess, supportGap, supported: true };
   if (n > 0 && withPredictions === n) out.dr = meanInterval(dr, z);
+  if (n > 0 && (o.bootstrap ?? 0) > 0) out.bootstrap = bootstrapIntervals(w, wv, withPredictions === n ? dr : undefined, o.bootstrap!, o.bootstrapSeed ?? 1, o.confidence);
   if (n === 0) return { ...out, supported: false, reason: 'the log is empty' };
   if (supportGap > o.maxSupportGap) {
     return { ...out, supported: false, reason: `the candidate sends ${(supportGap * 100).toFixed(1)}% of this traffic to models the logged router never tried on it (at most ${(o.maxSupportGap * 100).toFixed(1)}% can be estimated): turn exploration on, or evaluate on shadow traffic` };
@@ -120,4 +131,32 @@ function sd(xs: readonly number[]): number {
   if (n < 2) return 0;
   const mean = xs.reduce((a, b) => a + b, 0) / n;
   return Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
+}
+
+/** Percentile intervals of SNIPS (Σwv / Σw) and DR (mean of its terms) over `b` resamples of the decisions. */
+function bootstrapIntervals(w: readonly number[], wv: readonly number[], dr: readonly number[] | undefined, b: number, seed: number, confidence: number): NonNullable<OffPolicyEstimate['bootstrap']> {
+  const n = w.length;
+  const rng = new Prng(seed);
+  const snips: number[] = [];
+  const drs: number[] = [];
+  for (let r = 0; r < b; r++) {
+    let sw = 0;
+    let swv = 0;
+    let sdr = 0;
+    for (let k = 0; k < n; k++) {
+      const i = rng.int(n);
+      sw += w[i]!;
+      swv += wv[i]!;
+      if (dr) sdr += dr[i]!;
+    }
+    if (sw > 0) snips.push(swv / sw);
+    drs.push(sdr / n);
+  }
+  const tail = (1 - confidence) / 2;
+  const interval = (xs: number[]) => {
+    if (xs.length === 0) return { low: Number.NaN, high: Number.NaN };
+    xs.sort((x, y) => x - y);
+    return { low: quantileSorted(xs, tail), high: quantileSorted(xs, 1 - tail) };
+  };
+  return { resamples: b, snips: interval(snips), ...(dr ? { dr: interval(drs) } : {}) };
 }

@@ -43,6 +43,11 @@ export interface AnswerSource {
 
 /** A configuration whose catalog is the pool, each model predicted by the profile of its data id. */
 export function replayConfig(pool: readonly PoolModel[], policies: Record<string, Record<string, unknown>>, defaultPolicy: string): Config {
+  return parseConfig(replayConfigYaml(pool, policies, defaultPolicy), 'replay configuration');
+}
+
+/** replayConfig's configuration as a YAML file holds it. */
+export function replayConfigYaml(pool: readonly PoolModel[], policies: Record<string, Record<string, unknown>>, defaultPolicy: string): string {
   const raw = {
     router: { default_policy: defaultPolicy, prompt_logging: true, wasm: false },
     feedback: { metrics: [{ name: REPLAY_METRIC, type: 'float', quality: { min: 0, max: 1 } }] },
@@ -58,7 +63,7 @@ export function replayConfig(pool: readonly PoolModel[], policies: Record<string
       deployments: [{ name: m.provider, base_url: 'http://127.0.0.1:9', api_key_env: 'REPLAY_UNUSED_KEY', region: 'us' }],
     })),
   };
-  return parseConfig(stringify(raw), 'replay configuration');
+  return stringify(raw);
 }
 
 function request(p: RoutingPrompt, policy: string): DecideRequest__Output {
@@ -94,7 +99,7 @@ export class ReplayLoop {
   private constructor(
     readonly config: Config,
     readonly catalog: Catalog,
-    private readonly scoring: ModelStore,
+    readonly scoring: ModelStore,
     private readonly player: AnswerSource,
   ) {
     this.builder = new RecordBuilder(config, catalog);

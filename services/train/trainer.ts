@@ -112,6 +112,11 @@ export interface TrainInput {
   outcomes: OutcomeMatrix;
   /** Extra informational header fields (data sources and the like). */
   training?: Record<string, unknown>;
+  /**
+   * A weight per prompt on its model outcomes (not on the segment heads), 1 when absent:
+   * training from a log weighs each logged answer by its inverse propensity (log-training-data.ts).
+   */
+  promptWeights?: Float64Array;
 }
 
 function logit(p: number): number {
@@ -170,6 +175,9 @@ function trainMember(input: TrainInput, o: TrainOptions, onProgress?: (p: TrainP
     }
   }
   for (let a = 0; a < A; a++) colW[M + a] = o.segmentWeight;
+  const pw = input.promptWeights;
+  if (pw !== undefined && (pw.length !== n || pw.some((x) => !(x >= 0 && Number.isFinite(x))))) throw new RangeError(`promptWeights must hold ${n} finite weights >= 0`);
+  const weightOf = (i: number, p: number) => (pw !== undefined && p < M ? pw[i]! : 1);
 
   const hashed = new AdamParam(new Float64Array(BUCKETS * D));
   const proj = new AdamParam(new Float64Array(D * DN));
@@ -214,7 +222,7 @@ function trainMember(input: TrainInput, o: TrainOptions, onProgress?: (p: TrainP
       let obs = 0;
       for (let k = from; k < to; k++) {
         const i = order[k]!;
-        for (let p = h0; p < h1; p++) obs += O[i * HN + p]! * colW[p]!;
+        for (let p = h0; p < h1; p++) obs += O[i * HN + p]! * colW[p]! * weightOf(i, p);
       }
       if (obs === 0) continue;
       const scale = 1 / obs;
@@ -249,7 +257,7 @@ function trainMember(input: TrainInput, o: TrainOptions, onProgress?: (p: TrainP
             lossSum += Math.max(l, 0) + Math.log1p(Math.exp(-Math.abs(l))) - y * l;
             lossN++;
           }
-          const g = (1 / (1 + Math.exp(-l)) - y) * scale * colW[p]!;
+          const g = (1 / (1 + Math.exp(-l)) - y) * scale * colW[p]! * weightOf(i, p);
           bias.g[p] = bias.g[p]! + g;
           for (let a = 0; a < D; a++) {
             ability.g[p * D + a] = ability.g[p * D + a]! + g * z[a]!;

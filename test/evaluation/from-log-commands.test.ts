@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evalFromLogCommand, trainFromLogCommand } from '../../services/evaluation/from-log-commands.js';
 import { LEARNING_POOL } from '../../services/evaluation/learning-scenario.js';
 import { readLoggedTraffic } from '../../services/evaluation/logged-traffic.js';
-import { REPLAY_METRIC, ReplayLoop, replayConfig, type ServedTraffic } from '../../services/evaluation/replay-loop.js';
+import { REPLAY_METRIC, ReplayLoop, replayConfig, replayConfigYaml, type ServedTraffic } from '../../services/evaluation/replay-loop.js';
 import { ReplayTraffic } from '../../services/evaluation/replay-traffic.js';
 import { ReplayPlayer } from '../../services/executor/simulator/replay.js';
 import { decodeRouterModel } from '../../services/router/model/router-model-file.js';
@@ -39,6 +39,8 @@ async function run(cmd: typeof evalFromLogCommand, argv: string[]) {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-from-log-'));
+const configFile = join(dir, 'replay.yaml');
+const shippedModel = repoPath('models/router-model.syrm');
 let loop: ReplayLoop;
 let explored: ServedTraffic;
 let deterministic: ServedTraffic;
@@ -52,11 +54,9 @@ const viewsFile = (name: string, t: ServedTraffic) => {
 beforeAll(async () => {
   const data = await readRoutingData([repoPath('data/mmlu-pro/dev.jsonl.gz')]);
   prompts = data.prompts.filter((p) => LEARNING_POOL.every((m) => p.outcomes[m.dataId] !== undefined)).slice(0, 600);
-  const config = replayConfig(
-    LEARNING_POOL,
-    { serving: { cost_quality_tradeoff: 0.7 }, exploring: { cost_quality_tradeoff: 0.7, exploration: { share: 0.3, utility_margin: 0.2 } } },
-    'serving',
-  );
+  const policies = { serving: { cost_quality_tradeoff: 0.7 }, exploring: { cost_quality_tradeoff: 0.7, exploration: { share: 0.3, utility_margin: 0.2 } } };
+  const config = replayConfig(LEARNING_POOL, policies, 'serving');
+  writeFileSync(configFile, replayConfigYaml(LEARNING_POOL, policies, 'serving'));
   const player = new ReplayPlayer({ prompts, models: Object.fromEntries(LEARNING_POOL.map((m) => [m.id, m.dataId])) });
   const bytes = readFileSync(repoPath('models/router-model.syrm'));
   loop = await ReplayLoop.open(config, decodeRouterModel(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)), player, dir);
@@ -85,6 +85,11 @@ describe('eval --from-log', () => {
     const text = await run(evalFromLogCommand, ['--from-log', join(dir, 'explored.jsonl'), '--knob', '0.6', '--metric', REPLAY_METRIC]);
     expect(text.out).toMatch(/^quality {3}IPS 0\.\d{4} \[0\.\d{4}, 0\.\d{4}\] {3}SNIPS .* {3}DR /m);
     expect(text.out).toMatch(/supported: the log supports these estimates/);
+    // Bootstrap intervals beside the normal ones.
+    expect(text.out).toMatch(/^bootstrap quality SNIPS \[0\.\d{4}, 0\.\d{4}\] {3}DR \[0\.\d{4}, 0\.\d{4}\]$/m);
+    expect(x.quality.bootstrap.resamples).toBe(200);
+    expect(x.quality.bootstrap.snips.low).toBeLessThan(x.quality.snips.value);
+    expect(x.quality.bootstrap.snips.high).toBeGreaterThan(x.quality.snips.value);
   });
 
   it('the same policy as the log chooses as Decide did on every deterministic decision', async () => {
@@ -127,6 +132,31 @@ describe('eval --from-log', () => {
     expect(key(fromExport)).toEqual(key(fromViews));
   });
 
+  it('a router model file as the candidate: the logging model under the logging policy chooses as Decide did', async () => {
+    const r = await run(evalFromLogCommand, ['--from-log', join(dir, 'deterministic.jsonl'), '--model', shippedModel, '--policy', 'serving', '--config', configFile, '--metric', REPLAY_METRIC, '--json']);
+    expect(r.err).toBe('');
+    const x = JSON.parse(r.out);
+    expect(x.candidate.name).toMatch(/^router model .*router-model\.syrm \(router-model\.syrm@[0-9a-f]{12}\) under policy serving$/);
+    expect(x.agreement).toBe(1);
+    expect(x.quality.snips.value).toBeCloseTo(deterministic.quality, 12);
+    // On the explored log, the model replayed under knob 0.6 chooses as the policy over the logged predictions does.
+    const viaModel = JSON.parse((await run(evalFromLogCommand, ['--from-log', join(dir, 'explored.jsonl'), '--model', shippedModel, '--knob', '0.6', '--config', configFile, '--metric', REPLAY_METRIC, '--json'])).out);
+    const viaPolicy = JSON.parse((await run(evalFromLogCommand, ['--from-log', join(dir, 'explored.jsonl'), '--knob', '0.6', '--metric', REPLAY_METRIC, '--json'])).out);
+    expect(viaModel.agreement).toBeCloseTo(viaPolicy.agreement, 12);
+    expect(viaModel.quality.snips.value).toBeCloseTo(viaPolicy.quality.snips.value, 12);
+  });
+
+  it('a router model cannot be replayed on decisions without prompt text, nor without a catalog', async () => {
+    const blind = join(dir, 'blind-eval.jsonl');
+    writeFileSync(blind, explored.views.slice(0, 200).map((v) => JSON.stringify({ ...v, record: { ...v.record, prompt: [] } })).join('\n'));
+    const r = await run(evalFromLogCommand, ['--from-log', blind, '--model', shippedModel, '--knob', '0.6', '--config', configFile, '--metric', REPLAY_METRIC]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/carries no prompt text \(router\.prompt_logging was off\), so a router model cannot be replayed on it/);
+    const u = await run(evalFromLogCommand, ['--from-log', blind, '--model', shippedModel, '--knob', '0.6', '--metric', REPLAY_METRIC]);
+    expect(u.code).toBe(2);
+    expect(u.err).toMatch(/--model MODEL\.syrm needs --config C\.yaml/);
+  });
+
   it('usage errors name the flag', async () => {
     const r = await run(evalFromLogCommand, ['--from-log', join(dir, 'explored.jsonl'), '--metric', REPLAY_METRIC]);
     expect(r.code).toBe(2);
@@ -146,7 +176,10 @@ describe('train --from-log', () => {
     const r = await run(trainFromLogCommand, ['--from-log', join(dir, 'explored.jsonl'), '--metric', REPLAY_METRIC, '--data', shared, '--out', out, '--epochs', '1', '--dim', '4']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^wrote .*challenger\.syrm: \d+ bytes, \d+ profiles; 3000 graded answers from the log, \d+ shared prompts/);
+    expect(r.out).toMatch(/^wrote .*challenger\.syrm: \d+ bytes, \d+ profiles; \d+ of 3000 graded answers from the log \(by inverse propensity; .*\), \d+ shared prompts/);
+    const bad = await run(trainFromLogCommand, ['--from-log', join(dir, 'explored.jsonl'), '--metric', REPLAY_METRIC, '--out', out, '--changed', 'keep']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--changed must be one of shift, drop, got keep/);
     const bytes = readFileSync(out);
     const model = decodeRouterModel(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     // Without --config the log's catalog ids become profiles beside the shared data's ids.

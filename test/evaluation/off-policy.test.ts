@@ -91,4 +91,29 @@ describe('evaluation - off-policy estimates from logged propensities', () => {
     expect(est.reason).toMatch(/effective samples/);
     expect(estimateOffPolicy([], () => ({})).reason).toBe('the log is empty');
   });
+
+  it('bootstrap intervals of SNIPS and DR sit beside the normal ones: they hold the estimate, cover the truth and are as wide, and a seed repeats them', () => {
+    const ps = prompts(10, 4_000);
+    const log = logTraffic(ps, 0.3, 0.2, 11);
+    const candidate = (d: LoggedDecision) => ({ [choose(promptOf(log, ps, d), 0.05)]: 1 });
+    const est = estimateOffPolicy(log, candidate, { confidence: 0.95, minEss: 200, maxSupportGap: 0.01, bootstrap: 300, bootstrapSeed: 5 });
+    const truth = ps.reduce((s, p) => s + p.truth[choose(p, 0.05)]!, 0) / ps.length;
+    const b = est.bootstrap!;
+    expect(b.resamples).toBe(300);
+    for (const [boot, normal] of [
+      [b.snips, est.snips],
+      [b.dr!, est.dr!],
+    ] as const) {
+      expect(boot.low).toBeLessThan(normal.value);
+      expect(boot.high).toBeGreaterThan(normal.value);
+      expect(boot.low).toBeLessThanOrEqual(truth);
+      expect(boot.high).toBeGreaterThanOrEqual(truth);
+      const ratio = (boot.high - boot.low) / (normal.high - normal.low);
+      expect(ratio).toBeGreaterThan(0.7);
+      expect(ratio).toBeLessThan(1.3);
+    }
+    const again = estimateOffPolicy(log, candidate, { confidence: 0.95, minEss: 200, maxSupportGap: 0.01, bootstrap: 300, bootstrapSeed: 5 });
+    expect(again.bootstrap).toEqual(b);
+    expect(estimateOffPolicy(log, candidate, { confidence: 0.95, minEss: 200, maxSupportGap: 0.01, bootstrap: 0 }).bootstrap).toBeUndefined();
+  });
 });
