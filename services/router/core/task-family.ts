@@ -21,6 +21,9 @@ import type { NormalizedRequest } from '../decide/validate-request.js';
 
 export type TaskTier = 'everyday' | 'hard' | 'general';
 
+/** What readTask reads of a request. */
+export type TaskInput = Pick<NormalizedRequest, 'qualityText' | 'messages' | 'responseFormat' | 'tools'>;
+
 export interface TaskRead {
   family: string;
   tier: TaskTier;
@@ -171,7 +174,7 @@ function structureFamily(text: string): string | undefined {
   return undefined;
 }
 
-export function readTask(req: NormalizedRequest): TaskRead {
+export function readTask(req: TaskInput): TaskRead {
   const text = req.qualityText;
   const hits = new Map<string, number>();
   scan(text, hits, HEAD_UNITS, TAIL_UNITS);
