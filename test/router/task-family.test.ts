@@ -40,6 +40,15 @@ describe('task family - reading what a request asks for', () => {
     expect(readTask(request('Design the sharding scheme for a ledger with 10 billion rows.')).family).toBe('design');
   });
 
+  it('an exponent marks an equation: math, even where a short message or an everyday cue would read everyday', () => {
+    expect(readTask(request('A body moves with v(t) = 3t^2 - 2t. Find the distance it covers from t = 0 to t = 4.'))).toEqual({ family: 'math', tier: 'hard' });
+    expect(readTask(request('What volume in cm^3 does 2 mol of an ideal gas take at STP?')).tier).toBe('hard');
+    expect(readTask(request('Expand (a+b)^{3}.')).tier).toBe('hard');
+    // A caret that raises nothing is not an exponent.
+    expect(readTask(request('lol ^_^ thanks!'))).toEqual({ family: 'chit-chat', tier: 'everyday' });
+    expect(readTask(request('Fix the grammar: "see the note ^ above"')).tier).toBe('everyday');
+  });
+
   it('a hard cue outweighs an everyday one', () => {
     expect(readTask(request('Summarise this proof of the theorem in plain words.')).tier).toBe('hard');
   });
