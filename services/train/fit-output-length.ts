@@ -8,9 +8,11 @@
  * prompts:  (Σ lengths + PRIOR_PROMPTS · stated) / (n + PRIOR_PROMPTS). The mean, not the
  * median: cost is linear in tokens, so the expected cost needs the expected length.
  *
- * The shipped table is fitted on AlpacaEval alone: its answers are open-ended, as everyday
- * traffic's are. The exam sets' answers follow the benchmark's answer format (a letter, or a
- * short worked solution ending in the number), which says nothing of a request's own length.
+ * The shipped table is fitted on AlpacaEval, whose answers are open-ended as everyday
+ * traffic's are, and MMLU-Pro, whose questions all read as multiple-choice and so fit that
+ * family alone. GSM8K's answers follow the benchmark's few-shot format (a short worked
+ * solution ending in the number), which says nothing of a request's own length, and
+ * RouteLLM's MMLU records a one-token answer.
  *
  *   npx tsc -p tsconfig.json && node dist/services/train/fit-output-length.js [--write]
  */
@@ -21,7 +23,7 @@ import { PRIOR_PROMPTS, STATED_OUTPUT_TOKENS } from '../router/model/output-leng
 import { readRoutingData, type RoutingData } from '../shared/routing-data.js';
 import { repoPath } from './repo-root.js';
 
-export const OUTPUT_LENGTH_DATA = ['data/alpaca-eval/dev.jsonl.gz'] as const;
+export const OUTPUT_LENGTH_DATA = ['data/alpaca-eval/dev.jsonl.gz', 'data/mmlu-pro/dev.jsonl.gz'] as const;
 export const OUTPUT_LENGTH_TABLE = 'services/router/model/output-length-table.ts';
 
 export interface FamilyLength {
@@ -61,16 +63,16 @@ export function fitOutputLengths(data: RoutingData): Record<string, FamilyLength
   return out;
 }
 
-/** The source text of output-length-table.ts for a fit of `data`. */
-export function outputLengthTableSource(data: RoutingData, fit: Record<string, FamilyLength>): string {
-  const files = data.sources.map((s) => `${s.file} (SHA-256 of the JSONL ${s.sha256})`).join(', ');
+/** The source text of output-length-table.ts for a fit of `data`, read from `files` (repository paths, in order). */
+export function outputLengthTableSource(files: readonly string[], data: RoutingData, fit: Record<string, FamilyLength>): string {
+  const sources = data.sources.map((s, i) => ` *   ${files[i] ?? s.file} (SHA-256 of its JSONL ${s.sha256})`);
   const rows = Object.entries(fit).map(
     ([family, f]) => `  ${/^[a-z]+$/.test(family) ? family : `'${family}'`}: ${f.tokens}, // n ${f.n}, measured mean ${f.measured}, stated ${STATED_OUTPUT_TOKENS[family]}`,
   );
   return [
     '/**',
-    ' * Expected output tokens per task family, fitted by services/train/fit-output-length.ts',
-    ` * from ${files}.`,
+    ' * Expected output tokens per task family, fitted by services/train/fit-output-length.ts from',
+    ...sources,
     ' * Generated: rebuild with `node dist/services/train/fit-output-length.js --write`.',
     ' */',
     'export const FITTED_OUTPUT_TOKENS: Readonly<Record<string, number>> = {',
@@ -86,5 +88,5 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   for (const [family, f] of Object.entries(fit)) {
     process.stdout.write(`${family.padEnd(15)} ${String(f.n).padStart(4)} prompts  measured ${String(f.measured).padStart(4)}  stated ${String(STATED_OUTPUT_TOKENS[family]).padStart(4)}  fitted ${f.tokens}\n`);
   }
-  if (process.argv.includes('--write')) await writeFile(repoPath(OUTPUT_LENGTH_TABLE), outputLengthTableSource(data, fit));
+  if (process.argv.includes('--write')) await writeFile(repoPath(OUTPUT_LENGTH_TABLE), outputLengthTableSource(OUTPUT_LENGTH_DATA, data, fit));
 }

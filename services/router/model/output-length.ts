@@ -30,6 +30,7 @@ export const STATED_OUTPUT_TOKENS: Readonly<Record<string, number>> = {
   code: 900,
   design: 1200,
   expert: 700,
+  'multiple-choice': 80, // a short chain of reasoning ending in the letter
 };
 /** How many prompts of evidence a stated estimate counts as in the fit. */
 export const PRIOR_PROMPTS = 10;
