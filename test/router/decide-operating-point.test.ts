@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decideRequest } from '../support/requests.js';
 import { routerFixture, type RouterFixture } from '../support/router-fixture.js';
+import { FITTED_OUTPUT_TOKENS } from '../../services/router/model/output-length-table.js';
 
 let f: RouterFixture;
 beforeAll(async () => {
@@ -70,9 +71,13 @@ describe('decide - expected answer length per request', () => {
   it('a greeting expects a short answer, a design a long one', () => {
     const hi = decide('hi');
     const design = decide('Design a multi-region payment ledger with exactly-once transfers and p99 under 50 ms.');
-    // gpt-5: $10 per million output tokens; the input tokens differ by tens, the outputs by a thousand.
-    expect(cost(hi, 'gpt-5')).toBeLessThan(1e-3);
-    expect(cost(design, 'gpt-5')).toBeGreaterThan(10 * cost(hi, 'gpt-5'));
+    // gpt-5: $10 per million output tokens; the input tokens differ by tens, the outputs by the
+    // fitted lengths of the families (output-length-table.ts: about 190 and 770 tokens).
+    const out = (family: string) => FITTED_OUTPUT_TOKENS[family]! * 10e-6;
+    expect(cost(hi, 'gpt-5')).toBeGreaterThanOrEqual(out('chit-chat'));
+    expect(cost(hi, 'gpt-5')).toBeLessThan(out('chit-chat') + 1e-4);
+    expect(cost(design, 'gpt-5')).toBeGreaterThanOrEqual(out('design'));
+    expect(cost(design, 'gpt-5')).toBeGreaterThan(3 * cost(hi, 'gpt-5'));
   });
 
   it('max_output_tokens and a JSON response format cap it', () => {

@@ -17,22 +17,31 @@ beforeAll(async () => {
   cheaperHalf = new Set(byPrice.slice(0, Math.floor(byPrice.length / 2)).map((m) => m.id));
 });
 
-function route(p: LabelledPrompt, policy: string): string {
+/** A model whose expected quality is at least this share of the best eligible model's counts as capable. */
+const CAPABLE_SHARE = 0.9;
+
+/** The chosen model, and whether its expected quality is at least CAPABLE_SHARE of the best candidate's. */
+function route(p: LabelledPrompt, policy: string): { model: string; capable: boolean } {
   const messages = p.system ? [message('ROLE_SYSTEM', p.system), userMessage(p.prompt)] : [userMessage(p.prompt)];
-  return f.decider.decide(decideRequest(p.prompt, { policy, messages })).response.model;
+  const r = f.decider.decide(decideRequest(p.prompt, { policy, messages })).response;
+  const quality = (id: string) => r.candidates.find((c) => c.model === id)!.predictedQuality;
+  const best = Math.max(...r.candidates.filter((c) => c.eligible).map((c) => c.predictedQuality));
+  return { model: r.model, capable: quality(r.model) >= CAPABLE_SHARE * best };
 }
 
 interface Shares {
   easyToCheaper: number;
   hardToDearer: number;
+  /** Hard prompts sent to a model within 10% of the best expected quality. */
+  hardToCapable: number;
   misses: string[];
 }
 
 function shares(policy: string): Shares {
-  let easy = 0, easyCheap = 0, hard = 0, hardDear = 0;
+  let easy = 0, easyCheap = 0, hard = 0, hardDear = 0, hardCapable = 0;
   const misses: string[] = [];
   for (const p of LABELLED_MIX) {
-    const model = route(p, policy);
+    const { model, capable } = route(p, policy);
     const cheap = cheaperHalf.has(model);
     if (p.label === 'easy') {
       easy++;
@@ -40,11 +49,12 @@ function shares(policy: string): Shares {
       else misses.push(`easy ${p.family} -> ${model}: ${p.prompt.slice(0, 50)}`);
     } else {
       hard++;
+      if (capable) hardCapable++;
       if (!cheap) hardDear++;
       else misses.push(`hard ${p.family} -> ${model}: ${p.prompt.slice(0, 50)}`);
     }
   }
-  return { easyToCheaper: easyCheap / easy, hardToDearer: hardDear / hard, misses };
+  return { easyToCheaper: easyCheap / easy, hardToDearer: hardDear / hard, hardToCapable: hardCapable / hard, misses };
 }
 
 describe('labelled mix - easy prompts to cheap models, hard ones to strong models', () => {
@@ -59,11 +69,16 @@ describe('labelled mix - easy prompts to cheap models, hard ones to strong model
     const rows: string[] = [];
     for (const policy of Object.keys(defaultConfigObject().policies)) {
       const s = shares(policy);
-      rows.push(`${policy.padEnd(12)} easy->cheaper ${(100 * s.easyToCheaper).toFixed(0).padStart(3)}%   hard->dearer ${(100 * s.hardToDearer).toFixed(0).padStart(3)}%`);
+      const pct = (x: number) => `${(100 * x).toFixed(0).padStart(3)}%`;
+      rows.push(`${policy.padEnd(12)} easy->cheaper ${pct(s.easyToCheaper)}   hard->dearer ${pct(s.hardToDearer)}   hard->capable ${pct(s.hardToCapable)}`);
       expect(s.easyToCheaper + s.hardToDearer).toBeGreaterThan(0);
       if (process.env.SWITCHYARD_MIX_MISSES) for (const m of s.misses) rows.push(`    ${m}`);
     }
     console.log(`labelled mix (${LABELLED_MIX.length} prompts), cheaper half: ${[...cheaperHalf].join(', ')}\n${rows.join('\n')}`);
+  });
+
+  it('the cost-first policies still send every hard prompt to a capable model: their quality margin caps the loss', () => {
+    for (const policy of ['economy', 'cascade', 'speculative']) expect(shares(policy).hardToCapable, policy).toBe(1);
   });
 
   it('the default policy keeps the figures it reached (100% / 96% when written)', () => {

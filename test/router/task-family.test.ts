@@ -40,6 +40,29 @@ describe('task family - reading what a request asks for', () => {
     expect(readTask(request('Design the sharding scheme for a ledger with 10 billion rows.')).family).toBe('design');
   });
 
+  it('an exponent marks an equation: math, even where a short message or an everyday cue would read everyday', () => {
+    expect(readTask(request('A body moves with v(t) = 3t^2 - 2t. Find the distance it covers from t = 0 to t = 4.'))).toEqual({ family: 'math', tier: 'hard' });
+    expect(readTask(request('What volume in cm^3 does 2 mol of an ideal gas take at STP?')).tier).toBe('hard');
+    expect(readTask(request('Expand (a+b)^{3}.')).tier).toBe('hard');
+    // A caret that raises nothing is not an exponent.
+    expect(readTask(request('lol ^_^ thanks!'))).toEqual({ family: 'chit-chat', tier: 'everyday' });
+    expect(readTask(request('Fix the grammar: "see the note ^ above"')).tier).toBe('everyday');
+  });
+
+  it('a question with lettered options is multiple-choice, where the learned prediction stands', () => {
+    const mc = 'Which gas makes up most of the air?\nA. Oxygen\nB. Nitrogen\nC. Argon\nD. Carbon dioxide\nAnswer:';
+    expect(readTask(request(mc))).toEqual({ family: 'multiple-choice', tier: 'general' });
+    // Hard cues do not override it: the learned model is trained on exactly such questions.
+    expect(readTask(request(`Prove or refute: every bounded sequence converges.\n(A) true\n(B) false\n(C) it depends`)).tier).toBe('general');
+    expect(readTask(request('Pick one:\nA) tea\nB) coffee\nC) water')).family).toBe('multiple-choice');
+    // Two options, or letters that do not start lines, are not a multiple-choice question.
+    expect(readTask(request('Should I go?\nA. yes\nB. no')).family).not.toBe('multiple-choice');
+    expect(readTask(request('Rewrite: plan A. then plan B. then plan C. in one line')).family).not.toBe('multiple-choice');
+    // Options past the windows of a long message do not count.
+    const filler = 'the weather was mild and the walk was long. '.repeat(2_000);
+    expect(readTask(request(filler + mc + filler)).family).not.toBe('multiple-choice');
+  });
+
   it('a hard cue outweighs an everyday one', () => {
     expect(readTask(request('Summarise this proof of the theorem in plain words.')).tier).toBe('hard');
   });
