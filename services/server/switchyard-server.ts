@@ -184,7 +184,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
 
   const bus = createBus(config.bus, env, `switchyard-${role}`, (message) => log.warn(message));
   running.bus = bus;
-  logAvailability(bus, log);
+  // A router logs the bus and its executors through its readiness, once (ExecutorReadiness).
+  if (role !== 'router') logAvailability(bus, log);
   let executorClient: ExecutorClient | undefined;
   if (role !== 'router') {
     const simulated = catalog.models.filter((m) => m.simulated);
@@ -234,7 +235,6 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     });
     closers.push(() => busState.close());
     running.busState = busState;
-    if (role === 'router') logAvailability(busState.executors, log);
     const promptCache = new PromptCacheRouting(cacheTable, { stickinessMargin: b.prompt_cache.stickiness_margin, maxSessions: b.prompt_cache.max_sessions, sessionTtlMs: b.prompt_cache.ttl_ms });
     const decider = new Decider({ config, catalog, scoring: models, status: state.current, promptCache, metrics: metrics.recorder });
     if (role === 'router') {
