@@ -63,6 +63,7 @@ function fromExecuteFailure(e: ExecuteFailedError): HttpErrorInfo {
   if (kind === 'content_filter') return { ...base, status: 400, type: 'invalid_request_error', code: 'content_filter', retryable: false };
   // The provider refused the deployment's own key or model: the operator must fix it, not the caller.
   if (UPSTREAM_CONFIG_KINDS.has(kind)) return { ...base, status: 502, type: 'api_error', code: `upstream_${kind}`, retryable: false };
+  if (kind === 'executor_busy') return { ...base, status: 503, type: 'overloaded_error', code: 'server_busy', retryable: true, retryAfterMs: 1000 };
   if (kind === 'timeout') return { ...base, status: 504, type: 'timeout_error', code: 'upstream_timeout', retryable: true };
   if (kind === 'aborted') return { ...base, status: 499, type: 'api_error', code: 'cancelled', retryable: false };
   return { ...base, status: kind === 'unavailable' ? 503 : 502, type: kind === 'unavailable' ? 'overloaded_error' : 'api_error', code: `upstream_${kind}`, retryable: true };

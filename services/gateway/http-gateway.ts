@@ -16,6 +16,7 @@ import { authenticate } from './authenticate.js';
 import type { ErrorShape, GatewayRoute } from './gateway-types.js';
 import { HttpError, httpErrorOf, type HttpErrorInfo } from './http-error.js';
 import { sendJson } from './http-io.js';
+import type { Admission } from '../shared/grpc/admission.js';
 
 export interface HttpGateway {
   /** host:port actually bound. */
@@ -28,6 +29,10 @@ export interface HttpGateway {
 export interface HttpGatewayOptions {
   listen: string;
   routes: readonly GatewayRoute[];
+  /** Routes served past the bound on requests in flight (health, status): they answer from memory. */
+  openRoutes?: readonly GatewayRoute[];
+  /** The bound on requests in flight (server.http_max_in_flight); past it a request gets 503 and Retry-After. */
+  admission?: Admission;
   /** The error shape of answers no route owns (unknown paths), by the request's headers. */
   fallbackErrors(req: IncomingMessage): ErrorShape;
   log: Logger;
@@ -48,6 +53,13 @@ export function errorHeaders(e: HttpErrorInfo, requestId: string): Record<string
   };
 }
 
+/** How long a client turned away by the bound on requests in flight is asked to wait. */
+const BUSY_RETRY_AFTER_MS = 1000;
+
+function busy(admission: Admission): HttpError {
+  return new HttpError({ status: 503, type: 'overloaded_error', code: 'server_busy', param: null, message: admission.busyMessage('requests'), retryable: true, retryAfterMs: BUSY_RETRY_AFTER_MS });
+}
+
 function notFound(req: IncomingMessage, allowed: string[]): HttpError {
   const path = (req.url ?? '/').split('?')[0];
   if (allowed.length > 0) {
@@ -57,7 +69,8 @@ function notFound(req: IncomingMessage, allowed: string[]): HttpError {
 }
 
 export function startHttpGateway(o: HttpGatewayOptions): Promise<HttpGateway> {
-  const table = new Map(o.routes.map((r) => [`${r.method} ${r.path}`, r]));
+  const open = new Set(o.openRoutes ?? []);
+  const table = new Map([...o.routes, ...open].map((r) => [`${r.method} ${r.path}`, r]));
   const logError = (msg: string, e: unknown) => o.log.error(msg, { error: e });
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -70,8 +83,13 @@ export function startHttpGateway(o: HttpGatewayOptions): Promise<HttpGateway> {
     res.on('close', () => {
       if (!res.writableFinished) ctrl.abort(new DOMException('the client closed the connection', 'AbortError'));
     });
+    let release: (() => void) | undefined;
     try {
-      if (!route) throw notFound(req, o.routes.filter((r) => r.path === path).map((r) => r.method));
+      if (!route) throw notFound(req, [...table.values()].filter((r) => r.path === path).map((r) => r.method));
+      if (o.admission && !open.has(route)) {
+        release = o.admission.tryEnter();
+        if (!release) throw busy(o.admission);
+      }
       const caller = authenticate(req, o.tenancy);
       await route.handle({ req, res, requestId, caller, signal: ctrl.signal });
     } catch (err) {
@@ -79,6 +97,8 @@ export function startHttpGateway(o: HttpGatewayOptions): Promise<HttpGateway> {
       const challenge = e.status === 401 && route?.challenge ? { 'www-authenticate': route.challenge } : {};
       if (!res.headersSent) sendJson(res, e.status, errors.body(e), { ...errorHeaders(e, requestId), ...challenge });
       else res.destroy();
+    } finally {
+      release?.();
     }
   };
 

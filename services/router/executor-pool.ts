@@ -5,8 +5,9 @@
  * (a half-open one is not: it needs a call to probe with, and turns away what it cannot take);
  * then the least loaded (calls this router has in
  * flight to it, plus the load it reported), ties broken at random. When an executor cannot be
- * reached, or none of its deployments could take the call ('unavailable'), the call moves to
- * the next one, up to `maxAttempts` executors; a stream moves only before its first token. A
+ * reached, or none of its deployments could take the call ('unavailable'), or it is at its bound
+ * on calls in flight ('executor_busy': passed over for this call only, not suspected), the call
+ * moves to the next one, up to `maxAttempts` executors; a stream moves only before its first token. A
  * provider's own error goes back to the router, whose fallback chain moves to another model.
  *
  * Each executor is reached through a RemoteExecutor of its own. Without announcements (no
@@ -14,6 +15,7 @@
  */
 import type { AttemptInfo, ExecutorClient, InvokeEvent, InvokeFailure, InvokeInput, InvokeOutcome } from '../shared/contracts/invoke.js';
 import { CancelledError, UnavailableError } from '../shared/errors.js';
+import { EXECUTOR_BUSY_KIND } from '../shared/contracts/failure.js';
 import { RemoteExecutor } from './remote-executor.js';
 import type { ChannelSecurity } from '../shared/tls/tls-files.js';
 import type { BusRoutingState } from './state/bus-routing-state.js';
@@ -23,6 +25,11 @@ interface Target {
   address: string;
   rank: number;
   load: number;
+}
+
+/** Failures after which another executor may take the call: this one did not try it. */
+function anotherMayTry(outcome: InvokeOutcome): boolean {
+  return !outcome.ok && (outcome.error.kind === 'unavailable' || outcome.error.kind === EXECUTOR_BUSY_KIND);
 }
 
 /** How long an executor that could not be reached is passed over. */
@@ -132,7 +139,7 @@ export class ExecutorPool implements ExecutorClient {
       outcome.attempts.unshift(...earlier);
       // Another executor helps only when this one could not try at all (unreachable, or none of
       // its deployments could take the call); a provider's own error is the router's to fail over.
-      if (outcome.ok || outcome.error.kind !== 'unavailable' || signal.aborted) return outcome;
+      if (!anotherMayTry(outcome) || signal.aborted) return outcome;
       this.noteFailure(t, outcome);
       earlier.splice(0, earlier.length, ...outcome.attempts);
       last = outcome;
@@ -154,7 +161,7 @@ export class ExecutorPool implements ExecutorClient {
       let yielded = false;
       try {
         for await (const ev of this.client(t.address).invokeStream(input, signal)) {
-          if (ev.type === 'error' && !ev.partial && ev.outcome.error.kind === 'unavailable' && !signal.aborted && i < targets.length - 1) {
+          if (ev.type === 'error' && !ev.partial && anotherMayTry(ev.outcome) && !signal.aborted && i < targets.length - 1) {
             this.noteFailure(t, ev.outcome);
             earlier.push(...ev.outcome.attempts);
             break;

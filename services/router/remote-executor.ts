@@ -16,6 +16,7 @@ import { switchyardProto } from '../shared/grpc/proto.js';
 import type { ChannelSecurity } from '../shared/tls/tls-files.js';
 import { metadataWithContext } from '../shared/telemetry.js';
 import { CancelledError, DeadlineExceededError, FailedPreconditionError, InvalidArgumentError, UnavailableError } from '../shared/errors.js';
+import { EXECUTOR_BUSY_KIND } from '../shared/contracts/failure.js';
 
 interface Endpoint {
   address: string;
@@ -82,8 +83,12 @@ function abortError(signal: AbortSignal, e: grpc.ServiceError): Error {
   return new CancelledError('the call was cancelled');
 }
 
-/** Status codes that say the executor, not the request, is the problem: try another one. */
-const TRY_ANOTHER = new Set([grpc.status.UNAVAILABLE, grpc.status.UNKNOWN, grpc.status.INTERNAL]);
+/**
+ * Status codes that say the executor, not the request, is the problem: try another one.
+ * RESOURCE_EXHAUSTED is an executor at its bound on calls in flight (executor.max_in_flight):
+ * it answered, so it is busy, not broken; no provider was called.
+ */
+const TRY_ANOTHER = new Set([grpc.status.UNAVAILABLE, grpc.status.UNKNOWN, grpc.status.INTERNAL, grpc.status.RESOURCE_EXHAUSTED]);
 
 export class RemoteExecutor implements ExecutorClient {
   private readonly endpoints: Endpoint[];
@@ -143,7 +148,7 @@ export class RemoteExecutor implements ExecutorClient {
       deployment: `executor ${ep.address}`,
       step: input.step,
       outcome: 'retryable_error',
-      error: `executor unreachable: ${err.details}`,
+      error: err.code === grpc.status.RESOURCE_EXHAUSTED ? `executor busy: ${err.details}` : `executor unreachable: ${err.details}`,
       latencyMs: 0,
       usage: { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0 },
       costUsd: 0,
@@ -158,7 +163,10 @@ export class RemoteExecutor implements ExecutorClient {
       attempts,
       usage: { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0 },
       costUsd: 0,
-      error: { kind: 'unavailable', message: `no executor could be reached: ${err?.details ?? 'none configured'}`, retryable: true },
+      error:
+        err?.code === grpc.status.RESOURCE_EXHAUSTED
+          ? { kind: EXECUTOR_BUSY_KIND, message: `every executor tried is busy: ${err.details}`, retryable: true }
+          : { kind: 'unavailable', message: `no executor could be reached: ${err?.details ?? 'none configured'}`, retryable: true },
     };
   }
 

@@ -114,6 +114,10 @@ export interface RunningServer {
   tenancy?: Tenancy;
   /** The bound on RouterService calls in flight (server.max_in_flight). */
   admission?: Admission;
+  /** The bound on ExecutorService calls in flight (executor.max_in_flight). */
+  executorAdmission?: Admission;
+  /** The bound on HTTP front door requests in flight (server.http_max_in_flight). */
+  httpAdmission?: Admission;
   /** Role all: where ExecutorService is served (apart from the public port). */
   internalAddress?: string;
   /** The HTTP front door, when server.http_listen or httpListen set it. */
@@ -180,7 +184,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
 
   const bus = createBus(config.bus, env, `switchyard-${role}`, (message) => log.warn(message));
   running.bus = bus;
-  logAvailability(bus, log);
+  // A router logs the bus and its executors through its readiness, once (ExecutorReadiness).
+  if (role !== 'router') logAvailability(bus, log);
   let executorClient: ExecutorClient | undefined;
   if (role !== 'router') {
     const simulated = catalog.models.filter((m) => m.simulated);
@@ -201,7 +206,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     const agent = startExecutorBusAgent({ bus, executor, config: config.bus });
     running.busAgent = agent;
     closers.push(() => agent.close());
-    (internal ?? server).addService(...guardBodies((grpcObject as unknown as ExecutorProto).switchyard.v1.ExecutorService.service, executorServiceHandlers(executor, log)));
+    const [executorService, executorHandlers] = guardBodies((grpcObject as unknown as ExecutorProto).switchyard.v1.ExecutorService.service, executorServiceHandlers(executor, log));
+    running.executorAdmission = new Admission(config.executor.max_in_flight, 'executor.max_in_flight');
+    (internal ?? server).addService(executorService, admitCalls(executorService, executorHandlers, running.executorAdmission));
     if (!internal) serving[EXECUTOR_SERVICE] = 'SERVING';
   }
   if (role !== 'executor') {
@@ -228,7 +235,6 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     });
     closers.push(() => busState.close());
     running.busState = busState;
-    if (role === 'router') logAvailability(busState.executors, log);
     const promptCache = new PromptCacheRouting(cacheTable, { stickinessMargin: b.prompt_cache.stickiness_margin, maxSessions: b.prompt_cache.max_sessions, sessionTtlMs: b.prompt_cache.ttl_ms });
     const decider = new Decider({ config, catalog, scoring: models, status: state.current, promptCache, metrics: metrics.recorder });
     if (role === 'router') {
@@ -290,7 +296,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     if (httpListen) {
       const deps = { engine, config, log, tenancy, models: listed };
       try {
-        const gateway = await startHttpGateway({ listen: httpListen, routes: [...gatewayRoutes(deps), ...monitoring.routes], fallbackErrors, log, tenancy, ...(config.server.tls ? { tls: config.server.tls } : {}) });
+        const httpAdmission = new Admission(config.server.http_max_in_flight, 'server.http_max_in_flight');
+        running.httpAdmission = httpAdmission;
+        const gateway = await startHttpGateway({ listen: httpListen, routes: gatewayRoutes(deps), openRoutes: monitoring.routes, admission: httpAdmission, fallbackErrors, log, tenancy, ...(config.server.tls ? { tls: config.server.tls } : {}) });
         running.http = gateway;
         closers.unshift(() => gateway.close(0));
       } catch (e) {

@@ -106,5 +106,7 @@ describe('process faults - an executor killed under load', () => {
     // After that, the survivor answers every request.
     const after = await Promise.all(Array.from({ length: 20 }, (_, i) => execute(client, { messages: [{ role: 'ROLE_USER', content: [{ text: `after ${i}` }] }] })));
     expect(after.map((r) => r.err?.details ?? r.res!.message!.text)).toEqual(Array(20).fill(FAKE_TEXT));
+    // Said once: one line for the loss of the executor.
+    expect(router.logs().split('\n').filter((l) => l.includes('"exec_a"') && /"msg":"executor (gone|lost)/.test(l))).toHaveLength(1);
   }, 120_000);
 });

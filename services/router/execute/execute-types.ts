@@ -71,6 +71,8 @@ const STATUS_BY_KIND: Record<string, status> = {
   excluded: status.FAILED_PRECONDITION,
   invalid_request: status.INVALID_ARGUMENT,
   check_failed: status.FAILED_PRECONDITION,
+  // Every executor tried was at its bound on calls in flight: load, as server.max_in_flight answers it.
+  executor_busy: status.RESOURCE_EXHAUSTED,
 };
 
 function describe(error: InvokeErrorInfo, attempts: readonly AttemptInfo[], partial: boolean): string {

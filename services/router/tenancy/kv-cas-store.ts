@@ -4,8 +4,19 @@
  * reaches every replica as soon as it is written). One NATS connection, made in the
  * background and kept up by nats.js; until it is up, ledger calls wait a little and then
  * fail with UNAVAILABLE rather than let spend go uncounted.
+ *
+ * Why a write carries a message id besides its expected revision: on a replicated bucket
+ * (bus.kv_replicas > 1) nats-server checks `Nats-Expected-Last-Subject-Sequence` only before
+ * it proposes the write to its peers, not as part of the replicated write, so two writes made
+ * at the same revision at about the same time are both accepted and the later one overwrites
+ * the earlier (nats-io/nats-server#4320; seen here with 2.9.10: 6 writers adding 1 to a
+ * counter at the revision they read had 118 of 450 acknowledged writes overwritten, none
+ * with one replica). The ledger then lost settled spend and could admit past a budget. The
+ * id names the revision the write was based on (`key@revision`); the server registers an id
+ * when it proposes the write, so a second write from the same revision is answered as a
+ * duplicate, which is the conflict compare-and-set should have reported.
  */
-import { JetStreamApiError } from '@nats-io/jetstream';
+import { JetStreamApiError, jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { connectionOptions, type NatsBusOptions } from '../../shared/bus/nats-bus.js';
@@ -39,6 +50,7 @@ export interface KvTenancyOptions {
 
 export class KvTenancyStore implements CasStore {
   private nc: NatsConnection | undefined;
+  private js: JetStreamClient | undefined;
   private closing = false;
   private readonly ready: Promise<{ ledger: KV; revoked: KV }>;
 
@@ -53,6 +65,7 @@ export class KvTenancyStore implements CasStore {
       try {
         const nc = await connect({ ...connectionOptions(this.o.nats), name: `${this.o.nats.name}-tenancy` });
         this.nc = nc;
+        this.js = jetstream(nc);
         const kvm = new Kvm(nc);
         const replicas = this.o.replicas ?? 1;
         const ledger = await kvm.create(LEDGER_BUCKET, { history: 1, ttl: LEDGER_MAX_AGE_MS, replicas });
@@ -114,19 +127,24 @@ export class KvTenancyStore implements CasStore {
     try {
       // A read changes nothing: any failure may be retried.
       const e = await this.retrying(() => ledger.get(key), (err) => !isConflict(err));
-      return e && e.operation === 'PUT' ? { value: e.string(), revision: e.revision } : undefined;
+      if (!e) return undefined;
+      // A deleted or purged key is empty, but a write must name the revision of its marker.
+      return { value: e.operation === 'PUT' ? e.string() : '', revision: e.revision };
     } catch (err) {
       throw new UnavailableError(`the tenancy store cannot be read: ${(err as Error).message}`);
     }
   }
 
   async put(key: string, value: string, revision: number): Promise<boolean> {
-    const { ledger } = await this.buckets();
+    await this.buckets();
     try {
       // A write is retried only when it surely did not happen (nothing answered it); after a
       // timeout it may have, and writing again could count it twice: that fails instead.
-      await this.retrying(() => (revision === 0 ? ledger.create(key, value) : ledger.update(key, value, revision)), notReceived);
-      return true;
+      const js = this.js!;
+      const write = () => js.publish(`$KV.${LEDGER_BUCKET}.${key}`, value, { msgID: `${key}@${revision}`, expect: { lastSubjectSequence: revision } });
+      const ack = await this.retrying(write, notReceived);
+      // Another write from the same revision was accepted first (see the top of this file).
+      return !ack.duplicate;
     } catch (err) {
       if (isConflict(err)) return false;
       throw new UnavailableError(`the tenancy store cannot be written: ${(err as Error).message}`);

@@ -10,13 +10,15 @@
  * executor's retries of one call share the call's reservation: a failed attempt bills
  * nothing (only the attempt that answers carries usage), so a call costs at most one answer.
  * The settled costs are the ones the decision record keeps, call by call, so the ledger can
- * be reconciled with the record (reconcile-spend.ts).
+ * be reconciled with the record (reconcile-spend.ts). Every call of a request is counted in
+ * the day and month the request began (request-time.ts), even one made after midnight UTC.
  */
 import type { Catalog } from '../../shared/catalog.js';
 import type { ExecutorClient, InvokeEvent, InvokeInput, InvokeOutcome } from '../../shared/contracts/invoke.js';
 import type { Usage } from '../../shared/contracts/provider.js';
 import { estimateInvokeTokens } from '../../shared/contracts/estimate-tokens.js';
 import type { Hold, Ledger, Limit } from './ledger.js';
+import { requestTime } from './request-time.js';
 import { NANO_PER_USD, spendLimits, tokenLimit } from './tenant-limits.js';
 import type { Tenant } from './tenant.js';
 
@@ -54,7 +56,8 @@ export class MeteredExecutor implements ExecutorClient {
   private async reserve(input: InvokeInput): Promise<{ spend: Hold[]; tokens?: Hold }> {
     const worst = worstCase(input, this.catalog);
     const now = this.now();
-    const spend = spendLimits(this.tenant, now);
+    // Spend is counted in the day and month the request began, whenever this call of it comes.
+    const spend = spendLimits(this.tenant, requestTime(input.decisionId, now));
     const tl = tokenLimit(this.tenant, now);
     const plan: [Limit, number][] = [...spend.map((l): [Limit, number] => [l, worst.nanoUsd]), ...(tl ? [[tl, worst.tokens] as [Limit, number]] : [])];
     // The counters are independent: reserve on all at once; if one refuses, release the others.

@@ -8,8 +8,9 @@
  *
  * Amounts are compared in integer nano-USD, each call's cost rounded as the ledger rounds it.
  * A record is counted once however often the store holds it. A record belongs to the period
- * of its time; a request that runs across midnight UTC may have been settled in the earlier
- * day: reconcile a day once it is over, or expect such a request's cost as drift.
+ * its request began in, read from its decision id (request-time.ts), which is where the ledger
+ * counted every call of it: a request that runs across midnight UTC, or whose record is
+ * written after it, is reconciled in the day it was metered in.
  *
  * Correcting while requests are in flight can undo spend the ledger has counted and the record
  * has not yet received (records are written off the request path, in batches): fix a period
@@ -17,6 +18,7 @@
  */
 import type { DecisionLogEntry__Output } from '../../generated/switchyard/v1/DecisionLogEntry.js';
 import type { Ledger } from './ledger.js';
+import { requestTime } from './request-time.js';
 import { NANO_PER_USD, spendLimits } from './tenant-limits.js';
 import type { Tenant } from './tenant.js';
 
@@ -63,7 +65,7 @@ export async function reconcileSpend(o: ReconcileOptions): Promise<SpendDrift[]>
     if (!r?.outcome || !tenant || seen.has(r.decisionId)) continue;
     seen.add(r.decisionId);
     const nano = r.outcome.attempts.reduce((s, a) => s + toNano(a.costUsd), 0);
-    for (const { key } of spendLimits(tenant, Number(r.timeUnixMs))) {
+    for (const { key } of spendLimits(tenant, requestTime(r.decisionId, Number(r.timeUnixMs)))) {
       if (!wanted.has(key)) continue;
       const sum = sums.get(key) ?? { nano: 0, records: 0 };
       sum.nano += nano;

@@ -207,6 +207,11 @@ export const tenant = z.strictObject({
 });
 
 export const executorSection = z.strictObject({
+  /**
+   * ExecutorService calls (from remote routers) worked on at once; past it a call is answered
+   * RESOURCE_EXHAUSTED naming this key, and the router tries another executor.
+   */
+  max_in_flight: positiveInt.default(512),
   /** Serve models that have no credentials from the built-in simulator (answers are simulated). */
   simulate_without_credentials: z.boolean().default(false),
   /**
@@ -433,6 +438,11 @@ export const config = z.strictObject({
        * (see services/shared/grpc/admission.ts for why that breaks whole connections).
        */
       max_in_flight: positiveInt.default(512),
+      /**
+       * HTTP front door requests worked on at once (health and status pages aside); past it a
+       * request is answered 503 with Retry-After, naming this key.
+       */
+      http_max_in_flight: positiveInt.default(512),
       /** TLS (and mTLS with client_ca_file) for every gRPC listener of this process. */
       tls: serverTls.optional(),
       /** Role all: where ExecutorService is served, apart from the public port; loopback unless mTLS is on. */
@@ -440,7 +450,7 @@ export const config = z.strictObject({
       /** host:port of the OpenAI- and Anthropic-compatible HTTP front door; off when unset. */
       http_listen: z.string().regex(/^[^\s]+:\d+$/, 'must be host:port').optional(),
     })
-    .default({ listen: '127.0.0.1:50051', max_request_bytes: 4 * 1024 * 1024, max_messages: 1000, shutdown_grace_ms: 10_000, max_in_flight: 512, internal_listen: '127.0.0.1:0' }),
+    .default({ listen: '127.0.0.1:50051', max_request_bytes: 4 * 1024 * 1024, max_messages: 1000, shutdown_grace_ms: 10_000, max_in_flight: 512, http_max_in_flight: 512, internal_listen: '127.0.0.1:0' }),
   router: z
     .strictObject({
       model_file: z.string().min(1).default('models/router-model.syrm'),

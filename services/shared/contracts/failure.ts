@@ -16,6 +16,11 @@ export interface FailureLike {
 export const CONTEXT_LENGTH_KIND = 'context_length';
 /** The kind of a 429 (or a provider's equivalent). */
 export const RATE_LIMIT_KIND = 'rate_limit';
+/**
+ * The kind of a call no executor would take because each was at its bound on calls in flight
+ * (executor.max_in_flight): the executors are loaded, no provider or deployment failed.
+ */
+export const EXECUTOR_BUSY_KIND = 'executor_busy';
 /** The kind of a call cancelled by its caller. */
 export const ABORTED_KIND = 'aborted';
 /** Kinds of failures that arise before or outside the provider call: never an endpoint's fault. */

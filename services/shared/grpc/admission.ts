@@ -1,5 +1,7 @@
 /**
- * A bound on the calls a server works on at once. Past the bound a call is answered at once
+ * A bound on the calls a server works on at once (RouterService: server.max_in_flight;
+ * ExecutorService: executor.max_in_flight; the HTTP front door, in http-gateway.ts:
+ * server.http_max_in_flight). Past the bound a call is answered at once
  * RESOURCE_EXHAUSTED, naming the limit and its config key, instead of joining the queue.
  *
  * Why a bound and not a longer queue: an overloaded server that keeps accepting piles up calls
@@ -49,8 +51,13 @@ export class Admission {
     };
   }
 
+  /** Why a call was refused, naming the limit and its key; `unit` names what is counted (calls, requests). */
+  busyMessage(unit = 'calls'): string {
+    return `server busy: ${this.limit} ${unit} already in flight (limit ${this.key}); retry later or with backoff`;
+  }
+
   busyError(): ResourceExhaustedError {
-    return new ResourceExhaustedError(`server busy: ${this.limit} calls already in flight (limit ${this.key}); retry later or with backoff`);
+    return new ResourceExhaustedError(this.busyMessage());
   }
 }
 
