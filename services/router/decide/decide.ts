@@ -142,6 +142,7 @@ export class Decider {
     const filterInput = { req, estimate, script: core.script };
     const cache = this.ctx.promptCache;
     const prefixes = cache?.prefixes(req);
+    const held = prefixes !== undefined && prefixes.boundaries.length > 0;
     // One pass over the catalog into the per-model arrays: no object per model.
     let best = 0;
     let eligible = 0;
@@ -150,7 +151,7 @@ export class Decider {
       const m = models[i]!;
       const st = status[i] ?? AVAILABLE;
       const quality = applyTierPrior(core.quality[i]!, task.tier);
-      const cost = expectedCostUsd(m, estimate, prefixes ? cache!.cachedTokens(m.id, prefixes) : 0);
+      const cost = expectedCostUsd(m, estimate, held ? cache!.cachedTokens(m.id, prefixes) : 0);
       s.quality[i] = quality;
       s.cost[i] = cost;
       s.latency[i] = expectedLatencyMs(m, estimate, st.ttftMs);
@@ -192,7 +193,7 @@ export class Decider {
     let keptSession = false;
     if (cache && prefixes && !rules.pin && !req.pinModel && !req.model) {
       // Session stickiness: keep the session's model unless another is better by the margin.
-      const sticky = cache.stickyModel(req, prefixes);
+      const sticky = cache.stickyModel(prefixes);
       const i = sticky === undefined ? -1 : indexOf(sticky);
       const first = ranked.at(0);
       if (i >= 0 && s.excluded[i] === null && i !== first && s.utility[first]! - s.utility[i]! <= cache.stickinessMargin) {
@@ -256,7 +257,7 @@ export class Decider {
 
     const pinnedBy = hard ? hard.by : softPin && softPin.model === chosen.id ? `rule ${softPin.rule}` : undefined;
     const reasonKind: ReasonKind = pinnedBy ? 'rule_pin' : keptSession ? 'session_affinity' : eligible === 1 ? 'only_eligible' : 'best_utility';
-    if (cache && prefixes) cache.remember(req, prefixes, chosen.id);
+    if (cache && prefixes) cache.remember(prefixes, chosen.id);
     const reason = explain({
       chosen,
       best: toRanked(bestExplained(s, ranked)),
