@@ -69,6 +69,11 @@ export interface Decision {
   mostCapable: string;
   /** How many catalog models were eligible (the response may explain only some of them). */
   eligibleCount: number;
+  /**
+   * Expected cost (USD) of each model the plan or the fallbacks name, whichever of them answers:
+   * always present, where the response's candidate rows may leave a model out (explain_top_k).
+   */
+  plannedCostUsd: ReadonlyMap<string, number>;
 }
 
 /** The hard pin in force: the request's pin_model first, else a rule's pin_hard. */
@@ -250,6 +255,9 @@ export class Decider {
       const inOrder = strategy === 'single' ? [ranked.at(0)] : ranked.all();
       plan = planStrategy(strategy, inOrder.map(toRanked), fallbacks.map(toRanked), policy);
     }
+    const plannedCostUsd = new Map<string, number>();
+    for (const id of plan.models) plannedCostUsd.set(id, s.cost[indexOf(id)]!);
+    for (const f of fallbacks) plannedCostUsd.set(models[f]!.id, s.cost[f]!);
     const chosenIndex = ranked.at(0);
     const chosen = toRanked(chosenIndex);
     const explained = [chosenIndex, ...fallbacks];
@@ -288,6 +296,6 @@ export class Decider {
     };
     response.decisionTimeNs = Number(process.hrtime.bigint() - started);
     this.ctx.metrics?.decision(chosen.id, policyName, plan.strategy, reasonKind, response.decisionTimeNs / 1e9);
-    return { response, request: req, estimate, policy, plan, reasonKind, mostCapable: models[mostCapable]!.id, eligibleCount: eligible, ...(explored ? { propensities: explored.propensities } : {}) };
+    return { response, request: req, estimate, policy, plan, reasonKind, mostCapable: models[mostCapable]!.id, eligibleCount: eligible, plannedCostUsd, ...(explored ? { propensities: explored.propensities } : {}) };
   }
 }

@@ -275,6 +275,6 @@ export class ReferenceDecider {
     };
     response.decisionTimeNs = Number(process.hrtime.bigint() - started);
     this.ctx.metrics?.decision(chosen.id, policyName, plan.strategy, reasonKind, response.decisionTimeNs / 1e9);
-    return { response, request: req, estimate, policy, plan, reasonKind, mostCapable: '', eligibleCount: ranked.length };
+    return { response, request: req, estimate, policy, plan, reasonKind, mostCapable: '', eligibleCount: ranked.length, plannedCostUsd: new Map() };
   }
 }
