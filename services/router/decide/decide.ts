@@ -83,6 +83,20 @@ function hardPin(req: NormalizedRequest, rules: RuleOutcome): { model: string; b
   return undefined;
 }
 
+/**
+ * The eligible models predicted better than the first ranked one, in ranking order: all that a
+ * multi-model plan reads of the ranking (planStrategy), without ranking every eligible model.
+ */
+function betterThanFirst(s: ModelScores, ranked: RankedModels): number[] {
+  const first = s.quality[ranked.at(0)]!;
+  const better: number[] = [];
+  for (let e = 0; e < s.eligibleCount; e++) {
+    const i = s.eligible[e]!;
+    if (s.quality[i]! > first) better.push(i);
+  }
+  return better.sort((a, b) => ranked.compare(a, b));
+}
+
 /** No catalog model is eligible; `onlyUnavailable` when every one was excluded only for being unavailable (a retry may help). */
 export class NoEligibleModelError extends FailedPreconditionError {
   constructor(
@@ -252,7 +266,7 @@ export class Decider {
         } else pinNote = `rule ${softPin.rule} pins ${softPin.model}, but it is excluded (${s.excluded[i]}); chose by policy instead`;
       }
       fallbacks = fallbackIndices(ranked, models, policy.max_fallbacks);
-      const inOrder = strategy === 'single' ? [ranked.at(0)] : ranked.all();
+      const inOrder = strategy === 'single' ? [ranked.at(0)] : [ranked.at(0), ...betterThanFirst(s, ranked)];
       plan = planStrategy(strategy, inOrder.map(toRanked), fallbacks.map(toRanked), policy);
     }
     const plannedCostUsd = new Map<string, number>();

@@ -52,6 +52,10 @@ export function fallbackIndices(ranked: RankedModels, models: readonly CatalogMo
   return out;
 }
 
+/**
+ * `ranked` starts with the chosen model; only the models after it predicted better than it are
+ * read, in their order, so a caller may pass just those.
+ */
 export function planStrategy(strategy: StrategyName, ranked: readonly Ranked[], fallbacks: readonly Ranked[], policy: PolicyConfig): Plan {
   const chosen = ranked[0]!;
   const single: Plan = { strategy: 'single', models: [chosen.id, ...fallbacks.map((f) => f.id)], checks: [] };
