@@ -82,6 +82,10 @@ export interface BenchResults {
     warm_loop_us: number | null;
     /** server_decision_us / warm_loop_us (goal <= 1.3). */
     server_vs_warm_ratio: number | null;
+    /** The Decider in a warm loop on this benchmark's own request and the built-in configuration, µs. */
+    warm_loop_same_request_us?: number;
+    /** server_decision_us / warm_loop_same_request_us: the same decision in the server and in a warm loop. */
+    server_vs_warm_same_request_ratio?: number;
     by_concurrency: { concurrency: number; decide: LoadFigure; noop: LoadFigure; ratio: number; ratio_range: Range }[];
   };
   execute: {
@@ -249,6 +253,8 @@ export function buildResults(raw: RawResults): BenchResults {
       server_decision_range_us: range(raw.decide.serverDecisionUs),
       warm_loop_us: warmUs,
       server_vs_warm_ratio: warmUs ? raw.decide.serverDecisionUs.median / warmUs : null,
+      warm_loop_same_request_us: raw.scale.benchRequest.decide.median / 1000,
+      server_vs_warm_same_request_ratio: raw.decide.serverDecisionUs.median / (raw.scale.benchRequest.decide.median / 1000),
       by_concurrency: byConcurrency,
     },
     execute: {

@@ -11,7 +11,7 @@ import { startServer } from '../server/switchyard-server.js';
 import { prefixBoundaries } from '../shared/bus/prefix-hash.js';
 import { createLogger } from '../shared/log.js';
 import { BenchConfigs } from './bench-config.js';
-import { decideMethod } from './decide-bench.js';
+import { BENCH_REQUEST, decideMethod } from './decide-bench.js';
 import { promptText } from './prompt-text.js';
 import type { Spread } from './stats.js';
 import { Timer, type TimerOptions } from './timer.js';
@@ -46,6 +46,12 @@ export const EXPLAIN_KS: readonly (number | null)[] = [null, 5, 1_000_000];
 
 export interface ScaleBench {
   cells: ScaleCell[];
+  /**
+   * The Decider in a warm loop on the Decide benchmark's own request (decide-bench.ts
+   * BENCH_REQUEST) and the built-in configuration, as the benchmark's server runs: the same
+   * decision whose time the server reports.
+   */
+  benchRequest: { catalog: number; decide: Spread };
   explain: ExplainCell[];
   /** ns to hash the prompt's cache prefixes, per prompt size (independent of the catalog). */
   prefixHash: { units: number; ns: Spread }[];
@@ -74,6 +80,7 @@ export async function benchScale(plan: ScalePlan, progress: (line: string) => vo
   sampleAll(hashTimers, plan);
   const cells: ScaleCell[] = [];
   const explain: ExplainCell[] = [];
+  const benchRequest = await timeBenchRequest(plan);
   try {
     for (const catalog of plan.catalogs) {
       progress(`scale: catalog of ${catalog} models`);
@@ -117,5 +124,21 @@ export async function benchScale(plan: ScalePlan, progress: (line: string) => vo
     configs.remove();
   }
   if (sink === -1) console.log(sink);
-  return { cells, explain, prefixHash: prompts.map((p, i) => ({ units: p.units, ns: hashTimers[i]!.spread() })) };
+  return { cells, explain, benchRequest, prefixHash: prompts.map((p, i) => ({ units: p.units, ns: hashTimers[i]!.spread() })) };
+}
+
+async function timeBenchRequest(plan: ScalePlan): Promise<ScaleBench['benchRequest']> {
+  const server = await startServer({ listen: '127.0.0.1:0', watchModel: false, env: {}, log: createLogger('switchyard', { SWITCHYARD_LOG_LEVEL: 'error' }) });
+  try {
+    const method = decideMethod();
+    const request = method.requestDeserialize(method.requestSerialize(BENCH_REQUEST)) as RouteRequestFields;
+    const decider = server.decider!;
+    const timer = new Timer(() => {
+      sink += decider.decide(request).response.candidates.length;
+    });
+    sampleAll([timer], plan);
+    return { catalog: decider.decide(request).response.candidates.length, decide: timer.spread() };
+  } finally {
+    await server.shutdown(0);
+  }
 }

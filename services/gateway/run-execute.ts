@@ -13,7 +13,7 @@ import type { ToolCall } from '../shared/contracts/provider.js';
 import type { ErrorShape, GatewayDeps, GatewayRequest } from './gateway-types.js';
 import { HttpError, httpErrorOf, type FieldNamer } from './http-error.js';
 import { SseWriter } from './http-io.js';
-import { COST_HEADER, costHeader, decisionHeaders } from './route-headers.js';
+import { COST_HEADER, costHeader, decisionHeaders, explainTopKOf } from './route-headers.js';
 
 /**
  * An ExecuteRequest as the gRPC layer would decode it (every field present), from the fields a
@@ -115,7 +115,12 @@ export async function executeStreaming(
   if (!r.res.destroyed) r.res.destroy();
 }
 
-/** The request held to the caller's rights (PERMISSION_DENIED names the rule it breaks); unchanged without tenancy. */
+/**
+ * The request held to the caller's rights (PERMISSION_DENIED names the rule it breaks; unchanged
+ * without tenancy), with the explain_top_k its headers ask for.
+ */
 function authorized(deps: GatewayDeps, request: ExecuteRequest__Output, r: GatewayRequest): ExecuteRequest__Output {
-  return deps.tenancy ? deps.tenancy.authorize(request, r.caller.rights) : request;
+  const topK = explainTopKOf(r.req.headers);
+  const asked = topK === undefined ? request : { ...request, explainTopK: topK };
+  return deps.tenancy ? deps.tenancy.authorize(asked, r.caller.rights) : asked;
 }

@@ -13,6 +13,8 @@ import { toStatus } from '../shared/grpc/status.js';
 import type { Logger } from '../shared/log.js';
 import { contextFromMetadata, setSpanError, tracer } from '../shared/telemetry.js';
 import type { Decider } from './decide/decide.js';
+import { encodeDecideResponse } from './decide/decide-response-wire.js';
+import type { DecideResponse__Output as DecideResponse } from '../generated/switchyard/v1/DecideResponse.js';
 import type { ModelStatus } from './decide/hard-filters.js';
 import type { RpcTelemetry } from './rpc-telemetry.js';
 import type { DecisionLog } from './record/decision-log.js';
@@ -68,6 +70,12 @@ export function listModels(deps: Pick<RouterServiceDeps, 'catalog' | 'status' | 
       qualityProfile: profiles[m.index] ?? '',
     };
   });
+}
+
+/** The RouterService with Decide's responses written by decide/decide-response-wire.ts instead of protobufjs. */
+export function routerServiceDefinition(service: grpc.ServiceDefinition): grpc.ServiceDefinition {
+  const decide = service.Decide!;
+  return { ...service, Decide: { ...decide, responseSerialize: (r: DecideResponse) => encodeDecideResponse(r) } };
 }
 
 export function routerServiceHandlers(deps: RouterServiceDeps): RouterServiceHandlers {

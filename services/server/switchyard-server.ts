@@ -20,7 +20,7 @@ import { Decider } from '../router/decide/decide.js';
 import { ExecuteEngine, type ExecuteRecorder } from '../router/execute/execute-engine.js';
 import { executeHandlers } from '../router/execute-handlers.js';
 import { ModelStore } from '../router/model/model-store.js';
-import { listModels, routerServiceHandlers } from '../router/router-service.js';
+import { listModels, routerServiceDefinition, routerServiceHandlers } from '../router/router-service.js';
 import { DecisionLog } from '../router/record/decision-log.js';
 import { createShadowEvaluator } from '../router/shadow/create-shadow.js';
 import type { ShadowEvaluator } from '../router/shadow/shadow-evaluator.js';
@@ -275,7 +275,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     const engine = new ExecuteEngine({ decider, executor: executorClient!, config, catalog, tenancy, ...(record ? { record } : {}) });
     const telemetry = new RpcTelemetry({ metrics: metrics.recorder, log, catalog, config });
     const [routerService, routerHandlers] = guardBodies(
-      grpcObject.switchyard.v1.RouterService.service,
+      routerServiceDefinition(grpcObject.switchyard.v1.RouterService.service),
       routerServiceHandlers({ decider, catalog, status: state.current, profiles: () => models.profiles(), log, tenancy, execute: executeHandlers(engine, log, telemetry, readiness, tenancy), telemetry, ...(decisionLog ? { decisionLog } : {}) }),
     );
     const admission = new Admission(config.server.max_in_flight, 'server.max_in_flight');

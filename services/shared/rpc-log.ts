@@ -7,11 +7,12 @@
 import { status } from '@grpc/grpc-js';
 import { isSpanContextValid, type Span } from '@opentelemetry/api';
 import { statusName } from './grpc/status-name.js';
-import type { Logger } from './log.js';
+import { logsAt, type Logger } from './log.js';
 
 export function logRpc(log: Logger, rpc: string, code: number, latencyMs: number, span: Span, fields: Record<string, unknown>): void {
-  const sc = span.spanContext();
   const level = code === status.OK ? 'info' : code === status.INTERNAL || code === status.UNKNOWN ? 'error' : 'warn';
+  if (!logsAt(log, level)) return;
+  const sc = span.spanContext();
   fields.rpc = rpc;
   fields.status = statusName(code);
   fields.latency_ms = Math.round(latencyMs * 1000) / 1000;

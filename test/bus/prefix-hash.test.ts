@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { BLOCK_SAMPLE, prefixBoundaries } from '../../services/shared/bus/prefix-hash.js';
 import type { ChatMessage } from '../../services/shared/contracts/provider.js';
@@ -40,5 +41,27 @@ describe('prefix hash - stable hashes at block boundaries', () => {
     expect(h(changedMiddle)).toBe(h(long));
     const changedNearEnd = long.slice(0, -BLOCK_SAMPLE) + 'y' + long.slice(-BLOCK_SAMPLE + 1);
     expect(h(changedNearEnd)).not.toBe(h(long));
+  });
+
+  it('gives the hashes of the definition (known answers, fixed when the contract was written down)', () => {
+    const tools = [{ name: 'f', description: 'd', parameters: { type: 'object', properties: { a: { type: 'string' } } } }];
+    const prompt = [msg('system', 'You are terse.'), msg('user', 'Question one'), msg('assistant', 'Answer é 中文'), msg('user', 'x'.repeat(5000))];
+    expect(prefixBoundaries(prompt, tools)).toEqual([
+      { hash: '8e9e14413e86685d69411ef196cf46ab', tokens: 29 },
+      { hash: '0dc8cdc0daaede947e4e43e123d99fd5', tokens: 33 },
+      { hash: '40b1b285778707ac326ae85bd90cd46d', tokens: 36 },
+      { hash: 'dd05c3dd38ff1aef1ee49b229493fec5', tokens: 1287 },
+    ]);
+    expect(prefixBoundaries([msg('user', 'hi')])).toEqual([
+      { hash: 'fa8e77e350ab63f76801b86f4b61b6a3', tokens: 1 },
+      { hash: 'a6f38364db0bc150f8c79f5e0b946f16', tokens: 2 },
+    ]);
+  });
+
+  it('hashes as SHA-256 over the blocks joined by NUL, as the definition says', () => {
+    const prompt = [msg('system', 'S1'), msg('user', 'u')];
+    const h0 = createHash('sha256').update('switchyard.prefix.v1\0TSS1').digest();
+    const h1 = createHash('sha256').update(h0).update('\0Uu').digest();
+    expect(prefixBoundaries(prompt).map((b) => b.hash)).toEqual([h0.subarray(0, 16).toString('hex'), h1.subarray(0, 16).toString('hex')]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CacheReport__Output } from '../../services/generated/switchyard/v1/CacheReport.js';
-import { PromptCacheRouting } from '../../services/router/cache/prompt-cache.js';
+import { PromptCacheRouting, sessionKey } from '../../services/router/cache/prompt-cache.js';
 import { PromptCacheTable } from '../../services/router/cache/prompt-cache-table.js';
 import type { NormalizedRequest } from '../../services/router/decide/validate-request.js';
 import { prefixBoundaries } from '../../services/shared/bus/prefix-hash.js';
@@ -8,7 +8,8 @@ import type { ChatMessage } from '../../services/shared/contracts/provider.js';
 
 const text = (role: ChatMessage['role'], t: string): ChatMessage => ({ role, content: [{ type: 'text', text: t }] });
 const conversation: ChatMessage[] = [text('system', 'Be brief.'), ...Array.from({ length: 10 }, (_, i) => text(i % 2 ? 'assistant' : 'user', `turn ${i}`))];
-const request = { messages: conversation, tools: [], labels: { session: '' } } as unknown as NormalizedRequest;
+const asRequest = (messages: ChatMessage[], session = '') => ({ messages, tools: [], labels: { session } }) as unknown as NormalizedRequest;
+const request = asRequest(conversation);
 const NOW = 1_000_000;
 
 function routing(table: PromptCacheTable): PromptCacheRouting {
@@ -18,10 +19,13 @@ function routing(table: PromptCacheTable): PromptCacheRouting {
 describe('prompt cache - the prefixes a decision hashes', () => {
   const all = prefixBoundaries(conversation);
 
-  it('with no cached prefixes known, only the two a session key reads, equal to the full list’s first two', () => {
+  it('with no cached prefixes known, no boundary is hashed, and the session key is still made', () => {
     const r = routing(new PromptCacheTable({ maxEntries: 10, now: () => NOW }));
     expect(all).toHaveLength(11);
-    expect(r.prefixes(request)).toEqual(all.slice(0, 2));
+    const prefixes = r.prefixes(request);
+    expect(prefixes.boundaries).toEqual([]);
+    expect(prefixes.session).toBe(sessionKey(request));
+    expect(r.cachedTokens('m', prefixes)).toBe(0);
   });
 
   it('once a model holds a cached prefix, every boundary, and the longest held one counts', () => {
@@ -30,7 +34,44 @@ describe('prompt cache - the prefixes a decision hashes', () => {
     expect(table.merge(report)).toBe(1);
     const r = routing(table);
     const prefixes = r.prefixes(request);
-    expect(prefixes).toEqual(all);
+    expect(prefixes.boundaries).toEqual(all);
     expect(r.cachedTokens('m', prefixes)).toBe(123);
+    expect(r.cachedTokens('other', prefixes)).toBe(0);
+  });
+
+  it('a session keeps the model it was sent to, whether or not boundaries were hashed', () => {
+    const empty = routing(new PromptCacheTable({ maxEntries: 10, now: () => NOW }));
+    const first = empty.prefixes(request);
+    expect(empty.stickyModel(first)).toBeUndefined();
+    empty.remember(first, 'model-a');
+    // A later turn of the same conversation shares the leading prefix, so the same session.
+    const later = empty.prefixes(asRequest([...conversation, text('user', 'one more')]));
+    expect(empty.stickyModel(later)).toBe('model-a');
+  });
+});
+
+describe('prompt cache - the session key', () => {
+  it('is the session label when there is one', () => {
+    expect(sessionKey(asRequest(conversation, 'chat-7'))).toBe('s:chat-7');
+  });
+
+  it('is the system prompt when it says something, whatever follows', () => {
+    const a = sessionKey(asRequest([text('system', 'Be brief.'), text('user', 'one')]));
+    expect(a).toMatch(/^p:[0-9a-f]{16}$/);
+    expect(sessionKey(asRequest([text('system', 'Be brief.'), text('user', 'two')]))).toBe(a);
+    expect(sessionKey(asRequest([text('system', 'Be verbose.'), text('user', 'one')]))).not.toBe(a);
+  });
+
+  it('is the first message too when there is no system prompt, and nothing for an empty prompt', () => {
+    const a = sessionKey(asRequest([text('user', 'hello'), text('assistant', 'hi')]));
+    expect(sessionKey(asRequest([text('user', 'hello'), text('assistant', 'other')]))).toBe(a);
+    expect(sessionKey(asRequest([text('user', 'hello!')]))).not.toBe(a);
+    expect(sessionKey(asRequest([]))).toBeUndefined();
+  });
+
+  it('tells apart many different prompts (no two of 10,000 share a key)', () => {
+    const keys = new Set<string | undefined>();
+    for (let i = 0; i < 10_000; i++) keys.add(sessionKey(asRequest([text('user', `question number ${i}`)])));
+    expect(keys.size).toBe(10_000);
   });
 });

@@ -1,31 +1,52 @@
 /**
- * What Decide asks about prompt caches, synchronously: the request's prefix boundaries
- * (hashed once per request), the cached input tokens of a model for them, and session
- * stickiness: a session (its `session` label, or else its leading prefix) keeps the model it
- * was last sent to unless another model is better by more than `stickinessMargin` utility.
+ * What Decide asks about prompt caches, synchronously: the request's prefix boundaries and
+ * session key (worked out once per request), the cached input tokens of a model for them, and
+ * session stickiness: a session (its `session` label, or else its leading prefix) keeps the
+ * model it was last sent to unless another model is better by more than `stickinessMargin`
+ * utility.
  */
 import { LRUCache } from 'lru-cache';
-import { MAX_BOUNDARIES, prefixBoundaries, type PrefixBoundary } from '../../shared/bus/prefix-hash.js';
+import { MAX_BOUNDARIES, prefixBlocks, prefixBoundaries, type PrefixBoundary } from '../../shared/bus/prefix-hash.js';
 import type { NormalizedRequest } from '../decide/validate-request.js';
 import type { PromptCacheTable } from './prompt-cache-table.js';
+import { sessionHash } from './session-hash.js';
+
+/** A request's prompt prefixes as Decide reads them. */
+export interface RequestPrefixes {
+  /**
+   * The hashed boundaries, shortest first: every one when some model holds a cached prefix;
+   * none otherwise, since no model's cached tokens can then be more than 0.
+   */
+  boundaries: readonly PrefixBoundary[];
+  /** The session key; undefined when the request has neither a session label nor a prompt. */
+  session: string | undefined;
+}
 
 export interface PromptCacheView {
-  prefixes(req: NormalizedRequest): readonly PrefixBoundary[];
-  cachedTokens(model: string, prefixes: readonly PrefixBoundary[]): number;
-  stickyModel(req: NormalizedRequest, prefixes: readonly PrefixBoundary[]): string | undefined;
-  remember(req: NormalizedRequest, prefixes: readonly PrefixBoundary[], model: string): void;
+  prefixes(req: NormalizedRequest): RequestPrefixes;
+  cachedTokens(model: string, prefixes: RequestPrefixes): number;
+  stickyModel(prefixes: RequestPrefixes): string | undefined;
+  remember(prefixes: RequestPrefixes, model: string): void;
   readonly stickinessMargin: number;
 }
 
-/** Boundaries sessionKey may read. */
-const SESSION_KEY_BOUNDARIES = 2;
+/** Blocks sessionKey may read. */
+const SESSION_KEY_BLOCKS = 2;
 
-/** The session key: the session label, else the first prefix that says something. */
-export function sessionKey(req: NormalizedRequest, prefixes: readonly PrefixBoundary[]): string | undefined {
+/**
+ * The session key: the session label, else the first prefix that says something (the tools
+ * and system prompt when they are more than a token, else those and the first message), as a
+ * hash of its blocks (session-hash.ts says why not the prefix hashes).
+ */
+export function sessionKey(req: NormalizedRequest): string | undefined {
   if (req.labels.session) return `s:${req.labels.session}`;
-  const lead = prefixes[0] && prefixes[0].tokens > 1 ? prefixes[0] : prefixes[1];
-  return lead ? `p:${lead.hash}` : undefined;
+  const blocks = prefixBlocks(req.messages, req.tools, SESSION_KEY_BLOCKS);
+  // A boundary's tokens are its UTF-16 units / 4, rounded up: more than one token is more than 4 units.
+  if (blocks[0]!.length > 4) return `p:${sessionHash([blocks[0]!.text])}`;
+  return blocks[1] ? `p:${sessionHash([blocks[0]!.text, blocks[1].text])}` : undefined;
 }
+
+const NO_BOUNDARIES: readonly PrefixBoundary[] = [];
 
 export class PromptCacheRouting implements PromptCacheView {
   private readonly sessions: LRUCache<string, string>;
@@ -36,26 +57,20 @@ export class PromptCacheRouting implements PromptCacheView {
     this.sessions = new LRUCache<string, string>({ max: o.maxSessions, ttl: o.sessionTtlMs });
   }
 
-  /**
-   * All the boundaries when some model holds cached prefixes; otherwise only the two a
-   * session key reads, since no model's cached tokens can be more than 0: a long
-   * conversation then costs two hashes, not one per message.
-   */
-  prefixes(req: NormalizedRequest): readonly PrefixBoundary[] {
-    return prefixBoundaries(req.messages, req.tools, this.table.size > 0 ? MAX_BOUNDARIES : SESSION_KEY_BOUNDARIES);
+  prefixes(req: NormalizedRequest): RequestPrefixes {
+    return { boundaries: this.table.size > 0 ? prefixBoundaries(req.messages, req.tools, MAX_BOUNDARIES) : NO_BOUNDARIES, session: sessionKey(req) };
   }
 
-  cachedTokens(model: string, prefixes: readonly PrefixBoundary[]): number {
-    return this.table.cachedTokens(model, prefixes);
+  cachedTokens(model: string, prefixes: RequestPrefixes): number {
+    return prefixes.boundaries.length === 0 ? 0 : this.table.cachedTokens(model, prefixes.boundaries);
   }
 
-  stickyModel(req: NormalizedRequest, prefixes: readonly PrefixBoundary[]): string | undefined {
-    const key = sessionKey(req, prefixes);
-    return key === undefined ? undefined : this.sessions.get(key);
+  stickyModel(prefixes: RequestPrefixes): string | undefined {
+    return prefixes.session === undefined ? undefined : this.sessions.get(prefixes.session);
   }
 
-  remember(req: NormalizedRequest, prefixes: readonly PrefixBoundary[], model: string): void {
-    const key = sessionKey(req, prefixes);
+  remember(prefixes: RequestPrefixes, model: string): void {
+    const key = prefixes.session;
     if (key !== undefined && this.sessions.get(key) !== model) this.sessions.set(key, model);
   }
 }

@@ -33,7 +33,7 @@ export function candidateRows(s: ModelScores, ranked: readonly number[], k: numb
   const rows: Candidate[] = [];
   for (let r = 0; r < ranked.length && rows.length < k; r++) rows.push(row(s, ranked[r]!, r + 1));
   if (rows.length < k) {
-    const others = selectFirst(s.eligible, s.eligibleCount, Math.min(k, s.eligibleCount), (a, b) => s.scoresAbove(a, b));
+    const others = selectFirst(s, Math.min(k, s.eligibleCount), 'score');
     for (const i of others) {
       if (rows.length === k) break;
       if (!ranked.includes(i)) rows.push(row(s, i, 0));

@@ -69,6 +69,11 @@ export interface Decision {
   mostCapable: string;
   /** How many catalog models were eligible (the response may explain only some of them). */
   eligibleCount: number;
+  /**
+   * Expected cost (USD) of each model the plan or the fallbacks name, whichever of them answers:
+   * always present, where the response's candidate rows may leave a model out (explain_top_k).
+   */
+  plannedCostUsd: ReadonlyMap<string, number>;
 }
 
 /** The hard pin in force: the request's pin_model first, else a rule's pin_hard. */
@@ -76,6 +81,20 @@ function hardPin(req: NormalizedRequest, rules: RuleOutcome): { model: string; b
   if (req.pinModel) return { model: req.pinModel, by: 'requirements.pin_model', fallbacks: false };
   if (rules.pin?.hard) return { model: rules.pin.model, by: `rule ${rules.pin.rule}`, fallbacks: rules.pin.fallbacks };
   return undefined;
+}
+
+/**
+ * The eligible models predicted better than the first ranked one, in ranking order: all that a
+ * multi-model plan reads of the ranking (planStrategy), without ranking every eligible model.
+ */
+function betterThanFirst(s: ModelScores, ranked: RankedModels): number[] {
+  const first = s.quality[ranked.at(0)]!;
+  const better: number[] = [];
+  for (let e = 0; e < s.eligibleCount; e++) {
+    const i = s.eligible[e]!;
+    if (s.quality[i]! > first) better.push(i);
+  }
+  return better.sort((a, b) => ranked.compare(a, b));
 }
 
 /** No catalog model is eligible; `onlyUnavailable` when every one was excluded only for being unavailable (a retry may help). */
@@ -142,6 +161,7 @@ export class Decider {
     const filterInput = { req, estimate, script: core.script };
     const cache = this.ctx.promptCache;
     const prefixes = cache?.prefixes(req);
+    const held = prefixes !== undefined && prefixes.boundaries.length > 0;
     // One pass over the catalog into the per-model arrays: no object per model.
     let best = 0;
     let eligible = 0;
@@ -150,7 +170,7 @@ export class Decider {
       const m = models[i]!;
       const st = status[i] ?? AVAILABLE;
       const quality = applyTierPrior(core.quality[i]!, task.tier);
-      const cost = expectedCostUsd(m, estimate, prefixes ? cache!.cachedTokens(m.id, prefixes) : 0);
+      const cost = expectedCostUsd(m, estimate, held ? cache!.cachedTokens(m.id, prefixes) : 0);
       s.quality[i] = quality;
       s.cost[i] = cost;
       s.latency[i] = expectedLatencyMs(m, estimate, st.ttftMs);
@@ -192,7 +212,7 @@ export class Decider {
     let keptSession = false;
     if (cache && prefixes && !rules.pin && !req.pinModel && !req.model) {
       // Session stickiness: keep the session's model unless another is better by the margin.
-      const sticky = cache.stickyModel(req, prefixes);
+      const sticky = cache.stickyModel(prefixes);
       const i = sticky === undefined ? -1 : indexOf(sticky);
       const first = ranked.at(0);
       if (i >= 0 && s.excluded[i] === null && i !== first && s.utility[first]! - s.utility[i]! <= cache.stickinessMargin) {
@@ -246,9 +266,12 @@ export class Decider {
         } else pinNote = `rule ${softPin.rule} pins ${softPin.model}, but it is excluded (${s.excluded[i]}); chose by policy instead`;
       }
       fallbacks = fallbackIndices(ranked, models, policy.max_fallbacks);
-      const inOrder = strategy === 'single' ? [ranked.at(0)] : ranked.all();
+      const inOrder = strategy === 'single' ? [ranked.at(0)] : [ranked.at(0), ...betterThanFirst(s, ranked)];
       plan = planStrategy(strategy, inOrder.map(toRanked), fallbacks.map(toRanked), policy);
     }
+    const plannedCostUsd = new Map<string, number>();
+    for (const id of plan.models) plannedCostUsd.set(id, s.cost[indexOf(id)]!);
+    for (const f of fallbacks) plannedCostUsd.set(models[f]!.id, s.cost[f]!);
     const chosenIndex = ranked.at(0);
     const chosen = toRanked(chosenIndex);
     const explained = [chosenIndex, ...fallbacks];
@@ -256,7 +279,7 @@ export class Decider {
 
     const pinnedBy = hard ? hard.by : softPin && softPin.model === chosen.id ? `rule ${softPin.rule}` : undefined;
     const reasonKind: ReasonKind = pinnedBy ? 'rule_pin' : keptSession ? 'session_affinity' : eligible === 1 ? 'only_eligible' : 'best_utility';
-    if (cache && prefixes) cache.remember(req, prefixes, chosen.id);
+    if (cache && prefixes) cache.remember(prefixes, chosen.id);
     const reason = explain({
       chosen,
       best: toRanked(bestExplained(s, ranked)),
@@ -287,6 +310,6 @@ export class Decider {
     };
     response.decisionTimeNs = Number(process.hrtime.bigint() - started);
     this.ctx.metrics?.decision(chosen.id, policyName, plan.strategy, reasonKind, response.decisionTimeNs / 1e9);
-    return { response, request: req, estimate, policy, plan, reasonKind, mostCapable: models[mostCapable]!.id, eligibleCount: eligible, ...(explored ? { propensities: explored.propensities } : {}) };
+    return { response, request: req, estimate, policy, plan, reasonKind, mostCapable: models[mostCapable]!.id, eligibleCount: eligible, plannedCostUsd, ...(explored ? { propensities: explored.propensities } : {}) };
   }
 }

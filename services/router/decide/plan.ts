@@ -25,6 +25,18 @@ export interface Plan {
   hardPin?: boolean;
 }
 
+const oneProvider = new WeakMap<readonly CatalogModel[], boolean>();
+
+/** True when every model of the catalog comes from one provider (worked out once per catalog). */
+function singleProvider(models: readonly CatalogModel[]): boolean {
+  let one = oneProvider.get(models);
+  if (one === undefined) {
+    one = models.every((m) => m.provider === models[0]!.provider);
+    oneProvider.set(models, one);
+  }
+  return one;
+}
+
 /**
  * Fallbacks (catalog indices) in ranking order, except that the first fallback comes from
  * another provider when one is eligible: an outage tends to take a provider's models down
@@ -33,12 +45,17 @@ export interface Plan {
 export function fallbackIndices(ranked: RankedModels, models: readonly CatalogModel[], max: number): number[] {
   if (ranked.length <= 1 || max === 0) return [];
   const provider = models[ranked.at(0)]!.provider;
-  const other = ranked.findAfterFirst((i) => models[i]!.provider !== provider);
+  // In a catalog of one provider there is no other to look for (a pass over every eligible model).
+  const other = singleProvider(models) ? -1 : ranked.findAfterFirst((i) => models[i]!.provider !== provider);
   const out: number[] = other > 1 ? [ranked.at(other)] : [];
   for (let p = 1; p < ranked.length && out.length < max; p++) if (p !== other || other === 1) out.push(ranked.at(p));
   return out;
 }
 
+/**
+ * `ranked` starts with the chosen model; only the models after it predicted better than it are
+ * read, in their order, so a caller may pass just those.
+ */
 export function planStrategy(strategy: StrategyName, ranked: readonly Ranked[], fallbacks: readonly Ranked[], policy: PolicyConfig): Plan {
   const chosen = ranked[0]!;
   const single: Plan = { strategy: 'single', models: [chosen.id, ...fallbacks.map((f) => f.id)], checks: [] };

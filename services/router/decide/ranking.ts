@@ -14,6 +14,12 @@ import type { CatalogModel } from '../../shared/catalog.js';
 
 /** Below this share of the eligible models, the first m are selected instead of sorting all. */
 const SELECT_SHARE = 4;
+/**
+ * Up to this many models, the first m are selected by insertion even when that is all of them:
+ * on a small catalog Array.prototype.sort, calling the comparison through the engine's sort,
+ * cost more than the rest of the ranking.
+ */
+const INSERTION_MAX = 32;
 
 export class ModelScores {
   readonly quality: Float64Array;
@@ -61,25 +67,44 @@ export class ModelScores {
   }
 }
 
-/** The first `m` of `pool` (catalog indices) by `first`, in that order; `pool` is not changed. */
-export function selectFirst(pool: ArrayLike<number>, count: number, m: number, first: (a: number, b: number) => boolean): number[] {
+/** The orders models are selected by: the ranking order (`before`), or the explained rows' (`scoresAbove`). */
+export type Order = 'rank' | 'score';
+
+/**
+ * The first `m` eligible models of `s` in `order`, in that order. The order's comparison is
+ * called directly, not through a function argument, so the engine inlines it: on a large
+ * catalog these passes are a large part of Decide.
+ */
+export function selectFirst(s: ModelScores, m: number, order: Order): number[] {
+  const pool = s.eligible;
+  const count = s.eligibleCount;
+  const byScore = order === 'score';
   if (m <= 0 || count === 0) return [];
-  if (m * SELECT_SHARE >= count) {
-    const all = Array.from({ length: count }, (_, i) => pool[i]!);
-    return all.sort((a, b) => (first(a, b) ? -1 : first(b, a) ? 1 : 0)).slice(0, m);
+  if (m * SELECT_SHARE >= count && count > INSERTION_MAX) {
+    const all = Array.from(pool.subarray(0, count));
+    const cmp = byScore
+      ? (a: number, b: number) => (s.scoresAbove(a, b) ? -1 : s.scoresAbove(b, a) ? 1 : 0)
+      : (a: number, b: number) => (s.before(a, b) ? -1 : s.before(b, a) ? 1 : 0);
+    return all.sort(cmp).slice(0, m);
   }
-  const top: number[] = [];
+  // The best m so far, in order; a model that beats the last is placed by binary search.
+  const top = new Int32Array(Math.min(m, count));
+  let n = 0;
   for (let i = 0; i < count; i++) {
     const x = pool[i]!;
-    if (top.length === m && !first(x, top[m - 1]!)) continue;
-    let j = top.length < m ? top.length : m - 1;
-    while (j > 0 && first(x, top[j - 1]!)) {
-      top[j] = top[j - 1]!;
-      j--;
+    if (n === m && !(byScore ? s.scoresAbove(x, top[m - 1]!) : s.before(x, top[m - 1]!))) continue;
+    let lo = 0;
+    let hi = n === m ? m - 1 : n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (byScore ? s.scoresAbove(x, top[mid]!) : s.before(x, top[mid]!)) hi = mid;
+      else lo = mid + 1;
     }
-    top[j] = x;
+    for (let j = n === m ? m - 1 : n; j > lo; j--) top[j] = top[j - 1]!;
+    top[lo] = x;
+    if (n < m) n++;
   }
-  return top;
+  return Array.from(top.subarray(0, n));
 }
 
 /** The ranked eligible models, produced as far as they are read. */
@@ -88,11 +113,8 @@ export class RankedModels {
   private readonly moved: number[] = [];
   /** The first `base.length` models of the ranking order (moves aside). */
   private base: number[] = [];
-  private readonly before: (a: number, b: number) => boolean;
 
-  constructor(private readonly s: ModelScores) {
-    this.before = (a, b) => s.before(a, b);
-  }
+  constructor(private readonly s: ModelScores) {}
 
   get length(): number {
     return this.s.eligibleCount;
@@ -121,20 +143,29 @@ export class RankedModels {
   /** The position of the first model after position 0 that satisfies `accept`; -1 if none. */
   findAfterFirst(accept: (index: number) => boolean): number {
     for (let i = 1; i < this.moved.length; i++) if (accept(this.moved[i]!)) return i;
-    // Among the unmoved, the first in the ranking order that `accept`s, found in one pass.
     const first = this.at(0);
+    // The part of the ranking made so far, in order: the answer is usually near the front.
+    let position = this.moved.length;
+    for (const x of this.base) {
+      if (this.moved.includes(x)) continue;
+      if (x !== first && accept(x)) return position;
+      position++;
+    }
+    if (this.base.length === this.s.eligibleCount) return -1;
+    // Among the unmoved, the first in the ranking order that `accept`s, found in one pass.
     const s = this.s;
+    const anyMoved = this.moved.length > 0;
     let best = -1;
     for (let e = 0; e < s.eligibleCount; e++) {
       const x = s.eligible[e]!;
-      if (x === first || this.moved.includes(x) || !accept(x)) continue;
-      if (best < 0 || this.before(x, best)) best = x;
+      if (x === first || (anyMoved && this.moved.includes(x)) || !accept(x)) continue;
+      if (best < 0 || s.before(x, best)) best = x;
     }
     if (best < 0) return -1;
     let ahead = 0;
     for (let e = 0; e < s.eligibleCount; e++) {
       const x = s.eligible[e]!;
-      if (!this.moved.includes(x) && this.before(x, best)) ahead++;
+      if (!(anyMoved && this.moved.includes(x)) && s.before(x, best)) ahead++;
     }
     return this.moved.length + ahead;
   }
@@ -144,7 +175,7 @@ export class RankedModels {
     const ma = this.moved.indexOf(a);
     const mb = this.moved.indexOf(b);
     if (ma >= 0 || mb >= 0) return (ma < 0 ? Infinity : ma) - (mb < 0 ? Infinity : mb);
-    return a === b ? 0 : this.before(a, b) ? -1 : 1;
+    return a === b ? 0 : this.s.before(a, b) ? -1 : 1;
   }
 
   /** Every ranked model, in order. */
@@ -155,6 +186,6 @@ export class RankedModels {
 
   private extend(needed: number): void {
     const s = this.s;
-    this.base = selectFirst(s.eligible, s.eligibleCount, Math.max(needed, this.base.length * 2, 8), this.before);
+    this.base = selectFirst(s, Math.max(needed, this.base.length * 2, 8), 'rank');
   }
 }

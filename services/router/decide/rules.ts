@@ -61,7 +61,7 @@ export function applyRules(rules: readonly RuleConfig[], req: NormalizedRequest,
 
 /** Why the rules keep `id` out, or null. */
 export function ruleExclusion(o: RuleOutcome, id: string): string | null {
-  const by = o.excluded.get(id);
+  const by = o.excluded.size > 0 ? o.excluded.get(id) : undefined;
   if (by) return `rule ${by}: excludes this model`;
   if (o.restrict && !o.restrict.models.has(id)) return `rule ${o.restrict.rules.join(' + ')}: restricts the choice to ${[...o.restrict.models].join(', ') || 'no model'}`;
   return null;

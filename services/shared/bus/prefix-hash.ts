@@ -19,7 +19,7 @@
  * Blocks are joined with a NUL byte. Each boundary carries an estimate of its tokens (UTF-16
  * units / 4), used only to match what a provider reported as cached.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ChatMessage, ToolDefinition } from '../contracts/provider.js';
 
 export interface PrefixBoundary {
@@ -73,21 +73,49 @@ function messageParts(m: ChatMessage, role = true): string[] {
   return parts;
 }
 
-/** The prefix boundaries of a prompt, shortest first: the first `limit` of them (at most MAX_BOUNDARIES). */
-export function prefixBoundaries(messages: readonly ChatMessage[], tools: readonly ToolDefinition[] = [], limit = MAX_BOUNDARIES): PrefixBoundary[] {
-  const out: PrefixBoundary[] = [];
+/** A block of the prompt as its hash reads it (`text`), and the block's length in UTF-16 units. */
+export interface PrefixBlock {
+  text: string;
+  length: number;
+}
+
+/** The prompt's blocks as the definition above makes them, shortest prefix first: the first `limit` (at most MAX_BOUNDARIES). */
+export function prefixBlocks(messages: readonly ChatMessage[], tools: readonly ToolDefinition[] = [], limit = MAX_BOUNDARIES): PrefixBlock[] {
   const headParts = [tools.length > 0 ? `T${canonical(tools)}` : 'T'];
   let i = 0;
   for (; i < messages.length && messages[i]!.role === 'system'; i++) headParts.push('S', ...messageParts(messages[i]!, false));
-  const head = sampled(headParts);
-  let units = head.length;
-  let prev = createHash('sha256').update('switchyard.prefix.v1\0').update(head.text).digest();
-  out.push({ hash: prev.subarray(0, 16).toString('hex'), tokens: Math.ceil(units / 4) });
-  for (const max = Math.min(limit, MAX_BOUNDARIES); i < messages.length && out.length < max; i++) {
-    const block = sampled(messageParts(messages[i]!));
-    units += block.length + 1;
-    prev = createHash('sha256').update(prev).update('\0').update(block.text).digest();
-    out.push({ hash: prev.subarray(0, 16).toString('hex'), tokens: Math.ceil(units / 4) });
+  const out = [sampled(headParts)];
+  for (const max = Math.min(limit, MAX_BOUNDARIES); i < messages.length && out.length < max; i++) out.push(sampled(messageParts(messages[i]!)));
+  return out;
+}
+
+const DOMAIN = Buffer.from('switchyard.prefix.v1\0');
+const DIGEST_BYTES = 32;
+/** The bytes of one hash's input, reused: a sampled block is at most a few KB. */
+let scratch = Buffer.allocUnsafe(16 * 1024);
+
+/** SHA-256 of `lead` then `text` (UTF-8), in one call: a hash object per block cost more than the hashing did. */
+function sha256(lead: Uint8Array, text: string): Buffer {
+  const need = lead.length + text.length * 3;
+  if (need > scratch.length) scratch = Buffer.allocUnsafe(need);
+  scratch.set(lead, 0);
+  const n = lead.length + scratch.write(text, lead.length, 'utf8');
+  return hash('sha256', scratch.subarray(0, n), 'buffer');
+}
+
+/** The prefix boundaries of a prompt, shortest first: the first `limit` of them (at most MAX_BOUNDARIES). */
+export function prefixBoundaries(messages: readonly ChatMessage[], tools: readonly ToolDefinition[] = [], limit = MAX_BOUNDARIES): PrefixBoundary[] {
+  const blocks = prefixBlocks(messages, tools, limit);
+  const out: PrefixBoundary[] = [];
+  // h_k's input is h_{k-1} and the NUL that joins the blocks.
+  const chain = Buffer.alloc(DIGEST_BYTES + 1);
+  let units = 0;
+  for (let k = 0; k < blocks.length; k++) {
+    const block = blocks[k]!;
+    units += k === 0 ? block.length : block.length + 1;
+    const h = sha256(k === 0 ? DOMAIN : chain, block.text);
+    h.copy(chain, 0, 0, DIGEST_BYTES);
+    out.push({ hash: h.toString('hex', 0, 16), tokens: Math.ceil(units / 4) });
   }
   return out;
 }

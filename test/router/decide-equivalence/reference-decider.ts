@@ -205,7 +205,7 @@ export class ReferenceDecider {
     let keptSession = false;
     if (cache && prefixes && !rules.pin && !req.pinModel && !req.model) {
       // Session stickiness: keep the session's model unless another is better by the margin.
-      const sticky = cache.stickyModel(req, prefixes);
+      const sticky = cache.stickyModel(prefixes);
       const i = sticky === undefined ? -1 : ranked.findIndex((r) => r.id === sticky);
       if (i > 0 && ranked[0]!.utility - ranked[i]!.utility <= cache.stickinessMargin) {
         ranked.unshift(...ranked.splice(i, 1));
@@ -245,7 +245,7 @@ export class ReferenceDecider {
     const chosen = ranked[0]!;
     const pinnedBy = hard ? hard.by : softPin && softPin.model === chosen.id ? `rule ${softPin.rule}` : undefined;
     const reasonKind: ReasonKind = pinnedBy ? 'rule_pin' : keptSession ? 'session_affinity' : ranked.length === 1 ? 'only_eligible' : 'best_utility';
-    if (cache && prefixes) cache.remember(req, prefixes, chosen.id);
+    if (cache && prefixes) cache.remember(prefixes, chosen.id);
     const reason = explain({
       chosen,
       ranked,
@@ -275,6 +275,6 @@ export class ReferenceDecider {
     };
     response.decisionTimeNs = Number(process.hrtime.bigint() - started);
     this.ctx.metrics?.decision(chosen.id, policyName, plan.strategy, reasonKind, response.decisionTimeNs / 1e9);
-    return { response, request: req, estimate, policy, plan, reasonKind, mostCapable: '', eligibleCount: ranked.length };
+    return { response, request: req, estimate, policy, plan, reasonKind, mostCapable: '', eligibleCount: ranked.length, plannedCostUsd: new Map() };
   }
 }
