@@ -13,7 +13,9 @@
  *     the router then stopped gracefully.
  *
  * Run: `make build && node dist/services/bench/decision-log-bench.js [--quick]`; `--only-jetstream`
- * runs part 2 alone, `--only-throughput` part 1, `--skip-throughput` parts 2 to 4.
+ * runs part 2 alone, `--only-throughput` part 1, `--skip-throughput` parts 2 to 4. With
+ * `--cpu-prof DIR` the `switchyard serve` children write CPU profiles (node --cpu-prof) into
+ * DIR when they stop, named for the run (`on`, `off`, ...).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,6 +34,8 @@ import { median } from './stats.js';
 import { waitForOutput } from './wait-for-output.js';
 
 const quick = process.argv.includes('--quick');
+const profileAt = process.argv.indexOf('--cpu-prof');
+const profileDir = profileAt >= 0 ? resolve(process.argv[profileAt + 1] ?? '.') : undefined;
 const NATS = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server';
 const work = mkdtempSync(join(tmpdir(), 'switchyard-dlbench-'));
 const live = new Set<ChildProcess>();
@@ -63,7 +67,8 @@ async function kill(c: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promis
 async function serve(config: Record<string, unknown>, name: string, env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; address: string }> {
   const file = join(work, `${name}.yaml`);
   writeFileSync(file, stringify(config));
-  const child = spawn(process.execPath, [resolve(PACKAGE_ROOT, 'bin/switchyard.js'), 'serve', '--listen', '127.0.0.1:0', '--config', file], {
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...profile, resolve(PACKAGE_ROOT, 'bin/switchyard.js'), 'serve', '--listen', '127.0.0.1:0', '--config', file], {
     cwd: work,
     env: { PATH: process.env.PATH, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],

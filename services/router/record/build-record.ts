@@ -15,6 +15,7 @@ import type { Decision } from '../decide/decide.js';
 import { ExecuteFailedError, type ExecuteResult } from '../execute/execute-types.js';
 import { messageText, promptHash } from './prompt-hash.js';
 import { RECORD_VERSION } from './record-codec.js';
+import type { RecordView } from './record-view.js';
 
 /** What the writer is handed on the request's path: references only, nothing computed. */
 export interface PendingRecord {
@@ -128,6 +129,36 @@ export class RecordBuilder {
     };
     if (p.source !== 'decide') record.outcome = this.outcome(p);
     return record;
+  }
+
+  /**
+   * The record as in-process listeners see it (record-view.ts): references to what the
+   * decision holds, nothing hashed or copied; the outcome (Execute) is built when first read,
+   * and the prompt only with prompt logging on.
+   */
+  view(p: PendingRecord): RecordView {
+    const r = p.decision.response;
+    let outcome: RecordOutcome | undefined;
+    const builder = this;
+    return {
+      decisionId: r.decisionId,
+      timeUnixMs: p.timeUnixMs,
+      labels: p.decision.request.labels,
+      policy: r.policy,
+      routerModel: r.routerModel,
+      model: r.model,
+      reason: r.reason,
+      features: { estimatedInputTokens: p.decision.estimate.inputTokens, script: r.features?.script ?? '' },
+      candidates: r.candidates,
+      get outcome() {
+        if (p.source === 'decide') return null;
+        outcome ??= builder.outcome(p);
+        return outcome;
+      },
+      get prompt() {
+        return builder.config.router.prompt_logging ? p.decision.request.messages.map((m) => ({ role: ROLE[m.role], text: builder.clean(messageText(m)) })) : [];
+      },
+    };
   }
 
   private outcome(p: PendingRecord): RecordOutcome {
