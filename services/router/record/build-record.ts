@@ -84,7 +84,6 @@ export class RecordBuilder {
     const { decision } = p;
     const r = decision.response;
     const req = decision.request;
-    const logPrompt = this.config.router.prompt_logging;
     const record: DecisionRecord = {
       version: RECORD_VERSION,
       decisionId: r.decisionId,
@@ -125,7 +124,7 @@ export class RecordBuilder {
       reason: r.reason,
       decisionTimeNs: r.decisionTimeNs,
       promptHash: promptHash(req.messages),
-      prompt: logPrompt ? req.messages.map((m) => ({ role: ROLE[m.role], text: this.clean(messageText(m)) })) : [],
+      prompt: this.promptOf(p),
     };
     if (p.source !== 'decide') record.outcome = this.outcome(p);
     return record;
@@ -137,31 +136,16 @@ export class RecordBuilder {
    * and the prompt only with prompt logging on.
    */
   view(p: PendingRecord): RecordView {
-    const r = p.decision.response;
-    let outcome: RecordOutcome | undefined;
-    const builder = this;
-    return {
-      decisionId: r.decisionId,
-      timeUnixMs: p.timeUnixMs,
-      labels: p.decision.request.labels,
-      policy: r.policy,
-      routerModel: r.routerModel,
-      model: r.model,
-      reason: r.reason,
-      features: { estimatedInputTokens: p.decision.estimate.inputTokens, script: r.features?.script ?? '' },
-      candidates: r.candidates,
-      get outcome() {
-        if (p.source === 'decide') return null;
-        outcome ??= builder.outcome(p);
-        return outcome;
-      },
-      get prompt() {
-        return builder.config.router.prompt_logging ? p.decision.request.messages.map((m) => ({ role: ROLE[m.role], text: builder.clean(messageText(m)) })) : [];
-      },
-    };
+    return new PendingView(p, this);
   }
 
-  private outcome(p: PendingRecord): RecordOutcome {
+  /** The prompt as stored: its messages, redacted, only with prompt logging on. */
+  promptOf(p: PendingRecord): NonNullable<DecisionRecord['prompt']> {
+    return this.config.router.prompt_logging ? p.decision.request.messages.map((m) => ({ role: ROLE[m.role], text: this.clean(messageText(m)) })) : [];
+  }
+
+  /** A record's outcome, from how Execute ended. */
+  outcome(p: PendingRecord): RecordOutcome {
     const res = p.result;
     const attempts = res?.attempts ?? (p.error instanceof ExecuteFailedError ? p.error.attempts : []);
     const usage: Usage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0 };
@@ -196,5 +180,50 @@ export class RecordBuilder {
       escalations: attempts.filter((a) => a.outcome === 'rejected').length,
       answerText: this.config.router.prompt_logging && res ? this.clean(res.message.text) : '',
     };
+  }
+}
+
+/** RecordBuilder.view: fields read from the pending record, the outcome built once when first read. */
+class PendingView implements RecordView {
+  private built: RecordOutcome | null | undefined;
+
+  constructor(
+    private readonly p: PendingRecord,
+    private readonly builder: RecordBuilder,
+  ) {}
+
+  get decisionId(): string | undefined {
+    return this.p.decision.response.decisionId;
+  }
+  get timeUnixMs(): number {
+    return this.p.timeUnixMs;
+  }
+  get labels(): RecordView['labels'] {
+    return this.p.decision.request.labels;
+  }
+  get policy(): string | undefined {
+    return this.p.decision.response.policy;
+  }
+  get routerModel(): string | undefined {
+    return this.p.decision.response.routerModel;
+  }
+  get model(): string | undefined {
+    return this.p.decision.response.model;
+  }
+  get reason(): string | undefined {
+    return this.p.decision.response.reason;
+  }
+  get features(): RecordView['features'] {
+    return { estimatedInputTokens: this.p.decision.estimate.inputTokens, script: this.p.decision.response.features?.script ?? '' };
+  }
+  get candidates(): RecordView['candidates'] {
+    return this.p.decision.response.candidates;
+  }
+  get outcome(): RecordOutcome | null {
+    if (this.built === undefined) this.built = this.p.source === 'decide' ? null : this.builder.outcome(this.p);
+    return this.built;
+  }
+  get prompt(): RecordView['prompt'] {
+    return this.builder.promptOf(this.p);
   }
 }
