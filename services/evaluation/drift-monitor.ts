@@ -14,7 +14,7 @@
  * and the alarm list keeps the newest `max_alarms`.
  */
 import { LRUCache } from 'lru-cache';
-import type { DecisionRecord } from '../generated/switchyard/v1/DecisionRecord.js';
+import type { RecordView } from '../router/record/record-view.js';
 import type { Feedback } from '../generated/switchyard/v1/Feedback.js';
 import type { ReportedOutcome } from '../generated/switchyard/v1/ReportedOutcome.js';
 import type { DriftConfig } from '../shared/config/monitoring-section.js';
@@ -63,7 +63,7 @@ export interface DriftMonitorOptions {
   schedule?: (work: () => void) => void;
 }
 
-type Event = { record: DecisionRecord } | { feedback: Feedback } | { outcome: ReportedOutcome };
+type Event = { record: RecordView } | { feedback: Feedback } | { outcome: ReportedOutcome };
 
 interface Target {
   model: string;
@@ -120,7 +120,7 @@ export class DriftMonitor {
     return () => this.listeners.delete(listener);
   }
 
-  record(r: DecisionRecord): void {
+  record(r: RecordView): void {
     this.enqueue({ record: r });
   }
 
@@ -204,7 +204,7 @@ export class DriftMonitor {
     return raw;
   }
 
-  private onRecord(r: DecisionRecord): void {
+  private onRecord(r: RecordView): void {
     const atMs = Number(r.timeUnixMs ?? this.now());
     const segment = this.segment(recordSegment(r));
     this.observeTraffic(trafficFeatures(r, segment), atMs);

@@ -12,7 +12,7 @@
  *  - Quality: the model that answered, the record's segment and the quality the router
  *    predicted for that model; feedback later says what was observed.
  */
-import type { DecisionRecord } from '../generated/switchyard/v1/DecisionRecord.js';
+import type { RecordView } from '../router/record/record-view.js';
 import type { ReportedOutcome } from '../generated/switchyard/v1/ReportedOutcome.js';
 import type { AnswerObservation } from './provider-shift.js';
 
@@ -36,16 +36,16 @@ export function lengthBucket(tokens: number): string {
 }
 
 /** The routing-data segment of a record: its task label, else the prompt's script (as the decision log's filters read it). */
-export function recordSegment(r: DecisionRecord): string {
+export function recordSegment(r: RecordView): string {
   return r.labels?.task || r.features?.script || 'default';
 }
 
 /** The task family the router read, from the decision's reason; `unknown` when it gave none. */
-export function taskFamily(r: DecisionRecord): string {
+export function taskFamily(r: RecordView): string {
   return TASK.exec(r.reason ?? '')?.[1] ?? 'unknown';
 }
 
-export function trafficFeatures(r: DecisionRecord, segment: string): Record<string, string> {
+export function trafficFeatures(r: RecordView, segment: string): Record<string, string> {
   return {
     task_family: taskFamily(r),
     length: lengthBucket(Number(r.features?.estimatedInputTokens ?? 0)),
@@ -55,7 +55,7 @@ export function trafficFeatures(r: DecisionRecord, segment: string): Record<stri
 }
 
 /** Each provider call of an Execute record, as provider-shift observations (none for Decide records). */
-export function answerObservations(r: DecisionRecord, atMs: number): AnswerObservation[] {
+export function answerObservations(r: RecordView, atMs: number): AnswerObservation[] {
   const o = r.outcome;
   if (!o) return [];
   const out: AnswerObservation[] = [];
@@ -110,7 +110,7 @@ export function reportedObservation(o: ReportedOutcome, atMs: number): AnswerObs
 }
 
 /** What feedback on this decision grades: the model that answered (or was chosen), and what the router predicted for it. */
-export function qualityTarget(r: DecisionRecord): { model: string; predicted: number } | undefined {
+export function qualityTarget(r: RecordView): { model: string; predicted: number } | undefined {
   const model = r.outcome ? r.outcome.answeredModel : r.model;
   if (!model) return undefined;
   const c = (r.candidates ?? []).find((x) => x.model === model);

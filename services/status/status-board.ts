@@ -6,7 +6,7 @@
  * them. Prompt text is kept only when the record carries it (router.prompt_logging), and then
  * only its first characters.
  */
-import type { DecisionRecord } from '../generated/switchyard/v1/DecisionRecord.js';
+import type { RecordView } from '../router/record/record-view.js';
 import type { Feedback } from '../generated/switchyard/v1/Feedback.js';
 
 export interface RecentDecision {
@@ -53,14 +53,14 @@ export class StatusBoard {
   private readonly early = new Map<string, RecentDecision['feedback']>();
 
   constructor(
-    private readonly o: { recent: number; segmentOf: (r: DecisionRecord) => string; now?: () => number },
+    private readonly o: { recent: number; segmentOf: (r: RecordView) => string; now?: () => number },
   ) {}
 
   private get now(): number {
     return (this.o.now ?? Date.now)();
   }
 
-  record(r: DecisionRecord): void {
+  record(r: RecordView): void {
     const id = r.decisionId ?? '';
     const second = Math.floor(this.now / 1000);
     const slot = second % WINDOW_S;

@@ -1,11 +1,14 @@
 /**
  * The local segment store: frames survive a torn tail, segments rotate by size and age, and
- * retention deletes the oldest by total size and by age (an injected clock, no waiting).
+ * retention deletes the oldest by total size and by age (an injected clock, no waiting);
+ * fdatasync is a group commit: one per interval for every batch written in it, and one before
+ * a segment closes (counted on the file handles, fake timers).
  */
 import { appendFileSync, mkdtempSync, readdirSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FileRecordStore } from '../../services/router/record/file-record-store.js';
 import { encodeEntry } from '../../services/router/record/record-codec.js';
 import type { StoredEntry } from '../../services/router/record/record-store.js';
@@ -22,7 +25,7 @@ async function ids(store: FileRecordStore): Promise<string[]> {
 }
 
 function store(dir: string, now: () => number, o: Partial<ConstructorParameters<typeof FileRecordStore>[0]> = {}) {
-  return new FileRecordStore({ dir, segment_bytes: 1000, segment_ms: 60_000, max_bytes: 1_000_000, max_age_ms: 3_600_000, fsync: false, now, ...o });
+  return new FileRecordStore({ dir, segment_bytes: 1000, segment_ms: 60_000, max_bytes: 1_000_000, max_age_ms: 3_600_000, fsync: false, fsync_interval_ms: 0, now, ...o });
 }
 
 describe('file record store - segments', () => {
@@ -62,5 +65,58 @@ describe('file record store - segments', () => {
     await s.append([entry('fresh')]);
     expect(await ids(s)).toEqual(['fresh']);
     await s.close();
+  });
+});
+
+describe('file record store - group commit', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.useRealTimers();
+  });
+
+  async function countSyncs() {
+    const dir = mkdtempSync(join(tmpdir(), 'seg-'));
+    const fh = await open(join(dir, 'probe'), 'w');
+    const proto = Object.getPrototypeOf(fh) as { datasync: () => Promise<void> };
+    await fh.close();
+    return { dir, syncs: vi.spyOn(proto, 'datasync') };
+  }
+
+  it('syncs once per interval for all the batches written in it, the rest when the interval ends', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { dir, syncs } = await countSyncs();
+    let now = 10_000;
+    const s = store(dir, () => now, { fsync: true, fsync_interval_ms: 1_000, segment_bytes: 1_000_000 });
+    await s.append([entry('a')]); // the first batch: nothing synced yet, so at once
+    expect(syncs).toHaveBeenCalledTimes(1);
+    for (let i = 0; i < 20; i++) {
+      now += 10;
+      await s.append([entry(`b${i}`)]);
+    }
+    expect(syncs).toHaveBeenCalledTimes(1); // 20 batches within the interval: none yet
+    now += 1_000;
+    await vi.advanceTimersByTimeAsync(1_000); // the interval ends: one sync covers them all
+    await s.append([]); // waits for the store's chain
+    expect(syncs).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(5_000); // nothing new written: no sync
+    expect(syncs).toHaveBeenCalledTimes(2);
+    now += 10;
+    await s.append([entry('c')]);
+    expect(syncs).toHaveBeenCalledTimes(2);
+    await s.close(); // closing syncs what the interval had not
+    expect(syncs).toHaveBeenCalledTimes(3);
+    expect(await ids(store(dir, () => now))).toEqual(['a', ...Array.from({ length: 20 }, (_, i) => `b${i}`), 'c']);
+  });
+
+  it('syncs after every batch with an interval of 0, and never with fsync off', async () => {
+    const { dir, syncs } = await countSyncs();
+    const every = store(dir, () => 1_000, { fsync: true, fsync_interval_ms: 0 });
+    for (let i = 0; i < 3; i++) await every.append([entry(`e${i}`)]);
+    await every.close();
+    expect(syncs).toHaveBeenCalledTimes(3);
+    const never = store(mkdtempSync(join(tmpdir(), 'seg-')), () => 1_000, { fsync: false, fsync_interval_ms: 0 });
+    for (let i = 0; i < 3; i++) await never.append([entry(`n${i}`)]);
+    await never.close();
+    expect(syncs).toHaveBeenCalledTimes(3);
   });
 });

@@ -3,7 +3,8 @@
  * to the one built as an object and encoded by protobufjs reflection (RecordBuilder.build +
  * encodeEntry), for many decisions: scripts, labels, policies, strategies, capabilities, every
  * source, successes, failures, checks and prompt logging on and off. The prompt hash is the
- * SHA-256 it always was.
+ * SHA-256 it always was. The listeners' view (RecordBuilder.view) holds what the record holds
+ * in each field it has, and what the status board and drift monitor read of it is the same.
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +16,8 @@ import { promptHash } from '../../services/router/record/prompt-hash.js';
 import { RecordEncoder } from '../../services/router/record/record-encoder.js';
 import { decodeEntry, encodeEntry } from '../../services/router/record/record-codec.js';
 import { ExecuteFailedError, type ExecuteResult } from '../../services/router/execute/execute-types.js';
+import type { RecordView } from '../../services/router/record/record-view.js';
+import { answerObservations, qualityTarget, recordSegment, trafficFeatures } from '../../services/evaluation/record-signals.js';
 import { decideRequest, message, userMessage } from '../support/requests.js';
 import { defaultConfigObject, routerFixture, type RouterFixture } from '../support/router-fixture.js';
 
@@ -129,6 +132,36 @@ describe('record encoder - equal to the reference build and encode', () => {
     expect(r.outcome!.attempts.map((a) => a.ttftMs)).toEqual([0, 7.25]);
     expect(r.outcome!.ttftMs).toBe(9);
   });
+});
+
+/** What listeners read of a record: each field of the view, and the drift signals drawn from it. */
+function read(r: RecordView) {
+  const { decisionId, timeUnixMs, labels, policy, routerModel, model, reason, outcome, prompt } = r;
+  return {
+    fields: { decisionId, timeUnixMs, labels, policy, routerModel, model, reason, outcome, prompt },
+    features: { estimatedInputTokens: r.features?.estimatedInputTokens, script: r.features?.script },
+    candidates: (r.candidates ?? []).map((c) => [c.model, c.predictedQuality]),
+    signals: [recordSegment(r), trafficFeatures(r, 'seg'), answerObservations(r, 5), qualityTarget(r)],
+  };
+}
+
+describe('record view - what listeners are given', () => {
+  for (const promptLogging of [false, true])
+    it(`reads as the built record reads, prompt logging ${promptLogging ? 'on' : 'off'}`, () => {
+      const { builder } = setup(promptLogging);
+      let compared = 0;
+      for (const req of requests()) {
+        const decision = f.decider.decide(req);
+        for (const end of endings(decision)) {
+          const p: PendingRecord = { ...end, decision, timeUnixMs: 1_760_000_000_000 + compared };
+          const built = builder.build(p);
+          const view = builder.view(p);
+          expect(read(view)).toEqual(read({ ...built, outcome: built.outcome ?? null }));
+          compared++;
+        }
+      }
+      expect(compared).toBe(PROMPTS.length * 6 * 7);
+    });
 });
 
 describe('prompt hash', () => {

@@ -34,7 +34,7 @@ class MemoryStore implements DecisionStore {
   async close() {}
 }
 
-const builder = { build: (p: any) => ({ decisionId: p.decision.response.decisionId }) } as unknown as RecordBuilder;
+const builder = { view: (p: any) => ({ decisionId: p.decision.response.decisionId }) } as unknown as RecordBuilder;
 const pending = (id: string) => ({ source: 'decide' as const, decision: { response: { decisionId: id } } as any, timeUnixMs: 0 });
 
 function writer(store: MemoryStore, o: Partial<ConstructorParameters<typeof RecordWriter>[0]> = {}) {

@@ -15,6 +15,7 @@ import type { Decision } from '../decide/decide.js';
 import { ExecuteFailedError, type ExecuteResult } from '../execute/execute-types.js';
 import { messageText, promptHash } from './prompt-hash.js';
 import { RECORD_VERSION } from './record-codec.js';
+import type { RecordView } from './record-view.js';
 
 /** What the writer is handed on the request's path: references only, nothing computed. */
 export interface PendingRecord {
@@ -83,7 +84,6 @@ export class RecordBuilder {
     const { decision } = p;
     const r = decision.response;
     const req = decision.request;
-    const logPrompt = this.config.router.prompt_logging;
     const record: DecisionRecord = {
       version: RECORD_VERSION,
       decisionId: r.decisionId,
@@ -124,13 +124,28 @@ export class RecordBuilder {
       reason: r.reason,
       decisionTimeNs: r.decisionTimeNs,
       promptHash: promptHash(req.messages),
-      prompt: logPrompt ? req.messages.map((m) => ({ role: ROLE[m.role], text: this.clean(messageText(m)) })) : [],
+      prompt: this.promptOf(p),
     };
     if (p.source !== 'decide') record.outcome = this.outcome(p);
     return record;
   }
 
-  private outcome(p: PendingRecord): RecordOutcome {
+  /**
+   * The record as in-process listeners see it (record-view.ts): references to what the
+   * decision holds, nothing hashed or copied; the outcome (Execute) is built when first read,
+   * and the prompt only with prompt logging on.
+   */
+  view(p: PendingRecord): RecordView {
+    return new PendingView(p, this);
+  }
+
+  /** The prompt as stored: its messages, redacted, only with prompt logging on. */
+  promptOf(p: PendingRecord): NonNullable<DecisionRecord['prompt']> {
+    return this.config.router.prompt_logging ? p.decision.request.messages.map((m) => ({ role: ROLE[m.role], text: this.clean(messageText(m)) })) : [];
+  }
+
+  /** A record's outcome, from how Execute ended. */
+  outcome(p: PendingRecord): RecordOutcome {
     const res = p.result;
     const attempts = res?.attempts ?? (p.error instanceof ExecuteFailedError ? p.error.attempts : []);
     const usage: Usage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0 };
@@ -165,5 +180,50 @@ export class RecordBuilder {
       escalations: attempts.filter((a) => a.outcome === 'rejected').length,
       answerText: this.config.router.prompt_logging && res ? this.clean(res.message.text) : '',
     };
+  }
+}
+
+/** RecordBuilder.view: fields read from the pending record, the outcome built once when first read. */
+class PendingView implements RecordView {
+  private built: RecordOutcome | null | undefined;
+
+  constructor(
+    private readonly p: PendingRecord,
+    private readonly builder: RecordBuilder,
+  ) {}
+
+  get decisionId(): string | undefined {
+    return this.p.decision.response.decisionId;
+  }
+  get timeUnixMs(): number {
+    return this.p.timeUnixMs;
+  }
+  get labels(): RecordView['labels'] {
+    return this.p.decision.request.labels;
+  }
+  get policy(): string | undefined {
+    return this.p.decision.response.policy;
+  }
+  get routerModel(): string | undefined {
+    return this.p.decision.response.routerModel;
+  }
+  get model(): string | undefined {
+    return this.p.decision.response.model;
+  }
+  get reason(): string | undefined {
+    return this.p.decision.response.reason;
+  }
+  get features(): RecordView['features'] {
+    return { estimatedInputTokens: this.p.decision.estimate.inputTokens, script: this.p.decision.response.features?.script ?? '' };
+  }
+  get candidates(): RecordView['candidates'] {
+    return this.p.decision.response.candidates;
+  }
+  get outcome(): RecordOutcome | null {
+    if (this.built === undefined) this.built = this.p.source === 'decide' ? null : this.builder.outcome(this.p);
+    return this.built;
+  }
+  get prompt(): RecordView['prompt'] {
+    return this.builder.promptOf(this.p);
   }
 }

@@ -76,7 +76,7 @@ export class DecisionLog {
     return this.writer.on(event, listener);
   }
 
-  /** On the request's path: O(1), never throws, never waits. */
+  /** On the request's path, after the answer is sent: never throws, never waits (the record is encoded into a reused buffer and its bytes queued). */
   record(p: Omit<PendingRecord, 'timeUnixMs'> & { timeUnixMs?: number }): void {
     // The caller's object is the pending record (no copy): it is the callers' own, made for this call.
     p.timeUnixMs ??= this.now();

@@ -1,26 +1,34 @@
 /**
- * Writes decision-log entries off the request's path. `submit` is synchronous and O(1): it
- * puts a reference in a bounded queue and returns; when the queue is full the entry is dropped
- * and counted (with a warning at most every `warnIntervalMs`), never the request. A flush
- * loop builds and encodes queued records in batches of `batch_size` and appends them to the
- * store; entries the store could not write go back to the head of the queue and are tried
- * again after a pause (so a NATS restart loses nothing that was queued, unless the queue fills).
- * `close` flushes what is queued, for a graceful shutdown.
+ * Writes decision-log entries off the request's path. `submit` is synchronous and never
+ * throws: it encodes the record into a reused buffer at once (RecordEncoder, a few µs) and
+ * queues the bytes in a bounded queue; when the queue is full the entry is dropped and counted
+ * (with a warning at most every `warnIntervalMs`), never the request. A flush loop appends
+ * queued entries to the store in batches of `batch_size`; entries the store could not write go
+ * back to the head of the queue and are tried again after a pause (so a NATS restart loses
+ * nothing that was queued, unless the queue fills). `close` flushes what is queued, for a
+ * graceful shutdown.
  *
- * Listeners (`on`) hear of completed records and accepted feedback, in process, so that
- * metrics can count them; a listener that throws is ignored.
+ * Why encode at once rather than at the flush: the queue then holds bytes (a record's are
+ * about 1-2 kB), not whole decisions with their requests, messages and candidate rows, so
+ * what a full queue holds is bounded by `queue_size` records, not by the prompts' size, and a
+ * decision is garbage as soon as its call ends instead of living until the next flush. The
+ * CPU spent encoding is the same either way.
+ *
+ * Listeners (`on`) hear of records and accepted feedback as they are submitted, in process, so
+ * that metrics can count them; a listener that throws is ignored. A record listener is given a
+ * RecordView (record-view.ts), the fields listeners read, not a whole DecisionRecord.
  */
 import type { DecisionLogEntry } from '../../generated/switchyard/v1/DecisionLogEntry.js';
-import type { DecisionRecord } from '../../generated/switchyard/v1/DecisionRecord.js';
 import type { Feedback } from '../../generated/switchyard/v1/Feedback.js';
 import type { ReportedOutcome } from '../../generated/switchyard/v1/ReportedOutcome.js';
 import type { RecordBuilder, PendingRecord } from './build-record.js';
 import { encodeEntry } from './record-codec.js';
 import type { DecisionStore, StoredEntry } from './record-store.js';
+import type { RecordView } from './record-view.js';
 
 export interface DecisionLogEvents {
-  /** A record was built for writing (Decide, or Execute with its outcome). */
-  record: (record: DecisionRecord) => void;
+  /** A record was queued for writing (Decide, or Execute with its outcome), as the fields listeners read. */
+  record: (record: RecordView) => void;
   feedback: (feedback: Feedback) => void;
   outcome: (outcome: ReportedOutcome) => void;
 }
@@ -35,8 +43,8 @@ export interface RecordWriterStats {
 
 export interface RecordWriterOptions {
   store: DecisionStore;
-  /** Builds records as objects, for `record` listeners only. */
-  builder: RecordBuilder;
+  /** Gives `record` listeners their view of a record (RecordBuilder.view). */
+  builder: Pick<RecordBuilder, 'view'>;
   /** Encodes a pending record as `DecisionLogEntry{record}` (RecordEncoder.encode). */
   encode: (pending: PendingRecord) => Uint8Array;
   queueSize: number;
@@ -49,14 +57,12 @@ export interface RecordWriterOptions {
   now?: () => number;
 }
 
-type Item = { pending: PendingRecord } | { stored: StoredEntry };
-
 function stored(key: string, about: string, kind: StoredEntry['kind'], entry: DecisionLogEntry): StoredEntry {
   return { key, about, kind, bytes: encodeEntry(entry) };
 }
 
 export class RecordWriter {
-  private queue: Item[] = [];
+  private queue: StoredEntry[] = [];
   private head = 0;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
@@ -87,40 +93,62 @@ export class RecordWriter {
     }
   }
 
-  /** Queues a decision (and its outcome); false when it was dropped. */
+  /** Encodes and queues a decision (and its outcome); false when it was dropped. */
   submit(pending: PendingRecord): boolean {
-    return this.enqueue({ pending });
+    if (this.full()) return false;
+    let entry: StoredEntry;
+    try {
+      const id = pending.decision.response.decisionId!;
+      entry = { key: id, about: id, kind: 'record', bytes: this.o.encode(pending) };
+    } catch (e) {
+      // A record that cannot be encoded is dropped and counted, never thrown at the caller.
+      this.counts.dropped++;
+      this.o.warn?.('decision log: a record could not be encoded; dropped', { error: (e as Error).message });
+      return false;
+    }
+    this.push(entry);
+    // Listeners get a view of references to the decision; nothing of it is queued.
+    if (this.listeners.record.size > 0) this.emit('record', this.o.builder.view(pending));
+    return true;
   }
 
   /** Queues feedback; the caller has validated it. */
   submitFeedback(feedback: Feedback, key: string): boolean {
     const about = feedback.decisionId ? feedback.decisionId : `episode:${feedback.episodeId}`;
-    const ok = this.enqueue({ stored: stored(key, about, 'feedback', { feedback }) });
+    const ok = this.enqueue(stored(key, about, 'feedback', { feedback }));
     if (ok) this.emit('feedback', feedback);
     return ok;
   }
 
   submitOutcome(outcome: ReportedOutcome): boolean {
-    const ok = this.enqueue({ stored: stored(`outcome.${outcome.decisionId}`, outcome.decisionId!, 'outcome', { reportedOutcome: outcome }) });
+    const ok = this.enqueue(stored(`outcome.${outcome.decisionId}`, outcome.decisionId!, 'outcome', { reportedOutcome: outcome }));
     if (ok) this.emit('outcome', outcome);
     return ok;
   }
 
-  private enqueue(item: Item): boolean {
-    if (this.closed || this.queue.length - this.head >= this.o.queueSize) {
-      this.counts.dropped++;
-      this.droppedSinceWarn++;
-      const now = (this.o.now ?? Date.now)();
-      if (now - this.lastWarn >= (this.o.warnIntervalMs ?? 10_000)) {
-        this.o.warn?.('decision log queue full: records dropped', { dropped: this.droppedSinceWarn, dropped_total: this.counts.dropped, queue_size: this.o.queueSize });
-        this.lastWarn = now;
-        this.droppedSinceWarn = 0;
-      }
-      return false;
-    }
-    this.queue.push(item);
-    this.schedule(this.queue.length - this.head >= this.o.batchSize ? 0 : this.o.flushIntervalMs);
+  private enqueue(entry: StoredEntry): boolean {
+    if (this.full()) return false;
+    this.push(entry);
     return true;
+  }
+
+  /** True (and the drop counted and perhaps warned of) when nothing more may be queued. */
+  private full(): boolean {
+    if (!this.closed && this.queue.length - this.head < this.o.queueSize) return false;
+    this.counts.dropped++;
+    this.droppedSinceWarn++;
+    const now = (this.o.now ?? Date.now)();
+    if (now - this.lastWarn >= (this.o.warnIntervalMs ?? 10_000)) {
+      this.o.warn?.('decision log queue full: records dropped', { dropped: this.droppedSinceWarn, dropped_total: this.counts.dropped, queue_size: this.o.queueSize });
+      this.lastWarn = now;
+      this.droppedSinceWarn = 0;
+    }
+    return true;
+  }
+
+  private push(entry: StoredEntry): void {
+    this.queue.push(entry);
+    this.schedule(this.queue.length - this.head >= this.o.batchSize ? 0 : this.o.flushIntervalMs);
   }
 
   private schedule(delayMs: number): void {
@@ -138,7 +166,7 @@ export class RecordWriter {
     }, delayMs);
   }
 
-  private take(n: number): Item[] {
+  private take(n: number): StoredEntry[] {
     const batch = this.queue.slice(this.head, this.head + n);
     this.head += batch.length;
     if (this.head > 4096 && this.head * 2 > this.queue.length) {
@@ -146,15 +174,6 @@ export class RecordWriter {
       this.head = 0;
     }
     return batch;
-  }
-
-  private toStored(item: Item): StoredEntry {
-    if ('stored' in item) return item.stored;
-    const p = item.pending;
-    const id = p.decision.response.decisionId!;
-    // The record as an object only for in-process listeners; the bytes come straight from the decision.
-    if (this.listeners.record.size > 0) this.emit('record', this.o.builder.build(p));
-    return { key: id, about: id, kind: 'record', bytes: this.o.encode(p) };
   }
 
   /**
@@ -168,22 +187,13 @@ export class RecordWriter {
     let refused = false;
     while (this.queue.length > this.head || inFlight.size > 0) {
       if (!refused && this.queue.length > this.head && inFlight.size < limit) {
-        const batch: StoredEntry[] = [];
-        for (const item of this.take(this.o.batchSize)) {
-          try {
-            batch.push(this.toStored(item));
-          } catch (e) {
-            // A record that cannot be built or encoded is dropped and counted, never thrown out of the loop.
-            this.counts.dropped++;
-            this.o.warn?.('decision log: a record could not be built; dropped', { error: (e as Error).message });
-          }
-        }
+        const batch = this.take(this.o.batchSize);
         const write: Promise<number> = this.o.store.append(batch).then((failed) => {
           inFlight.delete(write);
           this.counts.written += batch.length - failed.length;
           if (failed.length === 0) return 0;
           this.counts.failedWrites++;
-          this.queue.splice(this.head, 0, ...failed.map((stored) => ({ stored })));
+          this.queue.splice(this.head, 0, ...failed);
           return failed.length;
         });
         inFlight.add(write);

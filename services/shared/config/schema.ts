@@ -358,10 +358,12 @@ export const decisionLogSection = z.strictObject({
       /** Oldest segments are deleted past this total size or age. */
       max_bytes: positiveInt.default(1024 * 1024 * 1024),
       max_age_ms: positiveInt.default(30 * 86_400_000),
-      /** fsync after each batch (a crash then loses only queued records). */
+      /** Make written records durable against a crash of the machine (a crash of the process loses none that were written). */
       fsync: z.boolean().default(true),
+      /** Group commit: one fdatasync for all batches written within this many ms (0: one after every batch). */
+      fsync_interval_ms: z.number().int().min(0).default(1_000),
     })
-    .default({ dir: '.switchyard/decisions', segment_bytes: 16 * 1024 * 1024, segment_ms: 3_600_000, max_bytes: 1024 * 1024 * 1024, max_age_ms: 30 * 86_400_000, fsync: true }),
+    .default({ dir: '.switchyard/decisions', segment_bytes: 16 * 1024 * 1024, segment_ms: 3_600_000, max_bytes: 1024 * 1024 * 1024, max_age_ms: 30 * 86_400_000, fsync: true, fsync_interval_ms: 1_000 }),
   jetstream: z
     .strictObject({
       stream: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, - or _').default('SWITCHYARD_DECISIONS'),
