@@ -104,7 +104,8 @@ class DecideResponse(_message.Message):
     def __init__(self, decision_id: _Optional[str] = ..., model: _Optional[str] = ..., fallbacks: _Optional[_Iterable[str]] = ..., candidates: _Optional[_Iterable[_Union[_routing_pb2.Candidate, _Mapping]]] = ..., reason: _Optional[str] = ..., plan: _Optional[_Union[_routing_pb2.StrategyPlan, _Mapping]] = ..., policy: _Optional[str] = ..., matched_rules: _Optional[_Iterable[str]] = ..., features: _Optional[_Union[_routing_pb2.PromptFeatures, _Mapping]] = ..., decision_time_ns: _Optional[int] = ..., router_model: _Optional[str] = ...) -> None: ...
 
 class ExecuteRequest(_message.Message):
-    __slots__ = ["labels", "max_output_tokens", "messages", "model", "policy", "preferences", "requirements", "response_format", "strategy", "temperature", "tools"]
+    __slots__ = ["explain_top_k", "labels", "max_output_tokens", "messages", "model", "policy", "preferences", "requirements", "response_format", "strategy", "temperature", "tools"]
+    EXPLAIN_TOP_K_FIELD_NUMBER: _ClassVar[int]
     LABELS_FIELD_NUMBER: _ClassVar[int]
     MAX_OUTPUT_TOKENS_FIELD_NUMBER: _ClassVar[int]
     MESSAGES_FIELD_NUMBER: _ClassVar[int]
@@ -116,6 +117,7 @@ class ExecuteRequest(_message.Message):
     STRATEGY_FIELD_NUMBER: _ClassVar[int]
     TEMPERATURE_FIELD_NUMBER: _ClassVar[int]
     TOOLS_FIELD_NUMBER: _ClassVar[int]
+    explain_top_k: int
     labels: _routing_pb2.Labels
     max_output_tokens: int
     messages: _containers.RepeatedCompositeFieldContainer[_chat_pb2.Message]
@@ -127,7 +129,7 @@ class ExecuteRequest(_message.Message):
     strategy: _routing_pb2.Strategy
     temperature: float
     tools: _containers.RepeatedCompositeFieldContainer[_chat_pb2.ToolDefinition]
-    def __init__(self, messages: _Optional[_Iterable[_Union[_chat_pb2.Message, _Mapping]]] = ..., tools: _Optional[_Iterable[_Union[_chat_pb2.ToolDefinition, _Mapping]]] = ..., response_format: _Optional[_Union[_chat_pb2.ResponseFormat, _Mapping]] = ..., max_output_tokens: _Optional[int] = ..., requirements: _Optional[_Union[_routing_pb2.Requirements, _Mapping]] = ..., preferences: _Optional[_Union[_routing_pb2.Preferences, _Mapping]] = ..., policy: _Optional[str] = ..., labels: _Optional[_Union[_routing_pb2.Labels, _Mapping]] = ..., strategy: _Optional[_Union[_routing_pb2.Strategy, str]] = ..., temperature: _Optional[float] = ..., model: _Optional[str] = ...) -> None: ...
+    def __init__(self, messages: _Optional[_Iterable[_Union[_chat_pb2.Message, _Mapping]]] = ..., tools: _Optional[_Iterable[_Union[_chat_pb2.ToolDefinition, _Mapping]]] = ..., response_format: _Optional[_Union[_chat_pb2.ResponseFormat, _Mapping]] = ..., max_output_tokens: _Optional[int] = ..., requirements: _Optional[_Union[_routing_pb2.Requirements, _Mapping]] = ..., preferences: _Optional[_Union[_routing_pb2.Preferences, _Mapping]] = ..., policy: _Optional[str] = ..., labels: _Optional[_Union[_routing_pb2.Labels, _Mapping]] = ..., strategy: _Optional[_Union[_routing_pb2.Strategy, str]] = ..., temperature: _Optional[float] = ..., model: _Optional[str] = ..., explain_top_k: _Optional[int] = ...) -> None: ...
 
 class ExecuteResponse(_message.Message):
     __slots__ = ["attempts", "check_reason", "check_status", "cost_usd", "decision", "decision_id", "finish_reason", "message", "model", "response_model", "system_fingerprint", "usage"]

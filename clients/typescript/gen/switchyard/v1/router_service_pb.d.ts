@@ -237,6 +237,13 @@ export declare type ExecuteRequest = Message<"switchyard.v1.ExecuteRequest"> & {
    * @generated from field: string model = 11;
    */
   model: string;
+
+  /**
+   * As DecideRequest.explain_top_k: how many candidate rows `decision` explains.
+   *
+   * @generated from field: optional int32 explain_top_k = 12;
+   */
+  explainTopK?: number | undefined;
 };
 
 /**
