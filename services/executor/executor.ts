@@ -12,7 +12,7 @@ import type { Logger } from '../shared/log.js';
 import type { AttemptInfo, ExecutorClient, InvokeEvent, InvokeFailure, InvokeInput, InvokeOutcome, InvokeSuccess } from '../shared/contracts/invoke.js';
 import { buildModelRuntimes, type DeploymentRuntime, type ModelRuntime } from './model-runtime.js';
 import { ProviderError } from './providers/errors.js';
-import type { ChatRequest, ChatResult, } from '../shared/contracts/provider.js';
+import type { ChatRequest, ChatResult, ToolCall } from '../shared/contracts/provider.js';
 import { nextBackoff, type BackoffPolicy } from './resilience/backoff.js';
 import { systemClock, type Clock } from './resilience/clock.js';
 import { attemptCostUsd } from './resilience/cost.js';
@@ -20,7 +20,7 @@ import { ZERO_USAGE, totals } from '../shared/contracts/usage.js';
 import { orderDeployments } from './resilience/deployment-balancer.js';
 import { context, trace } from '@opentelemetry/api';
 import { endAttemptSpan, startAttemptSpan, tracedAttempt } from './attempt-span.js';
-import { estimateInvokeTokens } from '../shared/contracts/estimate-tokens.js';
+import { estimateInvokeTokens, partialUsage } from '../shared/contracts/estimate-tokens.js';
 import { ProviderCallHookSet, type ProviderCallHooks } from './provider-call-hooks.js';
 
 export interface ExecutorOptions {
@@ -260,6 +260,8 @@ export class Executor implements ExecutorClient {
           const ttft = setTimeout(() => ctrl.abort(new DOMException(`no first token within ${ttftMs} ms`, 'TimeoutError')), ttftMs);
           const overall = setTimeout(() => ctrl.abort(new DOMException('attempt timed out', 'TimeoutError')), this.o.config.executor.attempt_timeout_ms);
           let partial = false;
+          let text = '';
+          const toolCalls: ToolCall[] = [];
           const request = this.request(rt, d, input);
           const span = startAttemptSpan({ rt, d, input, request }, true);
           const call = this.callHooks.started(rt, request, true);
@@ -267,8 +269,6 @@ export class Executor implements ExecutorClient {
             const stream = await context.with(trace.setSpan(context.active(), span), () => d.adapter.stream(d.endpoint, request, ctrl.signal));
             if (stream.rateLimit) d.limiter.observe(stream.rateLimit);
             yield { type: 'start', deployment: d.id };
-            let text = '';
-            const toolCalls = [];
             for await (const ev of stream.events) {
               if (!partial) {
                 clearTimeout(ttft);
@@ -321,7 +321,17 @@ export class Executor implements ExecutorClient {
             }
             admission.release(0);
             const message = partial ? `${e.message} (the answer was cut off: the output sent so far is partial)` : e.message;
-            attempts.push(this.attempt(rt, input, d.id, { outcome: e.retryable ? 'retryable_error' : 'fatal_error', error: message, latencyMs: this.clock.now() - started }));
+            // Output already streamed was generated, and providers bill it: the attempt is charged
+            // an estimate (input as sent, output as received) so budgets and records count it.
+            const billed = partial ? partialUsage(input.request, text, toolCalls) : undefined;
+            attempts.push(
+              this.attempt(rt, input, d.id, {
+                outcome: e.retryable ? 'retryable_error' : 'fatal_error',
+                error: billed ? `${message}; billed as estimated` : message,
+                latencyMs: this.clock.now() - started,
+                ...(billed ? { usage: billed, costUsd: attemptCostUsd(billed, rt.price) } : {}),
+              }),
+            );
             // After the first token a stream cannot move elsewhere; a client error goes back as is.
             if (partial || signal.aborted || (!e.retryable && !DEPLOYMENT_KINDS.has(e.kind))) {
               yield { type: 'error', partial, outcome: this.failure(rt, attempts, { ...failureInfo(e), message }) };

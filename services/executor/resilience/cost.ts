@@ -11,7 +11,8 @@
  *
  * divided by one million. A price table without a cached or cache-write price bills those
  * tokens at the input price. A failed attempt costs what the provider billed for it: its
- * usage when it reported one, otherwise nothing.
+ * usage when it reported one; for a stream cut off after output began, an estimate of the
+ * prompt and the output received (contracts/estimate-tokens.ts partialUsage); otherwise nothing.
  *
  * Figures keep full double precision: the products are summed first and divided once, so a
  * total over attempts is not the sum of separately rounded parts. Round only for display.

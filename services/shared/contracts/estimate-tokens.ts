@@ -1,5 +1,5 @@
 /** A quick token estimate of a call, for rate-limit reservations (corrected after the call). */
-import type { ChatRequest } from './provider.js';
+import type { ChatRequest, ToolCall, Usage } from './provider.js';
 
 const IMAGE_TOKENS = 1000;
 
@@ -15,4 +15,15 @@ export function estimateInvokeTokens(req: Omit<ChatRequest, 'model'>): number {
   }
   for (const t of req.tools ?? []) chars += JSON.stringify(t.parameters).length + t.name.length + (t.description?.length ?? 0);
   return Math.ceil(chars / 4) + images * IMAGE_TOKENS + (req.maxOutputTokens ?? 1024);
+}
+
+/**
+ * The usage to bill for a streamed answer cut off after output began, when the provider never
+ * sent its count: the prompt as sent and the output received so far, at four characters a token.
+ * Providers bill what they generated, so counting nothing would let spend pass a budget unseen.
+ */
+export function partialUsage(req: Omit<ChatRequest, 'model'>, text: string, toolCalls: readonly ToolCall[]): Usage {
+  let out = text.length;
+  for (const c of toolCalls) out += c.name.length + c.arguments.length;
+  return { inputTokens: estimateInvokeTokens({ ...req, maxOutputTokens: 0 }), outputTokens: Math.ceil(out / 4), cachedInputTokens: 0, cacheWriteTokens: 0 };
 }
