@@ -56,7 +56,7 @@ describe('executor - a stream cut off after output began is billed', () => {
 
   it('a stream that fails before any output bills nothing for that attempt', async () => {
     fakes.reset();
-    fakes.cheap.script({ status: 400 });
+    fakes.cheap.script({ status: 400, body: { error: { message: 'Invalid max_tokens.', type: 'invalid_request_error', param: 'max_tokens', code: null } } });
     const { last } = await run();
     expect(last.type).toBe('error');
     if (last.type !== 'error') return;
