@@ -8,21 +8,15 @@
 import type { ModelInfo } from '../generated/switchyard/v1/ModelInfo.js';
 import type { CircuitReading } from '../shared/metrics/metrics-recorder.js';
 import type { DriftMonitor } from '../evaluation/drift-monitor.js';
-import type { RecentDecision, StatusBoard } from './status-board.js';
+import type { BoardSnapshot, RecentDecision, StatusBoard } from './status-board.js';
 
 export interface StatusSnapshot {
   generatedAt: string;
   startedAt: string;
   routerId: string;
   refreshSeconds: number;
-  traffic: {
-    decisionsPerSecond: number;
-    decisions: number;
-    byModel: { model: string; decisions: number; share: number }[];
-    costUsd: number;
-    referenceCostUsd: number;
-    savingsUsd: number;
-  };
+  /** The board's figures without its recent decisions, which have a section of their own. */
+  traffic: Omit<BoardSnapshot, 'recent'>;
   models: { id: string; provider: string; available: boolean; reason: string; circuits: { deployment: string; state: string }[] }[];
   drift: {
     enabled: boolean;
