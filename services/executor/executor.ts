@@ -341,8 +341,13 @@ export class Executor implements ExecutorClient {
             again = e.retryable && e.kind !== 'rate_limit' && e.kind !== 'timeout';
             retryAfterMs = e.retryAfterMs;
           } finally {
-            // A consumer that stops reading ends the call too (a no-op after answered or failed).
+            // A consumer that stops reading ends the call too (each a no-op after answered or
+            // failed): the deployment's slot is given back, with the output sent as its tokens.
             call.failed(new DOMException('the stream was abandoned', 'AbortError'));
+            if (partial) {
+              const u = partialUsage(input.request, text, toolCalls);
+              admission.release(u.inputTokens + u.outputTokens);
+            } else admission.release(0);
             clearTimeout(ttft);
             clearTimeout(overall);
             ctrl.abort();

@@ -180,6 +180,7 @@ export class RemoteExecutor implements ExecutorClient {
       const onAbort = () => call.cancel();
       signal.addEventListener('abort', onAbort, { once: true });
       let started = false;
+      let settled = false;
       try {
         for await (const msg of call as AsyncIterable<InvokeStreamResponse__Output>) {
           if (msg.event === 'textDelta' || msg.event === 'toolCall') started = true;
@@ -187,12 +188,14 @@ export class RemoteExecutor implements ExecutorClient {
           else if (msg.event === 'textDelta') yield { type: 'text-delta', text: msg.textDelta! };
           else if (msg.event === 'toolCall') yield { type: 'tool-call', toolCall: toolCallFromProto(msg.toolCall!) };
           else if (msg.event === 'done') {
+            settled = true;
             const o = outcomeFromProto(msg.done!);
             if (o.ok) {
               o.attempts.unshift(...skipped);
               yield { type: 'done', outcome: o };
             }
           } else if (msg.event === 'error') {
+            settled = true;
             const x = msg.error!;
             const e = x.error!;
             yield {
@@ -209,8 +212,10 @@ export class RemoteExecutor implements ExecutorClient {
             };
           }
         }
+        settled = true;
         return;
       } catch (e) {
+        settled = true;
         const err = e as grpc.ServiceError;
         if (started || !TRY_ANOTHER.has(err.code) || signal.aborted) {
           if (started) {
@@ -222,6 +227,12 @@ export class RemoteExecutor implements ExecutorClient {
         lastErr = err;
         skipped.push(this.unreachable(input, ep, err));
       } finally {
+        // A consumer that stops reading ends the executor's call too; the status that cancelling
+        // brings has no reader left, so it is caught here rather than left unhandled.
+        if (!settled) {
+          call.on('error', () => undefined);
+          call.cancel();
+        }
         ep.inFlight--;
         signal.removeEventListener('abort', onAbort);
       }

@@ -11,7 +11,7 @@
  */
 import { status as grpcStatus } from '@grpc/grpc-js';
 import type { Span } from '@opentelemetry/api';
-import type { Catalog, CatalogModel } from '../shared/catalog.js';
+import { usageCostUsd, type Catalog } from '../shared/catalog.js';
 import { describeCheckSpec } from '../shared/config/check-spec.js';
 import type { Config } from '../shared/config/schema.js';
 import type { AttemptInfo } from '../shared/contracts/invoke.js';
@@ -144,7 +144,7 @@ export class RpcTelemetry {
   /** The reference model's price for the answer's tokens; undefined when it has no price. */
   private referenceCost(d: Decision, usage: Usage): number | undefined {
     const m = this.o.catalog.get(d.mostCapable);
-    return m ? priceOf(m, usage) : undefined;
+    return m ? usageCostUsd(m, usage) : undefined;
   }
 
   private line(rpc: RouterRpc, code: number, startedMs: number, span: Span, fields: Record<string, unknown>): void {
@@ -160,10 +160,4 @@ function answerUsage(r: ExecuteResult): Usage {
     if (a.model === r.model && a.outcome === 'success') return a.usage;
   }
   return r.usage;
-}
-
-/** What `usage` costs at `m`'s prices, billed as the executor bills an attempt (cost.ts). */
-function priceOf(m: CatalogModel, u: Usage): number {
-  const uncached = Math.max(0, u.inputTokens - u.cachedInputTokens - u.cacheWriteTokens);
-  return uncached * m.inputPrice + u.cachedInputTokens * m.cachedInputPrice + u.cacheWriteTokens * m.cacheWritePrice + u.outputTokens * m.outputPrice;
 }

@@ -3,6 +3,7 @@
  * token, capability sets, regions, credential status). Built once from a validated Config.
  */
 import type { CapabilityName, Config, DeploymentConfig, ModelConfig, ProviderKind } from './config/schema.js';
+import type { Usage } from './contracts/provider.js';
 
 export interface CatalogDeployment {
   name: string;
@@ -52,6 +53,15 @@ export interface CatalogModel {
 }
 
 const PER_MILLION = 1e-6;
+
+/**
+ * What `u` costs at `m`'s prices, in USD, billed as the executor bills an attempt
+ * (executor/resilience/cost.ts): cached and cache-write tokens at their own prices.
+ */
+export function usageCostUsd(m: Pick<CatalogModel, 'inputPrice' | 'outputPrice' | 'cachedInputPrice' | 'cacheWritePrice'>, u: Usage): number {
+  const uncached = Math.max(0, u.inputTokens - u.cachedInputTokens - u.cacheWriteTokens);
+  return uncached * m.inputPrice + u.cachedInputTokens * m.cachedInputPrice + u.cacheWriteTokens * m.cacheWritePrice + u.outputTokens * m.outputPrice;
+}
 
 function toDeployment(m: ModelConfig, d: DeploymentConfig, env: NodeJS.ProcessEnv): CatalogDeployment {
   const credentialEnv =

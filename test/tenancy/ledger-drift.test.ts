@@ -2,14 +2,15 @@
  * No counter drifts: 1,000 mixed calls through three replicas' meters on one JetStream
  * key-value ledger, ending every way a call can end (an answer, a provider error with and
  * without billed usage, a cancellation, a deadline, a stream that fails mid-way, a reader
- * that stops early). Afterwards the spend and token counters equal the sums of what the
+ * that stops early, whose output received is billed as estimated). Afterwards the spend and token counters equal the sums of what the
  * calls reported, to the nano-dollar and the token, and no reservation is left.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Catalog } from '../../services/shared/catalog.js';
+import { Catalog, usageCostUsd } from '../../services/shared/catalog.js';
+import { receivedUsage } from '../../services/shared/contracts/estimate-tokens.js';
 import type { ExecutorClient, InvokeEvent, InvokeFailure, InvokeInput, InvokeOutcome, InvokeSuccess } from '../../services/shared/contracts/invoke.js';
 import { CancelledError, DeadlineExceededError } from '../../services/shared/errors.js';
 import { parseConfig } from '../../services/shared/config/load-config.js';
@@ -41,6 +42,8 @@ afterAll(async () => {
   await nats?.stop();
 });
 
+const catalog = new Catalog(parseConfig(stringify(tenancyConfig('http://127.0.0.1:9/v1', {})), 'drift'), {});
+
 const usage = (i: number, o: number) => ({ inputTokens: i, outputTokens: o, cachedInputTokens: 0, cacheWriteTokens: 0 });
 
 /** What every call reported: the meters must have counted exactly this. */
@@ -56,6 +59,16 @@ function failure(input: InvokeInput, cost: number, u: ReturnType<typeof usage>, 
   reported.nano += Math.round(cost * NANO_PER_USD);
   reported.tokens += u.inputTokens + u.outputTokens;
   return { ok: false, model: input.model, usage: u, costUsd: cost, attempts: [], error: { kind, message: kind, retryable: kind !== 'aborted' } };
+}
+
+/**
+ * A stream that ends with no outcome after output began (its reader left, or it threw) is billed
+ * the prompt as sent and the output received, as the meter estimates it (stream-progress.ts).
+ */
+function billReceived(input: InvokeInput, text: string): void {
+  const u = receivedUsage(input.request, text.length);
+  reported.nano += Math.round(usageCostUsd(catalog.get(input.model)!, u) * NANO_PER_USD);
+  reported.tokens += u.inputTokens + u.outputTokens;
 }
 
 /** An executor that ends each call the way the prng says. */
@@ -89,8 +102,6 @@ function faultyExecutor(rng: Prng): ExecutorClient {
 }
 
 it('1,000 mixed calls with faults on 3 replicas: the counters equal what the calls reported', async () => {
-  const config = parseConfig(stringify(tenancyConfig('http://127.0.0.1:9/v1', {})), 'drift');
-  const catalog = new Catalog(config, {});
   const rng = new Prng(20261202);
   const meters = stores.map((store) => new MeteredExecutor(faultyExecutor(rng), new Ledger({ store, now: () => NOW, holdTtlMs: 60_000 }), tenant, catalog, () => NOW));
   let next = 0;
@@ -101,13 +112,15 @@ it('1,000 mixed calls with faults on 3 replicas: the counters equal what the cal
       const meter = meters[i % 3]!;
       const input: InvokeInput = { model: i % 2 ? 'eu-model' : 'us-model', request: { messages: [{ role: 'user', content: [{ type: 'text', text: 'hello there' }] }], maxOutputTokens: 200 }, allowedRegions: [], decisionId: `d${i}`, step: 'primary' };
       const ctrl = new AbortController();
+      let streamed = '';
       try {
         if (i % 4 === 3) {
-          let n = 0;
           for await (const ev of meter.invokeStream(input, ctrl.signal)) {
+            if (ev.type === 'text-delta') streamed += ev.text;
             // Some readers stop after the first token, as a client that goes away does.
-            if (ev.type === 'text-delta' && i % 8 === 7 && n++ === 0) {
+            if (ev.type === 'text-delta' && i % 8 === 7) {
               ends.stoppedEarly++;
+              billReceived(input, streamed);
               break;
             }
             if (ev.type === 'done') ends.ok++;
@@ -120,6 +133,8 @@ it('1,000 mixed calls with faults on 3 replicas: the counters equal what the cal
         }
       } catch {
         ends.threw++;
+        // A stream that threw after output began reported nothing: its output is billed as estimated.
+        if (streamed) billReceived(input, streamed);
       }
     }
   };

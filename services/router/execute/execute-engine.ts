@@ -20,6 +20,7 @@ import { runCascade } from './run-cascade.js';
 import { fallbackChain, runSingle } from './run-single.js';
 import { runSpeculative } from './run-speculative.js';
 import { boundExecutor } from './request-bounds.js';
+import { StreamProgress, withUnbilled } from './stream-progress.js';
 
 export type ExecuteEvent =
   | { type: 'decision'; decision: Decision }
@@ -107,11 +108,12 @@ export class ExecuteEngine {
     await this.o.tenancy?.admitRequest(tenant);
     yield { type: 'decision', decision };
     const { ctx, release } = this.context(decision, signal, deadline, tenant);
+    const progress: StreamState = { attempts: [] };
     let result: ExecuteResult | undefined;
     let error: unknown;
     let ttftMs: number | undefined;
     try {
-      for await (const ev of this.streamPlan(ctx)) {
+      for await (const ev of this.streamPlan(ctx, progress)) {
         if (ev.type === 'text-delta' && ttftMs === undefined) ttftMs = performance.now() - started;
         if (ev.type === 'done') result = ev.result;
         yield ev;
@@ -121,15 +123,18 @@ export class ExecuteEngine {
       throw e;
     } finally {
       release();
-      if (!result && error === undefined) error = new DOMException('the client cancelled the call', 'AbortError');
+      // Left before its end (the client went away, a consumer stopped reading): what was called
+      // stays on the record, and output already streamed is billed as the ledger bills it.
+      if (!result && error === undefined) error = abandoned(progress);
       this.o.record?.({ source: 'execute_stream', decision, ...(result ? { result } : { error }), latencyMs: performance.now() - started, ...(ttftMs !== undefined ? { ttftMs } : {}) });
     }
   }
 
-  private async *streamPlan(ctx: StrategyContext): AsyncGenerator<ExecuteEvent> {
+  private async *streamPlan(ctx: StrategyContext, progress: StreamState): AsyncGenerator<ExecuteEvent> {
     const { decision, signal } = ctx;
     if (decision.plan.strategy !== 'single') {
       const result = await this.run(ctx);
+      progress.attempts = result.attempts;
       yield { type: 'start', model: result.model };
       if (result.message.text) yield { type: 'text-delta', text: result.message.text };
       for (const toolCall of result.message.toolCalls) yield { type: 'tool-call', toolCall };
@@ -137,12 +142,16 @@ export class ExecuteEngine {
       return;
     }
     const chain = fallbackChain(ctx, decision.plan.models);
-    const attempts: AttemptInfo[] = [];
+    const attempts = progress.attempts;
     let last: InvokeErrorInfo | undefined;
     for (let model = chain.next(), step = 'primary'; model !== undefined; model = chain.next(last), step = 'fallback') {
       const invoked = performance.now();
       let ttftMs: number | undefined;
-      for await (const ev of ctx.executor.invokeStream(invokeInput(ctx, model, step), signal)) {
+      const input = invokeInput(ctx, model, step);
+      const call = new StreamProgress(input, ctx.catalog);
+      progress.open = { call, invoked };
+      for await (const ev of ctx.executor.invokeStream(input, signal)) {
+        call.observe(ev);
         if (ev.type === 'text-delta' || ev.type === 'tool-call') {
           ttftMs ??= performance.now() - invoked;
           yield ev;
@@ -153,7 +162,7 @@ export class ExecuteEngine {
           yield { type: 'done', result: { decision, model, message: { text: r.message.text, toolCalls: r.message.toolCalls }, finishReason: r.finishReason, attempts, ...totals(attempts), ...provenance(r) } };
           return;
         } else if (ev.type === 'error') {
-          attempts.push(...withTtft(ev.outcome.attempts, ttftMs));
+          attempts.push(...withUnbilled(withTtft(ev.outcome.attempts, ttftMs), call.unbilled()));
           if (ev.partial) throw new ExecuteFailedError(ev.outcome.error, attempts, true);
           last = ev.outcome.error;
         }
@@ -162,6 +171,20 @@ export class ExecuteEngine {
     }
     throw new ExecuteFailedError(last ?? { kind: 'unavailable', message: 'no model could be tried', retryable: true }, attempts);
   }
+}
+
+/** What a stream has called so far: the attempts of the calls that ended, and the call under way. */
+interface StreamState {
+  attempts: AttemptInfo[];
+  open?: { call: StreamProgress; invoked: number };
+}
+
+/** How a stream left before its end is recorded: its attempts, the open call's output billed. */
+function abandoned(progress: StreamState): ExecuteFailedError {
+  const open = progress.open;
+  const left = open?.call.abandonedAttempt(performance.now() - open.invoked);
+  const attempts = left ? [...progress.attempts, left] : progress.attempts;
+  return new ExecuteFailedError({ kind: 'aborted', message: 'the client cancelled the call', retryable: false }, attempts, left !== undefined);
 }
 
 /** The invocation's attempts, the last (the one that streamed) with the time from the invocation to its first text or tool call. */

@@ -17,6 +17,8 @@ import type { Catalog } from '../../shared/catalog.js';
 import type { ExecutorClient, InvokeEvent, InvokeInput, InvokeOutcome } from '../../shared/contracts/invoke.js';
 import type { Usage } from '../../shared/contracts/provider.js';
 import { estimateInvokeTokens } from '../../shared/contracts/estimate-tokens.js';
+import { StreamProgress } from '../execute/stream-progress.js';
+import { addUsage } from '../../shared/contracts/usage.js';
 import type { Hold, Ledger, Limit } from './ledger.js';
 import { requestTime } from './request-time.js';
 import { NANO_PER_USD, spendLimits, tokenLimit } from './tenant-limits.js';
@@ -98,13 +100,18 @@ export class MeteredExecutor implements ExecutorClient {
   async *invokeStream(input: InvokeInput, signal: AbortSignal): AsyncGenerator<InvokeEvent> {
     const holds = await this.reserve(input);
     let spent: Spent = { costUsd: 0 };
+    const progress = new StreamProgress(input, this.catalog);
     try {
       for await (const ev of this.base.invokeStream(input, signal)) {
+        progress.observe(ev);
         if (ev.type === 'done' || ev.type === 'error') spent = ev.outcome;
         yield ev;
       }
     } finally {
-      await this.settle(holds, spent);
+      // Output received that no outcome bills (a consumer that stopped reading, an executor
+      // that died mid-stream) is billed as the decision record bills it (stream-progress.ts).
+      const unbilled = progress.unbilled();
+      await this.settle(holds, unbilled ? { costUsd: spent.costUsd + unbilled.costUsd, usage: spent.usage ? addUsage(spent.usage, unbilled.usage) : unbilled.usage } : spent);
     }
   }
 }
