@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Decider } from '../../services/router/decide/decide.js';
+import { loadConfig } from '../../services/shared/config/load-config.js';
 import { PromptCacheRouting } from '../../services/router/cache/prompt-cache.js';
 import { PromptCacheTable } from '../../services/router/cache/prompt-cache-table.js';
 import { decideRequest, message, userMessage } from '../support/requests.js';
@@ -18,7 +19,7 @@ beforeAll(async () => {
 /** A Decider with a stickiness margin of 0.05 and a fresh session table. */
 const sticky = () =>
   new Decider({
-    config: f.decider['ctx'].config,
+    config: loadConfig().config,
     catalog: f.catalog,
     scoring: f.models,
     status: f.state.current,
