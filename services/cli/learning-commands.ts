@@ -15,6 +15,7 @@ export const TRAIN_USAGE =
 export const EVAL_USAGE =
   'usage: switchyard eval --data F.jsonl[.gz] [--model MODEL | --folds K] [--pool a,b,...] [--json] [--plot curve.svg] [--cost-model tokens|mean]\n' +
   "         [--flagship-share Q]: report segments and savings at the cheapest point with at least Q of the flagship's quality (default 1)\n" +
+  '         [--margin M]: and at quality margin M, as a policy with quality_margin M routes (balanced: 0.03)\n' +
   '         [--train-with G.jsonl ...]: with --folds, every fold also trains on G (questions shared with F are left out)\n' +
   `       ${EVAL_FROM_LOG_USAGE.replace('usage: ', '')}`;
 export const CALIBRATE_USAGE =

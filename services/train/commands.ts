@@ -128,6 +128,7 @@ export async function evalCommand(argv: string[], out: NodeJS.WritableStream, er
       plot: { type: 'string' },
       'cost-model': { type: 'string' },
       'flagship-share': { type: 'string' },
+      margin: { type: 'string' },
       'train-with': { type: 'string', multiple: true },
     });
     const folds = positiveInt('eval', 'folds', v.folds, 2);
@@ -138,6 +139,12 @@ export async function evalCommand(argv: string[], out: NodeJS.WritableStream, er
       const raw = String(v['flagship-share']);
       flagshipShare = raw.trim() === '' ? NaN : Number(raw);
       if (!(flagshipShare > 0 && flagshipShare <= 1)) throw new UsageError(`eval: --flagship-share must be a share of the flagship's quality in (0, 1], got ${raw}`);
+    }
+    let margin: number | undefined;
+    if (v.margin !== undefined) {
+      const raw = String(v.margin);
+      margin = raw.trim() === '' ? NaN : Number(raw);
+      if (!(margin > 0 && margin <= 0.5)) throw new UsageError(`eval: --margin must be a policy's quality_margin in (0, 0.5], got ${raw}`);
     }
     if (folds !== undefined && v.model !== undefined) throw new UsageError('eval: --model and --folds exclude each other (--folds trains its own models)');
     const costModel = v['cost-model'] as CostModelKind | undefined;
@@ -151,6 +158,7 @@ export async function evalCommand(argv: string[], out: NodeJS.WritableStream, er
       ...(pool !== undefined ? { pool } : {}),
       ...(costModel !== undefined ? { costModel } : {}),
       ...(flagshipShare !== undefined ? { flagshipShare } : {}),
+      ...(margin !== undefined ? { margin } : {}),
       ...(folds !== undefined
         ? { folds, train, onProgress: (f: number, k: number, p: Parameters<typeof bar.update>[0]) => bar.update(p, `fold ${f}/${k} `) }
         : { model: await loadModel(typeof v.model === 'string' ? v.model : repoPath(SHIPPED_MODEL)) }),

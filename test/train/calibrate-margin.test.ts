@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG_PATH, loadConfig } from '../../services/shared/config/load-config.js';
-import { calibrateMarginTable } from '../../services/train/calibrate-knob.js';
+import { calibrateMarginTable, routingTableOf } from '../../services/train/calibrate-knob.js';
 import { calibrateCommand } from '../../services/train/commands.js';
+import { evaluate } from '../../services/train/evaluate.js';
 import { flagshipOf, singleModels } from '../../services/train/eval-metrics.js';
 import { choicesByMargin, marginPoints } from '../../services/train/margin-points.js';
 import type { RoutingTable } from '../../services/train/operating-points.js';
 import { Prng } from '../../services/train/prng.js';
+import { parseRoutingJsonl, type RoutingData } from '../../services/shared/routing-data.js';
 
 /**
  * Ten prompts, two models: "strong" (index 0) always right at $0.01, "weak" at $0.0001 wrong on
@@ -29,6 +31,21 @@ function handTable(): RoutingTable {
     t.expectedCost.set([0.01, 0.0001], i * 2);
   });
   return t;
+}
+
+/** Sixty prompts: "strong" answers everything at $0.01, "weak" only the arithmetic ones at $0.0001. */
+function tinyData(): string {
+  const lines: string[] = [];
+  for (let i = 0; i < 60; i++) {
+    const easy = i % 2 === 0;
+    const prompt = easy ? `What is ${i} plus ${i + 1}?` : `Explain the history of the treaty number ${i} in detail.`;
+    const outcomes = {
+      strong: { quality: 1, input_tokens: 20, output_tokens: 50, cost_usd: 0.01 },
+      weak: { quality: easy ? 1 : 0, input_tokens: 20, output_tokens: 50, cost_usd: 0.0001 },
+    };
+    lines.push(JSON.stringify({ id: `p${i}`, prompt, segment: easy ? 'math' : 'history', outcomes }));
+  }
+  return lines.join('\n') + '\n';
 }
 
 function sink(): { stream: PassThrough; text: () => string } {
@@ -94,20 +111,26 @@ describe('calibrate - a policy quality margin for a target', () => {
     }
   });
 
+  it('eval --margin reports the routing at that margin, overall and per segment, as the margin sweep finds it', () => {
+    const data: RoutingData = { prompts: parseRoutingJsonl(tinyData(), 'tiny.jsonl'), models: ['strong', 'weak'], sources: [] };
+    const opts = { folds: 2, train: { epochs: 2, dim: 4 } };
+    const r = evaluate(data, { ...opts, margin: 0.1 });
+    const { table, models } = routingTableOf(data, opts);
+    const fi = flagshipOf(singleModels(models, table.quality, table.cost));
+    const at = marginPoints(table, fi).find((p) => p.marginRange[0] <= 0.1 && 0.1 <= p.marginRange[1])!;
+    const mp = r.margin_point!;
+    expect(mp.quality_margin).toBe(0.1);
+    expect(mp.quality).toBeCloseTo(at.quality, 12);
+    expect(mp.cost_ratio).toBeCloseTo(at.cost / r.flagship.cost_usd, 12);
+    expect(mp.savings).toBeCloseTo(1 - mp.cost_ratio, 12);
+    expect(Object.keys(mp.segments)).toEqual(['history', 'math']);
+    expect(mp.segments.history!.n + mp.segments.math!.n).toBe(r.n);
+  });
+
   it('--write on a policy with a quality margin sets quality_margin, not the knob, and the file loads', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'calibrate-margin-'));
     const data = join(dir, 'mine.jsonl');
-    const lines: string[] = [];
-    for (let i = 0; i < 60; i++) {
-      const easy = i % 2 === 0;
-      const prompt = easy ? `What is ${i} plus ${i + 1}?` : `Explain the history of the treaty number ${i} in detail.`;
-      const outcomes = {
-        strong: { quality: 1, input_tokens: 20, output_tokens: 50, cost_usd: 0.01 },
-        weak: { quality: easy ? 1 : 0, input_tokens: 20, output_tokens: 50, cost_usd: 0.0001 },
-      };
-      lines.push(JSON.stringify({ id: `p${i}`, prompt, segment: easy ? 'math' : 'history', outcomes }));
-    }
-    await writeFile(data, lines.join('\n') + '\n');
+    await writeFile(data, tinyData());
     const config = join(dir, 'prod.yaml');
     await copyFile(DEFAULT_CONFIG_PATH, config);
     const before = await readFile(config, 'utf8');
