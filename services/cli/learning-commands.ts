@@ -15,6 +15,7 @@ export const TRAIN_USAGE =
 export const EVAL_USAGE =
   'usage: switchyard eval --data F.jsonl[.gz] [--model MODEL | --folds K] [--pool a,b,...] [--json] [--plot curve.svg] [--cost-model tokens|mean]\n' +
   "         [--flagship-share Q]: report segments and savings at the cheapest point with at least Q of the flagship's quality (default 1)\n" +
+  '         [--margin M]: and at quality margin M, as a policy with quality_margin M routes (balanced: 0.03)\n' +
   '         [--train-with G.jsonl ...]: with --folds, every fold also trains on G (questions shared with F are left out)\n' +
   `       ${EVAL_FROM_LOG_USAGE.replace('usage: ', '')}`;
 export const CALIBRATE_USAGE =
@@ -23,13 +24,16 @@ export const CALIBRATE_USAGE =
   '                            [--config C.yaml] [--policy NAME] [--write] [--json]\n' +
   '  Sets the cost/quality knob for a target, measured on the data:\n' +
   "    --match-flagship   the cheapest knob whose quality is at least the flagship's (the pool's best model)\n" +
+  "    --flagship-share Q the cheapest knob whose quality is at least Q (0..1] of the flagship's\n" +
   '    --strong-share S   the share of calls to the flagship closest to S (0..1) without exceeding it\n' +
   '    --budget B         the best quality at a mean cost of at most B USD per 1,000 requests\n' +
   '  Predictions come from --model (default models/router-model.syrm) or, with --folds K, from models\n' +
   '  trained on the other folds ([--seed N] [--epochs N] [--dim N] as in eval). Without either, and\n' +
   "  when the shipped model does not know the data's models, 5-fold cross-validation on the data.\n" +
   '  --write sets policies.<NAME>.cost_quality_tradeoff in --config (NAME: --policy, default\n' +
-  '  router.default_policy), keeping its comments; exit 1 when no knob meets the target.\n' +
+  '  router.default_policy), keeping its comments; exit 1 when no knob meets the target. A policy\n' +
+  "  with a quality_margin (the built-in balanced, economy, quality) operates by it: the margin for\n" +
+  '  the target is found the same way, and --write sets quality_margin instead.\n' +
   '  Calibration error (predicted against observed quality) is in `switchyard eval`.';
 
 export async function trainCommand(argv: string[], io: CommandIO): Promise<number> {

@@ -32,11 +32,12 @@ import type { RoutingData } from '../shared/routing-data.js';
 import type { CostModelKind } from './cost-model.js';
 import { flagshipOf, singleModels, type ModelSummary } from './eval-metrics.js';
 import { KNOB_DECIMALS } from './knob-in-config.js';
+import { marginPoints } from './margin-points.js';
 import { choicesAt, sweepOperatingPoints, type RoutingTable, type Sweep } from './operating-points.js';
 import { DEFAULT_COST_MODEL, routingTableOf, trainedOn, type RoutingTableOptions } from './routing-table.js';
 
 // The configuration side and the shared routing table, under the names this module has always offered.
-export { KNOB_DECIMALS, isBuiltInConfig, roundKnob, setPolicyKnob, writeFileAtomic, type KnobEdit } from './knob-in-config.js';
+export { KNOB_DECIMALS, isBuiltInConfig, roundKnob, setPolicyKnob, setPolicyValue, writeFileAtomic, type KnobEdit } from './knob-in-config.js';
 export { routingTableOf } from './routing-table.js';
 
 const GRID = 10 ** KNOB_DECIMALS;
@@ -87,6 +88,8 @@ export interface KnobCalibration extends KnobChoice {
   /** Without folds: whether the data is (by content hash) part of the model's training data. */
   in_sample: boolean;
   cost_model: CostModelKind;
+  /** With `margin`: the policy's quality margin for the same target, on the same predictions. */
+  quality_margin?: MarginChoice;
 }
 
 const SLACK = 1e-12;
@@ -153,14 +156,16 @@ export function knobPoints(sweep: Sweep, flagship: number): KnobPoint[] {
   return out;
 }
 
-function better(a: KnobPoint, b: KnobPoint): boolean {
+function better(a: Point, b: Point): boolean {
   return a.quality > b.quality || (a.quality === b.quality && a.cost < b.cost);
 }
 
+type Point = Pick<KnobPoint, 'quality' | 'cost' | 'flagshipShare'>;
+
 /** The point that meets `target`, or the nearest one (met: false). `points` is not empty. */
-export function chooseKnob(points: readonly KnobPoint[], flagship: ModelSummary, target: KnobTarget): { met: boolean; point: KnobPoint } {
+export function chooseKnob<P extends Point>(points: readonly P[], flagship: ModelSummary, target: KnobTarget): { met: boolean; point: P } {
   if (points.length === 0) throw new RangeError('no operating points');
-  let pick: KnobPoint | undefined;
+  let pick: P | undefined;
   let nearest = points[0]!;
   switch (target.kind) {
     case 'match_flagship':
@@ -185,6 +190,50 @@ export function chooseKnob(points: readonly KnobPoint[], flagship: ModelSummary,
   return pick !== undefined ? { met: true, point: pick } : { met: false, point: nearest };
 }
 
+/** Share of the prompts routed to each model, most first (models with none are left out). */
+function callShares(models: readonly string[], counts: Float64Array, n: number): Record<string, number> {
+  const calls: Record<string, number> = {};
+  [...models.keys()].sort((a, b) => counts[b]! - counts[a]! || a - b).forEach((j) => {
+    if (counts[j]! > 0) calls[models[j]!] = counts[j]! / n;
+  });
+  return calls;
+}
+
+/** What a calibration of a policy's quality margin finds (margin-points.ts). */
+export interface MarginChoice {
+  met: boolean;
+  quality_margin: number;
+  margin_range: [number, number];
+  quality: number;
+  cost_per_1000: number;
+  cost_ratio: number;
+  flagship_share: number;
+  calls: Record<string, number>;
+  /** Distinct routings a margin on the grid produces. */
+  reachable_points: number;
+}
+
+/** The quality margin that meets `target` on a routing table of `models`, or the nearest one. */
+export function calibrateMarginTable(table: RoutingTable, models: readonly string[], target: KnobTarget): MarginChoice {
+  if (table.n === 0) throw new RangeError('no prompts to calibrate on');
+  const singles = singleModels(models, table.quality, table.cost);
+  const fi = flagshipOf(singles);
+  const flagship = singles[fi]!;
+  const points = marginPoints(table, fi);
+  const { met, point } = chooseKnob(points, flagship, target);
+  return {
+    met,
+    quality_margin: point.margin,
+    margin_range: point.marginRange,
+    quality: point.quality,
+    cost_per_1000: point.cost * 1000,
+    cost_ratio: flagship.cost_usd > 0 ? point.cost / flagship.cost_usd : NaN,
+    flagship_share: point.flagshipShare,
+    calls: callShares(models, point.counts, table.n),
+    reachable_points: points.length,
+  };
+}
+
 /** Calibrates on a routing table (every outcome observed) of `models`. */
 export function calibrateTable(table: RoutingTable, models: readonly string[], target: KnobTarget): KnobChoice {
   if (models.length !== table.m) throw new RangeError(`${models.length} model names for a table of ${table.m} models`);
@@ -197,10 +246,7 @@ export function calibrateTable(table: RoutingTable, models: readonly string[], t
   const { met, point } = chooseKnob(points, flagship, target);
   const counts = new Float64Array(table.m);
   for (const j of choicesAt(sweep, point.index)) counts[j]!++;
-  const calls: Record<string, number> = {};
-  [...models.keys()].sort((a, b) => counts[b]! - counts[a]! || a - b).forEach((j) => {
-    if (counts[j]! > 0) calls[models[j]!] = counts[j]! / table.n;
-  });
+  const calls = callShares(models, counts, table.n);
   return {
     target,
     met,
@@ -220,10 +266,14 @@ export function calibrateTable(table: RoutingTable, models: readonly string[], t
 /** The router whose predictions are calibrated: a router model (`model`), or held-out predictions with `folds`. */
 export type CalibrateOptions = Omit<RoutingTableOptions, 'profileOf' | 'logitShift' | 'costModel'>;
 
-/** Evaluates the router on `all` and finds the knob for `target`. */
-export function calibrateKnob(all: RoutingData, opts: CalibrateOptions, target: KnobTarget): KnobCalibration {
+/**
+ * Evaluates the router on `all` and finds the knob for `target`; with `margin`, also the
+ * quality margin (for a policy that operates by one).
+ */
+export function calibrateKnob(all: RoutingData, opts: CalibrateOptions, target: KnobTarget, margin = false): KnobCalibration {
   const { table, models, dropped } = routingTableOf(all, opts);
   return {
+    ...(margin ? { quality_margin: calibrateMarginTable(table, models, target) } : {}),
     ...calibrateTable(table, models, target),
     n: table.n,
     dropped_incomplete: dropped,

@@ -20,7 +20,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodeRouterModel, encodeRouterModel, type RouterModel } from '../router/model/router-model-file.js';
 import { DEFAULT_CONFIG_PATH, loadConfig, parseConfig } from '../shared/config/load-config.js';
-import { calibrateKnob, isBuiltInConfig, setPolicyKnob, writeFileAtomic, type KnobCalibration, type KnobTarget } from './calibrate-knob.js';
+import { calibrateKnob, isBuiltInConfig, setPolicyKnob, setPolicyValue, writeFileAtomic, type KnobCalibration, type KnobTarget } from './calibrate-knob.js';
 import { COST_MODEL_KINDS, type CostModelKind } from './cost-model.js';
 import { evaluate, reportSummary } from './evaluate.js';
 import { formatReport } from './eval-text.js';
@@ -128,6 +128,7 @@ export async function evalCommand(argv: string[], out: NodeJS.WritableStream, er
       plot: { type: 'string' },
       'cost-model': { type: 'string' },
       'flagship-share': { type: 'string' },
+      margin: { type: 'string' },
       'train-with': { type: 'string', multiple: true },
     });
     const folds = positiveInt('eval', 'folds', v.folds, 2);
@@ -138,6 +139,12 @@ export async function evalCommand(argv: string[], out: NodeJS.WritableStream, er
       const raw = String(v['flagship-share']);
       flagshipShare = raw.trim() === '' ? NaN : Number(raw);
       if (!(flagshipShare > 0 && flagshipShare <= 1)) throw new UsageError(`eval: --flagship-share must be a share of the flagship's quality in (0, 1], got ${raw}`);
+    }
+    let margin: number | undefined;
+    if (v.margin !== undefined) {
+      const raw = String(v.margin);
+      margin = raw.trim() === '' ? NaN : Number(raw);
+      if (!(margin > 0 && margin <= 0.5)) throw new UsageError(`eval: --margin must be a policy's quality_margin in (0, 0.5], got ${raw}`);
     }
     if (folds !== undefined && v.model !== undefined) throw new UsageError('eval: --model and --folds exclude each other (--folds trains its own models)');
     const costModel = v['cost-model'] as CostModelKind | undefined;
@@ -151,6 +158,7 @@ export async function evalCommand(argv: string[], out: NodeJS.WritableStream, er
       ...(pool !== undefined ? { pool } : {}),
       ...(costModel !== undefined ? { costModel } : {}),
       ...(flagshipShare !== undefined ? { flagshipShare } : {}),
+      ...(margin !== undefined ? { margin } : {}),
       ...(folds !== undefined
         ? { folds, train, onProgress: (f: number, k: number, p: Parameters<typeof bar.update>[0]) => bar.update(p, `fold ${f}/${k} `) }
         : { model: await loadModel(typeof v.model === 'string' ? v.model : repoPath(SHIPPED_MODEL)) }),
@@ -210,6 +218,27 @@ interface PolicyResult {
   knob: number;
   written: boolean;
   edit: 'value' | 'key' | 'document' | null;
+  /** For a policy that operates by a quality margin: the margin, which --write sets instead of the knob. */
+  quality_margin?: { previous: number; value: number; written: boolean; edit: 'value' | 'key' | 'document' | null };
+}
+
+/** The lines of a margin policy's calibration: its operating point is the quality margin. */
+function formatMargin(r: KnobCalibration, p: PolicyResult, where: string): string[] {
+  const m = r.quality_margin!, pm = p.quality_margin!;
+  const [lo, hi] = m.margin_range;
+  const lines = [
+    `policy ${p.name} operates by its quality_margin (the cheapest model within it of the best expected quality); for this target:`,
+    `${m.met ? '' : 'NOT MET; the nearest: '}quality_margin ${m.quality_margin}   (on these data ${lo === hi ? 'no other 4-decimal margin routes the same' : `every margin from ${lo} to ${hi} routes the same`})`,
+    `  quality                   ${m.quality.toFixed(4)}   (flagship ${r.flagship.quality.toFixed(4)})`,
+    `  cost per 1,000 requests   ${usd(m.cost_per_1000)}   (flagship ${usd(r.flagship.cost_per_1000)})`,
+    `  cost ratio to flagship    ${m.cost_ratio.toFixed(4)}`,
+    `  calls                     ${Object.entries(m.calls).map(([k, s]) => `${k} ${pct(s)}`).join(', ')}`,
+    '',
+  ];
+  if (pm.written) lines.push(`${where}: quality_margin ${pm.previous} -> ${pm.value}, written`);
+  else if (!m.met) lines.push(`${where}: quality_margin stays ${pm.previous} (the target is not met)`);
+  else lines.push(`${where}: quality_margin is ${pm.previous}; ${p.config !== null ? 'add --write to set it to' : 'pass --config C.yaml --write to set'} ${pm.value}`);
+  return lines;
 }
 
 function formatCalibration(r: KnobCalibration, p: PolicyResult, notes: string[], write: boolean): string {
@@ -237,6 +266,11 @@ function formatCalibration(r: KnobCalibration, p: PolicyResult, notes: string[],
     '',
   );
   const where = `policy ${p.name}${p.config !== null ? ` in ${p.config}` : ' of the built-in configuration'}`;
+  if (p.quality_margin !== undefined) {
+    lines.push(...formatMargin(r, p, where));
+    for (const n of notes) lines.push(`note: ${n}`);
+    return lines.join('\n') + '\n';
+  }
   if (p.written) lines.push(`${where}: cost_quality_tradeoff ${p.previous} -> ${p.knob}, written`);
   else if (!r.met) lines.push(`${where}: cost_quality_tradeoff stays ${p.previous} (the target is not met${write ? '; nothing written' : ''})`);
   else lines.push(`${where}: cost_quality_tradeoff is ${p.previous}; ${p.config !== null ? 'add --write to set it to' : 'pass --config C.yaml --write to set'} ${p.knob}`);
@@ -306,6 +340,7 @@ export async function calibrateCommand(argv: string[], out: NodeJS.WritableStrea
       }
     }
     const bar = progressReporter(err);
+    const byMargin = policy.quality_margin > 0;
     const result = calibrateKnob(
       data,
       {
@@ -315,6 +350,7 @@ export async function calibrateCommand(argv: string[], out: NodeJS.WritableStrea
           : { folds: folds!, train, onProgress: (f: number, k: number, p: Parameters<typeof bar.update>[0]) => bar.update(p, `fold ${f}/${k} `) }),
       },
       target,
+      byMargin,
     );
     bar.done();
 
@@ -324,8 +360,8 @@ export async function calibrateCommand(argv: string[], out: NodeJS.WritableStrea
         `and the policy's expected_output_tokens (${policy.expected_output_tokens}), and routes among the catalog's models, ` +
         `not the data's costs and pool: where those differ, the same knob gives another operating point.`,
     );
-    if (policy.quality_margin > 0) {
-      notes.push(`policy ${policyName} chooses among the models within its quality_margin (${policy.quality_margin}) of the best expected quality, where the knob only weighs cost against latency: the knob sets its operating point alone when a request sets its own trade-off, or with quality_margin 0.`);
+    if (byMargin) {
+      notes.push(`policy ${policyName} chooses the cheapest model within its quality_margin of the best expected quality, so --write sets quality_margin; the knob above is the operating point of a request that sets its own trade-off, or of the policy with quality_margin 0.`);
     }
     if (policy.latency_weight > 0) notes.push(`policy ${policyName} also weighs latency (latency_weight ${policy.latency_weight}), which these data do not measure.`);
     if (policy.strategy !== 'single') notes.push(`policy ${policyName} uses the ${policy.strategy} strategy, which may call more than one model per request; the figures here are for single routing.`);
@@ -335,7 +371,16 @@ export async function calibrateCommand(argv: string[], out: NodeJS.WritableStrea
     }
 
     const p: PolicyResult = { config: configArg ?? null, name: policyName, previous: policy.cost_quality_tradeoff, knob: result.knob, written: false, edit: null };
-    if (write && result.met) {
+    const margin = result.quality_margin;
+    if (margin !== undefined) {
+      const pm: NonNullable<PolicyResult['quality_margin']> = { previous: policy.quality_margin, value: margin.quality_margin, written: false, edit: null };
+      p.quality_margin = pm;
+      if (write && margin.met) {
+        const edit = setPolicyValue(await readConfig(), configFile, 'quality_margin', margin.quality_margin, policyName);
+        await writeFileAtomic(configFile, edit.text);
+        Object.assign(pm, { previous: edit.previous, written: true, edit: edit.how });
+      }
+    } else if (write && result.met) {
       const edit = setPolicyKnob(await readConfig(), configFile, result.knob, policyName);
       await writeFileAtomic(configFile, edit.text);
       p.previous = edit.previous;
@@ -343,6 +388,10 @@ export async function calibrateCommand(argv: string[], out: NodeJS.WritableStrea
       p.edit = edit.how;
     }
     out.write(v.json === true ? JSON.stringify({ ...result, policy: p, notes }) + '\n' : formatCalibration(result, p, notes, write));
-    if (!result.met) throw new Error(`no operating point meets the target: ${missedTarget(result.target, result)}${write ? '; nothing written' : ''}`);
+    const met = margin !== undefined ? margin.met : result.met;
+    if (!met) {
+      const missed = margin !== undefined ? `no quality_margin up to 0.5 meets it; the nearest gives quality ${margin.quality.toFixed(4)} at cost ratio ${margin.cost_ratio.toFixed(4)}` : missedTarget(result.target, result);
+      throw new Error(`no operating point meets the target: ${missed}${write ? '; nothing written' : ''}`);
+    }
   });
 }

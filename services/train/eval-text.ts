@@ -36,6 +36,18 @@ export function formatReport(r: EvalReport): string {
       lines.push(`  ${s.padEnd(w)}  ${String(v.n).padStart(6)}  ${f4(v.quality)}   ${f4(v.cost_ratio)}      ${f4(v.flagship_quality)}            ${f4(ece)}`);
     }
   }
+  if (r.margin_point !== undefined) {
+    const mp = r.margin_point;
+    lines.push('');
+    lines.push(
+      `segments at quality_margin ${mp.quality_margin} (the cheapest model within it of the best expected quality: quality ${f4(mp.quality)}, cost ratio ${f4(mp.cost_ratio)}, saves ${(mp.savings * 100).toFixed(1)}% against always the flagship)`,
+    );
+    const w = Math.max(8, ...Object.keys(mp.segments).map((s) => s.length));
+    lines.push(`  ${'segment'.padEnd(w)}  ${'n'.padStart(6)}  quality  cost_ratio  flagship_quality`);
+    for (const [s, v] of Object.entries(mp.segments)) {
+      lines.push(`  ${s.padEnd(w)}  ${String(v.n).padStart(6)}  ${f4(v.quality)}   ${f4(v.cost_ratio)}      ${f4(v.flagship_quality)}`);
+    }
+  }
   lines.push('');
   lines.push('single models');
   const w = Math.max(8, ...r.baselines.single_models.map((s) => s.model.length));

@@ -27,6 +27,7 @@ import {
   type ModelSummary,
   type SegmentResult,
 } from './eval-metrics.js';
+import { choicesByMargin } from './margin-points.js';
 import { choicesAt, sweepOperatingPoints, type OperatingPoint } from './operating-points.js';
 import { meanCrossEntropy } from './predict.js';
 import { DEFAULT_COST_MODEL, routerOnData, trainedOn, type RoutingTableOptions } from './routing-table.js';
@@ -39,6 +40,21 @@ export interface EvalOptions extends RoutingTableOptions {
    * quality is at least this share of the flagship's (default 1: matching the flagship).
    */
   flagshipShare?: number;
+  /**
+   * Also report the routing at this quality margin (in (0, 0.5]): what a policy with
+   * `quality_margin` M chooses, the cheapest model within M of the best expected quality.
+   */
+  margin?: number;
+}
+
+/** The routing at a policy's quality margin (margin-points.ts), overall and per segment. */
+export interface MarginPointSummary {
+  quality_margin: number;
+  quality: number;
+  cost_ratio: number;
+  /** 1 − cost_ratio: what the router saves against always calling the flagship. */
+  savings: number;
+  segments: Record<string, SegmentResult>;
 }
 
 export interface OperatingPointSummary {
@@ -72,6 +88,8 @@ export interface EvalReport {
    */
   operating_point: OperatingPointSummary | null;
   segments: Record<string, SegmentResult>;
+  /** With `margin`: the routing at that quality margin. */
+  margin_point?: MarginPointSummary;
   apgr?: number | null;
   cpt50?: number | null;
   cpt80?: number | null;
@@ -140,6 +158,22 @@ export function evaluate(all: RoutingData, opts: EvalOptions): EvalReport {
     calibration: calibrationReport(models, mx.segments, pr.predicted, mx.quality, mx.observed),
     points,
   };
+  if (opts.margin !== undefined) {
+    const choice = choicesByMargin(table, opts.margin);
+    let q = 0, c = 0;
+    choice.forEach((j, i) => {
+      q += ev.quality[i * m + j]!;
+      c += ev.cost[i * m + j]!;
+    });
+    const costRatio = c / ev.n / flagship.cost_usd;
+    report.margin_point = {
+      quality_margin: opts.margin,
+      quality: q / ev.n,
+      cost_ratio: costRatio,
+      savings: 1 - costRatio,
+      segments: segmentResults(ev.segments, choice, ev.quality, ev.cost, m, fi),
+    };
+  }
 
   if (m === 2) {
     const wi = 1 - fi;

@@ -1,7 +1,8 @@
 /**
  * The trade-off knob in a configuration file: `calibrate --write` sets one policy's
- * cost_quality_tradeoff in the operator's YAML, keeping comments and layout, and writes the
- * file atomically; the built-in configuration is never edited.
+ * cost_quality_tradeoff (or, for a policy that operates by a quality margin, its
+ * quality_margin) in the operator's YAML, keeping comments and layout, and writes the file
+ * atomically; the built-in configuration is never edited.
  */
 import { randomBytes } from 'node:crypto';
 import { open, realpath, rename, rm, stat } from 'node:fs/promises';
@@ -29,6 +30,8 @@ export interface KnobEdit {
 }
 
 const KNOB_KEY = 'cost_quality_tradeoff';
+/** The policy keys calibrate writes. */
+export type PolicyKey = 'cost_quality_tradeoff' | 'quality_margin';
 
 /** The knob rounded to KNOB_DECIMALS decimals, as a number whose shortest form has no more. */
 export function roundKnob(k: number): number {
@@ -40,12 +43,12 @@ export function roundKnob(k: number): number {
 const splice = (text: string, from: number, to: number, insert: string) => text.slice(0, from) + insert + text.slice(to);
 
 /** Edits in the source: the value in place, else the key before the policy's first key. */
-function editSource(text: string, path: readonly string[], value: string): { text: string; how: 'value' | 'key' } | null {
+function editSource(text: string, path: readonly string[], value: string, key: PolicyKey): { text: string; how: 'value' | 'key' } | null {
   const tokens = Array.from(new Parser().parse(text));
   const docs: Document.Parsed[] = Array.from(new Composer({ keepSourceTokens: true }).compose(tokens));
   if (docs.length !== 1 || docs[0]!.errors.length > 0) return null;
   const doc = docs[0]!;
-  const node = doc.getIn([...path, KNOB_KEY], true);
+  const node = doc.getIn([...path, key], true);
   if (isScalar(node) && node.srcToken !== undefined && node.srcToken.type === 'scalar') {
     CST.setScalarValue(node.srcToken, value);
     return { text: tokens.map((t) => CST.stringify(t)).join(''), how: 'value' };
@@ -56,11 +59,11 @@ function editSource(text: string, path: readonly string[], value: string): { tex
   const first = map.items[0]!.key;
   if (!isScalar(first) || first.range == null) return null;
   const at = first.range[0];
-  if (map.flow) return { text: splice(text, at, at, `${KNOB_KEY}: ${value}, `), how: 'key' };
+  if (map.flow) return { text: splice(text, at, at, `${key}: ${value}, `), how: 'key' };
   const lineStart = text.lastIndexOf('\n', at - 1) + 1;
   const indent = text.slice(lineStart, at);
   if (!/^ *$/.test(indent)) return null;
-  return { text: splice(text, at, at, `${KNOB_KEY}: ${value}\n${indent}`), how: 'key' };
+  return { text: splice(text, at, at, `${key}: ${value}\n${indent}`), how: 'key' };
 }
 
 /**
@@ -70,20 +73,24 @@ function editSource(text: string, path: readonly string[], value: string): { tex
  * nothing but that one value changed; `source` names the file in errors.
  */
 export function setPolicyKnob(text: string, source: string, knob: number, policy?: string): KnobEdit {
-  const k = roundKnob(knob);
+  return setPolicyValue(text, source, KNOB_KEY, roundKnob(knob), policy);
+}
+
+/** As setPolicyKnob, for `key` (a value already rounded to KNOB_DECIMALS decimals). */
+export function setPolicyValue(text: string, source: string, key: PolicyKey, k: number, policy?: string): KnobEdit {
   const before = parseConfig(text, source);
   const name = policy ?? before.router.default_policy;
   const current = before.policies[name];
   if (current === undefined) throw new RangeError(`${source}: no policy named "${name}" (have: ${Object.keys(before.policies).join(', ')})`);
   const path = ['policies', name];
   const expected = parseDocument(text).toJS() ?? {};
-  setPath(expected, [...path, KNOB_KEY], k);
+  setPath(expected, [...path, key], k);
 
   const candidates: (() => { text: string; how: KnobEdit['how'] } | null)[] = [
-    () => editSource(text, path, String(k)),
+    () => editSource(text, path, String(k), key),
     () => {
       const doc = parseDocument(text);
-      doc.setIn([...path, KNOB_KEY], k);
+      doc.setIn([...path, key], k);
       return { text: doc.toString({ lineWidth: 0 }), how: 'document' };
     },
   ];
@@ -91,10 +98,10 @@ export function setPolicyKnob(text: string, source: string, knob: number, policy
     const edit = make();
     if (edit === null || !isDeepStrictEqual(parseDocument(edit.text).toJS() ?? {}, expected)) continue;
     const after = parseConfig(edit.text, source);
-    if (after.policies[name]?.cost_quality_tradeoff !== k) continue;
-    return { text: edit.text, policy: name, previous: current.cost_quality_tradeoff, how: edit.how };
+    if (after.policies[name]?.[key] !== k) continue;
+    return { text: edit.text, policy: name, previous: current[key], how: edit.how };
   }
-  throw new Error(`${source}: could not set policies.${name}.${KNOB_KEY} without changing anything else`);
+  throw new Error(`${source}: could not set policies.${name}.${key} without changing anything else`);
 }
 
 function setPath(obj: unknown, path: readonly string[], value: unknown): void {

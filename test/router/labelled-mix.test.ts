@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { decideRequest, message, userMessage } from '../support/requests.js';
 import { defaultConfigObject, routerFixture, type RouterFixture } from '../support/router-fixture.js';
 import { LABELLED_MIX, type LabelledPrompt } from './labelled-mix.js';
+import { HELD_OUT_MIX } from './labelled-mix-held-out.js';
 
 let f: RouterFixture;
 let cheaperHalf: Set<string>;
@@ -37,10 +38,10 @@ interface Shares {
   misses: string[];
 }
 
-function shares(policy: string): Shares {
+function shares(policy: string, mix: readonly LabelledPrompt[] = LABELLED_MIX): Shares {
   let easy = 0, easyCheap = 0, hard = 0, hardDear = 0, hardCapable = 0;
   const misses: string[] = [];
-  for (const p of LABELLED_MIX) {
+  for (const p of mix) {
     const { model, capable } = route(p, policy);
     const cheap = cheaperHalf.has(model);
     if (p.label === 'easy') {
@@ -85,5 +86,25 @@ describe('labelled mix - easy prompts to cheap models, hard ones to strong model
     const s = shares(defaultConfigObject().router.default_policy);
     expect(s.easyToCheaper).toBeGreaterThanOrEqual(0.95);
     expect(s.hardToDearer).toBeGreaterThanOrEqual(0.9);
+  });
+});
+
+describe('labelled mix - the held-out mix, written after the task reader and never tuned on', () => {
+  it('reports the shares for every built-in policy, and the default policy holds what it reached', () => {
+    expect(HELD_OUT_MIX.filter((p) => p.label === 'easy').length).toBe(20);
+    expect(HELD_OUT_MIX.filter((p) => p.label === 'hard').length).toBe(20);
+    const rows: string[] = [];
+    for (const policy of Object.keys(defaultConfigObject().policies)) {
+      const s = shares(policy, HELD_OUT_MIX);
+      const pct = (x: number) => `${(100 * x).toFixed(0).padStart(3)}%`;
+      rows.push(`${policy.padEnd(12)} easy->cheaper ${pct(s.easyToCheaper)}   hard->dearer ${pct(s.hardToDearer)}   hard->capable ${pct(s.hardToCapable)}`);
+      if (process.env.SWITCHYARD_MIX_MISSES) for (const m of s.misses) rows.push(`    ${m}`);
+    }
+    console.log(`held-out mix (${HELD_OUT_MIX.length} prompts)\n${rows.join('\n')}`);
+    // When written: 100% / 70%. Six short hard prompts with no cue the task reader knows
+    // ("Show rigorously that ...", "Write a thread-safe LRU cache in Java ...") read as everyday.
+    const s = shares(defaultConfigObject().router.default_policy, HELD_OUT_MIX);
+    expect(s.easyToCheaper).toBeGreaterThanOrEqual(0.95);
+    expect(s.hardToDearer).toBeGreaterThanOrEqual(0.7);
   });
 });

@@ -55,11 +55,13 @@ describe('prompt cache - the session key', () => {
     expect(sessionKey(asRequest(conversation, 'chat-7'))).toBe('s:chat-7');
   });
 
-  it('is the system prompt when it says something, whatever follows', () => {
+  it('is the system prompt and the first message: a system prompt shared by many conversations is not one session', () => {
     const a = sessionKey(asRequest([text('system', 'Be brief.'), text('user', 'one')]));
     expect(a).toMatch(/^p:[0-9a-f]{16}$/);
-    expect(sessionKey(asRequest([text('system', 'Be brief.'), text('user', 'two')]))).toBe(a);
+    expect(sessionKey(asRequest([text('system', 'Be brief.'), text('user', 'one'), text('assistant', '1'), text('user', 'more')]))).toBe(a);
+    expect(sessionKey(asRequest([text('system', 'Be brief.'), text('user', 'two')]))).not.toBe(a);
     expect(sessionKey(asRequest([text('system', 'Be verbose.'), text('user', 'one')]))).not.toBe(a);
+    expect(sessionKey(asRequest([text('system', 'Be brief.')]))).toBeUndefined();
   });
 
   it('is the first message too when there is no system prompt, and nothing for an empty prompt', () => {

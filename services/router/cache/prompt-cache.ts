@@ -34,15 +34,16 @@ export interface PromptCacheView {
 const SESSION_KEY_BLOCKS = 2;
 
 /**
- * The session key: the session label, else the first prefix that says something (the tools
- * and system prompt when they are more than a token, else those and the first message), as a
- * hash of its blocks (session-hash.ts says why not the prefix hashes).
+ * The session key: the session label, else the start of the conversation (the tools and system
+ * prompt and the first message after them), as a hash of those blocks (session-hash.ts says why
+ * not the prefix hashes). Not the system prompt alone: one system prompt serves every user of
+ * an application, and keyed on it the first request's model held all of that application's
+ * traffic within the stickiness margin (after one proof, greetings went to the flagship). A
+ * model that holds the shared prompt in its cache still gets its cached price in the estimate.
  */
 export function sessionKey(req: NormalizedRequest): string | undefined {
   if (req.labels.session) return `s:${req.labels.session}`;
   const blocks = prefixBlocks(req.messages, req.tools, SESSION_KEY_BLOCKS);
-  // A boundary's tokens are its UTF-16 units / 4, rounded up: more than one token is more than 4 units.
-  if (blocks[0]!.length > 4) return `p:${sessionHash([blocks[0]!.text])}`;
   return blocks[1] ? `p:${sessionHash([blocks[0]!.text, blocks[1].text])}` : undefined;
 }
 

@@ -210,12 +210,15 @@ export class Decider {
     if (req.model) ranked.moveToFront(indexOf(req.model));
     const softPin = req.model ? undefined : rules.pin;
     let keptSession = false;
+    let sessionBest = -1;
     if (cache && prefixes && !rules.pin && !req.pinModel && !req.model) {
       // Session stickiness: keep the session's model unless another is better by the margin.
+      // Never below the policy's quality margin: that caps the quality a policy gives up.
       const sticky = cache.stickyModel(prefixes);
       const i = sticky === undefined ? -1 : indexOf(sticky);
       const first = ranked.at(0);
-      if (i >= 0 && s.excluded[i] === null && i !== first && s.utility[first]! - s.utility[i]! <= cache.stickinessMargin) {
+      if (i >= 0 && s.excluded[i] === null && s.below[i] === 0 && i !== first && s.utility[first]! - s.utility[i]! <= cache.stickinessMargin) {
+        sessionBest = first;
         ranked.moveToFront(i);
         keptSession = true;
       }
@@ -292,6 +295,7 @@ export class Decider {
       pinnedBy,
       requested: req.model === chosen.id,
       pinNote,
+      ...(keptSession ? { sessionNote: `kept the session's model: within ${cache!.stickinessMargin} utility of the best-ranked model (${models[sessionBest]!.id})` } : {}),
       plan,
       ...(explored ? { explorationNote: describeExploration(chosen.id, explored, exploring!) } : {}),
     });

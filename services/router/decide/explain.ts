@@ -18,6 +18,8 @@ export interface ExplainInput {
   priorModels: ReadonlySet<string>;
   pinnedBy?: string | undefined;
   pinNote?: string | undefined;
+  /** Why the session's model was kept over the best-ranked one, when it was. */
+  sessionNote?: string;
   /** The request asked for the chosen model. */
   requested?: boolean;
   plan: Plan;
@@ -46,6 +48,7 @@ export function explain(x: ExplainInput): string {
     if (priors.length > 0) parts.push(`quality of ${priors.join(' and ')} from a prior (public scores), not routing data`);
   }
   if (x.pinNote) parts.push(x.pinNote);
+  if (x.sessionNote) parts.push(x.sessionNote);
   if (x.explorationNote) parts.push(x.explorationNote);
   if (x.excluded.size > 0) {
     let total = 0;

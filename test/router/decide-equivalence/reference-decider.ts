@@ -56,6 +56,7 @@ interface ExplainInput {
   priorModels: ReadonlySet<string>;
   pinnedBy?: string | undefined;
   pinNote?: string | undefined;
+  sessionNote?: string | undefined;
   /** The request asked for the chosen model. */
   requested?: boolean;
   plan: Plan;
@@ -82,6 +83,7 @@ function explain(x: ExplainInput): string {
     if (priors.length > 0) parts.push(`quality of ${priors.join(' and ')} from a prior (public scores), not routing data`);
   }
   if (x.pinNote) parts.push(x.pinNote);
+  if (x.sessionNote) parts.push(x.sessionNote);
   const excluded = x.candidates.filter((c) => !c.eligible);
   if (excluded.length > 0) {
     const byFilter = new Map<string, number>();
@@ -203,11 +205,13 @@ export class ReferenceDecider {
     if (req.model) ranked.unshift(...ranked.splice(ranked.findIndex((r) => r.id === req.model), 1));
     const softPin = req.model ? undefined : rules.pin;
     let keptSession = false;
+    let sessionNote: string | undefined;
     if (cache && prefixes && !rules.pin && !req.pinModel && !req.model) {
       // Session stickiness: keep the session's model unless another is better by the margin.
       const sticky = cache.stickyModel(prefixes);
       const i = sticky === undefined ? -1 : ranked.findIndex((r) => r.id === sticky);
-      if (i > 0 && ranked[0]!.utility - ranked[i]!.utility <= cache.stickinessMargin) {
+      if (i > 0 && !belowMargin.has(sticky!) && ranked[0]!.utility - ranked[i]!.utility <= cache.stickinessMargin) {
+        sessionNote = `kept the session's model: within ${cache.stickinessMargin} utility of the best-ranked model (${ranked[0]!.id})`;
         ranked.unshift(...ranked.splice(i, 1));
         keptSession = true;
       }
@@ -258,6 +262,7 @@ export class ReferenceDecider {
       pinnedBy,
       requested: req.model === chosen.id,
       pinNote,
+      sessionNote,
       plan,
     });
     const response: DecideResponse = {
