@@ -70,8 +70,9 @@ function tail(chunks: Buffer[]): string {
   return Buffer.concat(chunks).toString('utf8').slice(-2000);
 }
 
-export function startChild(spec: ChildSpec): Promise<Child> {
-  const p = fork(CHILD_MAIN, [JSON.stringify(spec)], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [] });
+/** `nodeArgs`: options for the child's node (e.g. `--expose-gc`), none by default. */
+export function startChild(spec: ChildSpec, nodeArgs: string[] = []): Promise<Child> {
+  const p = fork(CHILD_MAIN, [JSON.stringify(spec)], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: nodeArgs });
   live.add(p);
   const stderr: Buffer[] = [];
   p.stderr!.on('data', (c: Buffer) => stderr.push(c));

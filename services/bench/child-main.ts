@@ -9,7 +9,9 @@ import * as grpc from '@grpc/grpc-js';
 import { startServer, type Role } from '../server/switchyard-server.js';
 import { switchyardProto } from '../shared/grpc/proto.js';
 import { createLogger, type Level } from '../shared/log.js';
+import { writeHeapSnapshot } from 'node:v8';
 import { startFixedDelayUpstream } from './fixed-delay-upstream.js';
+import { memoryBreakdown, type MemoryBreakdown } from './memory-breakdown.js';
 
 export type ChildSpec =
   | { kind: 'switchyard'; configPath?: string; role: Role; executors?: string[]; metricsListen?: string; logLevel?: Level; /** Also serve the HTTP front door. */ http?: boolean }
@@ -17,8 +19,13 @@ export type ChildSpec =
   | { kind: 'upstream'; delayMs: number; failureRate?: number };
 
 export type ReadyMessage = { type: 'ready'; address: string; httpAddress?: string };
-export type ChildRequest = { type: 'last-body' } | { type: 'served' } | { type: 'memory' };
-export type ChildReply = { type: 'last-body'; body: string } | { type: 'served'; count: number } | { type: 'memory'; usage: NodeJS.MemoryUsage };
+/** `memory` with `collect`: a full collection is forced after the figures are read (needs node --expose-gc). */
+export type ChildRequest = { type: 'last-body' } | { type: 'served' } | { type: 'memory'; collect?: boolean } | { type: 'heap-snapshot'; path: string };
+export type ChildReply =
+  | { type: 'last-body'; body: string }
+  | { type: 'served'; count: number }
+  | { type: 'memory'; usage: NodeJS.MemoryUsage; breakdown: MemoryBreakdown }
+  | { type: 'heap-snapshot'; path: string };
 
 function send(message: ReadyMessage | ChildReply): void {
   process.send!(message);
@@ -57,7 +64,14 @@ async function start(spec: ChildSpec): Promise<void> {
         log: createLogger('switchyard', { SWITCHYARD_LOG_LEVEL: spec.logLevel ?? 'error' }),
       });
       process.on('message', (m: ChildRequest) => {
-        if (m.type === 'memory') send({ type: 'memory', usage: process.memoryUsage() });
+        const gc = (globalThis as { gc?: () => void }).gc;
+        if (m.type === 'memory') {
+          const usage = process.memoryUsage();
+          send({ type: 'memory', usage, breakdown: memoryBreakdown(m.collect ? gc : undefined) });
+        } else if (m.type === 'heap-snapshot') {
+          gc?.();
+          send({ type: 'heap-snapshot', path: writeHeapSnapshot(m.path) });
+        }
       });
       send({ type: 'ready', address: server.address, ...(server.http ? { httpAddress: server.http.address } : {}) });
       return;

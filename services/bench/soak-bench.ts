@@ -7,23 +7,30 @@
  * latency and the server's memory (RSS, and the V8 heap beside it, which tells growth of live
  * objects from memory the allocator keeps). It measures and prints; it passes or fails nothing.
  *
- *   node dist/services/bench/soak-bench.js [--minutes 10] [--rate 50] [--failure-rate 0.05] [--window-s 10] [--max-in-flight N] [--json]
+ *   node dist/services/bench/soak-bench.js [--minutes 10] [--rate 50] [--failure-rate 0.05] [--window-s 10] [--max-in-flight N]
+ *     [--gc] [--snapshot-dir DIR [--snapshot-at-s 60,300]] [--json]
  *
  * --max-in-flight sets the server's server.max_in_flight (default: the config's default); a very
  * large value shows the server without a bound, as a baseline.
+ *
+ * Each window's memory is the server's resident set with its parts: V8's heap (used, and per
+ * space committed against used), external memory and array buffers, and the kernel's split into
+ * anonymous and file-backed pages. At the end it prints the slope of the resident set over the
+ * first and the second half of the run (MB/min) and the load average at start and end. --gc
+ * forces a full collection in the server after each sample and reports the live heap after it
+ * (heapAfterGcMb, and its slopes); --snapshot-dir writes heap snapshots of the server at the
+ * given seconds of the run, to be compared by constructor (heap-snapshot-diff.js).
  */
 import * as grpc from '@grpc/grpc-js';
-import { parseArgs } from 'node:util';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { parseArgs } from 'node:util';
 import { routerClient } from '../shared/grpc/router-client.js';
-import type { RouterServiceClient } from '../generated/switchyard/v1/RouterService.js';
-import { startChild, type Child } from './bench-children.js';
+import { startChild } from './bench-children.js';
+import { KINDS, send, soakConfig, type Kind } from './soak-load.js';
+import { halfSlopes, sampleMemory, type MemorySample } from './soak-memory.js';
 import { quantile } from './stats.js';
 
-type Kind = 'execute' | 'stream' | 'decide';
 interface Outcome {
   kind: Kind;
   startedMs: number;
@@ -31,60 +38,6 @@ interface Outcome {
   ms: number;
   code: number;
   details?: string;
-}
-
-interface Answer {
-  code: number;
-  details?: string;
-}
-
-function config(upstream: string, maxInFlight: number | undefined): string {
-  const model = (id: string, q: number, price: number) => ({
-    id,
-    provider: 'openai-compatible',
-    quality: { benchmark: q },
-    prices: { input: price, output: price * 4 },
-    context_window: 128_000,
-    max_output_tokens: 4096,
-    capabilities: ['streaming'],
-    latency: { ttft_ms: 100, output_tokens_per_second: 100 },
-    deployments: [{ name: 'local', base_url: upstream, region: 'local' }],
-  });
-  const file = join(mkdtempSync(join(tmpdir(), 'sy-soak-')), 'soak.yaml');
-  writeFileSync(
-    file,
-    stringify({
-      ...(maxInFlight ? { server: { max_in_flight: maxInFlight } } : {}),
-      executor: { simulate_without_credentials: false, retry_attempts: 2, retry_base_ms: 20, retry_cap_ms: 100 },
-      policies: { balanced: { cost_quality_tradeoff: 0.5, max_fallbacks: 2 } },
-      models: [model('soak-a', 0.7, 1), model('soak-b', 0.72, 1.5), model('soak-c', 0.75, 2)],
-    }),
-  );
-  return file;
-}
-
-const WORDS = ['route', 'model', 'cache', 'river', 'stone', 'quantum', 'ledger', 'orbit', 'velvet', 'harbor', 'signal', 'prism'];
-function prompt(i: number): string {
-  const n = 5 + (i % 40);
-  return Array.from({ length: n }, (_, j) => WORDS[(i * 7 + j * 3) % WORDS.length]).join(' ') + ` #${i}`;
-}
-
-function send(client: RouterServiceClient, kind: Kind, i: number): Promise<Answer> {
-  const request = { messages: [{ role: 'ROLE_USER' as const, content: [{ text: prompt(i) }] }], labels: { session: `s${i % 5000}`, tenant: `t${i % 7}` } };
-  const deadline = Date.now() + 30_000;
-  return new Promise((resolve) => {
-    if (kind === 'stream') {
-      const call = client.executeStream({ request }, { deadline });
-      let done = false;
-      call.on('data', (e: { event?: string }) => (done ||= e.event === 'done'));
-      call.on('error', (e: grpc.ServiceError) => resolve({ code: e.code, details: e.details }));
-      call.on('end', () => resolve(done ? { code: grpc.status.OK } : { code: grpc.status.DATA_LOSS, details: 'stream ended without a done event' }));
-      return;
-    }
-    const cb = (err: grpc.ServiceError | null) => resolve(err ? { code: err.code, details: err.details } : { code: grpc.status.OK });
-    if (kind === 'decide') client.decide(request, { deadline }, cb);
-    else client.execute(request, { deadline }, cb);
-  });
 }
 
 function countBy(names: string[]): Record<string, number> {
@@ -134,25 +87,36 @@ function errorDetails(outcomes: Outcome[]): Record<string, Record<string, number
   return out;
 }
 
-async function memory(server: Child): Promise<{ rssMb: number; heapMb: number; externalMb: number }> {
-  const reply = await server.ask({ type: 'memory' });
-  const u = reply.type === 'memory' ? reply.usage : undefined;
-  const mb = (x: number | undefined) => Math.round(((x ?? 0) / 1048576) * 10) / 10;
-  return { rssMb: mb(u?.rss), heapMb: mb(u?.heapUsed), externalMb: mb((u?.external ?? 0) + (u?.arrayBuffers ?? 0)) };
+export interface SoakOptions {
+  minutes: number;
+  rate: number;
+  failureRate: number;
+  windowS: number;
+  maxInFlight?: number;
+  /** Force a full collection in the server after each window's sample (reported as heapAfterGcMb). */
+  gc?: boolean;
+  /** Write a heap snapshot of the server into this directory at each of these seconds of the run. */
+  snapshots?: { dir: string; atS: number[] };
+  print: (line: string) => void;
 }
 
-export async function runSoak(o: { minutes: number; rate: number; failureRate: number; windowS: number; maxInFlight?: number; print: (line: string) => void }) {
+const load = () => loadavg().map((x) => Math.round(x * 100) / 100);
+
+export async function runSoak(o: SoakOptions) {
+  const loadAtStart = load();
   const upstream = await startChild({ kind: 'upstream', delayMs: 20, failureRate: o.failureRate });
-  const server = await startChild({ kind: 'switchyard', role: 'all', configPath: config(upstream.address, o.maxInFlight) });
+  const server = await startChild({ kind: 'switchyard', role: 'all', configPath: soakConfig(upstream.address, o.maxInFlight) }, o.gc || o.snapshots ? ['--expose-gc'] : []);
+  const memory = () => sampleMemory(server, o.gc ?? false);
+  const snapshotsDue = [...(o.snapshots?.atS ?? [])].sort((a, b) => a - b);
+  const snapshotPaths: string[] = [];
   const client = routerClient(server.address);
   const outcomes: Outcome[] = [];
-  const windows: Record<string, unknown>[] = [];
+  const windows: ({ t_s: number } & MemorySample & Record<string, unknown>)[] = [];
   let sent = 0;
   let pending = 0;
   const started = Date.now();
   const endAt = started + o.minutes * 60_000;
-  const kinds: Kind[] = ['execute', 'execute', 'execute', 'execute', 'stream', 'stream', 'decide'];
-  const memory0 = await memory(server);
+  const memory0 = await memory();
   o.print(`soak: ${o.rate}/s for ${o.minutes} min, ${Math.round(o.failureRate * 100)}% upstream failures; idle memory ${JSON.stringify(memory0)}`);
   const report = async () => {
     const now = Date.now();
@@ -166,10 +130,16 @@ export async function runSoak(o: { minutes: number; rate: number; failureRate: n
       errors: recent.filter((x) => x.code !== grpc.status.OK).length,
       error_statuses: countBy(recent.filter((x) => x.code !== grpc.status.OK).map((x) => grpc.status[x.code] ?? String(x.code))),
       in_flight: pending,
-      ...(await memory(server)),
+      ...(await memory()),
     };
     windows.push(w);
     o.print(JSON.stringify(w));
+    if (o.snapshots && snapshotsDue.length && w.t_s >= snapshotsDue[0]!) {
+      snapshotsDue.shift();
+      const reply = await server.ask({ type: 'heap-snapshot', path: join(o.snapshots.dir, `soak-${w.t_s}s.heapsnapshot`) });
+      if (reply.type === 'heap-snapshot') snapshotPaths.push(reply.path);
+      o.print(`heap snapshot at ${w.t_s} s: ${reply.type === 'heap-snapshot' ? reply.path : '?'}`);
+    }
   };
   const timer = setInterval(() => void report(), o.windowS * 1000);
   // Open loop: requests leave on schedule whether or not earlier ones have answered.
@@ -180,7 +150,7 @@ export async function runSoak(o: { minutes: number; rate: number; failureRate: n
       const due = Math.floor(((now - started) / 1000) * o.rate);
       while (sent < due) {
         const i = sent++;
-        const kind = kinds[i % kinds.length]!;
+        const kind = KINDS[i % KINDS.length]!;
         const t0 = Date.now();
         pending++;
         void send(client, kind, i).then(({ code, details }) => {
@@ -197,7 +167,7 @@ export async function runSoak(o: { minutes: number; rate: number; failureRate: n
   clearInterval(timer);
   await report();
   await new Promise((r) => setTimeout(r, 5_000));
-  const idleAfter = await memory(server);
+  const idleAfter = await memory();
   const all = outcomes.map((x) => x.ms).sort((a, b) => a - b);
   const byCode: Record<string, number> = {};
   for (const x of outcomes) byCode[grpc.status[x.code]!] = (byCode[grpc.status[x.code]!] ?? 0) + 1;
@@ -213,6 +183,11 @@ export async function runSoak(o: { minutes: number; rate: number; failureRate: n
     p99_ms: Math.round(quantile(all, 0.99)),
     memory_idle_before: memory0,
     memory_idle_after: idleAfter,
+    rss_slope: halfSlopes(windows, (w) => w.rssMb, o.minutes * 60),
+    ...(o.gc ? { heap_after_gc_slope: halfSlopes(windows, (w) => w.heapAfterGcMb, o.minutes * 60) } : {}),
+    load_average_start: loadAtStart,
+    load_average_end: load(),
+    ...(snapshotPaths.length ? { heap_snapshots: snapshotPaths } : {}),
     windows,
   };
   client.close();
@@ -229,6 +204,9 @@ async function main(): Promise<void> {
       'failure-rate': { type: 'string', default: '0.05' },
       'window-s': { type: 'string', default: '10' },
       'max-in-flight': { type: 'string' },
+      gc: { type: 'boolean', default: false },
+      'snapshot-dir': { type: 'string' },
+      'snapshot-at-s': { type: 'string', default: '60,300' },
       json: { type: 'boolean', default: false },
     },
   });
@@ -238,6 +216,8 @@ async function main(): Promise<void> {
     failureRate: Number(values['failure-rate']),
     windowS: Number(values['window-s']),
     ...(values['max-in-flight'] ? { maxInFlight: Number(values['max-in-flight']) } : {}),
+    gc: values.gc,
+    ...(values['snapshot-dir'] ? { snapshots: { dir: values['snapshot-dir'], atS: values['snapshot-at-s'].split(',').map(Number) } } : {}),
     print: (l) => process.stderr.write(`${l}\n`),
   });
   const { windows: _w, ...head } = summary;

@@ -7,7 +7,11 @@
  *
  * Joins: feedback grades a decision; the monitor remembers the last `join_window` decisions'
  * model, segment and predicted quality (an LRU), and keeps feedback that arrives before its
- * record (the record is built when the log's writer flushes) until the record comes.
+ * record (the record is built when the log's writer flushes) until the record comes. Both are
+ * also bounded in time: what is older than `join_ttl_ms` is not joined, and is let go at the
+ * next purge (every tenth of that time). With no quality metric nothing can grade a decision,
+ * so nothing is remembered. An entry costs about 180 bytes (its decision id, model, segment,
+ * prediction and time) and the LRU's slots 40 more, so the default 100,000 hold 22 MB at most.
  *
  * Memory is bounded: segments past `max_segments` are watched together as `other`, models are
  * the catalog's, the traffic features have fixed bins (segment bins bounded as segments are),
@@ -93,6 +97,7 @@ export class DriftMonitor {
   private readonly metrics: ReadonlyMap<string, QualityMetric>;
   private list: DriftAlarmEvent[] = [];
   private readonly listeners = new Set<(a: DriftAlarmEvent) => void>();
+  private nextPurgeMs: number;
   private readonly now: () => number;
   private readonly schedule: (work: () => void) => void;
 
@@ -105,8 +110,11 @@ export class DriftMonitor {
     const trafficOptions = { window: c.traffic.window, alpha: c.traffic.alpha, minPsi: c.traffic.min_psi };
     if (o.reference) this.traffic = new TrafficMixDetector(o.reference, trafficOptions);
     else this.learning = {};
-    this.targets = new LRUCache({ max: c.join_window });
-    this.early = new LRUCache({ max: Math.max(16, Math.ceil(c.join_window / 10)) });
+    // Expiry reads the monitor's clock on every check (ttlResolution 0), so an injected clock holds.
+    const expiry = { ttl: c.join_ttl_ms, ttlResolution: 0, perf: { now: () => this.now() } };
+    this.targets = new LRUCache({ max: c.join_window, ...expiry });
+    this.early = new LRUCache({ max: Math.max(16, Math.ceil(c.join_window / 10)), ...expiry });
+    this.nextPurgeMs = this.now() + c.join_ttl_ms / 10;
     this.metrics = new Map(o.qualityMetrics.map((m) => [m.metric, m]));
   }
 
@@ -150,8 +158,9 @@ export class DriftMonitor {
     return counts;
   }
 
-  get stats(): { queued: number; dropped: number; processed: number; qualityStreams: { streams: number; ready: number } } {
-    return { queued: this.queue.length, dropped: this.droppedEvents, processed: this.processed, qualityStreams: this.quality.size };
+  /** `remembered`: decisions kept for joining feedback (stale ones count until the next purge). */
+  get stats(): { queued: number; dropped: number; processed: number; remembered: number; qualityStreams: { streams: number; ready: number } } {
+    return { queued: this.queue.length, dropped: this.droppedEvents, processed: this.processed, remembered: this.targets.size, qualityStreams: this.quality.size };
   }
 
   /** Works through everything queued now (tests; the scheduled drain does the same in slices). */
@@ -188,6 +197,7 @@ export class DriftMonitor {
         // A malformed event is skipped; the monitor keeps watching.
       }
     }
+    this.purge();
     if (this.queue.length > 0 && !this.scheduled && limit !== Number.POSITIVE_INFINITY) {
       this.scheduled = true;
       this.schedule(() => {
@@ -195,6 +205,15 @@ export class DriftMonitor {
         this.drain(SLICE);
       });
     }
+  }
+
+  /** Lets go of joins older than join_ttl_ms, at most every tenth of that time. */
+  private purge(): void {
+    const now = this.now();
+    if (now < this.nextPurgeMs) return;
+    this.nextPurgeMs = now + this.o.config.join_ttl_ms / 10;
+    this.targets.purgeStale();
+    this.early.purgeStale();
   }
 
   private segment(raw: string): string {
@@ -209,9 +228,11 @@ export class DriftMonitor {
     const segment = this.segment(recordSegment(r));
     this.observeTraffic(trafficFeatures(r, segment), atMs);
     for (const obs of answerObservations(r, atMs)) for (const a of this.provider.observe(obs)) this.raise(fromProvider(a));
+    if (this.metrics.size === 0) return;
     const target = qualityTarget(r);
     if (!target || !r.decisionId) return;
-    const t: Target = { ...target, segment, atMs };
+    // A literal of fixed shape: a spread gave each target a hidden class of its own (twice the memory).
+    const t: Target = { model: target.model, segment, predicted: target.predicted, atMs };
     this.targets.set(r.decisionId, t);
     const waiting = this.early.get(r.decisionId);
     if (waiting) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ResponseFormat } from '../../services/shared/contracts/provider.js';
 import { JsonCheck, schemaValidator } from '../../services/router/execute/checks/json-check.js';
+import { collectGarbage } from '../support/collect-garbage.js';
 import { ctx, input, toolCall } from './support.js';
 
 const check = new JsonCheck();
@@ -64,6 +65,17 @@ describe('json - json_schema', () => {
     const b = schemaValidator(JSON.parse('{"type":"object","required":["x"]}') as Record<string, unknown>);
     expect(a).toBe(b);
     expect(schemaValidator({ type: 'array' })).not.toBe(a);
+  });
+
+  it('keeps at most 256 schemas: an older one, with ajv\'s compiled copy of it, is let go', async () => {
+    const first: WeakRef<object>[] = [];
+    for (let i = 0; i < 600; i++) {
+      const schema = { type: 'object', required: [`field${i}`] };
+      const validator = schemaValidator(schema);
+      if (i < 10) first.push(new WeakRef(schema), new WeakRef(validator));
+    }
+    await collectGarbage();
+    expect(first.filter((r) => r.deref() !== undefined)).toHaveLength(0);
   });
 
   it('a schema that does not compile: only the parse is checked, and the detail says so', async () => {

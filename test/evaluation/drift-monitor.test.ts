@@ -116,6 +116,41 @@ describe('drift monitor - fed by the decision log', () => {
     expect(m.stats.processed).toBe(20);
   });
 
+  it('joins feedback within join_ttl_ms only, and lets go of older decisions at the next purge', () => {
+    // Not 0: lru-cache treats an entry stored at time 0 as never stale.
+    const t0 = 1_000_000;
+    clock = t0;
+    const { m } = monitor({ join_ttl_ms: 60_000 });
+    m.record(record({ i: 0, model: 'a', segment: 'x', predicted: 0.5 }));
+    m.record(record({ i: 1, model: 'a', segment: 'y', predicted: 0.5 }));
+    m.flush();
+    expect(m.stats.remembered).toBe(2);
+    clock = t0 + 59_999;
+    m.feedback({ decisionId: uuid(0), metric: 'correct', value: 1 });
+    m.flush();
+    expect(m.stats.qualityStreams.streams).toBe(1);
+    clock = t0 + 60_001;
+    m.feedback({ decisionId: uuid(1), metric: 'correct', value: 1 });
+    m.flush();
+    // Decision 1 is past the window: its feedback grades nothing.
+    expect(m.stats.qualityStreams.streams).toBe(1);
+    clock = t0 + 66_000;
+    m.record(record({ i: 2, model: 'a', segment: 'z', predicted: 0.5 }));
+    m.flush();
+    // Decision 0 is let go by the purge (a tenth of the window after the last one); 2 is kept.
+    expect(m.stats.remembered).toBe(1);
+    m.feedback({ decisionId: uuid(2), metric: 'correct', value: 1 });
+    m.flush();
+    expect(m.stats.qualityStreams.streams).toBe(2);
+  });
+
+  it('remembers no decision when no metric grades quality', () => {
+    const m = new DriftMonitor({ config: driftSection.parse({}), qualityMetrics: [], routerId: 'router-test', now, schedule: () => undefined });
+    for (let i = 0; i < 10; i++) m.record(record({ i, model: 'a', segment: 'x', predicted: 0.5 }));
+    m.flush();
+    expect(m.stats).toMatchObject({ processed: 10, remembered: 0 });
+  });
+
   it('drops events past its queue, counted, instead of growing', () => {
     const { m } = monitor({ queue_size: 5 });
     for (let i = 0; i < 8; i++) m.record(record({ i, model: 'a', segment: 'x', predicted: 0.5 }));

@@ -8,6 +8,7 @@ import type { RecordBuilder } from '../../services/router/record/build-record.js
 import type { DecisionStore, StoredEntry } from '../../services/router/record/record-store.js';
 import { encodeEntry } from '../../services/router/record/record-codec.js';
 import { RecordWriter } from '../../services/router/record/record-writer.js';
+import { collectGarbage } from '../support/collect-garbage.js';
 
 class MemoryStore implements DecisionStore {
   readonly kind = 'file';
@@ -116,4 +117,32 @@ describe('record writer - queue and batches', () => {
     expect(seen).toEqual(['feedback helpful', 'record d0']);
     expect(store.entries.map((e) => e.kind)).toEqual(['feedback', 'record']);
   });
+
+  it('lets go of written entries once its queue is empty, so their bytes are not kept until thousands more are written', async () => {
+    let written = 0;
+    const store: DecisionStore = {
+      kind: 'file',
+      append: async (batch) => {
+        written += batch.length;
+        return [];
+      },
+      scan: async function* () {},
+      close: async () => {},
+    };
+    const bytes: WeakRef<Uint8Array>[] = [];
+    const w = writer(new MemoryStore(), {
+      store,
+      encode: () => {
+        const b = new Uint8Array(1024);
+        bytes.push(new WeakRef(b));
+        return b;
+      },
+    });
+    for (let i = 0; i < 10; i++) w.submit(pending(`d${i}`));
+    while (written < 10) await new Promise((r) => setTimeout(r, 1));
+    await collectGarbage();
+    expect(w.stats).toMatchObject({ written: 10, queued: 0 });
+    expect(bytes.filter((b) => b.deref() !== undefined)).toHaveLength(0);
+  });
 });
+

@@ -169,7 +169,12 @@ export class RecordWriter {
   private take(n: number): StoredEntry[] {
     const batch = this.queue.slice(this.head, this.head + n);
     this.head += batch.length;
-    if (this.head > 4096 && this.head * 2 > this.queue.length) {
+    // Taken entries are let go at once when the queue is empty (the usual case: the queue is
+    // drained every flush), so their bytes do not wait for 4,096 more to be written.
+    if (this.head === this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+    } else if (this.head > 4096 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);
       this.head = 0;
     }

@@ -50,6 +50,8 @@ export const driftSection = z.strictObject({
   max_segments: positiveInt.default(64),
   /** Recent decisions remembered so that feedback arriving later can be joined to its prediction. */
   join_window: positiveInt.default(100_000),
+  /** How long a decision (and feedback that came before its record) waits to be joined. */
+  join_ttl_ms: positiveInt.default(3_600_000),
   /** Events waiting for the monitor; past it they are dropped and counted. */
   queue_size: positiveInt.default(10_000),
   /** How long an alarm counts as active (gauge, status page). */

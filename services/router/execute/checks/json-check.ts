@@ -6,7 +6,8 @@
  *    must parse with JSON.parse; any other text around the JSON fails;
  *  - json_object: the value must be an object (not an array, string, number...);
  *  - json_schema: the value must validate against the schema (ajv, all errors; the first three
- *    are summarised in the detail). Schemas are compiled once and cached by their JSON text; a
+ *    are summarised in the detail). Schemas are compiled once and cached by their JSON text (the
+ *    newest 256, with what ajv keeps of them: see `compile`); a
  *    schema ajv cannot compile is reported in the detail and only the parse is checked (the
  *    request's own validation is the place to refuse it).
  */
@@ -14,18 +15,42 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Check, CheckContext, CheckInput, Verdict } from './check.js';
 import { jsonText } from './json-text.js';
 
-const ajv = new Ajv({ allErrors: true, strict: false, logger: false, addUsedSchema: false, validateFormats: false });
-
 const MAX_CACHED = 256;
+
+/**
+ * ajv keeps everything an instance compiled (the schema, its generated code and the names in the
+ * instance's scope) for the instance's life; removeSchema does not free the scope
+ * (ajv-validator/ajv#1413). Schemas come from requests, so one instance for the process would
+ * grow with each new schema. Each instance compiles at most MAX_CACHED schemas; then a new one
+ * takes over, and the old one is garbage once the cache below has dropped its last validator.
+ * At most two instances and 2 x MAX_CACHED compiled schemas are alive.
+ */
+let ajv = newAjv();
+let compiledByAjv = 0;
+
+function newAjv(): Ajv {
+  return new Ajv({ allErrors: true, strict: false, logger: false, addUsedSchema: false, validateFormats: false });
+}
+
+function compile(schema: Record<string, unknown>): ValidateFunction {
+  if (compiledByAjv >= MAX_CACHED) {
+    ajv = newAjv();
+    compiledByAjv = 0;
+  }
+  compiledByAjv++;
+  return ajv.compile(schema);
+}
+
+/** By the schema's JSON text, oldest first. */
 const compiled = new Map<string, ValidateFunction | Error>();
 
-/** The validator for a schema (or the reason it does not compile), compiled at most once. */
+/** The validator for a schema (or the reason it does not compile), compiled at most once while cached. */
 export function schemaValidator(schema: Record<string, unknown>): ValidateFunction | Error {
   const key = JSON.stringify(schema);
   let entry = compiled.get(key);
   if (!entry) {
     try {
-      entry = ajv.compile(schema);
+      entry = compile(schema);
     } catch (e) {
       entry = e instanceof Error ? e : new Error(String(e));
     }
