@@ -15,6 +15,9 @@ import { contextFromMetadata, setSpanError, tracer } from '../shared/telemetry.j
 import type { Decider } from './decide/decide.js';
 import { encodeDecideResponse } from './decide/decide-response-wire.js';
 import type { DecideResponse__Output as DecideResponse } from '../generated/switchyard/v1/DecideResponse.js';
+import type { ExecuteResponse } from '../generated/switchyard/v1/ExecuteResponse.js';
+import type { ExecuteStreamResponse } from '../generated/switchyard/v1/ExecuteStreamResponse.js';
+import { encodeExecuteResponse, encodeExecuteStreamResponse } from './execute-response-wire.js';
 import type { ModelStatus } from './decide/hard-filters.js';
 import type { RpcTelemetry } from './rpc-telemetry.js';
 import type { DecisionLog } from './record/decision-log.js';
@@ -72,10 +75,18 @@ export function listModels(deps: Pick<RouterServiceDeps, 'catalog' | 'status' | 
   });
 }
 
-/** The RouterService with Decide's responses written by decide/decide-response-wire.ts instead of protobufjs. */
+/**
+ * The RouterService with the responses of Decide, Execute and ExecuteStream written directly
+ * (decide/decide-response-wire.ts, execute-response-wire.ts) instead of through protobufjs.
+ */
 export function routerServiceDefinition(service: grpc.ServiceDefinition): grpc.ServiceDefinition {
-  const decide = service.Decide!;
-  return { ...service, Decide: { ...decide, responseSerialize: (r: DecideResponse) => encodeDecideResponse(r) } };
+  const { Decide: decide, Execute: execute, ExecuteStream: stream } = service;
+  return {
+    ...service,
+    Decide: { ...decide!, responseSerialize: (r: DecideResponse) => encodeDecideResponse(r) },
+    Execute: { ...execute!, responseSerialize: (r: ExecuteResponse) => encodeExecuteResponse(r) },
+    ExecuteStream: { ...stream!, responseSerialize: (r: ExecuteStreamResponse) => encodeExecuteStreamResponse(r) },
+  };
 }
 
 export function routerServiceHandlers(deps: RouterServiceDeps): RouterServiceHandlers {

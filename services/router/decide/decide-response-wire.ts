@@ -18,46 +18,55 @@ const VARINT = 0;
 const FIXED64 = 1;
 
 /** One writer for every response: encoding is synchronous, so no two calls share it at once. */
-const w = new WireWriter();
+const own = new WireWriter();
 
-function text(field: number, s: string | undefined): void {
+function text(w: WireWriter, field: number, s: string | undefined): void {
   if (s) w.tag(field, LEN).string(s);
 }
 
 /** A string from a small repeating set (model ids, providers, policies). */
-function known(field: number, s: string | undefined): void {
+function known(w: WireWriter, field: number, s: string | undefined): void {
   if (s) w.tag(field, LEN).known(s);
 }
 
-function double(field: number, v: number | undefined): void {
+function double(w: WireWriter, field: number, v: number | undefined): void {
   // -0 and NaN are written, as protobufjs writes them; only +0 is the default.
   if (v !== undefined && !Object.is(v, 0)) w.tag(field, FIXED64).double(v);
 }
 
-function uint(field: number, v: number | undefined): void {
+function uint(w: WireWriter, field: number, v: number | undefined): void {
   if (v) w.tag(field, VARINT).int64(v);
 }
 
 export function encodeDecideResponse(r: DecideResponse): Buffer {
-  w.reset();
-  text(1, r.decisionId);
-  known(2, r.model);
+  own.reset();
+  writeDecideResponse(own, r);
+  return own.finish() as Buffer;
+}
+
+/**
+ * Writes the fields of `r` at the writer's position, as the body of a DecideResponse: the whole
+ * message after `reset`, or a nested one between `fork` and `ldelim` (ExecuteResponse.decision).
+ */
+export function writeDecideResponse(w: WireWriter, r: DecideResponse): void {
+  text(w, 1, r.decisionId);
+  known(w, 2, r.model);
   for (const f of r.fallbacks ?? []) w.tag(3, LEN).known(f);
   for (const c of r.candidates ?? []) {
     w.tag(4, LEN);
     const slot = w.fork();
-    known(1, c.model);
-    known(2, c.provider);
+    known(w, 1, c.model);
+    known(w, 2, c.provider);
     if (c.eligible) w.tag(3, VARINT).bool(true);
-    text(4, c.excludedReason);
-    double(5, c.predictedQuality);
-    double(6, c.estimatedCostUsd);
-    double(7, c.estimatedLatencyMs);
-    double(8, c.score);
-    uint(9, c.rank);
+    text(w, 4, c.excludedReason);
+    double(w, 5, c.predictedQuality);
+    double(w, 6, c.estimatedCostUsd);
+    double(w, 7, c.estimatedLatencyMs);
+    double(w, 8, c.score);
+    uint(w, 9, c.rank);
     w.ldelim(slot);
   }
-  text(5, r.reason);
+  text(w, 5, r.reason);
   if (r.plan) {
     w.tag(6, LEN);
     const slot = w.fork();
@@ -67,17 +76,16 @@ export function encodeDecideResponse(r: DecideResponse): Buffer {
     for (const c of r.plan.checks ?? []) w.tag(3, LEN).string(c);
     w.ldelim(slot);
   }
-  known(7, r.policy);
+  known(w, 7, r.policy);
   for (const m of r.matchedRules ?? []) w.tag(8, LEN).known(m);
   if (r.features) {
     w.tag(9, LEN);
     const slot = w.fork();
-    uint(1, r.features.estimatedInputTokens);
-    text(2, r.features.script);
-    uint(3, r.features.promptChars);
+    uint(w, 1, r.features.estimatedInputTokens);
+    text(w, 2, r.features.script);
+    uint(w, 3, r.features.promptChars);
     w.ldelim(slot);
   }
-  uint(10, Number(r.decisionTimeNs ?? 0));
-  known(11, r.routerModel);
-  return w.finish() as Buffer;
+  uint(w, 10, Number(r.decisionTimeNs ?? 0));
+  known(w, 11, r.routerModel);
 }

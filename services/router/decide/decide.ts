@@ -127,7 +127,8 @@ export class Decider {
   }
 
   decide(raw: RouteRequestFields): Decision {
-    const started = process.hrtime.bigint();
+    // performance.now() (ms, with sub-µs resolution) rather than hrtime.bigint(), which allocates a BigInt per reading.
+    const started = performance.now();
     const { config, catalog } = this.ctx;
     const req = validateRequest(raw, {
       maxMessages: config.server.max_messages,
@@ -312,7 +313,7 @@ export class Decider {
       routerModel: this.ctx.scoring.modelVersion,
       decisionTimeNs: 0,
     };
-    response.decisionTimeNs = Number(process.hrtime.bigint() - started);
+    response.decisionTimeNs = Math.max(1, Math.round((performance.now() - started) * 1e6));
     this.ctx.metrics?.decision(chosen.id, policyName, plan.strategy, reasonKind, response.decisionTimeNs / 1e9);
     return { response, request: req, estimate, policy, plan, reasonKind, mostCapable: models[mostCapable]!.id, eligibleCount: eligible, plannedCostUsd, ...(explored ? { propensities: explored.propensities } : {}) };
   }

@@ -81,14 +81,16 @@ export function selectFirst(s: ModelScores, m: number, order: Order): number[] {
   const byScore = order === 'score';
   if (m <= 0 || count === 0) return [];
   if (m * SELECT_SHARE >= count && count > INSERTION_MAX) {
-    const all = Array.from(pool.subarray(0, count));
+    const all = copyOut(pool, count);
     const cmp = byScore
       ? (a: number, b: number) => (s.scoresAbove(a, b) ? -1 : s.scoresAbove(b, a) ? 1 : 0)
       : (a: number, b: number) => (s.before(a, b) ? -1 : s.before(b, a) ? 1 : 0);
     return all.sort(cmp).slice(0, m);
   }
-  // The best m so far, in order; a model that beats the last is placed by binary search.
-  const top = new Int32Array(Math.min(m, count));
+  // The best m so far, in order; a model that beats the last is placed by binary search. A plain
+  // array: a typed array's allocation, and Array.from over one (the iterator protocol), cost more
+  // than the whole selection on a small catalog.
+  const top: number[] = new Array<number>(Math.min(m, count)).fill(0);
   let n = 0;
   for (let i = 0; i < count; i++) {
     const x = pool[i]!;
@@ -104,7 +106,15 @@ export function selectFirst(s: ModelScores, m: number, order: Order): number[] {
     top[lo] = x;
     if (n < m) n++;
   }
-  return Array.from(top.subarray(0, n));
+  top.length = n;
+  return top;
+}
+
+/** The first `n` entries of `xs` as a plain array. */
+function copyOut(xs: Int32Array, n: number): number[] {
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = xs[i]!;
+  return out;
 }
 
 /** The ranked eligible models, produced as far as they are read. */

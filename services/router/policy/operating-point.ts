@@ -29,7 +29,17 @@ export function costFraction(cheap: number, dear: number): string {
   return `${r.toFixed(2)}x its cost`;
 }
 
+/** The last description made: a router's decisions mostly share one policy's knob and margin. */
+let last = { knob: Number.NaN, margin: Number.NaN, text: '' };
+
 export function describeOperatingPoint(knob: number, margin: number): string {
+  if (knob === last.knob && margin === last.margin) return last.text;
+  const text = operatingPointText(knob, margin);
+  last = { knob, margin, text };
+  return text;
+}
+
+function operatingPointText(knob: number, margin: number): string {
   if (margin === 0) return `trade-off ${knob.toFixed(2)}`;
   const p = margin * 100;
   return `the cheapest within ${Number.isInteger(p) ? p.toFixed(0) : p.toFixed(1)}% of the best expected quality (trade-off ${knob.toFixed(2)})`;
