@@ -4,14 +4,14 @@
  * segment of another size is not trusted (the segment is read again); the sidecar's format
  * round-trips and rejects what is not one.
  */
-import { appendFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../services/bench/random-model.js';
 import { FileRecordStore, frame } from '../../services/router/record/file-record-store.js';
 import { encodeEntry } from '../../services/router/record/record-codec.js';
-import { decodeSidecar, encodeSidecar } from '../../services/router/record/segment-index-file.js';
+import { decodeSidecar, encodeSidecar, readSidecar } from '../../services/router/record/segment-index-file.js';
 import { SegmentIndex, indexFrames } from '../../services/router/record/segment-index.js';
 import { appendFrames, randomLog } from './random-log.js';
 
@@ -31,6 +31,7 @@ describe('decision log index - sidecar files', () => {
       await s.append([record(`r${String(i).padStart(2, '0')}`)]);
     }
     await s.close();
+    for (const seg of names(dir, '.log')) expect(await readSidecar(join(dir, `${seg}.idx`), `${seg}.log`, statSync(join(dir, `${seg}.log`)).size)).toBeDefined(); // one a reader trusts
     const reader = () => new FileRecordStore({ dir, segment_bytes: 600, segment_ms: 60_000, max_bytes: 2_000, max_age_ms: 3_600_000, fsync: false, fsync_interval_ms: 0 });
     const listed = (await reader().list(LIST)).decisions.map((d) => d.record!.decisionId);
     const kept = names(dir, '.log');

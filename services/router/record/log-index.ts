@@ -154,10 +154,11 @@ export class LogIndex {
     const fh = await open(path, 'r').catch(() => undefined);
     if (!fh) return;
     try {
-      const buf = Buffer.allocUnsafe(size - ix.indexedTo);
-      const { bytesRead } = await fh.read(buf, 0, buf.length, ix.indexedTo);
-      indexFrames(ix, buf.subarray(0, bytesRead), ix.indexedTo);
-      ix.fileSize = ix.indexedTo + bytesRead === size ? size : ix.indexedTo + bytesRead;
+      const from = ix.indexedTo;
+      const buf = Buffer.allocUnsafe(size - from);
+      const { bytesRead } = await fh.read(buf, 0, buf.length, from);
+      indexFrames(ix, buf.subarray(0, bytesRead), from);
+      ix.fileSize = from + bytesRead; // the size read: a segment that grew meanwhile is read on from there next time
     } finally {
       await fh.close();
     }
