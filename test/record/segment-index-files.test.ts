@@ -33,7 +33,7 @@ describe('decision log index - sidecar files', () => {
     await s.close();
     for (const seg of names(dir, '.log')) expect(await readSidecar(join(dir, `${seg}.idx`), `${seg}.log`, statSync(join(dir, `${seg}.log`)).size)).toBeDefined(); // one a reader trusts
     const reader = () => new FileRecordStore({ dir, segment_bytes: 600, segment_ms: 60_000, max_bytes: 2_000, max_age_ms: 3_600_000, fsync: false, fsync_interval_ms: 0 });
-    const listed = (await reader().list(LIST)).decisions.map((d) => d.record!.decisionId);
+    const listed = (await reader().list(LIST)).decisions!.map((d) => d.record!.decisionId);
     const kept = names(dir, '.log');
     expect(kept.length).toBeLessThan(15); // retention ran
     expect(names(dir, '.idx')).toEqual(kept); // (a sidecar a close wrote as retention took its segment: deleted by the reader)
@@ -53,10 +53,10 @@ describe('decision log index - sidecar files', () => {
     const seg = join(dir, 'seg-0000000001000-5000001-0.log'); // a process that is not running
     appendFileSync(seg, Buffer.concat([frame(record('a').bytes), frame(record('b').bytes)]));
     const open = () => new FileRecordStore({ dir, segment_bytes: 1e6, segment_ms: 1e6, max_bytes: 1e9, max_age_ms: 1e12, fsync: false, fsync_interval_ms: 0 });
-    expect((await open().list(LIST)).decisions.map((d) => d.record!.decisionId)).toEqual(['b', 'a']);
+    expect((await open().list(LIST)).decisions!.map((d) => d.record!.decisionId)).toEqual(['b', 'a']);
     expect(names(dir, '.idx')).toEqual(['seg-0000000001000-5000001-0']);
     appendFileSync(seg, frame(record('c').bytes));
-    expect((await open().list(LIST)).decisions.map((d) => d.record!.decisionId)).toEqual(['c', 'b', 'a']);
+    expect((await open().list(LIST)).decisions!.map((d) => d.record!.decisionId)).toEqual(['c', 'b', 'a']);
     expect((await open().view('c'))?.record?.decisionId).toBe('c');
   });
 
