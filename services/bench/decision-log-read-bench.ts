@@ -16,9 +16,11 @@
  * this process's CPU (a page's fold over the scanned views is counted as CPU), on a shared
  * machine: read the CPU ratios.
  *
- * Run: `make build && node dist/services/bench/decision-log-read-bench.js [--records N] [--keep DIR]`.
+ * Run: `make build && node --expose-gc --max-old-space-size=8192 dist/services/bench/decision-log-read-bench.js
+ * [--records N] [--keep DIR]` (the full scan of a million records holds several GB; --expose-gc
+ * lets it measure the index's memory). With --keep, a DIR that holds a log is read, not written.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { v7 } from 'uuid';
@@ -31,6 +33,7 @@ import { ViewFolder, page } from '../router/record/decision-views.js';
 import { FileRecordStore, frames } from '../router/record/file-record-store.js';
 import { SegmentIndex, indexFrames } from '../router/record/segment-index.js';
 import { decodeEntry, encodeEntry } from '../router/record/record-codec.js';
+import { entryFields } from '../router/record/entry-index-fields.js';
 import { RecordEncoder } from '../router/record/record-encoder.js';
 import type { StoredEntry } from '../router/record/record-store.js';
 import { RoutingState } from '../router/state/routing-state.js';
@@ -48,6 +51,7 @@ const arg = (name: string): string | undefined => {
 const N = Number(arg('--records') ?? 1_000_000);
 const keep = arg('--keep');
 const dir = keep ? resolve(keep) : mkdtempSync(join(tmpdir(), 'switchyard-readbench-'));
+mkdirSync(dir, { recursive: true });
 const WEEK = 7 * 86_400_000;
 const START = Date.UTC(2026, 10, 1);
 
@@ -111,17 +115,31 @@ async function writeLog(rand: () => number): Promise<{ ids: string[]; bytes: num
   return { ids, bytes };
 }
 
+/** The ids of a kept log, from a scan (a rerun on the same log). */
+async function readIds(): Promise<{ ids: string[]; bytes: number }> {
+  const ids: string[] = [];
+  const store = new FileRecordStore({ dir, segment_bytes: 1e9, segment_ms: 1e9, max_bytes: 1e13, max_age_ms: 1e13, fsync: false, fsync_interval_ms: 0 });
+  for (const name of await store.segments()) for (const f of frames(readFileSync(join(dir, name)))) {
+    const e = entryFields(f);
+    if (e?.kind === 'record') ids.push(e.id);
+  }
+  const bytes = readdirSync(dir).filter((n) => n.endsWith('.log')).reduce((a, n) => a + statSync(join(dir, n)).size, 0);
+  return { ids, bytes };
+}
+
 const request = (o: Partial<ListDecisionsRequest__Output>): ListDecisionsRequest__Output => ({ startTimeUnixMs: 0, endTimeUnixMs: 0, model: '', policy: '', labels: null, segment: '', feedback: 'FEEDBACK_FILTER_UNSPECIFIED', pageSize: 100, pageToken: '', ...o });
 const labels = (o: Record<string, string>) => ({ tenant: '', userTier: '', task: '', session: '', extra: {}, ...o });
 
 async function main(): Promise<void> {
   const rand = seededRandom(11);
   console.log(`decision log read bench: ${N} records into ${dir}`);
-  const written = await timed(() => writeLog(rand));
+  const reuse = readdirSync(dir).some((n) => n.endsWith('.log'));
+  const written = await timed(async () => (reuse ? readIds() : writeLog(rand)));
   const { ids, bytes } = written.value;
+  if (reuse) console.log(`reusing the log in ${dir}`);
   const files = readdirSync(dir);
   const idxBytes = files.filter((n) => n.endsWith('.idx')).reduce((a, n) => a + statSync(join(dir, n)).size, 0);
-  console.log(`wrote ${files.filter((n) => n.endsWith('.log')).length} segments, ${(bytes / 1e6).toFixed(0)} MB (${(bytes / N).toFixed(0)} B a record) in ${fmt(written.ms)}; sidecars ${(idxBytes / 1e6).toFixed(1)} MB (${((100 * idxBytes) / bytes).toFixed(1)}% of the segments)`);
+  console.log(`${reuse ? 'read' : 'wrote'} ${files.filter((n) => n.endsWith('.log')).length} segments, ${(bytes / 1e6).toFixed(0)} MB (${(bytes / N).toFixed(0)} B a record) in ${fmt(written.ms)}; sidecars ${(idxBytes / 1e6).toFixed(1)} MB (${((100 * idxBytes) / bytes).toFixed(1)}% of the segments)`);
 
   // The cost of indexing a segment against decoding it, on the largest one.
   const biggest = files.filter((n) => n.endsWith('.log')).sort((a, b) => statSync(join(dir, b)).size - statSync(join(dir, a)).size)[0]!;
@@ -135,7 +153,18 @@ async function main(): Promise<void> {
   console.log(`one segment (${(segBytes.length / 1e6).toFixed(1)} MB, ${decode.value} entries): indexing ${fmt(build.cpuMs)} CPU, decoding it ${fmt(decode.cpuMs)} CPU (${(decode.cpuMs / build.cpuMs).toFixed(1)}x)`);
 
   const pick = () => ids[Math.floor(rand() * ids.length)]!;
-  const modelOf = (await new FileRecordStore({ dir, segment_bytes: 1e9, segment_ms: 1e9, max_bytes: 1e13, max_age_ms: 1e13, fsync: false, fsync_interval_ms: 0 }).view(ids[5]!))!.record!.model;
+
+  // After: a store opened on the directory; its first read loads the sidecars.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const mem0 = process.memoryUsage();
+  const after = new FileRecordStore({ dir, segment_bytes: 1e9, segment_ms: 1e9, max_bytes: 1e13, max_age_ms: 1e13, fsync: false, fsync_interval_ms: 0 });
+  const cold = await timed(() => after.view(ids[5]!));
+  gc?.();
+  const mem1 = process.memoryUsage();
+  const memory = gc ? `heap +${((mem1.heapUsed - mem0.heapUsed) / 1e6).toFixed(0)} MB, off heap +${((mem1.arrayBuffers - mem0.arrayBuffers) / 1e6).toFixed(0)} MB` : 'memory: run node with --expose-gc';
+  console.log(`\nindexed store, cold (first read loads every sidecar): ${fmt(cold.ms)} (${fmt(cold.cpuMs)} CPU); ${memory}`);
+  const modelOf = cold.value!.record!.model;
   const queries: [string, ListDecisionsRequest__Output][] = [
     ['newest 100, no filter', request({})],
     ['tenant t3, newest 100', request({ labels: labels({ tenant: 't3' }) })],
@@ -145,12 +174,6 @@ async function main(): Promise<void> {
     ['one session (7 records)', request({ labels: labels({ session: `s${Math.floor(N / 14)}` }) })],
   ];
 
-  // After: a fresh store on the directory; the first read loads the sidecars.
-  const mem0 = process.memoryUsage();
-  const after = new FileRecordStore({ dir, segment_bytes: 1e9, segment_ms: 1e9, max_bytes: 1e13, max_age_ms: 1e13, fsync: false, fsync_interval_ms: 0 });
-  const cold = await timed(() => after.view(pick()));
-  const mem1 = process.memoryUsage();
-  console.log(`\nindexed store, cold (first read loads every sidecar): ${fmt(cold.ms)} (${fmt(cold.cpuMs)} CPU); heap +${((mem1.heapUsed - mem0.heapUsed) / 1e6).toFixed(0)} MB, resident +${((mem1.rss - mem0.rss) / 1e6).toFixed(0)} MB`);
   const gets: Timed<unknown>[] = [];
   for (let i = 0; i < 50; i++) gets.push(await timed(() => after.view(pick())));
   const afterGet = { ms: median(gets.map((g) => g.ms)), cpuMs: median(gets.map((g) => g.cpuMs)) };
