@@ -105,6 +105,12 @@ export class DecisionLog {
 
   async get(id: string): Promise<DecisionView__Output> {
     checkDecisionId(id);
+    const notFound = () => new NotFoundError(`no decision record with id ${id} (records are written within about ${this.o.config.decision_log.flush_interval_ms} ms of the call's end)`);
+    if (this.store.view) {
+      const v = await this.store.view(id);
+      if (!v) throw notFound();
+      return v;
+    }
     const folder = new ViewFolder();
     for await (const e of this.store.scan({ about: [id] })) folder.add(e);
     let view = folder.view(id);
@@ -113,11 +119,12 @@ export class DecisionLog {
       for await (const e of this.store.scan({ about: [`episode:${session}`] })) folder.add(e);
       view = folder.view(id);
     }
-    if (!view) throw new NotFoundError(`no decision record with id ${id} (records are written within about ${this.o.config.decision_log.flush_interval_ms} ms of the call's end)`);
+    if (!view) throw notFound();
     return view;
   }
 
   async list(req: ListDecisionsRequest__Output): Promise<ListDecisionsResponse> {
+    if (this.store.list) return this.store.list(req);
     const folder = new ViewFolder();
     for await (const e of this.store.scan()) folder.add(e);
     return page(folder.views(), req);

@@ -14,15 +14,24 @@
  * durable by group commit: one fdatasync covers every batch written since the last, at most
  * `fsync_interval_ms` after the first of them (0: after every batch, which costs a sync per
  * batch on the process's CPU), and always before a segment is closed.
+ *
+ * Reads (`view`, `list`) go through the log's index (log-index.ts): a closed segment gets a
+ * sidecar index (`seg-….idx`) when it closes, and retention deletes it with its segment.
  */
 import { mkdirSync } from 'node:fs';
 import { open, readdir, readFile, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { DecisionLogEntry__Output } from '../../generated/switchyard/v1/DecisionLogEntry.js';
+import type { DecisionView__Output } from '../../generated/switchyard/v1/DecisionView.js';
+import type { ListDecisionsRequest__Output } from '../../generated/switchyard/v1/ListDecisionsRequest.js';
+import type { ListDecisionsResponse } from '../../generated/switchyard/v1/ListDecisionsResponse.js';
 import type { DecisionLogConfig } from '../../shared/config/schema.js';
+import { getIndexed, listIndexed } from './indexed-reads.js';
+import { LogIndex } from './log-index.js';
 import { decodeEntry } from './record-codec.js';
 import type { DecisionStore, StoredEntry } from './record-store.js';
+import { sidecarName } from './segment-index-file.js';
 
 const HEADER = 8;
 const SEGMENT = /^seg-(\d{13})-\d+-\d+\.log$/;
@@ -78,10 +87,14 @@ export class FileRecordStore implements DecisionStore {
   private count = 0;
   private readonly now: () => number;
   private chain: Promise<unknown> = Promise.resolve();
+  private readonly index: LogIndex;
+  /** The sidecar of the segment closed last (the index writes them one at a time). */
+  private sealing: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: FileRecordStoreOptions) {
     this.now = o.now ?? Date.now;
     mkdirSync(o.dir, { recursive: true });
+    this.index = new LogIndex({ dir: o.dir, openSegment: () => this.current?.name, onError: o.onError });
   }
 
   /** Segment files, oldest first. */
@@ -149,6 +162,8 @@ export class FileRecordStore implements DecisionStore {
       if (this.o.fsync) await this.sync(cur);
     } finally {
       await cur.fh.close();
+      // Off the write chain: the next batch does not wait for the sidecar.
+      this.sealing = this.index.seal(cur.name).catch((e) => this.o.onError?.(`decision log: cannot index ${cur.name}: ${(e as Error).message}`));
     }
   }
 
@@ -170,6 +185,7 @@ export class FileRecordStore implements DecisionStore {
       const started = Number(SEGMENT.exec(names[i]!)![1]);
       if (total <= this.o.max_bytes && started + this.o.segment_ms >= cutoff) break;
       await unlink(join(this.o.dir, names[i]!)).catch(() => undefined);
+      await unlink(join(this.o.dir, sidecarName(names[i]!))).catch(() => undefined);
       total -= sizes[i]!;
     }
   }
@@ -186,10 +202,22 @@ export class FileRecordStore implements DecisionStore {
     }
   }
 
+  /** One decision's view, read through the index (after the batches already handed over are written). */
+  async view(id: string): Promise<DecisionView__Output | undefined> {
+    await this.chain;
+    return getIndexed(this.o.dir, this.index, id);
+  }
+
+  async list(req: ListDecisionsRequest__Output): Promise<ListDecisionsResponse> {
+    await this.chain;
+    return listIndexed(this.o.dir, this.index, req);
+  }
+
   async close(): Promise<void> {
     clearTimeout(this.syncTimer);
     this.syncTimer = undefined;
     await this.chain;
     await this.closeSegment();
+    await this.sealing;
   }
 }

@@ -9,8 +9,13 @@
  *    tell (JetStream's de-duplication window; readers also fold duplicates).
  *  - `scan` yields every stored entry, oldest first; `about` restricts it to one decision (a
  *    store may use it to read less).
+ *  - `view` and `list`, where a store has them, answer GetDecision and ListDecisions from an
+ *    index with what folding a full scan into views (decision-views.ts) gives.
  */
 import type { DecisionLogEntry__Output } from '../../generated/switchyard/v1/DecisionLogEntry.js';
+import type { DecisionView__Output } from '../../generated/switchyard/v1/DecisionView.js';
+import type { ListDecisionsRequest__Output } from '../../generated/switchyard/v1/ListDecisionsRequest.js';
+import type { ListDecisionsResponse } from '../../generated/switchyard/v1/ListDecisionsResponse.js';
 
 export interface StoredEntry {
   /** De-duplication key: the decision id for a record. */
@@ -28,6 +33,8 @@ export interface DecisionStore {
   readonly maxInFlight?: number;
   append(entries: readonly StoredEntry[]): Promise<StoredEntry[]>;
   scan(options?: { about?: readonly string[] }): AsyncIterable<DecisionLogEntry__Output>;
+  view?(id: string): Promise<DecisionView__Output | undefined>;
+  list?(req: ListDecisionsRequest__Output): Promise<ListDecisionsResponse>;
   /** Gets ready in the background (a JetStream store makes its stream once NATS is up), so the first batch does not wait for it. */
   prepare?(): void;
   close(): Promise<void>;
