@@ -60,18 +60,21 @@ export interface LogMixOptions {
   /**
    * What becomes of the shared data's outcomes of a model on a segment where the record shows
    * it changed: `drop` leaves them out (the record alone speaks there); `shift` keeps them,
-   * each moved by the measured shift (clipped to [0, 1]), so the shared prompts' full rows of
+   * moved so that their mean moves by the measured shift (`shifted`), so the shared prompts' full rows of
    * outcomes stay and the record supplies the change (a doubly robust target: the shared data
    * as the direct estimate, the record's weighted residual as its correction).
    */
   changed: 'drop' | 'shift';
   /**
-   * Which logged answers join the data: every one, or `where-needed`: those of changed pairs
-   * and of pairs the shared data holds fewer than `minSharedOutcomes` outcomes of. Where the
-   * shared data speaks for a pair and the record shows no change, a logged answer adds little
-   * but the router's selection (and a prompt seen once, with one outcome).
+   * Which logged answers join the data: every one; `where-needed`: those of changed pairs
+   * and of pairs the shared data holds fewer than `minSharedOutcomes` outcomes of; or
+   * `where-thin`: only the latter (and changed pairs' under `changed: 'drop'`, where the
+   * record alone speaks), so that under `shift` the challenger trains on the shared prompts
+   * alone with the change carried by their shifted outcomes. Where the shared data speaks for
+   * a pair and the record shows no change, a logged answer adds little but the router's
+   * selection (and a prompt seen once, with one outcome).
    */
-  logAnswers: 'all' | 'where-needed';
+  logAnswers: 'all' | 'where-needed' | 'where-thin';
   /** Catalog model id → router-model profile id. */
   profileOf?: Readonly<Record<string, string>>;
 }
@@ -168,12 +171,13 @@ export function mixLogWithShared(answers: readonly GradedAnswer[], shared: Routi
       Object.entries(p.outcomes).flatMap(([m, x]) => {
         const change = fromLog[pair(m, p.segment)];
         if (change === undefined) return [[m, x]];
-        return opts.changed === 'drop' ? [] : [[m, { ...x, quality: Math.min(1, Math.max(0, x.quality + change.shift)) }]];
+        return opts.changed === 'drop' ? [] : [[m, { ...x, quality: shifted(x.quality, sharedMeans.get(pair(m, p.segment))!.mean, change.shift) }]];
       }),
     );
     if (Object.keys(outcomes).length > 0) kept.push({ ...p, outcomes });
   }
-  const needed = (k: string) => fromLog[k] !== undefined || (sharedMeans.get(k)?.n ?? 0) < opts.minSharedOutcomes;
+  const thin = (k: string) => (sharedMeans.get(k)?.n ?? 0) < opts.minSharedOutcomes;
+  const needed = (k: string) => thin(k) || (fromLog[k] !== undefined && (opts.logAnswers === 'where-needed' || opts.changed === 'drop'));
   const logKept = logPrompts.flatMap((p, i) => (opts.logAnswers === 'all' || needed(pair(Object.keys(p.outcomes)[0]!, p.segment)) ? [{ p, w: logWeights[i]! }] : []));
   const prompts = [...kept, ...logKept.map((x) => x.p)];
   const promptWeights = new Float64Array(prompts.length).fill(1);
@@ -187,6 +191,18 @@ export function mixLogWithShared(answers: readonly GradedAnswer[], shared: Routi
     sharedPrompts: kept.length,
     withoutPrompt,
   };
+}
+
+/**
+ * A shared outcome `q` of a pair whose mean is `mean`, moved so that the pair's mean moves by
+ * exactly `shift` and every outcome stays in [0, 1]: toward 0 in proportion for a fall, toward 1
+ * for a rise. For right/wrong outcomes this is a right answer's chance of turning wrong (or a
+ * wrong one's of turning right); adding the shift and clipping would move a right/wrong pair's
+ * mean by less than measured (a fall by only shift × the share right).
+ */
+export function shifted(q: number, mean: number, shift: number): number {
+  if (shift < 0) return mean > 0 ? q * Math.max(0, 1 + shift / mean) : 0;
+  return mean < 1 ? 1 - (1 - q) * Math.max(0, 1 - shift / (1 - mean)) : 1;
 }
 
 /** Per "model on segment": the shared data's outcomes there, their mean and its standard error. */
