@@ -60,7 +60,10 @@ export interface LogMixOptions {
   /**
    * What becomes of the shared data's outcomes of a model on a segment where the record shows
    * it changed: `drop` leaves them out (the record alone speaks there); `shift` keeps them,
-   * moved so that their mean moves by the measured shift (`shifted`), so the shared prompts' full rows of
+   * each moved by the measured shift (clipped to [0, 1]; for right/wrong outcomes that moves the
+   * pair's mean by only shift × the share right; moving them in proportion, which moves it by
+   * the whole shift, put the learning scenario's retrained router over budget on its first
+   * log), so the shared prompts' full rows of
    * outcomes stay and the record supplies the change (a doubly robust target: the shared data
    * as the direct estimate, the record's weighted residual as its correction).
    */
@@ -171,7 +174,7 @@ export function mixLogWithShared(answers: readonly GradedAnswer[], shared: Routi
       Object.entries(p.outcomes).flatMap(([m, x]) => {
         const change = fromLog[pair(m, p.segment)];
         if (change === undefined) return [[m, x]];
-        return opts.changed === 'drop' ? [] : [[m, { ...x, quality: shifted(x.quality, sharedMeans.get(pair(m, p.segment))!.mean, change.shift) }]];
+        return opts.changed === 'drop' ? [] : [[m, { ...x, quality: Math.min(1, Math.max(0, x.quality + change.shift)) }]];
       }),
     );
     if (Object.keys(outcomes).length > 0) kept.push({ ...p, outcomes });
@@ -191,18 +194,6 @@ export function mixLogWithShared(answers: readonly GradedAnswer[], shared: Routi
     sharedPrompts: kept.length,
     withoutPrompt,
   };
-}
-
-/**
- * A shared outcome `q` of a pair whose mean is `mean`, moved so that the pair's mean moves by
- * exactly `shift` and every outcome stays in [0, 1]: toward 0 in proportion for a fall, toward 1
- * for a rise. For right/wrong outcomes this is a right answer's chance of turning wrong (or a
- * wrong one's of turning right); adding the shift and clipping would move a right/wrong pair's
- * mean by less than measured (a fall by only shift × the share right).
- */
-export function shifted(q: number, mean: number, shift: number): number {
-  if (shift < 0) return mean > 0 ? q * Math.max(0, 1 + shift / mean) : 0;
-  return mean < 1 ? 1 - (1 - q) * Math.max(0, 1 - shift / (1 - mean)) : 1;
 }
 
 /** Per "model on segment": the shared data's outcomes there, their mean and its standard error. */
