@@ -8,7 +8,7 @@
  *         [--min-decisions N] [--min-ess N] [--max-support-gap S] [--bootstrap N] [--json]
  *   train --from-log FILE|DIR --out MODEL [--data SHARED.jsonl ...] [--config C]
  *         [--metric NAME [--range MIN:MAX] [--lower-is-better]] [--min-log-outcomes K] [--min-shift S]
- *         [--changed shift|drop] [--log-answers where-needed|all] [--seed N] [--epochs N] [--dim N]
+ *         [--changed shift|drop] [--log-answers where-needed|where-thin|all] [--seed N] [--epochs N] [--dim N]
  *
  * With --model, the candidate is a router model file under the policy named: each logged prompt
  * is replayed through it (model-chooser.ts; it needs prompt text) and its predictions are the
@@ -37,7 +37,7 @@ export const EVAL_FROM_LOG_USAGE =
 export const TRAIN_FROM_LOG_USAGE =
   'usage: switchyard train --from-log FILE|DIR --out MODEL [--data SHARED.jsonl ...] [--config C.yaml]\n' +
   '         [--metric NAME [--range MIN:MAX] [--lower-is-better]] [--min-log-outcomes K] [--min-shift S]\n' +
-  '         [--changed shift|drop] [--log-answers where-needed|all] [--seed N] [--epochs N] [--dim N]';
+  '         [--changed shift|drop] [--log-answers where-needed|where-thin|all] [--seed N] [--epochs N] [--dim N]';
 
 class UsageError extends Error {}
 
@@ -199,7 +199,7 @@ export async function trainFromLogCommand(argv: string[], out: NodeJS.WritableSt
       minLogOutcomes: int('min-log-outcomes', 2) ?? LOG_MIX_DEFAULTS.minLogOutcomes,
       minShift: num('train', v, 'min-shift', (x) => x >= 0 && x <= 1, 'a quality shift in [0, 1]') ?? LOG_MIX_DEFAULTS.minShift,
       changed: oneOf('changed', ['shift', 'drop'] as const) ?? LOG_MIX_DEFAULTS.changed,
-      logAnswers: oneOf('log-answers', ['where-needed', 'all'] as const) ?? LOG_MIX_DEFAULTS.logAnswers,
+      logAnswers: oneOf('log-answers', ['where-needed', 'where-thin', 'all'] as const) ?? LOG_MIX_DEFAULTS.logAnswers,
       // Catalog models are named in the log; the router model knows their profiles.
       ...(config ? { profileOf: Object.fromEntries(config.models.flatMap((m) => ('profile' in m.quality ? [[m.id, m.quality.profile]] : []))) } : {}),
     };

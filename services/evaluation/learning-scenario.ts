@@ -29,6 +29,7 @@ import { repoPath } from '../train/repo-root.js';
 import { trainOnData } from '../train/train-from-data.js';
 import { trainOnLogMix } from '../train/train-from-log.js';
 import type { TrainOptions } from '../train/trainer.js';
+import { costNeutralKnob, KNOBS, knobPolicy } from './cost-neutral-knob.js';
 import { estimateFromLog, LOG_ESTIMATE_DEFAULTS, policyChooser, type LogEstimate } from './log-estimate.js';
 import { gradedAnswers } from './logged-traffic.js';
 import { modelChooser } from './model-chooser.js';
@@ -45,9 +46,8 @@ export const LEARNING_POOL: readonly PoolModel[] = [
 
 export interface ScenarioOptions {
   seed: number;
-  /** Requests served and logged, and requests measured on held-out traffic. */
+  /** Requests served and logged (held-out traffic is measured on each of its prompts once). */
   logRequests: number;
-  heldOutRequests: number;
   /** Exploration while logging. */
   exploreShare: number;
   utilityMargin: number;
@@ -62,12 +62,21 @@ export interface ScenarioOptions {
   /** How the record mixes with the shared data (train/log-training-data.ts). */
   mix: Partial<LogMixOptions>;
   train: Partial<TrainOptions>;
+  /**
+   * How the challenger is trained: `warm` from the first router model (its encoder kept, its
+   * profiles' heads trained on the mix, trainer.ts TrainInput.init), or afresh with the first
+   * router's training options (`fresh`) or with the log's `seed` (`fresh-log-seed`).
+   */
+  challenger: 'warm' | 'fresh' | 'fresh-log-seed';
+  /** Whether the challenger's operating point may not exceed the first router's knob (cost-neutral-knob.ts). */
+  knobCap: boolean;
+  /** Whether the retraining goal also estimates both router models from the log (model-chooser.ts). */
+  estimateModels: boolean;
 }
 
 export const SCENARIO_DEFAULTS: ScenarioOptions = {
   seed: 1,
   logRequests: 20_000,
-  heldOutRequests: 10_000,
   exploreShare: 0.2,
   utilityMargin: 0.1,
   knob: 0.7,
@@ -77,6 +86,9 @@ export const SCENARIO_DEFAULTS: ScenarioOptions = {
   minLogOutcomes: 30,
   mix: {},
   train: { epochs: 6, pretrainEpochs: 4 },
+  challenger: 'fresh-log-seed',
+  knobCap: false,
+  estimateModels: true,
 };
 
 export interface Scenario {
@@ -85,6 +97,8 @@ export interface Scenario {
   live: RoutingPrompt[];
   heldOut: RoutingPrompt[];
   model: RouterModel;
+  /** The first router model's training options, seed included: the challenger trains with them. */
+  train: Partial<TrainOptions>;
   dir: string;
   close(): void;
 }
@@ -97,9 +111,10 @@ export async function openScenario(o: ScenarioOptions): Promise<Scenario> {
   const shared: RoutingData = { prompts: complete.filter((p) => part(p) < 2), models: all.models, sources: all.sources };
   const live = complete.filter((p) => part(p) === 2 || part(p) === 3);
   const heldOut = complete.filter((p) => part(p) === 4);
-  const model = trainOnData(shared, { ...o.train, seed: o.seed });
+  const train = { ...o.train, seed: o.seed };
+  const model = trainOnData(shared, train);
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-learning-'));
-  return { data: { ...all, prompts: complete }, shared, live, heldOut, model, dir, close: () => rmSync(dir, { recursive: true, force: true }) };
+  return { data: { ...all, prompts: complete }, shared, live, heldOut, model, train, dir, close: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 function draw(prompts: readonly RoutingPrompt[], n: number, seed: number): RoutingPrompt[] {
@@ -107,9 +122,6 @@ function draw(prompts: readonly RoutingPrompt[], n: number, seed: number): Routi
   return Array.from({ length: n }, () => t.next());
 }
 
-/** Knobs the challenger's operating point is chosen among. */
-const KNOBS = [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1];
-const knobPolicy = (k: number) => `knob-${k.toFixed(2)}`;
 
 function policies(o: ScenarioOptions): Record<string, Record<string, unknown>> {
   return {
@@ -153,13 +165,26 @@ export async function offPolicyGoal(s: Scenario, o: ScenarioOptions): Promise<Of
   }
 }
 
+/** A router's quality on held-out traffic: exact (the mean expected quality over every held-out prompt) and as graded. */
+export interface Measured {
+  quality: number;
+  /** The same choices' graded answers (right/wrong, the drop drawn per answer): what a sampled measure sees. */
+  sampled: number;
+  cost_usd: number;
+}
+
 export interface RetrainGoal {
+  seed: number;
   degraded: Fault & { drop: number; rule: FaultRule };
-  before: { quality: number; cost_usd: number };
-  afterDrop: { quality: number; cost_usd: number };
-  retrained: { quality: number; cost_usd: number; knob: number };
+  before: Measured;
+  afterDrop: Measured;
+  retrained: Measured & { knob: number };
   /** Against the raw loss: (retrained − afterDrop) / (before − afterDrop). */
   recovered: number;
+  /** The same on the graded answers. */
+  sampledRecovered: number;
+  /** The retrained router's cost over the first router's before the drop. */
+  costRatio: number;
   /** The oracle re-route (recovery-reference.ts): the first router told exactly what changed, at no more cost than before the drop. */
   oracle: { quality: number; cost_usd: number; knob: number };
   /**
@@ -175,9 +200,9 @@ export interface RetrainGoal {
   /**
    * The challenger and the first router as candidate router MODELS, estimated from the log
    * after the drop (model-chooser.ts), against their truth measured by running each on the same
-   * logged traffic.
+   * logged traffic (with `estimateModels`).
    */
-  modelEstimates: { challenger: ModelEstimateGoal; champion: ModelEstimateGoal };
+  modelEstimates?: { challenger: ModelEstimateGoal; champion: ModelEstimateGoal };
 }
 
 export interface ModelEstimateGoal {
@@ -186,16 +211,21 @@ export interface ModelEstimateGoal {
   error: { ips: number; snips: number; dr: number };
 }
 
-/** Knobs the oracle re-route's operating point is chosen among. */
-const FINE_KNOBS = Array.from({ length: 51 }, (_, i) => 0.5 + i / 100);
-/** One-sided z of the cost bound (95%). */
-const COST_Z = 1.645;
 
-/** Drops one model's quality on one segment, logs with exploration, retrains from the log, and measures on held-out traffic. */
+const measured = (t: ServedTraffic): Measured => ({ quality: t.expectedQuality, sampled: t.quality, cost_usd: t.costUsd });
+
+/**
+ * Drops one model's quality on one segment, logs with exploration, retrains from the log, and
+ * measures on held-out traffic. Every held-out prompt is served once (the traffic draws each
+ * equally likely, so this is the traffic's expectation) and its quality is the expected one
+ * (ReplayPlayer.expected): the references and the routers before and after the drop carry no
+ * noise, and what varies with `seed` is only the log the challenger learns from (its traffic,
+ * its exploration, the drop's draws in it) and the challenger's training.
+ */
 export async function retrainGoal(s: Scenario, o: ScenarioOptions): Promise<RetrainGoal> {
   const config = replayConfig(LEARNING_POOL, policies(o), 'serving');
   const player = new ReplayPlayer({ prompts: s.data.prompts, models: Object.fromEntries(LEARNING_POOL.map((m) => [m.id, m.dataId])) });
-  const heldOut = draw(s.heldOut, o.heldOutRequests, o.seed + 2);
+  const heldOut = s.heldOut;
   const first = await ReplayLoop.open(config, s.model, player, s.dir, 'first.syrm');
   let challenger: ReplayLoop | undefined;
   try {
@@ -208,67 +238,45 @@ export async function retrainGoal(s: Scenario, o: ScenarioOptions): Promise<Retr
     const logged = first.serve(logTraffic, 'exploring', () => rng.next());
     const profileOf = Object.fromEntries(LEARNING_POOL.map((m) => [m.id, m.dataId]));
     const mix = mixLogWithShared(gradedAnswers(logged.rows), s.shared, { ...o.mix, minLogOutcomes: o.minLogOutcomes, profileOf });
-    const model = trainOnLogMix(mix, { ...o.train, seed: o.seed });
+    const model = o.challenger === 'warm' ? trainOnLogMix(mix, s.train, s.model) : trainOnLogMix(mix, o.challenger === 'fresh-log-seed' ? { ...o.train, seed: o.seed } : s.train);
     challenger = await ReplayLoop.open(config, model, player, s.dir, 'challenger.syrm');
-    const knob = costNeutralKnob(first, challenger, logged, player, draw(s.live, Math.min(4000, o.logRequests), o.seed + 5), fault, o.drop);
+    const knob = costNeutralKnob(first, challenger, logged, player, draw(s.live, Math.min(4000, o.logRequests), o.seed + 5), fault, o.drop, o.knobCap ? o.knob : 1);
     const retrained = challenger.serve(heldOut, knobPolicy(knob));
-    const lost = before.quality - afterDrop.quality;
-    const truth = (m: string, p: RoutingPrompt) => player.answer(m, p.prompt)!.quality;
+    const lost = before.expectedQuality - afterDrop.expectedQuality;
+    const truth = (m: string, p: RoutingPrompt) => player.expected(m, p.prompt)!;
     const dataId = new Map(LEARNING_POOL.map((m) => [m.id, m.dataId]));
     const costOf = (m: string, p: RoutingPrompt) => p.outcomes[dataId.get(m)!]!.cost_usd;
     const onSegment = heldOut.filter((p) => p.segment === fault.segment);
     const shift = onSegment.reduce((a, p) => a + truth(fault.model, p) - p.outcomes[dataId.get(fault.model)!]!.quality, 0) / Math.max(1, onSegment.length);
     const serving = config.policies.serving!;
-    const oracle = oracleReroute(before, heldOut, fault, shift, { margin: serving.quality_margin, latencyWeight: serving.latency_weight }, FINE_KNOBS, before.costUsd, truth, costOf);
+    const oracle = oracleReroute(before, heldOut, fault, shift, { margin: serving.quality_margin, latencyWeight: serving.latency_weight }, KNOBS, before.costUsd, truth, costOf);
     const ceiling = substituteCeiling(before, heldOut, LEARNING_POOL, fault, truth);
-    const share = (q: number, of: number) => (of > 0 ? (q - afterDrop.quality) / of : Number.NaN);
+    const share = (q: number, of: number) => (of > 0 ? (q - afterDrop.expectedQuality) / of : Number.NaN);
     const achievable = ceiling.cost_usd <= before.costUsd && ceiling.quality > oracle.quality ? { quality: ceiling.quality, by: `substitute ${ceiling.model}` } : { quality: oracle.quality, by: 'oracle re-route' };
-    const recoverableLoss = Math.min(before.quality, achievable.quality) - afterDrop.quality;
-    const modelEstimates = {
-      challenger: modelEstimateGoal(challenger, logged, logTraffic, knob),
-      champion: modelEstimateGoal(first, logged, logTraffic, o.knob),
-    };
+    const recoverableLoss = Math.min(before.expectedQuality, achievable.quality) - afterDrop.expectedQuality;
+    const sampledLost = before.quality - afterDrop.quality;
     return {
+      seed: o.seed,
       degraded: { ...fault, drop: o.drop, rule: o.fault },
-      before: { quality: before.quality, cost_usd: before.costUsd },
-      afterDrop: { quality: afterDrop.quality, cost_usd: afterDrop.costUsd },
-      retrained: { quality: retrained.quality, cost_usd: retrained.costUsd, knob },
-      recovered: share(retrained.quality, lost),
+      before: measured(before),
+      afterDrop: measured(afterDrop),
+      retrained: { ...measured(retrained), knob },
+      recovered: share(retrained.expectedQuality, lost),
+      sampledRecovered: sampledLost > 0 ? (retrained.quality - afterDrop.quality) / sampledLost : Number.NaN,
+      costRatio: retrained.costUsd / before.costUsd,
       oracle,
       achievable: { ...achievable, recoverableLoss },
-      recoveredOfAchievable: share(retrained.quality, recoverableLoss),
+      recoveredOfAchievable: share(retrained.expectedQuality, recoverableLoss),
       ceiling: { quality: ceiling.quality, recovered: share(ceiling.quality, lost), model: ceiling.model },
       mix: { logPrompts: mix.logPrompts, sharedPrompts: mix.sharedPrompts, fromLog: mix.fromLog },
-      modelEstimates,
+      ...(o.estimateModels
+        ? { modelEstimates: { challenger: modelEstimateGoal(challenger, logged, logTraffic, knob), champion: modelEstimateGoal(first, logged, logTraffic, o.knob) } }
+        : {}),
     };
   } finally {
     first.close();
     challenger?.close();
   }
-}
-
-/**
- * The challenger's operating point: the highest knob at which, on probe traffic (live prompts;
- * no held-out outcome is read), its expected cost per request exceeds the first router's before
- * the drop by nothing, with 95% confidence: mean paired difference + 1.645 standard errors <= 0.
- * Expected cost: the catalog's estimate for the model chosen, corrected by what the log shows
- * it really cost against that estimate (costCorrection). Without a knob that passes, the lowest.
- */
-function costNeutralKnob(first: ReplayLoop, challenger: ReplayLoop, logged: ServedTraffic, player: ReplayPlayer, probe: readonly RoutingPrompt[], fault: Fault, drop: number): number {
-  const correction = costCorrection(logged);
-  const costs = (t: ServedTraffic) => t.rows.map((r) => (r.candidates.find((c) => c.model === r.chosen)?.costUsd ?? 0) * correction(r.chosen, r.segment));
-  player.restore();
-  const budget = costs(first.serve(probe, 'serving'));
-  player.degrade(fault.model, fault.segment, drop);
-  let knob = KNOBS[0]!;
-  for (const k of KNOBS) {
-    const c = costs(challenger.serve(probe, knobPolicy(k)));
-    const d = c.map((x, i) => x - budget[i]!);
-    const mean = d.reduce((a, b) => a + b, 0) / d.length;
-    const sd = Math.sqrt(d.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, d.length - 1));
-    if (mean + (COST_Z * sd) / Math.sqrt(d.length) <= 0) knob = k;
-  }
-  return knob;
 }
 
 /** `loop`'s router model at `knob` as a candidate estimated from `logged`, and its truth on the same traffic. */
@@ -279,30 +287,4 @@ function modelEstimateGoal(loop: ReplayLoop, logged: ServedTraffic, traffic: rea
   const truth = loop.serve(traffic, knobPolicy(knob)).quality;
   const err = (x: number | undefined) => Math.abs((x ?? Number.NaN) - truth);
   return { estimate, truth, error: { ips: err(estimate.quality.ips.value), snips: err(estimate.quality.snips.value), dr: err(estimate.quality.dr?.value) } };
-}
-/**
- * What a model's logged answers really cost over what the router estimated for them, per model
- * and segment (the segment is known when deciding) where the log holds at least 30 of them
- * there, else per model.
- */
-function costCorrection(t: ServedTraffic): (model: string, segment: string) => number {
-  const sums = new Map<string, { real: number; estimated: number; n: number }>();
-  const add = (k: string, real: number, estimated: number) => {
-    const e = sums.get(k) ?? { real: 0, estimated: 0, n: 0 };
-    e.real += real;
-    e.estimated += estimated;
-    e.n++;
-    sums.set(k, e);
-  };
-  for (const r of t.rows) {
-    const c = r.candidates.find((x) => x.model === r.answered);
-    if (!c || r.answered !== r.chosen) continue;
-    add(r.answered, r.costUsd, c.costUsd);
-    add(`${r.answered}\u0000${r.segment}`, r.costUsd, c.costUsd);
-  }
-  const ratio = (k: string, min: number) => {
-    const e = sums.get(k);
-    return e && e.n >= min && e.estimated > 0 ? e.real / e.estimated : undefined;
-  };
-  return (model, segment) => ratio(`${model}\u0000${segment}`, 30) ?? ratio(model, 1) ?? 1;
 }

@@ -39,6 +39,8 @@ export const REPLAY_METRIC = 'replay_quality';
 /** What answers a model's call: the replay simulator (executor/simulator/replay.ts ReplayPlayer) in tests and benchmarks. */
 export interface AnswerSource {
   answer(model: string, prompt: string): { quality: number } | undefined;
+  /** The mean of what `answer` can grade, when the source knows it (the replay simulator does). */
+  expected?(model: string, prompt: string): number | undefined;
 }
 
 /** A configuration whose catalog is the pool, each model predicted by the profile of its data id. */
@@ -85,7 +87,13 @@ export interface ServedTraffic {
   rows: LoggedRow[];
   /** The views as a log file holds them (`decisions tail --json` lines). */
   views: DecisionView__Output[];
+  /** Mean graded quality of the answers. */
   quality: number;
+  /**
+   * Mean expected quality of the chosen answers (AnswerSource.expected; the graded one where the
+   * source has no expectation): the same choices without the grades' draws.
+   */
+  expectedQuality: number;
   costUsd: number;
   /** Requests per model, and per segment and model. */
   calls: Record<string, number>;
@@ -124,7 +132,7 @@ export class ReplayLoop {
     const state = new RoutingState(this.catalog);
     const decider = new Decider({ config: this.config, catalog: this.catalog, scoring: this.scoring, status: state.current, random });
     const metrics = qualityMetricsOf(this.config.feedback.metrics);
-    const out: ServedTraffic = { rows: [], views: [], quality: 0, costUsd: 0, calls: {}, bySegment: {} };
+    const out: ServedTraffic = { rows: [], views: [], quality: 0, expectedQuality: 0, costUsd: 0, calls: {}, bySegment: {} };
     let t = 0;
     for (const p of prompts) {
       const decision = decider.decide(request(p, policy));
@@ -151,6 +159,7 @@ export class ReplayLoop {
       out.views.push(view);
       out.rows.push(rowFromView(view, metrics));
       out.quality += answer.quality;
+      out.expectedQuality += this.player.expected?.(model, p.prompt) ?? answer.quality;
       out.costUsd += outcome.cost_usd;
       out.calls[model] = (out.calls[model] ?? 0) + 1;
       const seg = out.bySegment[p.segment] ?? {};
@@ -158,6 +167,7 @@ export class ReplayLoop {
       out.bySegment[p.segment] = seg;
     }
     out.quality /= Math.max(1, prompts.length);
+    out.expectedQuality /= Math.max(1, prompts.length);
     out.costUsd /= Math.max(1, prompts.length);
     return out;
   }

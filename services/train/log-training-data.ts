@@ -60,18 +60,24 @@ export interface LogMixOptions {
   /**
    * What becomes of the shared data's outcomes of a model on a segment where the record shows
    * it changed: `drop` leaves them out (the record alone speaks there); `shift` keeps them,
-   * each moved by the measured shift (clipped to [0, 1]), so the shared prompts' full rows of
+   * each moved by the measured shift (clipped to [0, 1]; for right/wrong outcomes that moves the
+   * pair's mean by only shift × the share right; moving them in proportion, which moves it by
+   * the whole shift, put the learning scenario's retrained router over budget on its first
+   * log), so the shared prompts' full rows of
    * outcomes stay and the record supplies the change (a doubly robust target: the shared data
    * as the direct estimate, the record's weighted residual as its correction).
    */
   changed: 'drop' | 'shift';
   /**
-   * Which logged answers join the data: every one, or `where-needed`: those of changed pairs
-   * and of pairs the shared data holds fewer than `minSharedOutcomes` outcomes of. Where the
-   * shared data speaks for a pair and the record shows no change, a logged answer adds little
-   * but the router's selection (and a prompt seen once, with one outcome).
+   * Which logged answers join the data: every one; `where-needed`: those of changed pairs
+   * and of pairs the shared data holds fewer than `minSharedOutcomes` outcomes of; or
+   * `where-thin`: only the latter (and changed pairs' under `changed: 'drop'`, where the
+   * record alone speaks), so that under `shift` the challenger trains on the shared prompts
+   * alone with the change carried by their shifted outcomes. Where the shared data speaks for
+   * a pair and the record shows no change, a logged answer adds little but the router's
+   * selection (and a prompt seen once, with one outcome).
    */
-  logAnswers: 'all' | 'where-needed';
+  logAnswers: 'all' | 'where-needed' | 'where-thin';
   /** Catalog model id → router-model profile id. */
   profileOf?: Readonly<Record<string, string>>;
 }
@@ -173,7 +179,8 @@ export function mixLogWithShared(answers: readonly GradedAnswer[], shared: Routi
     );
     if (Object.keys(outcomes).length > 0) kept.push({ ...p, outcomes });
   }
-  const needed = (k: string) => fromLog[k] !== undefined || (sharedMeans.get(k)?.n ?? 0) < opts.minSharedOutcomes;
+  const thin = (k: string) => (sharedMeans.get(k)?.n ?? 0) < opts.minSharedOutcomes;
+  const needed = (k: string) => thin(k) || (fromLog[k] !== undefined && (opts.logAnswers === 'where-needed' || opts.changed === 'drop'));
   const logKept = logPrompts.flatMap((p, i) => (opts.logAnswers === 'all' || needed(pair(Object.keys(p.outcomes)[0]!, p.segment)) ? [{ p, w: logWeights[i]! }] : []));
   const prompts = [...kept, ...logKept.map((x) => x.p)];
   const promptWeights = new Float64Array(prompts.length).fill(1);

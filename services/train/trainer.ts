@@ -117,6 +117,16 @@ export interface TrainInput {
    * training from a log weighs each logged answer by its inverse propensity (log-training-data.ts).
    */
   promptWeights?: Float64Array;
+  /**
+   * A model to start from (a champion): its prompt encoder (hashed, denseProjection) is kept
+   * frozen, there is no pretraining, and its profiles' heads (bias, ability, denseWeights) are
+   * the starting point of the `epochs` that train the heads on this data. A challenger retrained
+   * from the record so differs from its champion where the data says a model changed, not by
+   * a new encoder and a new draw of initial weights (which alone moves routing quality by about
+   * ±0.003). It must have the same dim, dense width and buckets; every model of the data needs
+   * a profile in it; one member only (ensemble 1).
+   */
+  init?: RouterModel;
 }
 
 function logit(p: number): number {
@@ -132,6 +142,7 @@ export function trainRouterModel(
   const o: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...opts };
   const k = o.ensemble;
   if (!Number.isInteger(k) || k < 1 || k * o.dim > 256) throw new RangeError(`ensemble must be an integer >= 1 with ensemble × dim <= 256`);
+  if (input.init !== undefined && k !== 1) throw new RangeError('a model to start from trains one member (ensemble 1)');
   const members: RouterModel[] = [];
   for (let r = 0; r < k; r++) {
     members.push(
@@ -188,6 +199,7 @@ function trainMember(input: TrainInput, o: TrainOptions, onProgress?: (p: TrainP
   for (let i = 0; i < ability.w.length; i++) ability.w[i] = o.initScale * rng.normal();
   for (let p = 0; p < M; p++) bias.w[p] = stats[p]!.n > 0 ? logit(stats[p]!.meanQuality) : 0;
   for (let a = 0; a < A; a++) bias.w[M + a] = logit(1 / A);
+  if (input.init !== undefined) startFrom(input.init, mx.models, { hashed: hashed.w, proj: proj.w, bias: bias.w, ability: ability.w, denseW: denseW.w }, D, DN);
 
   // Rows of the hashed table touched by the current batch, and their last update step.
   const touched = new Uint32Array(BUCKETS);
@@ -199,14 +211,14 @@ function trainMember(input: TrainInput, o: TrainOptions, onProgress?: (p: TrainP
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const batches = Math.ceil(n / o.batchSize);
-  const preEpochs = A > 0 ? o.pretrainEpochs : 0;
+  const preEpochs = A > 0 && input.init === undefined ? o.pretrainEpochs : 0;
   const totalEpochs = preEpochs + o.epochs;
   const steps = batches * totalEpochs;
   let t = 0;
 
   for (let epoch = 0; epoch < totalEpochs; epoch++) {
     const pre = epoch < preEpochs;
-    const encScale = pre || preEpochs === 0 ? 1 : o.encoderLrScale;
+    const encScale = input.init !== undefined ? 0 : pre || preEpochs === 0 ? 1 : o.encoderLrScale;
     // Heads trained in this phase: [h0, h1). Segment heads cannot shape a frozen encoder.
     const h0 = pre ? M : 0;
     const h1 = !pre && encScale === 0 ? M : HN;
@@ -325,6 +337,29 @@ function trainMember(input: TrainInput, o: TrainOptions, onProgress?: (p: TrainP
     ability: Float32Array.from(ability.w.subarray(0, M * D)),
     denseWeights: Float32Array.from(denseW.w.subarray(0, M * DN)),
   };
+}
+
+/** Copies `init`'s encoder and its profiles' heads (by profile id) into the parameters being trained. */
+function startFrom(
+  init: RouterModel,
+  models: readonly string[],
+  w: { hashed: Float64Array; proj: Float64Array; bias: Float64Array; ability: Float64Array; denseW: Float64Array },
+  D: number,
+  DN: number,
+): void {
+  const h = init.header;
+  if (h.dim !== D || h.dense !== DN || h.buckets * D !== w.hashed.length) {
+    throw new RangeError(`the model to start from has dim ${h.dim}, dense ${h.dense}, buckets ${h.buckets}; training needs dim ${D}, dense ${DN}, buckets ${w.hashed.length / D}`);
+  }
+  w.hashed.set(init.hashed);
+  w.proj.set(init.denseProjection);
+  models.forEach((id, p) => {
+    const q = h.profiles.findIndex((x) => x.id === id);
+    if (q < 0) throw new RangeError(`the model to start from has no profile "${id}" (it has ${h.profiles.map((x) => x.id).join(', ')})`);
+    w.bias[p] = init.bias[q]!;
+    w.ability.set(init.ability.subarray(q * D, (q + 1) * D), p * D);
+    w.denseW.set(init.denseWeights.subarray(q * DN, (q + 1) * DN), p * DN);
+  });
 }
 
 function round6(x: number): number {

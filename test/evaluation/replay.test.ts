@@ -68,6 +68,21 @@ describe('simulator - replays a routing data set', () => {
     expect(await mean('sim-strong', 'math')).toBe(1);
     expect(() => player.degrade('sim-strong', 'math', 0)).toThrow(/drop must be in \(0, 1\]/);
   });
+
+  it("a fault's expected quality: right answers count 1 − the chance they turn wrong, so the segment's mean falls by exactly the drop", () => {
+    const math = prompts.filter((p) => p.segment === 'math');
+    const mean = (model: string) => math.reduce((a, p) => a + player.expected(model, p.prompt)!, 0) / math.length;
+    expect(mean('sim-weak')).toBe(0.5);
+    player.degrade('sim-weak', 'math', 0.2);
+    // Half the math answers are right, so each turns wrong with probability 0.4.
+    expect(player.expected('sim-weak', prompts[2]!.prompt)).toBeCloseTo(0.6, 12);
+    expect(player.expected('sim-weak', prompts[4]!.prompt)).toBe(0);
+    expect(mean('sim-weak')).toBeCloseTo(0.3, 12);
+    expect(player.expected('sim-weak', prompts[3]!.prompt)).toBe(1);
+    expect(player.expected('sim-other', prompts[3]!.prompt)).toBeUndefined();
+    player.restore();
+    expect(mean('sim-weak')).toBe(0.5);
+  });
 });
 
 describe('replay traffic - segment shares and shifts', () => {

@@ -90,6 +90,9 @@ describe('train from log - mixing the record with shared data', () => {
     expect(m1.outcomes['big-v1']!.quality).toBeCloseTo(0.7, 12);
     expect(m1.outcomes['small-v1']!.quality).toBe(0.5);
     expect(shifted.logPrompts).toBe(100);
+    // where-thin: under shift the shifted shared outcomes carry the change and the logged answers stay out; under drop they speak.
+    expect(mixLogWithShared(logged, many, { minSharedOutcomes: 30, profileOf, logAnswers: 'where-thin' }).logPrompts).toBe(0);
+    expect(mixLogWithShared(logged, many, { minSharedOutcomes: 30, profileOf, logAnswers: 'where-thin', changed: 'drop' }).logPrompts).toBe(100);
     // With fewer shared outcomes than minSharedOutcomes, the prediction is the reference again.
     expect(mixLogWithShared(logged, many, { minSharedOutcomes: 41, profileOf }).fromLog).toEqual({});
     // Where the shared data speaks for a pair and the record shows no change, logged answers stay out (where-needed).

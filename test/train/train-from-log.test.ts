@@ -1,6 +1,7 @@
 /**
  * Per-prompt weights in training (trainer.ts promptWeights), as train --from-log uses them for
- * inverse-propensity weighting (train-from-log.ts).
+ * inverse-propensity weighting (train-from-log.ts), and a challenger started from its champion
+ * (trainer.ts TrainInput.init).
  */
 import { describe, expect, it } from 'vitest';
 import { ReferenceCore } from '../../services/router/core/reference-core.js';
@@ -63,5 +64,57 @@ describe('train from log - weighted outcomes', () => {
     };
     expect(mean(unweighted)).toBeGreaterThan(0.8);
     expect(mean(weighted)).toBeLessThan(mean(unweighted) - 0.15);
+  });
+});
+
+/** Two kinds of prompt; a answers math well and chat badly, b answers both half right. */
+const TWO: RoutingData = {
+  prompts: Array.from({ length: 160 }, (_, i) => {
+    const math = i % 2 === 0;
+    return {
+      id: `t${i}`,
+      prompt: math ? `what is the integral of x to the power ${i}` : `write a short poem about the sea number ${i}`,
+      segment: math ? 'math' : 'chat',
+      outcomes: { a: outcome(math ? (i % 10 === 0 ? 0 : 1) : i % 10 === 1 ? 1 : 0), b: outcome(0.5) },
+    };
+  }),
+  models: ['a', 'b'],
+  sources: [{ file: 'two', sha256: '', prompts: 160 }],
+};
+
+describe('train from log - a challenger started from its champion', () => {
+  const opts = { dim: 4, epochs: 20, seed: 5, pretrainEpochs: 4, batchSize: 8 };
+  const champion = trainOnData(TWO, opts);
+  const predict = (m: typeof champion, model: string, prompt: string) => {
+    const core = new ReferenceCore();
+    core.load(m);
+    core.setCatalog([{ profile: m.header.profiles.findIndex((p) => p.id === model), shift: 0 }]);
+    return core.run(prompt).quality[0]!;
+  };
+  const mathPrompt = TWO.prompts[0]!.prompt;
+  const chatPrompt = TWO.prompts[1]!.prompt;
+
+  it('keeps the encoder, moves the changed model where it changed, and leaves the rest near the champion', () => {
+    // a got worse on math: its math outcomes now mostly wrong.
+    const changed: RoutingData = { ...TWO, prompts: TWO.prompts.map((p, i) => (p.segment === 'math' ? { ...p, outcomes: { ...p.outcomes, a: outcome(i % 4 === 0 ? 1 : 0) } } : p)) };
+    const mix = mixLogWithShared([], changed);
+    const challenger = trainOnLogMix(mix, opts, champion);
+    expect(Buffer.from(challenger.hashed.buffer).equals(Buffer.from(champion.hashed.buffer))).toBe(true);
+    expect(Buffer.from(challenger.denseProjection.buffer).equals(Buffer.from(champion.denseProjection.buffer))).toBe(true);
+    expect(predict(champion, 'a', mathPrompt)).toBeGreaterThan(0.7);
+    // a's math outcomes are now half right.
+    expect(predict(challenger, 'a', mathPrompt)).toBeLessThan(predict(champion, 'a', mathPrompt) - 0.2);
+    expect(Math.abs(predict(challenger, 'a', mathPrompt) - 0.5)).toBeLessThan(0.1);
+    expect(Math.abs(predict(challenger, 'a', chatPrompt) - predict(champion, 'a', chatPrompt))).toBeLessThan(0.1);
+    expect(Math.abs(predict(challenger, 'b', mathPrompt) - predict(champion, 'b', mathPrompt))).toBeLessThan(0.05);
+    expect(challenger.header.training.startedFrom).toEqual(champion.header.training);
+  });
+
+  it('refuses a model to start from that does not fit the training', () => {
+    const mix = mixLogWithShared([], TWO);
+    expect(() => trainOnLogMix(mix, { ...opts, dim: 8 }, champion)).toThrow(/the model to start from has dim 4, dense \d+, buckets \d+; training needs dim 8/);
+    const other = { ...TWO, prompts: TWO.prompts.map((p) => ({ ...p, outcomes: { ...p.outcomes, c: outcome(0.5) } })), models: ['a', 'b', 'c'] };
+    expect(() => trainOnLogMix(mixLogWithShared([], other), opts, champion)).toThrow(/the model to start from has no profile "c" \(it has a, b\)/);
+    expect(() => trainOnLogMix(mix, { ...opts, ensemble: 2 }, champion)).toThrow(/a model to start from trains one member/);
   });
 });

@@ -14,6 +14,9 @@
  *    graded quality q becomes q − drop; for right/wrong sets, right answers turn wrong with the
  *    probability that lowers the segment's mean by `drop`, chosen by a hash of the prompt id so
  *    reruns agree); `restore()` ends every fault.
+ *  - `expected(model, prompt)`: the mean of what `answer` can grade under the faults in force,
+ *    the drop applied as an expected value (a right answer of a degraded right/wrong model
+ *    counts 1 − the probability it turns wrong), so measures built on it carry no draw's noise.
  */
 import { createHash } from 'node:crypto';
 import type { RoutingPrompt } from '../../shared/routing-data.js';
@@ -73,6 +76,18 @@ export class ReplayPlayer {
     return { text, completionTokens: Math.max(1, outcome.output_tokens), quality };
   }
 
+  /** The expected graded quality of `model`'s answer to `prompt` under the faults in force, or undefined when the set has none. */
+  expected(model: string, prompt: string): number | undefined {
+    const entry = this.byPrompt.get(key(prompt));
+    const source = this.o.models?.[model] ?? model;
+    const outcome = entry?.outcomes[source];
+    if (entry === undefined || outcome === undefined) return undefined;
+    const drop = this.faults.get(`${model}\u0000${entry.segment}`);
+    if (drop === undefined) return outcome.quality;
+    if (outcome.quality !== 0 && outcome.quality !== 1) return Math.max(0, outcome.quality - drop);
+    return outcome.quality * (1 - this.turnWrong(source, entry.segment, drop));
+  }
+
   /** The judge's reply to a request whose text contains the answer to grade, or undefined without a marker. */
   grade(requestText: string): string | undefined {
     const marks = [...requestText.matchAll(MARKER)];
@@ -88,10 +103,15 @@ export class ReplayPlayer {
     if (quality !== 0 && quality !== 1) return Math.max(0, quality - drop);
     if (quality === 0) return 0;
     // Right/wrong outcomes: turn right answers wrong with probability drop / (share right).
-    const right = this.shareRight(source, entry.segment);
-    const p = right > 0 ? Math.min(1, drop / right) : 0;
+    const p = this.turnWrong(source, entry.segment, drop);
     const u = parseInt(createHash('sha256').update(`${model}\u0000${entry.id}`).digest('hex').slice(0, 8), 16) / 0x1_0000_0000;
     return u < p ? 0 : 1;
+  }
+
+  /** The probability a right answer of `source` on `segment` turns wrong under a drop. */
+  private turnWrong(source: string, segment: string, drop: number): number {
+    const right = this.shareRight(source, segment);
+    return right > 0 ? Math.min(1, drop / right) : 0;
   }
 
   private readonly rightShares = new Map<string, number>();
