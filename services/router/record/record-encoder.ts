@@ -117,6 +117,9 @@ function attempt(w: W, a: AttemptInfo): void {
   w.ldelim(at);
 }
 
+/** The key of a record's candidate row: field 11, length-delimited. */
+const CANDIDATE_KEY = (11 << 3) | 2;
+
 /** The probability with which the decision could have chosen `model` (1 for the chosen one of a deterministic decision). */
 function choiceProbability(d: Decision, model: string | undefined): number {
   if (d.propensities) return d.propensities.get(model ?? '') ?? 0;
@@ -131,15 +134,25 @@ function choiceProbability(d: Decision, model: string | undefined): number {
 function candidates(w: W, d: Decision): void {
   const rows = d.response.candidates ?? [];
   const written = writtenCandidates(d.response);
-  if (written && written.count === rows.length) {
+  if (written && written.count === rows.length && rows.length > 0) {
     const { bytes, spans } = written;
-    for (let i = 0; i < rows.length; i++) {
+    // A deterministic decision's chosen model is its first row, and only it has a probability
+    // (1): the other rows differ from the response's in their key alone (field 11, not 4), so
+    // they are copied at once and their keys rewritten.
+    const from = d.propensities || rows[0]!.model !== d.response.model ? rows.length : 1;
+    for (let i = 0; i < from; i++) {
       const p = choiceProbability(d, rows[i]!.model);
       const start = spans[3 * i + 1]!;
       const end = spans[3 * i + 2]!;
       // A 64-bit field takes 9 bytes: its key (one byte) and 8.
       w.tag(11, 2).uint32(end - start + (p === 0 ? 0 : 9)).bytes(bytes, start, end);
       if (p !== 0) w.tag(10, 1).double(p);
+    }
+    if (from < rows.length) {
+      const first = spans[3 * from]!;
+      const base = w.length - first;
+      w.bytes(bytes, first, spans[3 * rows.length - 1]!);
+      for (let i = from; i < rows.length; i++) w.patch(base + spans[3 * i]!, CANDIDATE_KEY);
     }
     return;
   }

@@ -160,8 +160,15 @@ export class WireWriter {
     this.ensure(n);
     const b = this.buf;
     const p = this.pos;
-    for (let i = 0; i < n; i++) b[p + i] = src[start + i]!;
+    if (n > 64) b.set(src.subarray(start, end), p);
+    else for (let i = 0; i < n; i++) b[p + i] = src[start + i]!;
     this.pos = p + n;
+    return this;
+  }
+
+  /** Overwrites the byte `at` bytes from the message's start (a key copied with `bytes`). */
+  patch(at: number, byte: number): this {
+    this.buf[this.start + at] = byte;
     return this;
   }
 
