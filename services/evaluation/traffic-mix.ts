@@ -75,7 +75,9 @@ export class TrafficMixDetector {
   observe(features: Readonly<Record<string, string>>, atMs: number): TrafficMixAlarm[] {
     if (this.seen === 0) this.startMs = atMs;
     this.seen++;
-    for (const [f, bin] of Object.entries(features)) {
+    // for-in over the features' own keys: Object.entries made an array per feature per request.
+    for (const f in features) {
+      const bin = features[f]!;
       const c = this.counts[f] ?? {};
       this.counts[f] = c;
       c[bin] = (c[bin] ?? 0) + 1;

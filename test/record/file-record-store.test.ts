@@ -39,6 +39,17 @@ describe('file record store - segments', () => {
     expect(await ids(store(dir, () => 2_000))).toEqual(['a', 'b']);
   });
 
+  it('frames a smaller batch after a larger one whole (the framing buffer is reused)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seg-'));
+    const s = store(dir, () => 1_000, { segment_bytes: 1_000_000 });
+    const big = Array.from({ length: 8 }, (_, i) => entry(`big${i}`));
+    expect(await s.append(big)).toEqual([]);
+    expect(await s.append([entry('small0'), entry('small1')])).toEqual([]);
+    expect(await s.append(big.slice(0, 3).map((e) => ({ ...e, bytes: encodeEntry({ record: { version: 1, decisionId: `${e.key}-again` } }) })))).toEqual([]);
+    expect(await ids(s)).toEqual([...big.map((e) => e.key), 'small0', 'small1', 'big0-again', 'big1-again', 'big2-again']);
+    await s.close();
+  });
+
   it('rotates by size and by age, and never appends to another process\'s segment', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'seg-'));
     let now = 1_000;

@@ -60,7 +60,42 @@ describe('wire writer', () => {
     }
   });
 
-  it('starts afresh after reset; finish copies out', () => {
+  it('hands out views that later messages never overwrite, past many chunks and a message moved mid-write', () => {
+    const w = new WireWriter();
+    const made: { bytes: Uint8Array; n: number; size: number }[] = [];
+    for (let n = 0; n < 600; n++) {
+      // Sizes up to 3 kB: messages cross the 256 kB chunk's end every hundred or so.
+      const size = (n * 997) % 3000;
+      const outer = w.tag(1, 2).fork();
+      w.tag(2, 0).uint32(n);
+      w.tag(3, 2).string('m'.repeat(size));
+      w.ldelim(outer);
+      if (n % 7 === 0) w.reset().tag(2, 0).uint32(n); // dropped: the message restarts
+      made.push({ bytes: w.finish(), n, size });
+    }
+    for (const { bytes, n, size } of made) {
+      const r = protobuf.Reader.create(bytes);
+      if (n % 7 === 0) {
+        expect(r.uint32()).toBe(2 << 3);
+        expect(r.uint32()).toBe(n);
+        continue;
+      }
+      expect(r.uint32()).toBe((1 << 3) | 2);
+      expect(r.uint32()).toBe(bytes.length - r.pos);
+      expect(r.uint32()).toBe(2 << 3);
+      expect(r.uint32()).toBe(n);
+      expect(r.uint32()).toBe((3 << 3) | 2);
+      expect(r.string()).toBe('m'.repeat(size));
+    }
+  });
+
+  it('copies bytes made elsewhere as they are', () => {
+    const w = new WireWriter();
+    const src = Uint8Array.from([9, 8, 7, 6, 5, 4]);
+    expect([...w.tag(1, 0).uint32(1).bytes(src, 1, 4).finish()]).toEqual([8, 1, 8, 7, 6]);
+  });
+
+  it('starts afresh after reset; each finish gives its own bytes', () => {
     const w = new WireWriter();
     const first = w.tag(1, 0).uint32(1).finish();
     const second = w.reset().tag(1, 0).uint32(2).finish();

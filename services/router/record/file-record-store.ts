@@ -50,11 +50,15 @@ export function frame(payload: Uint8Array): Buffer {
   return out;
 }
 
-/** A batch's frames in one buffer (one allocation, one copy of each payload). */
-function frameAll(entries: readonly StoredEntry[]): Buffer {
+/**
+ * A batch's frames in one buffer, `into` when it is large enough (one copy of each payload):
+ * batches are written one at a time, so the store reuses one buffer for them all rather than
+ * allocating hundreds of kB of memory outside the heap per batch.
+ */
+function frameAll(entries: readonly StoredEntry[], into: Buffer): Buffer {
   let size = 0;
   for (const e of entries) size += HEADER + e.bytes.length;
-  const out = Buffer.allocUnsafe(size);
+  const out = size <= into.length ? into.subarray(0, size) : Buffer.allocUnsafeSlow(size);
   let at = 0;
   for (const e of entries) {
     out.writeUInt32LE(e.bytes.length, at);
@@ -90,6 +94,8 @@ export class FileRecordStore implements DecisionStore {
   private readonly index: LogIndex;
   /** The sidecar of the segment closed last (the index writes them one at a time). */
   private sealing: Promise<void> = Promise.resolve();
+  /** Where batches are framed; it grows to the largest batch. */
+  private framed: Buffer = Buffer.alloc(0);
 
   constructor(private readonly o: FileRecordStoreOptions) {
     this.now = o.now ?? Date.now;
@@ -115,7 +121,8 @@ export class FileRecordStore implements DecisionStore {
     try {
       await this.rotateIfDue();
       const cur = this.current ?? (await this.openSegment());
-      const buf = frameAll(entries);
+      const buf = frameAll(entries, this.framed);
+      if (buf.buffer !== this.framed.buffer) this.framed = buf;
       await cur.fh.write(buf);
       cur.bytes += buf.length;
       cur.synced = false;

@@ -16,6 +16,8 @@ import type { AttemptInfo } from '../../shared/contracts/invoke.js';
 import type { ChatMessage, Usage } from '../../shared/contracts/provider.js';
 import { finishToProto } from '../../shared/grpc/convert.js';
 import type { Labels } from '../../generated/switchyard/v1/Labels.js';
+import type { Decision } from '../decide/decide.js';
+import { writtenCandidates } from '../decide/decide-response-wire.js';
 import { ExecuteFailedError } from '../execute/execute-types.js';
 import type { PendingRecord, RecordBuilder } from './build-record.js';
 import { messageText, promptHash } from './prompt-hash.js';
@@ -115,6 +117,61 @@ function attempt(w: W, a: AttemptInfo): void {
   w.ldelim(at);
 }
 
+/** The key of a record's candidate row: field 11, length-delimited. */
+const CANDIDATE_KEY = (11 << 3) | 2;
+
+/** The probability with which the decision could have chosen `model` (1 for the chosen one of a deterministic decision). */
+function choiceProbability(d: Decision, model: string | undefined): number {
+  if (d.propensities) return d.propensities.get(model ?? '') ?? 0;
+  return model === d.response.model ? 1 : 0;
+}
+
+/**
+ * The record's candidate rows (field 11). Each is the response's row (fields 1 to 9) and its
+ * choice probability (field 10): when Decide's response was just written, its rows' bytes are
+ * copied (decide-response-wire.ts) rather than encoded again.
+ */
+function candidates(w: W, d: Decision): void {
+  const rows = d.response.candidates ?? [];
+  const written = writtenCandidates(d.response);
+  if (written && written.count === rows.length && rows.length > 0) {
+    const { bytes, spans } = written;
+    // A deterministic decision's chosen model is its first row, and only it has a probability
+    // (1): the other rows differ from the response's in their key alone (field 11, not 4), so
+    // they are copied at once and their keys rewritten.
+    const from = d.propensities || rows[0]!.model !== d.response.model ? rows.length : 1;
+    for (let i = 0; i < from; i++) {
+      const p = choiceProbability(d, rows[i]!.model);
+      const start = spans[3 * i + 1]!;
+      const end = spans[3 * i + 2]!;
+      // A 64-bit field takes 9 bytes: its key (one byte) and 8.
+      w.tag(11, 2).uint32(end - start + (p === 0 ? 0 : 9)).bytes(bytes, start, end);
+      if (p !== 0) w.tag(10, 1).double(p);
+    }
+    if (from < rows.length) {
+      const first = spans[3 * from]!;
+      const base = w.length - first;
+      w.bytes(bytes, first, spans[3 * rows.length - 1]!);
+      for (let i = from; i < rows.length; i++) w.patch(base + spans[3 * i]!, CANDIDATE_KEY);
+    }
+    return;
+  }
+  for (const c of rows) {
+    const cand = w.tag(11, 2).fork();
+    known(w, 1, c.model);
+    known(w, 2, c.provider);
+    bool(w, 3, c.eligible);
+    known(w, 4, c.excludedReason);
+    dbl(w, 5, c.predictedQuality);
+    dbl(w, 6, c.estimatedCostUsd);
+    dbl(w, 7, c.estimatedLatencyMs);
+    dbl(w, 8, c.score);
+    u32(w, 9, c.rank);
+    dbl(w, 10, choiceProbability(d, c.model));
+    w.ldelim(cand);
+  }
+}
+
 export class RecordEncoder {
   private readonly e = enumNumbers();
   private readonly w = new WireWriter();
@@ -125,7 +182,7 @@ export class RecordEncoder {
     private readonly configHash: string,
   ) {}
 
-  /** The bytes of `DecisionLogEntry{record}` for this pending record. */
+  /** The bytes of `DecisionLogEntry{record}` for this pending record (a view, never written again). */
   encode(p: PendingRecord): Uint8Array {
     const w = this.w.reset();
     const entry = w.tag(1, 2).fork();
@@ -165,20 +222,7 @@ export class RecordEncoder {
     }
     u32(w, 10, decision.estimate.expectedOutputTokens);
     w.ldelim(features);
-    for (const c of r.candidates ?? []) {
-      const cand = w.tag(11, 2).fork();
-      known(w, 1, c.model);
-      known(w, 2, c.provider);
-      bool(w, 3, c.eligible);
-      known(w, 4, c.excludedReason);
-      dbl(w, 5, c.predictedQuality);
-      dbl(w, 6, c.estimatedCostUsd);
-      dbl(w, 7, c.estimatedLatencyMs);
-      dbl(w, 8, c.score);
-      u32(w, 9, c.rank);
-      if (c.model === r.model) dbl(w, 10, 1);
-      w.ldelim(cand);
-    }
+    candidates(w, decision);
     known(w, 12, r.model);
     knowns(w, 13, r.fallbacks);
     if (r.plan) {

@@ -1,30 +1,45 @@
 /**
- * A protobuf wire-format writer into one reused buffer, for the decision record: the fields
- * a record has (varints, doubles, strings, nested messages), and no allocation per field.
+ * A protobuf wire-format writer for the decision record and the Decide response: the fields
+ * they have (varints, doubles, strings, nested messages), and no allocation per field.
  * protobufjs's Writer allocates an operation per field and a state per nested message, which
  * made encoding a record cost more than making the decision (see decision-log-bench).
  *
+ * Messages are written one after another into a chunk of `CHUNK` bytes, and `finish` hands out
+ * a view of the message's bytes where they were written: no copy and no buffer per message
+ * (a Buffer of its own per record, from Node's 8 kB pool, cost a new pool every five records
+ * and a copy of each). Bytes handed out are never written again; a chunk is garbage once every
+ * view of it is. A message that does not fit the rest of the chunk is moved to a new one.
+ *
  * A nested message is written in place after a one-byte length slot (`fork`); `ldelim` fills
- * the slot, first moving the body up when its length needs more than one byte. `finish`
- * copies the bytes out, so the buffer is reused by the next record.
+ * the slot, first moving the body up when its length needs more than one byte. Slots count
+ * from the message's start, so moving a message to a new chunk keeps them.
  */
 const TWO_32 = 4294967296;
 const KNOWN_MAX = 4096;
+/** Bytes per chunk: about forty records; under the C library's mmap threshold (128 kB), so chunks come from its heap and are reused. */
+const CHUNK = 64 * 1024;
 
 export class WireWriter {
-  private buf = Buffer.allocUnsafe(16 * 1024);
+  private buf = Buffer.allocUnsafeSlow(CHUNK);
+  /** Where the message being written starts in `buf`. */
+  private start = 0;
   private pos = 0;
   private readonly knownBytes = new Map<string, Uint8Array>();
 
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
-    this.buf.copy(next, 0, 0, this.pos);
+    // The message so far moves to the start of a new chunk (one that holds at least twice it).
+    const used = this.pos - this.start;
+    const next = Buffer.allocUnsafeSlow(Math.max(CHUNK, 2 * (used + n)));
+    this.buf.copy(next, 0, this.start, this.pos);
     this.buf = next;
+    this.start = 0;
+    this.pos = used;
   }
 
+  /** Starts a new message, dropping what was written since the last `finish`. */
   reset(): this {
-    this.pos = 0;
+    this.pos = this.start;
     return this;
   }
 
@@ -124,9 +139,9 @@ export class WireWriter {
     let bytes = this.knownBytes.get(s);
     if (!bytes) {
       if (this.knownBytes.size >= KNOWN_MAX) this.knownBytes.clear();
-      const start = this.pos;
+      const at = this.pos - this.start; // the string may move the message to a new chunk
       this.string(s);
-      bytes = Uint8Array.prototype.slice.call(this.buf, start, this.pos);
+      bytes = Uint8Array.prototype.slice.call(this.buf, this.start + at, this.pos);
       this.knownBytes.set(s, bytes);
       return this;
     }
@@ -139,13 +154,37 @@ export class WireWriter {
     return this;
   }
 
+  /** Bytes `start` to `end` of `src`, as they are (an encoding made elsewhere). */
+  bytes(src: Uint8Array, start: number, end: number): this {
+    const n = end - start;
+    this.ensure(n);
+    const b = this.buf;
+    const p = this.pos;
+    if (n > 64) b.set(src.subarray(start, end), p);
+    else for (let i = 0; i < n; i++) b[p + i] = src[start + i]!;
+    this.pos = p + n;
+    return this;
+  }
+
+  /** Overwrites the byte `at` bytes from the message's start (a key copied with `bytes`). */
+  patch(at: number, byte: number): this {
+    this.buf[this.start + at] = byte;
+    return this;
+  }
+
+  /** Bytes written of the message so far (since the last `finish` or `reset`). */
+  get length(): number {
+    return this.pos - this.start;
+  }
+
   /** Starts a nested message; pass what it returns to `ldelim` when the message ends. */
   fork(): number {
     this.ensure(1);
-    return this.pos++;
+    return this.pos++ - this.start;
   }
 
-  ldelim(slot: number): this {
+  ldelim(at: number): this {
+    const slot = this.start + at;
     const len = this.pos - slot - 1;
     if (len < 128) {
       this.buf[slot] = len;
@@ -154,18 +193,22 @@ export class WireWriter {
     let extra = 0;
     for (let x = len >>> 7; x > 0; x >>>= 7) extra++;
     this.ensure(extra);
-    this.buf.copyWithin(slot + 1 + extra, slot + 1, this.pos);
+    const moved = this.start + at; // ensure may have moved the message
+    this.buf.copyWithin(moved + 1 + extra, moved + 1, this.pos);
     const end = this.pos + extra;
-    this.pos = slot;
+    this.pos = moved;
     this.uint32(len);
     this.pos = end;
     return this;
   }
 
-  /** The bytes written since `reset`, copied out. */
-  finish(): Uint8Array {
-    const out = Buffer.allocUnsafe(this.pos);
-    this.buf.copy(out, 0, 0, this.pos);
+  /**
+   * The message written since the last `finish` (or `reset`): a view of its bytes, which are
+   * never written again. The next message starts after it.
+   */
+  finish(): Buffer {
+    const out = this.buf.subarray(this.start, this.pos);
+    this.start = this.pos;
     return out;
   }
 }
