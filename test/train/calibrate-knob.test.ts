@@ -20,8 +20,8 @@ import {
 import { calibrateCommand } from '../../services/train/commands.js';
 import { evaluate } from '../../services/train/evaluate.js';
 import { flagshipOf, singleModels } from '../../services/train/eval-metrics.js';
+import { RANDOM_TABLE_MODELS, randomRoutingTable } from './random-routing-table.js';
 import { choicesByUtility, sweepOperatingPoints, type RoutingTable } from '../../services/train/operating-points.js';
-import { Prng } from '../../services/train/prng.js';
 import { parseRoutingJsonl, type RoutingData } from '../../services/shared/routing-data.js';
 
 function sink(): { stream: PassThrough; text: () => string } {
@@ -157,17 +157,9 @@ describe('calibrate - the knob for a target, on a hand-checked table', () => {
 
   it("the chosen knob gives the reported point through tradeoff.ts's utility (random tables)", () => {
     for (const seed of [1, 2, 3]) {
-      const r = new Prng(seed);
-      const n = 300, m = 4;
-      const t: RoutingTable = { n, m, quality: new Float64Array(n * m), cost: new Float64Array(n * m), predicted: new Float64Array(n * m), expectedCost: new Float64Array(n * m) };
-      const price = [3e-3, 1e-3, 2e-4, 3e-5];
-      for (let k = 0; k < n * m; k++) {
-        t.quality[k] = r.next() < 0.3 + 0.15 * (3 - (k % m)) ? 1 : 0;
-        t.cost[k] = price[k % m]! * (0.5 + r.next());
-        t.predicted[k] = 0.2 + 0.6 * r.next();
-        t.expectedCost[k] = price[k % m]!;
-      }
-      const fi = flagshipOf(singleModels(['a', 'b', 'c', 'd'], t.quality, t.cost));
+      const t = randomRoutingTable(seed, { low: 0.2, span: 0.6 });
+      const { n, m } = t;
+      const fi = flagshipOf(singleModels(RANDOM_TABLE_MODELS, t.quality, t.cost));
       const points = knobPoints(sweepOperatingPoints(t), fi);
       expect(points[0]!.knobRange[0]).toBe(0);
       expect(points[points.length - 1]!.knobRange[1]).toBe(1);

@@ -8,9 +8,9 @@ import { calibrateMarginTable, routingTableOf } from '../../services/train/calib
 import { calibrateCommand } from '../../services/train/commands.js';
 import { evaluate } from '../../services/train/evaluate.js';
 import { flagshipOf, singleModels } from '../../services/train/eval-metrics.js';
+import { RANDOM_TABLE_MODELS, randomRoutingTable } from './random-routing-table.js';
 import { choicesByMargin, marginPoints } from '../../services/train/margin-points.js';
 import type { RoutingTable } from '../../services/train/operating-points.js';
-import { Prng } from '../../services/train/prng.js';
 import { parseRoutingJsonl, type RoutingData } from '../../services/shared/routing-data.js';
 
 /**
@@ -79,17 +79,9 @@ describe('calibrate - a policy quality margin for a target', () => {
 
   it("every margin of a point's run routes as Decide's withinMargin does (random tables)", () => {
     for (const seed of [1, 2, 3]) {
-      const r = new Prng(seed);
-      const n = 300, m = 4;
-      const t: RoutingTable = { n, m, quality: new Float64Array(n * m), cost: new Float64Array(n * m), predicted: new Float64Array(n * m), expectedCost: new Float64Array(n * m) };
-      const price = [3e-3, 1e-3, 2e-4, 3e-5];
-      for (let k = 0; k < n * m; k++) {
-        t.quality[k] = r.next() < 0.3 + 0.15 * (3 - (k % m)) ? 1 : 0;
-        t.cost[k] = price[k % m]! * (0.5 + r.next());
-        t.predicted[k] = 0.5 + 0.45 * r.next();
-        t.expectedCost[k] = price[k % m]!;
-      }
-      const fi = flagshipOf(singleModels(['a', 'b', 'c', 'd'], t.quality, t.cost));
+      const t = randomRoutingTable(seed, { low: 0.5, span: 0.45 });
+      const { n, m } = t;
+      const fi = flagshipOf(singleModels(RANDOM_TABLE_MODELS, t.quality, t.cost));
       const points = marginPoints(t, fi);
       expect(points.length).toBeGreaterThan(10);
       expect(points[0]!.marginRange[0]).toBe(0.0001);
