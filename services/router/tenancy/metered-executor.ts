@@ -53,6 +53,8 @@ export class MeteredExecutor implements ExecutorClient {
     private readonly now: () => number = Date.now,
     /** Told of every failure to settle (the hold then expires; the spend is not counted). */
     private readonly onSettleError: (e: unknown) => void = () => undefined,
+    /** Told of every settle under way, so a shutdown can wait for them (Tenancy.close). */
+    private readonly track: (settling: Promise<void>) => void = () => undefined,
   ) {}
 
   private async reserve(input: InvokeInput): Promise<{ spend: Hold[]; tokens?: Hold }> {
@@ -78,11 +80,15 @@ export class MeteredExecutor implements ExecutorClient {
     return holds;
   }
 
-  private async settle(holds: { spend: Hold[]; tokens?: Hold }, spent: Spent): Promise<void> {
+  private settle(holds: { spend: Hold[]; tokens?: Hold }, spent: Spent): Promise<void> {
     const nano = Math.round(spent.costUsd * NANO_PER_USD);
     const tokens = spent.usage ? spent.usage.inputTokens + spent.usage.outputTokens : 0;
     const all = [...holds.spend.map((h) => this.ledger.settle(h, nano)), ...(holds.tokens ? [this.ledger.settle(holds.tokens, tokens)] : [])];
-    for (const r of await Promise.allSettled(all)) if (r.status === 'rejected') this.onSettleError(r.reason);
+    const settling = Promise.allSettled(all).then((results) => {
+      for (const r of results) if (r.status === 'rejected') this.onSettleError(r.reason);
+    });
+    this.track(settling);
+    return settling;
   }
 
   async invoke(input: InvokeInput, signal: AbortSignal): Promise<InvokeOutcome> {

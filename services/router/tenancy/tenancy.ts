@@ -23,6 +23,9 @@ import { MeteredExecutor } from './metered-executor.js';
 import { requestLimit, spendLimits, tokenLimit } from './tenant-limits.js';
 import { tenantsByKeyHash, type Tenant } from './tenant.js';
 
+/** How long a shutdown waits for settles under way: past the ledger's own retries (about 6 s). */
+const SETTLE_DRAIN_MS = 10_000;
+
 export interface TenancyOptions {
   config: Config;
   catalog: Catalog;
@@ -42,6 +45,9 @@ export class Tenancy {
   readonly ledger: Ledger;
   private readonly kv: KvTenancyStore | undefined;
   private readonly now: () => number;
+
+  /** Settles under way (MeteredExecutor), for close to wait on. */
+  private readonly settling = new Set<Promise<void>>();
 
   constructor(private readonly o: TenancyOptions) {
     this.now = o.now ?? Date.now;
@@ -90,8 +96,17 @@ export class Tenancy {
   /** The executor a tenant's request calls through: metered when the tenant has a budget or a token limit. */
   executorFor(tenant: Tenant | undefined, base: ExecutorClient): ExecutorClient {
     if (!tenant || (spendLimits(tenant, this.now()).length === 0 && !tokenLimit(tenant, this.now()))) return base;
-    return new MeteredExecutor(base, this.ledger, tenant, this.o.catalog, this.now, (e) =>
-      this.o.log.error('a call could not be settled in the ledger; its reservation will expire', { tenant: tenant.id, error: e }),
+    return new MeteredExecutor(
+      base,
+      this.ledger,
+      tenant,
+      this.o.catalog,
+      this.now,
+      (e) => this.o.log.error('a call could not be settled in the ledger; its reservation will expire', { tenant: tenant.id, error: e }),
+      (settling) => {
+        this.settling.add(settling);
+        void settling.finally(() => this.settling.delete(settling));
+      },
     );
   }
 
@@ -101,7 +116,18 @@ export class Tenancy {
     else this.keys.revoke(hash);
   }
 
+  /**
+   * Waits for the settles under way (a call the client cancelled is settled after its RPC has
+   * ended, so the server's drain does not wait for it), at most `SETTLE_DRAIN_MS`, then closes
+   * the shared state: a shutdown does not leave a finished call's reservation to expire.
+   */
   async close(): Promise<void> {
+    if (this.settling.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, SETTLE_DRAIN_MS)));
+      await Promise.race([Promise.allSettled([...this.settling]), limit]);
+      clearTimeout(timer);
+    }
     await this.kv?.close();
   }
 }
