@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { DecisionRecord } from '../../generated/switchyard/v1/DecisionRecord.js';
 import type { RecordOutcome } from '../../generated/switchyard/v1/RecordOutcome.js';
 import type { RecordSource } from '../../generated/switchyard/v1/RecordSource.js';
-import type { Catalog } from '../../shared/catalog.js';
+import { usageCostUsd, type Catalog } from '../../shared/catalog.js';
 import type { Config } from '../../shared/config/schema.js';
 import type { Usage } from '../../shared/contracts/provider.js';
 import { finishToProto, usageToProto } from '../../shared/grpc/convert.js';
@@ -70,9 +70,7 @@ export class RecordBuilder {
   /** What `model` would have cost for this usage, cached tokens at its cached price. */
   costOf(model: string, u: Usage): number {
     const m = this.catalog.get(model);
-    if (!m) return 0;
-    const plain = Math.max(0, u.inputTokens - u.cachedInputTokens - u.cacheWriteTokens);
-    return plain * m.inputPrice + u.cachedInputTokens * m.cachedInputPrice + u.cacheWriteTokens * m.cacheWritePrice + u.outputTokens * m.outputPrice;
+    return m ? usageCostUsd(m, u) : 0;
   }
 
   /** The record's error code for how Execute failed: the error's kind, `aborted` or `internal`; empty on success. */
