@@ -71,6 +71,13 @@ function billReceived(input: InvokeInput, text: string): void {
   reported.tokens += u.inputTokens + u.outputTokens;
 }
 
+/** The output-only part of billReceived, for a failure that billed the prompt but no output. */
+function billReceivedOutput(input: InvokeInput, text: string): void {
+  const u = { ...receivedUsage(input.request, text.length), inputTokens: 0 };
+  reported.nano += Math.round(usageCostUsd(catalog.get(input.model)!, u) * NANO_PER_USD);
+  reported.tokens += u.outputTokens;
+}
+
 /** An executor that ends each call the way the prng says. */
 function faultyExecutor(rng: Prng): ExecutorClient {
   const pause = () => new Promise((r) => setTimeout(r, rng.next() * 3));
@@ -95,7 +102,9 @@ function faultyExecutor(rng: Prng): ExecutorClient {
       await pause();
       yield { type: 'text-delta', text: 'o' };
       if (r < 0.6) yield { type: 'done', outcome: success(input, cost, u) };
-      else if (r < 0.85) yield { type: 'error', partial: true, outcome: failure(input, cost * 0.4, u, 'stream_interrupted') };
+      else if (r < 0.75) yield { type: 'error', partial: true, outcome: failure(input, cost * 0.4, u, 'stream_interrupted') };
+      // A failure that billed the prompt and no output, although output arrived.
+      else if (r < 0.85) yield { type: 'error', partial: true, outcome: failure(input, cost * 0.2, usage(u.inputTokens, 0), 'stream_interrupted') };
       else throw new CancelledError('the call was cancelled');
     },
   };
@@ -124,7 +133,11 @@ it('1,000 mixed calls with faults on 3 replicas: the counters equal what the cal
               break;
             }
             if (ev.type === 'done') ends.ok++;
-            if (ev.type === 'error') ends.failed++;
+            if (ev.type === 'error') {
+              ends.failed++;
+              // A failure that billed no output although output arrived: the output received is added.
+              if (ev.outcome.usage.outputTokens === 0) billReceivedOutput(input, streamed);
+            }
           }
         } else {
           const o = await meter.invoke(input, ctrl.signal);

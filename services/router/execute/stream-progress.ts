@@ -48,7 +48,9 @@ export class StreamProgress {
     if (this.#chars === 0) return undefined;
     const o = this.#outcome;
     if (o && (o.ok || o.usage.outputTokens > 0)) return undefined;
-    const usage = receivedUsage(this.input.request, this.#chars);
+    const received = receivedUsage(this.input.request, this.#chars);
+    // A failure that billed the prompt but no output adds only the output received.
+    const usage = o && o.usage.inputTokens > 0 ? { ...received, inputTokens: 0 } : received;
     const m = this.catalog.get(this.input.model);
     return { usage, costUsd: m ? usageCostUsd(m, usage) : 0 };
   }
