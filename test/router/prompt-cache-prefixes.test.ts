@@ -39,6 +39,19 @@ describe('prompt cache - the prefixes a decision hashes', () => {
     expect(r.cachedTokens('other', prefixes)).toBe(0);
   });
 
+  it('expired entries leave the table as later reports come, so an idle table hashes nothing again', () => {
+    let now = NOW;
+    const table = new PromptCacheTable({ maxEntries: 10, now: () => now });
+    const report = (model: string, expiresAtMs: number) => ({ prefixes: [{ model, prefixHash: all[7]!.hash, tokens: 5, expiresAtMs }] }) as unknown as CacheReport__Output;
+    table.merge(report('m', NOW + 1_000));
+    expect(table.size).toBe(1);
+    // Past its expiry and past the purge interval, a report that adds nothing still clears it.
+    now = NOW + 61_000;
+    table.merge(report('n', NOW));
+    expect(table.size).toBe(0);
+    expect(routing(table).prefixes(request).boundaries).toEqual([]);
+  });
+
   it('a session keeps the model it was sent to, whether or not boundaries were hashed', () => {
     const empty = routing(new PromptCacheTable({ maxEntries: 10, now: () => NOW }));
     const first = empty.prefixes(request);

@@ -22,9 +22,16 @@ export class PromptCacheTable {
   }
 
   private readonly now: () => number;
+  private nextPurgeMs = 0;
 
   merge(report: CacheReport__Output, skewMs = 0): number {
     const now = this.now();
+    // Expired entries are dropped as reports come (at most once a minute), not left until the
+    // bound pushes them out: an empty table lets Decide skip hashing the prompt's prefixes.
+    if (now >= this.nextPurgeMs) {
+      this.purgeExpired(now);
+      this.nextPurgeMs = now + 60_000;
+    }
     let n = 0;
     for (const p of report.prefixes) {
       // Expiry comes from the publisher's clock: shift it by how far that clock is off ours.
@@ -48,6 +55,13 @@ export class PromptCacheTable {
       if (e && e.expiresAtMs > now) return e.tokens;
     }
     return 0;
+  }
+
+  /** Drops every entry whose expiry has passed by `now`. */
+  purgeExpired(now = this.now()): void {
+    const expired: string[] = [];
+    for (const [key, e] of this.lru.entries()) if (e.expiresAtMs <= now) expired.push(key);
+    for (const key of expired) this.lru.delete(key);
   }
 
   get size(): number {
