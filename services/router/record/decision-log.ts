@@ -5,6 +5,7 @@
  * else segment files on local disk.
  */
 import { randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { DecisionView__Output } from '../../generated/switchyard/v1/DecisionView.js';
 import type { ListDecisionsRequest__Output } from '../../generated/switchyard/v1/ListDecisionsRequest.js';
 import type { ListDecisionsResponse } from '../../generated/switchyard/v1/ListDecisionsResponse.js';
@@ -50,8 +51,11 @@ export class DecisionLog {
   readonly store: DecisionStore;
   private readonly builder: RecordBuilder;
   private readonly now: () => number;
-  /** Idempotency keys this process has accepted, newest last (bounded). */
-  private readonly keys = new Set<string>();
+  /**
+   * Idempotency keys this process has accepted, the last 100,000 kept for a day: a retry comes
+   * within seconds, and the store dedupes by the same key (a JetStream message id) as well.
+   */
+  private readonly keys = new LRUCache<string, true>({ max: 100_000, ttl: 86_400_000, ttlAutopurge: false });
 
   constructor(private readonly o: DecisionLogOptions & { store?: DecisionStore }) {
     const c = o.config.decision_log;
@@ -90,8 +94,7 @@ export class DecisionLog {
     const key = fb.idempotencyKey ? `fb.${target}.${fb.metric}.${fb.idempotencyKey}` : `fb.${randomUUID()}`;
     if (fb.idempotencyKey) {
       if (this.keys.has(key)) return false;
-      this.keys.add(key);
-      if (this.keys.size > 100_000) this.keys.delete(this.keys.values().next().value!);
+      this.keys.set(key, true);
     }
     this.writer.submitFeedback(fb, key);
     return true;
