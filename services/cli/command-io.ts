@@ -32,7 +32,8 @@ const NOTHING_AVAILABLE = /^no model is available\b/;
  */
 export async function grpcErrorMessage(e: unknown, addr: string, probe: (addr: string) => Promise<boolean> = serverAnswers): Promise<string> {
   const err = e as Partial<ServiceError>;
-  const details = err.details ?? err.message ?? '';
+  // grpc-js appends an empty "Resolution note: " to a failed connection's details.
+  const details = (err.details ?? err.message ?? '').replace(/\s*Resolution note:\s*$/, '');
   const answered = err.metadata?.get(ERROR_CLASS_METADATA)?.[0];
   if (err.code === status.UNAVAILABLE && answered === 'NoExecutorError') {
     return `Switchyard at ${addr} is running but cannot execute: ${details} (start an executor: \`switchyard serve --role executor\` with the same NATS_URL, or list executors in executor.remote)`;
