@@ -80,7 +80,7 @@ export function executeHandlers(engine: ExecuteEngine, log: Logger, telemetry?: 
         if (unready) throw unready;
         const tenant = tenancy?.authenticateMetadata(call.metadata);
         const req = tenancy ? tenancy.authorize(call.request, tenant) : call.request;
-        return engine.execute(req, s.signal, s.deadline, tenant);
+        return engine.execute(req, s.controller, s.deadline, tenant);
       };
       withSpan(span, run)
         .then(
@@ -111,7 +111,7 @@ export function executeHandlers(engine: ExecuteEngine, log: Logger, telemetry?: 
         if (unready) throw unready;
         const req = tenancy ? tenancy.authorize(call.request.request, tenant) : call.request.request;
         let result: ExecuteResult | undefined;
-        for await (const ev of engine.executeStream(req, s.signal, s.deadline, tenant)) {
+        for await (const ev of engine.executeStream(req, s.controller, s.deadline, tenant)) {
           if (call.cancelled) {
             telemetry?.failed('ExecuteStream', 1 /* CANCELLED */, undefined, started, span, call.request.request, decision);
             endSpan(span, undefined, new Error('the client cancelled the call'));
