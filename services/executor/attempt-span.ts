@@ -3,8 +3,8 @@
  * HTTP request runs inside the span's context, so its `traceparent` names this span. No
  * prompt or answer text goes into a span.
  */
-import { SpanKind, context, trace, type Span } from '@opentelemetry/api';
-import { setSpanError, tracer } from '../shared/telemetry.js';
+import { SpanKind, type Span } from '@opentelemetry/api';
+import { setSpanError, tracer, tracingOn, withSpan } from '../shared/telemetry.js';
 import type { InvokeInput } from '../shared/contracts/invoke.js';
 import type { DeploymentRuntime, ModelRuntime } from './model-runtime.js';
 import { ProviderError } from './providers/errors.js';
@@ -36,7 +36,11 @@ function hostOf(baseUrl: string): string {
   return host;
 }
 
+const CLIENT_SPAN = { kind: SpanKind.CLIENT } as const;
+
 export function startAttemptSpan(x: AttemptSpanInput, streaming: boolean): Span {
+  // Without an SDK every span is a no-op: neither its name nor its attributes are built.
+  if (!tracingOn()) return tracer().startSpan('chat', CLIENT_SPAN);
   const host = hostOf(x.d.endpoint.baseUrl);
   return tracer().startSpan(`chat ${x.request.model}`, {
     kind: SpanKind.CLIENT,
@@ -63,7 +67,7 @@ export function endAttemptSpan(span: Span, outcome: { usage: Usage; responseMode
     span.setAttribute('error.type', e instanceof ProviderError ? e.kind : 'unknown');
     if (e instanceof ProviderError && e.status) span.setAttribute('http.response.status_code', e.status);
     setSpanError(span, e);
-  } else {
+  } else if (span.isRecording()) {
     span.setAttributes({
       'gen_ai.response.model': outcome.responseModel,
       'gen_ai.response.finish_reasons': [outcome.finishReason],
@@ -80,7 +84,7 @@ export function endAttemptSpan(span: Span, outcome: { usage: Usage; responseMode
 export async function tracedAttempt(x: AttemptSpanInput, call: () => Promise<ChatResult>): Promise<ChatResult> {
   const span = startAttemptSpan(x, false);
   try {
-    const result = await context.with(trace.setSpan(context.active(), span), call);
+    const result = await withSpan(span, call);
     endAttemptSpan(span, result);
     return result;
   } catch (e) {

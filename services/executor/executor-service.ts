@@ -12,7 +12,7 @@ import { contextFromMetadata, tracer } from '../shared/telemetry.js';
 import { messagesFromProto, responseFormatFromProto, toolsFromProto } from '../shared/grpc/chat-from-proto.js';
 import type { InvokeFailure, InvokeInput, InvokeOutcome } from '../shared/contracts/invoke.js';
 import type { Executor } from './executor.js';
-import { logRpc } from '../shared/rpc-log.js';
+import { logRpc, rpcLogged } from '../shared/rpc-log.js';
 
 /** The request-log fields of an Invoke: which model, which deployment answered, how it ended. */
 function invokeFields(r: InvokeRequest__Output | null | undefined, o?: InvokeOutcome): Record<string, unknown> {
@@ -76,7 +76,7 @@ export function executorServiceHandlers(executor: Executor, log: Logger): Execut
         })
         .then(
           (o) => {
-            logRpc(log, 'Invoke', 0, performance.now() - started, span, invokeFields(call.request, o));
+            if (rpcLogged(log, 0)) logRpc(log, 'Invoke', 0, performance.now() - started, span, invokeFields(call.request, o));
             callback(null, invokeResponse(o));
           },
           (e) => {

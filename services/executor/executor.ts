@@ -18,8 +18,8 @@ import { systemClock, type Clock } from './resilience/clock.js';
 import { attemptCostUsd } from './resilience/cost.js';
 import { ZERO_USAGE, totals } from '../shared/contracts/usage.js';
 import { orderDeployments } from './resilience/deployment-balancer.js';
-import { context, trace } from '@opentelemetry/api';
 import { endAttemptSpan, startAttemptSpan, tracedAttempt } from './attempt-span.js';
+import { withSpan } from '../shared/telemetry.js';
 import { estimateInvokeTokens, partialUsage } from '../shared/contracts/estimate-tokens.js';
 import { ProviderCallHookSet, type ProviderCallHooks } from './provider-call-hooks.js';
 
@@ -266,7 +266,7 @@ export class Executor implements ExecutorClient {
           const span = startAttemptSpan({ rt, d, input, request }, true);
           const call = this.callHooks.started(rt, request, true);
           try {
-            const stream = await context.with(trace.setSpan(context.active(), span), () => d.adapter.stream(d.endpoint, request, ctrl.signal));
+            const stream = await withSpan(span, () => d.adapter.stream(d.endpoint, request, ctrl.signal));
             if (stream.rateLimit) d.limiter.observe(stream.rateLimit);
             yield { type: 'start', deployment: d.id };
             for await (const ev of stream.events) {

@@ -3,7 +3,7 @@
  * whole call and a cancelled call aborts the provider request in flight: both reach the
  * executors through one AbortSignal.
  */
-import { context, trace, type Span } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
 import type * as grpc from '@grpc/grpc-js';
 import type { ExecuteRequest__Output } from '../generated/switchyard/v1/ExecuteRequest.js';
 import type { ExecuteResponse } from '../generated/switchyard/v1/ExecuteResponse.js';
@@ -15,7 +15,7 @@ import { toStatus } from '../shared/grpc/status.js';
 import { callSignal } from '../shared/grpc/call-signal.js';
 import { InvalidArgumentError, NoExecutorError } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
-import { contextFromMetadata, setSpanError, tracer } from '../shared/telemetry.js';
+import { contextFromMetadata, setSpanError, tracer, withSpan } from '../shared/telemetry.js';
 import type { ExecuteEngine } from './execute/execute-engine.js';
 import type { Tenancy } from './tenancy/tenancy.js';
 import type { ExecuteResult } from './execute/execute-types.js';
@@ -40,8 +40,11 @@ export function executeResponse(r: ExecuteResult): ExecuteResponse {
 }
 
 
+const SERVER_SPAN = { kind: 1 /* SERVER */ } as const;
+
 function endSpan(span: Span, result?: ExecuteResult, err?: unknown): void {
-  if (result) {
+  // Without an SDK the span records nothing: its attributes are not built.
+  if (result && span.isRecording()) {
     span.setAttributes({
       'switchyard.decision_id': result.decision.response.decisionId!,
       'switchyard.model': result.model,
@@ -70,17 +73,16 @@ export function executeHandlers(engine: ExecuteEngine, log: Logger, telemetry?: 
   return {
     Execute(call: grpc.ServerUnaryCall<ExecuteRequest__Output, ExecuteResponse>, callback: grpc.sendUnaryData<ExecuteResponse>) {
       const started = telemetry?.now() ?? 0;
-      const span = tracer().startSpan('switchyard.Execute', { kind: 1 }, contextFromMetadata(call.metadata));
+      const span = tracer().startSpan('switchyard.Execute', SERVER_SPAN, contextFromMetadata(call.metadata));
       const s = callSignal(call);
       const unready = notReady();
       const run = async () => {
         if (unready) throw unready;
         const tenant = tenancy?.authenticateMetadata(call.metadata);
         const req = tenancy ? tenancy.authorize(call.request, tenant) : call.request;
-        return engine.execute(req, s.signal, s.deadline, tenant);
+        return engine.execute(req, s.controller, s.deadline, tenant);
       };
-      context
-        .with(trace.setSpan(context.active(), span), run)
+      withSpan(span, run)
         .then(
           (r) => {
             telemetry?.executed('Execute', r, started, span);
@@ -98,7 +100,7 @@ export function executeHandlers(engine: ExecuteEngine, log: Logger, telemetry?: 
     },
     ExecuteStream(call: grpc.ServerWritableStream<ExecuteStreamRequest__Output, ExecuteStreamResponse>) {
       const started = telemetry?.now() ?? 0;
-      const span = tracer().startSpan('switchyard.ExecuteStream', { kind: 1 }, contextFromMetadata(call.metadata));
+      const span = tracer().startSpan('switchyard.ExecuteStream', SERVER_SPAN, contextFromMetadata(call.metadata));
       const s = callSignal(call);
       let decision: Decision | undefined;
       let firstChunk: number | undefined;
@@ -109,7 +111,7 @@ export function executeHandlers(engine: ExecuteEngine, log: Logger, telemetry?: 
         if (unready) throw unready;
         const req = tenancy ? tenancy.authorize(call.request.request, tenant) : call.request.request;
         let result: ExecuteResult | undefined;
-        for await (const ev of engine.executeStream(req, s.signal, s.deadline, tenant)) {
+        for await (const ev of engine.executeStream(req, s.controller, s.deadline, tenant)) {
           if (call.cancelled) {
             telemetry?.failed('ExecuteStream', 1 /* CANCELLED */, undefined, started, span, call.request.request, decision);
             endSpan(span, undefined, new Error('the client cancelled the call'));
@@ -130,8 +132,7 @@ export function executeHandlers(engine: ExecuteEngine, log: Logger, telemetry?: 
         endSpan(span, result);
         call.end();
       };
-      context
-        .with(trace.setSpan(context.active(), span), run)
+      withSpan(span, run)
         .catch((e) => {
           const st = toStatus(e, logError);
           telemetry?.failed('ExecuteStream', call.cancelled ? 1 : st.code, e, started, span, call.request.request, decision);

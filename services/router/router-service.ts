@@ -3,7 +3,6 @@
  * binds them to calls, opens a span per call on the client's trace context, and turns errors
  * into statuses in one place (grpc/status.ts).
  */
-import { context, trace } from '@opentelemetry/api';
 import type * as grpc from '@grpc/grpc-js';
 import type { RouterServiceHandlers } from '../generated/switchyard/v1/RouterService.js';
 import type { ModelInfo } from '../generated/switchyard/v1/ModelInfo.js';
@@ -11,8 +10,8 @@ import type { Catalog } from '../shared/catalog.js';
 import { UnimplementedError } from '../shared/errors.js';
 import { toStatus } from '../shared/grpc/status.js';
 import type { Logger } from '../shared/log.js';
-import { contextFromMetadata, setSpanError, tracer } from '../shared/telemetry.js';
-import type { Decider } from './decide/decide.js';
+import { contextFromMetadata, setSpanError, tracer, withSpan } from '../shared/telemetry.js';
+import type { Decider, Decision } from './decide/decide.js';
 import { encodeDecideResponse } from './decide/decide-response-wire.js';
 import type { DecideResponse__Output as DecideResponse } from '../generated/switchyard/v1/DecideResponse.js';
 import type { ExecuteResponse } from '../generated/switchyard/v1/ExecuteResponse.js';
@@ -89,19 +88,24 @@ export function routerServiceDefinition(service: grpc.ServiceDefinition): grpc.S
   };
 }
 
+type DecideCall = Parameters<RouterServiceHandlers['Decide']>[0];
+
+const SERVER_SPAN = { kind: 1 /* SERVER */ } as const;
+
 export function routerServiceHandlers(deps: RouterServiceDeps): RouterServiceHandlers {
   const unimplemented = new UnimplementedError('Execute is not available in this process: it runs without an executor');
+  const { decider, tenancy } = deps;
+  // The caller's key becomes a tenant whose rights bound the request; without tenancy every call is let in.
+  const decideFor = tenancy
+    ? (call: DecideCall) => decider.decide(tenancy.authorize(call.request, tenancy.authenticateMetadata(call.metadata)))
+    : (call: DecideCall) => decider.decide(call.request);
   return {
     Decide(call, callback) {
       const started = deps.telemetry?.now() ?? 0;
-      const span = tracer().startSpan('switchyard.Decide', { kind: 1 /* SERVER */ }, contextFromMetadata(call.metadata));
-      let decision;
+      const span = tracer().startSpan('switchyard.Decide', SERVER_SPAN, contextFromMetadata(call.metadata));
+      let decision: Decision;
       try {
-        decision = context.with(trace.setSpan(context.active(), span), () => {
-          const tenancy = deps.tenancy;
-          if (!tenancy) return deps.decider.decide(call.request);
-          return deps.decider.decide(tenancy.authorize(call.request, tenancy.authenticateMetadata(call.metadata)));
-        });
+        decision = withSpan(span, () => decideFor(call));
       } catch (err) {
         const st = toStatus(err, (msg, e) => deps.log.error(msg, { rpc: 'Decide', error: e }));
         setSpanError(span, err, st.code);
@@ -112,17 +116,20 @@ export function routerServiceHandlers(deps: RouterServiceDeps): RouterServiceHan
         return;
       }
       const r = decision.response;
-      span.setAttributes({
-        'switchyard.decision_id': r.decisionId!,
-        'switchyard.model': r.model!,
-        'switchyard.candidates': deps.catalog.models.length,
-        'switchyard.eligible': decision.eligibleCount,
-        'switchyard.policy': r.policy!,
-        'switchyard.strategy': decision.plan.strategy,
-        'switchyard.reason': r.reason!,
-        'switchyard.decision_time_ns': r.decisionTimeNs as number,
-        'rpc.grpc.status_code': 0,
-      });
+      // Without an SDK the span records nothing: its attributes are not built.
+      if (span.isRecording()) {
+        span.setAttributes({
+          'switchyard.decision_id': r.decisionId!,
+          'switchyard.model': r.model!,
+          'switchyard.candidates': deps.catalog.models.length,
+          'switchyard.eligible': decision.eligibleCount,
+          'switchyard.policy': r.policy!,
+          'switchyard.strategy': decision.plan.strategy,
+          'switchyard.reason': r.reason!,
+          'switchyard.decision_time_ns': r.decisionTimeNs as number,
+          'rpc.grpc.status_code': 0,
+        });
+      }
       deps.telemetry?.decided(decision, started, span);
       span.end();
       callback(null, r);

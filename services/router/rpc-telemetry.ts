@@ -18,7 +18,7 @@ import type { AttemptInfo } from '../shared/contracts/invoke.js';
 import type { Usage } from '../shared/contracts/provider.js';
 import type { Logger } from '../shared/log.js';
 import { statusName } from '../shared/grpc/status-name.js';
-import { logRpc } from '../shared/rpc-log.js';
+import { logRpc, rpcLogged } from '../shared/rpc-log.js';
 import type { MetricsRecorder } from '../shared/metrics/metrics-recorder.js';
 import { routedName } from '../shared/metrics/otel-metrics.js';
 import type { Decision } from './decide/decide.js';
@@ -62,6 +62,7 @@ export class RpcTelemetry {
 
   /** A Decide call answered. */
   decided(d: Decision, startedMs: number, span: Span): void {
+    if (!rpcLogged(this.o.log, grpcStatus.OK)) return;
     const r = d.response;
     this.line('Decide', grpcStatus.OK, startedMs, span, { decision_id: r.decisionId, model: r.model, policy: r.policy, strategy: d.plan.strategy, tenant: clip(d.request.labels.tenant) });
   }
@@ -81,6 +82,7 @@ export class RpcTelemetry {
       const ref = this.referenceCost(d, answerUsage(r));
       if (ref !== undefined) m.reference(policy, ref, ref - r.costUsd);
     }
+    if (!rpcLogged(this.o.log, grpcStatus.OK)) return;
     this.line(rpc, grpcStatus.OK, startedMs, span, {
       decision_id: d.response.decisionId,
       model: r.model,

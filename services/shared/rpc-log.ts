@@ -9,8 +9,15 @@ import { isSpanContextValid, type Span } from '@opentelemetry/api';
 import { statusName } from './grpc/status-name.js';
 import { logsAt, type Logger } from './log.js';
 
+const levelOf = (code: number) => (code === status.OK ? 'info' : code === status.INTERNAL || code === status.UNKNOWN ? 'error' : 'warn');
+
+/** Whether a call ending with `code` gets a line at the logger's level: callers skip building the fields when not. */
+export function rpcLogged(log: Logger, code: number): boolean {
+  return logsAt(log, levelOf(code));
+}
+
 export function logRpc(log: Logger, rpc: string, code: number, latencyMs: number, span: Span, fields: Record<string, unknown>): void {
-  const level = code === status.OK ? 'info' : code === status.INTERNAL || code === status.UNKNOWN ? 'error' : 'warn';
+  const level = levelOf(code);
   if (!logsAt(log, level)) return;
   const sc = span.spanContext();
   fields.rpc = rpc;

@@ -3,13 +3,46 @@
  * when the standard OTEL_* variables ask for an exporter, and is a no-op otherwise. W3C trace
  * context travels in gRPC metadata (`traceparent`, `tracestate`).
  */
-import { context, propagation, SpanStatusCode, trace, type Context, type Span, type TextMapGetter, type TextMapSetter } from '@opentelemetry/api';
+import { context, isSpanContextValid, propagation, ProxyTracerProvider, SpanStatusCode, trace, type Context, type Span, type TextMapGetter, type TextMapSetter, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import { Metadata, status } from '@grpc/grpc-js';
 
 export const TRACER_NAME = 'switchyard';
 
-export function tracer() {
-  return trace.getTracer(TRACER_NAME);
+let tracerOf: TracerProvider | undefined;
+let cachedTracer: Tracer | undefined;
+
+/**
+ * The service's tracer. Asked for again only when the global tracer provider changes (an SDK
+ * disabled and another installed): the API's getTracer makes a new proxy tracer on every call
+ * while no SDK is installed, and one was asked for on every RPC and provider call.
+ */
+export function tracer(): Tracer {
+  const provider = trace.getTracerProvider();
+  if (provider !== tracerOf || cachedTracer === undefined) {
+    tracerOf = provider;
+    cachedTracer = provider.getTracer(TRACER_NAME);
+  }
+  return cachedTracer;
+}
+
+/**
+ * Whether spans can record: false while no SDK is installed, when every span is a
+ * non-recording no-op and the attributes given to it are thrown away, so a caller can skip
+ * building them.
+ */
+export function tracingOn(): boolean {
+  const provider = trace.getTracerProvider();
+  return !(provider instanceof ProxyTracerProvider) || provider.getDelegateTracer(TRACER_NAME) !== undefined;
+}
+
+/**
+ * Runs `fn` with `span` as the active span. A span that neither records nor carries a valid
+ * trace context (no SDK and no traceparent from the caller) has nothing to hand on, so `fn`
+ * then runs as it is, without a new context per call.
+ */
+export function withSpan<T>(span: Span, fn: () => T): T {
+  if (!span.isRecording() && !isSpanContextValid(span.spanContext())) return fn();
+  return context.with(trace.setSpan(context.active(), span), fn);
 }
 
 /**

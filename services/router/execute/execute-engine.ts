@@ -54,20 +54,32 @@ export class ExecuteEngine {
    * The strategy context. Its signal aborts when the caller's does and at the deadline (the
    * caller's, capped by total_timeout_ms), so the deadline ends the work in flight and not
    * only the waits between retries. `release` stops the timer once the call is over.
+   *
+   * A caller that hands over its AbortController (one made for this call alone) has it aborted
+   * at the deadline, and its signal is the context's: no second controller, linked by a
+   * listener, per call.
    */
-  private context(decision: Decision, signal: AbortSignal, deadline: number | undefined, tenant: Tenant | undefined): { ctx: StrategyContext; release(): void } {
+  private context(decision: Decision, caller: AbortSignal | AbortController, deadline: number | undefined, tenant: Tenant | undefined): { ctx: StrategyContext; release(): void } {
     const cap = Date.now() + this.o.config.executor.total_timeout_ms;
     const end = Math.min(deadline ?? cap, cap);
-    const ctrl = new AbortController();
-    const onAbort = () => ctrl.abort(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
+    let ctrl: AbortController;
+    let unlink: (() => void) | undefined;
+    if (caller instanceof AbortController) ctrl = caller;
+    else {
+      const signal = caller;
+      const linked = new AbortController();
+      const onAbort = () => linked.abort(signal.reason);
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+      ctrl = linked;
+      unlink = () => signal.removeEventListener('abort', onAbort);
+    }
     const timer = setTimeout(() => ctrl.abort(new DOMException('the call deadline passed', 'TimeoutError')), Math.max(0, end - Date.now()));
     return {
       ctx: { decision, executor: boundExecutor(this.o.tenancy?.executorFor(tenant, this.o.executor) ?? this.o.executor, decision, this.o.catalog), config: this.o.config, catalog: this.o.catalog, signal: ctrl.signal, deadline: end },
       release: () => {
         clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
+        unlink?.();
       },
     };
   }
@@ -83,8 +95,12 @@ export class ExecuteEngine {
     }
   }
 
-  /** `raw` is already within the tenant's rights (Tenancy.authorize); the tenant's calls are metered. */
-  async execute(raw: RouteRequestFields, signal: AbortSignal, deadline?: number, tenant?: Tenant): Promise<ExecuteResult> {
+  /**
+   * `raw` is already within the tenant's rights (Tenancy.authorize); the tenant's calls are
+   * metered. `signal`: the caller's, or the caller's AbortController for this call alone (see
+   * `context`).
+   */
+  async execute(raw: RouteRequestFields, signal: AbortSignal | AbortController, deadline?: number, tenant?: Tenant): Promise<ExecuteResult> {
     const started = performance.now();
     const decision = this.o.decider.decide(raw);
     await this.o.tenancy?.admitRequest(tenant);
@@ -102,7 +118,7 @@ export class ExecuteEngine {
     }
   }
 
-  async *executeStream(raw: RouteRequestFields, signal: AbortSignal, deadline?: number, tenant?: Tenant): AsyncGenerator<ExecuteEvent> {
+  async *executeStream(raw: RouteRequestFields, signal: AbortSignal | AbortController, deadline?: number, tenant?: Tenant): AsyncGenerator<ExecuteEvent> {
     const started = performance.now();
     const decision = this.o.decider.decide(raw);
     await this.o.tenancy?.admitRequest(tenant);

@@ -83,7 +83,8 @@ export function admitCalls<H extends object>(service: grpc.ServiceDefinition, ha
         else callback?.(status);
         return;
       }
-      call.once('cancelled', release);
+      // `on`, not `once`: release is idempotent, and once wraps it in a new function per call.
+      call.on('cancelled', release);
       try {
         if (method.responseStream) {
           call.once('finish', release);

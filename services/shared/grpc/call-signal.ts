@@ -3,6 +3,8 @@ import type * as grpc from '@grpc/grpc-js';
 
 export interface CallSignal {
   signal: AbortSignal;
+  /** The controller of `signal`, made for this call alone: whoever bounds the call further may abort it. */
+  controller: AbortController;
   /** The call's deadline, epoch ms, when the caller set one. */
   deadline?: number;
   /** Detaches the listeners and the timer once the call is answered. */
@@ -19,6 +21,7 @@ export function callSignal(call: grpc.ServerUnaryCall<unknown, unknown> | grpc.S
     deadline !== undefined ? setTimeout(() => ctrl.abort(new DOMException('the call deadline passed', 'TimeoutError')), Math.max(0, deadline - Date.now())) : undefined;
   return {
     signal: ctrl.signal,
+    controller: ctrl,
     ...(deadline !== undefined ? { deadline } : {}),
     done() {
       clearTimeout(timer);
