@@ -61,7 +61,10 @@ describe('decide - policies as operating points', () => {
   it('says when a model’s quality comes from a prior and names the task it read', () => {
     const r = decide(HARD);
     expect(r.reason).toMatch(/task: proof \(hard\)/);
-    expect(r.reason).toMatch(/quality of [\w.-]+( and [\w.-]+)? from a prior \(public scores\), not routing data/);
+    // Each prior with its public score and the tier it sets, and the rule.
+    expect(r.reason).toMatch(
+      /quality of [\w.-]+ \(public score 0\.\d+, frontier tier\)( and [\w.-]+ \(public score 0\.\d+, \w+ tier\))? from a prior, not routing data: the public score sets the level and the tier, and a measured model of that tier the shape/,
+    );
   });
 });
 
