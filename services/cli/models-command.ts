@@ -17,7 +17,7 @@ const usd = (x: number) => `$${x.toFixed(2)}`;
 /** How the router predicts a model's quality: a prior's public score and tier, or measured. */
 function qualityOf(m: ModelInfo__Output): string {
   if (!m.qualityPrior) return 'measured';
-  return m.qualityPriorScore > 0 ? `prior ${m.qualityPriorScore} ${m.qualityTier}` : 'prior';
+  return m.qualityPriorScore > 0 ? `prior ${m.qualityPriorScore.toFixed(2)} ${m.qualityTier}` : 'prior';
 }
 
 export function formatModels(models: ModelInfo__Output[]): string {
