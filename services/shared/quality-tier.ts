@@ -8,7 +8,7 @@
  * and the previous generation (GPT-5 mini, GPT-4.1, Gemini 2.5 Flash, Claude Haiku 4.5)
  * 0.75–0.84, and the economy models (GPT-4o mini, Gemini 2.5 Flash-Lite) below 0.75:
  *     frontier  score ≥ 0.85      mid  0.75 ≤ score < 0.85      economy  score < 0.75
- * A score within SCORE_RESOLUTION of a band's edge cannot tell the two bands apart (published
+ * A score within SCORE_RESOLUTION of a band’s edge (inclusive) cannot tell the two bands apart (published
  * runs of one model differ by about that much), so there the model's output price decides: it
  * joins the band whose clearly placed models' median output price is nearer on a log scale (a
  * 5x price step is one step of tier). Price never moves a model whose score is clear: a model
@@ -39,10 +39,15 @@ export function tierOfScore(score: number): PriorTier {
 
 /** The two tiers a score near an edge lies between, or undefined when the score is clear. */
 function ambiguousTiers(score: number): [PriorTier, PriorTier] | undefined {
-  const near = (edge: number) => Math.abs(score - edge) < SCORE_RESOLUTION - 1e-12;
+  const near = (edge: number) => Math.abs(score - edge) <= SCORE_RESOLUTION + 1e-9;
   if (near(TIER_FLOOR.frontier)) return ['frontier', 'mid'];
   if (near(TIER_FLOOR.mid)) return ['mid', 'economy'];
   return undefined;
+}
+
+/** The score lies too near a band's edge to set the tier alone: the price placed it. */
+export function tierSetByPrice(score: number): boolean {
+  return ambiguousTiers(score) !== undefined;
 }
 
 function median(xs: number[]): number | undefined {

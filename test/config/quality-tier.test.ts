@@ -27,6 +27,10 @@ describe('quality tier - a prior’s tier from its public score, and its price o
     expect(priorTiers([...catalog, { score: 0.755, outputPrice: 0.3 }]).at(-1)).toBe('economy');
     expect(priorTiers([...catalog, { score: 0.845, outputPrice: 12 }]).at(-1)).toBe('frontier');
     expect(priorTiers([...catalog, { score: 0.845, outputPrice: 1 }]).at(-1)).toBe('mid');
+    // 0.01 from the edge counts as near it: published scores are rounded to 0.01.
+    expect(priorTiers([...catalog, { score: 0.76, outputPrice: 5 }]).at(-1)).toBe('mid');
+    expect(priorTiers([...catalog, { score: 0.74, outputPrice: 3 }]).at(-1)).toBe('mid');
+    expect(priorTiers([...catalog, { score: 0.77, outputPrice: 0.3 }]).at(-1)).toBe('mid');
     // No price to go by (self-hosted): the score alone.
     expect(priorTiers([...catalog, { score: 0.845, outputPrice: 0 }]).at(-1)).toBe('mid');
   });

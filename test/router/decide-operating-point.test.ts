@@ -68,6 +68,17 @@ describe('decide - policies as operating points', () => {
   });
 });
 
+describe('decide - a prior placed by its price', () => {
+  it('the reason says when a score at a band’s edge left the tier to the price', () => {
+    // claude-haiku-4-5: MMLU-Pro 0.76, within 0.01 of the mid band's floor; at $5 per million
+    // output tokens it is priced like the mid-tier models, not the economy ones.
+    const r = decide(HARD, { requirements: { allowModels: ['claude-haiku-4-5', 'gpt-4o-mini'] } });
+    expect(r.reason).toContain('claude-haiku-4-5 (public score 0.76, mid tier by its price at the band’s edge)');
+    const clear = decide(HARD, { requirements: { allowModels: ['gpt-5-mini', 'gpt-4o-mini'] } });
+    expect(clear.reason).toContain('gpt-5-mini (public score 0.83, mid tier)');
+  });
+});
+
 describe('decide - expected answer length per request', () => {
   const cost = (r: ReturnType<typeof decide>, m: string) => r.candidates!.find((c) => c.model === m)!.estimatedCostUsd!;
 

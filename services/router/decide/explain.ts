@@ -3,7 +3,7 @@ import type { Plan, Ranked } from './plan.js';
 import type { TaskRead } from '../core/task-family.js';
 import { costFraction, describeOperatingPoint } from '../policy/operating-point.js';
 import type { QualityPrior } from '../../shared/config/schema.js';
-import { catalogPriorTiers } from '../../shared/quality-tier.js';
+import { catalogPriorTiers, tierSetByPrice } from '../../shared/quality-tier.js';
 
 /**
  * For each catalog model whose predicted quality is a prior (no routing data), what the reason
@@ -15,7 +15,7 @@ export function priorNotes(models: readonly { id: string; config: { quality: Qua
   const notes = new Map<string, string>();
   models.forEach((m, i) => {
     const q = m.config.quality;
-    if ('benchmark' in q) notes.set(m.id, `public score ${q.benchmark}, ${tiers[i]} tier`);
+    if ('benchmark' in q) notes.set(m.id, `public score ${q.benchmark}, ${tiers[i]} tier${tierSetByPrice(q.benchmark) ? ' by its price at the band’s edge' : ''}`);
     else if (!('profile' in q)) notes.set(m.id, `like ${q.like}`);
   });
   return notes;
