@@ -23,7 +23,7 @@ function model(id: string, i: number, baseUrl: string): Record<string, unknown> 
   return {
     id,
     provider: 'openai-compatible',
-    quality: { benchmark: Number(q.toFixed(2)) },
+    quality: { benchmark: Number(q.toFixed(2)), source: 'synthetic score, 2026' },
     prices: { input: Number((0.05 + ((i * 13) % 50) / 10).toFixed(2)), output: Number((0.2 + ((i * 17) % 60) / 4).toFixed(2)) },
     context_window: 2_000_000,
     max_output_tokens: 8192,

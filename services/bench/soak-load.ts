@@ -24,7 +24,7 @@ export function soakConfig(upstream: string, maxInFlight: number | undefined): s
   const model = (id: string, q: number, price: number) => ({
     id,
     provider: 'openai-compatible',
-    quality: { benchmark: q },
+    quality: { benchmark: q, source: 'synthetic score, 2026' },
     prices: { input: price, output: price * 4 },
     context_window: 128_000,
     max_output_tokens: 4096,

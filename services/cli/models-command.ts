@@ -14,6 +14,12 @@ export const MODELS_USAGE = `usage: switchyard models [--addr ADDR] [--json]\n${
 const CAPABILITY_NAMES: Record<string, string> = { CAPABILITY_TOOLS: 'tools', CAPABILITY_VISION: 'vision', CAPABILITY_JSON_OUTPUT: 'json', CAPABILITY_STREAMING: 'streaming' };
 const usd = (x: number) => `$${x.toFixed(2)}`;
 
+/** How the router predicts a model's quality: a prior's public score and tier, or measured. */
+function qualityOf(m: ModelInfo__Output): string {
+  if (!m.qualityPrior) return 'measured';
+  return m.qualityPriorScore > 0 ? `prior ${m.qualityPriorScore.toFixed(2)} ${m.qualityTier}` : 'prior';
+}
+
 export function formatModels(models: ModelInfo__Output[]): string {
   const rows = models.map((m) => [
     m.id,
@@ -25,9 +31,17 @@ export function formatModels(models: ModelInfo__Output[]): string {
     usd(m.prices?.outputPerMtok ?? 0),
     `${m.typicalTtftMs} ms`,
     m.capabilities.map((c) => CAPABILITY_NAMES[c] ?? c).join(','),
+    qualityOf(m),
+    m.qualityProfile,
     m.available ? '' : m.unavailableReason,
   ]);
-  return formatTable(['model', 'provider', 'available', 'context', 'max out', 'in $/M', 'out $/M', 'ttft', 'capabilities', 'unavailable because'], rows, new Set([3, 4, 5, 6, 7]));
+  const table = formatTable(
+    ['model', 'provider', 'available', 'context', 'max out', 'in $/M', 'out $/M', 'ttft', 'capabilities', 'quality', 'profile', 'unavailable because'],
+    rows,
+    new Set([3, 4, 5, 6, 7]),
+  );
+  const sources = models.filter((m) => m.qualitySource).map((m) => `  ${m.id}: ${m.qualitySource}`);
+  return sources.length > 0 ? `${table}\n\nquality sources (a prior: its public score sets the level and the tier, a measured model of that tier the profile):\n${sources.join('\n')}` : table;
 }
 
 export async function modelsCommand(argv: string[], io: CommandIO): Promise<number> {

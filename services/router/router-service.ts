@@ -10,6 +10,7 @@ import type { Catalog } from '../shared/catalog.js';
 import { UnimplementedError } from '../shared/errors.js';
 import { toStatus } from '../shared/grpc/status.js';
 import type { Logger } from '../shared/log.js';
+import { catalogPriorTiers } from '../shared/quality-tier.js';
 import { contextFromMetadata, setSpanError, tracer, withSpan } from '../shared/telemetry.js';
 import type { Decider, Decision } from './decide/decide.js';
 import { encodeDecideResponse } from './decide/decide-response-wire.js';
@@ -47,8 +48,11 @@ export interface RouterServiceDeps {
 export function listModels(deps: Pick<RouterServiceDeps, 'catalog' | 'status' | 'profiles'>): ModelInfo[] {
   const status = deps.status();
   const profiles = deps.profiles();
+  const tiers = catalogPriorTiers(deps.catalog.models.map((m) => m.config));
   return deps.catalog.models.map((m) => {
     const s = status[m.index] ?? { available: true };
+    const q = m.config.quality;
+    const profile = profiles[m.index] ?? '';
     return {
       id: m.id,
       provider: m.provider,
@@ -69,7 +73,11 @@ export function listModels(deps: Pick<RouterServiceDeps, 'catalog' | 'status' | 
       tokensPerMinute: m.tpm ?? 0,
       available: s.available,
       unavailableReason: s.available ? '' : (s.reason ?? ''),
-      qualityProfile: profiles[m.index] ?? '',
+      qualityProfile: profile,
+      qualitySource: q.source ?? `routing data (profile ${profile})`,
+      qualityPrior: 'benchmark' in q,
+      qualityPriorScore: 'benchmark' in q ? q.benchmark : 0,
+      qualityTier: tiers[m.index] ?? '',
     };
   });
 }

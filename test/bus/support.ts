@@ -82,7 +82,7 @@ export function busTestConfig(o: { upstream?: string; executorId?: string; bus?:
   const model = (id: string, prices: Record<string, number>) => ({
     id,
     provider: 'openai-compatible',
-    quality: { benchmark: 0.7 },
+    quality: { benchmark: 0.7, source: 'synthetic test score, 2026' },
     prices,
     context_window: 128000,
     max_output_tokens: 4096,

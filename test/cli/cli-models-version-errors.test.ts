@@ -41,9 +41,15 @@ describe('cli - models', () => {
     const io = capture();
     expect(await main(['models', '--addr', t.server.address], io)).toBe(0);
     const lines = io.stdout().trim().split('\n');
-    expect(lines[0]).toMatch(/^model\s+provider\s+available\s+context\s+max out\s+in \$\/M\s+out \$\/M\s+ttft\s+capabilities/);
-    expect(lines).toHaveLength(2 + t.server.catalog.models.length);
-    for (const id of t.server.catalog.ids) expect(lines.some((l) => l.startsWith(`${id} `))).toBe(true);
+    expect(lines[0]).toMatch(/^model\s+provider\s+available\s+context\s+max out\s+in \$\/M\s+out \$\/M\s+ttft\s+capabilities\s+quality\s+profile/);
+    const table = lines.slice(0, lines.indexOf(''));
+    expect(table).toHaveLength(2 + t.server.catalog.models.length);
+    for (const id of t.server.catalog.ids) expect(table.some((l) => l.startsWith(`${id} `))).toBe(true);
+    // Each model's quality: a prior's score and tier, or measured, and below, every source.
+    const sources = lines.slice(lines.indexOf('') + 2);
+    expect(sources).toHaveLength(t.server.catalog.models.length);
+    for (const m of t.server.catalog.models) expect(sources.some((l) => l.startsWith(`  ${m.id}: `) && l.length > m.id.length + 6)).toBe(true);
+    expect(sources).toContain('  gpt-5: MMLU-Pro ~0.87, Artificial Analysis MMLU-Pro leaderboard, 2025');
   });
 
   it('prints the ListModelsResponse as JSON with --json', async () => {

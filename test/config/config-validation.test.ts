@@ -77,6 +77,25 @@ describe('config - strict validation names the key', () => {
     expect(problems(c)[0]).toMatch(/^models\[0\]\.quality: must be one of/);
   });
 
+  it('a benchmark prior must state its source, with a date', () => {
+    const c = defaultConfigObject();
+    const i = c.models.findIndex((m: { id: string }) => m.id === 'gpt-5');
+    delete c.models[i].quality.source;
+    c.models[i + 1].quality.source = 'MMLU-Pro leaderboard';
+    const p = problems(c);
+    expect(p).toContain(`models[${i}].quality.source: required for a benchmark prior: name the benchmark and its date, e.g. "MMLU-Pro ~0.87, Artificial Analysis leaderboard, 2025-08"`);
+    expect(p).toContain(`models[${i + 1}].quality.source: "MMLU-Pro leaderboard" states no date: add the year the score was published or read`);
+  });
+
+  it('models whose scores put them in different tiers may not share a profile', () => {
+    const c = defaultConfigObject();
+    const mini = c.models.findIndex((m: { id: string }) => m.id === 'gpt-5-mini');
+    c.models[mini].quality.like = 'gemini-1.5-pro-002'; // gpt-5's profile: a same-price-family neighbour's, not its tier's
+    expect(problems(c)).toContain(
+      `models[${mini}].quality.like: "gemini-1.5-pro-002" already predicts gpt-5, a frontier model, and gpt-5-mini is mid by its score; models of different tiers need different profiles`,
+    );
+  });
+
   it('rejects duplicate ids and references to unknown models and policies', () => {
     const c = defaultConfigObject();
     c.models[1].id = c.models[0].id;

@@ -14,7 +14,7 @@ type RawModel = Record<string, unknown> & { deployments: Array<Record<string, un
 const SONNET: RawModel = {
   id: 'claude-sonnet-4-5',
   provider: 'anthropic',
-  quality: { benchmark: 0.8 },
+  quality: { benchmark: 0.8, source: 'synthetic test score, 2026' },
   prices: { input: 3, output: 15 },
   context_window: 200_000,
   max_output_tokens: 64_000,
@@ -27,7 +27,7 @@ const SONNET: RawModel = {
 const GPT: RawModel = {
   id: 'gpt-4o-mini',
   provider: 'azure-openai',
-  quality: { benchmark: 0.6 },
+  quality: { benchmark: 0.6, source: 'synthetic test score, 2026' },
   prices: { input: 0.15, output: 0.6 },
   context_window: 128_000,
   max_output_tokens: 16_384,

@@ -63,6 +63,17 @@ describe('grpc - RouterService', () => {
     expect(gpt4o.capabilities).toContain('CAPABILITY_VISION');
     expect(gpt4o.available).toBe(true); // simulated without credentials in the built-in config
     expect(gpt4o.qualityProfile).toBe('gpt-4o-2024-05-13');
+    expect(gpt4o).toMatchObject({ qualityPrior: false, qualityTier: '', qualityPriorScore: 0 });
+    expect(gpt4o.qualitySource).toMatch(/^routing data: MMLU-Pro .*TIGER-Lab, 2024$/);
+    const gpt5 = res!.models.find((m) => m.id === 'gpt-5')!;
+    expect(gpt5).toMatchObject({ qualityPrior: true, qualityPriorScore: 0.87, qualityTier: 'frontier', qualityProfile: 'gemini-1.5-pro-002' });
+    expect(gpt5.qualitySource).toMatch(/MMLU-Pro.*2025/);
+    // Every prior's tier is set by its score; no two tiers share a profile.
+    const byProfile = new Map<string, Set<string>>();
+    for (const m of res!.models.filter((x) => x.qualityPrior)) byProfile.set(m.qualityProfile, (byProfile.get(m.qualityProfile) ?? new Set()).add(m.qualityTier));
+    for (const tiers of byProfile.values()) expect(tiers.size).toBe(1);
+    expect(res!.models.find((m) => m.id === 'gpt-5-mini')!.qualityTier).toBe('mid');
+    expect(res!.models.find((m) => m.id === 'gemini-2.5-flash-lite')!.qualityTier).toBe('economy');
     expect(res!.models.map((m) => m.id)).toEqual(t.server.catalog.ids);
   });
 

@@ -61,7 +61,21 @@ describe('decide - policies as operating points', () => {
   it('says when a model’s quality comes from a prior and names the task it read', () => {
     const r = decide(HARD);
     expect(r.reason).toMatch(/task: proof \(hard\)/);
-    expect(r.reason).toMatch(/quality of [\w.-]+( and [\w.-]+)? from a prior \(public scores\), not routing data/);
+    // Each prior with its public score and the tier it sets, and the rule.
+    expect(r.reason).toMatch(
+      /quality of [\w.-]+ \(public score 0\.\d+, frontier tier\)( and [\w.-]+ \(public score 0\.\d+, \w+ tier\))? from a prior, not routing data: the public score sets the level and the tier, and a measured model of that tier the shape/,
+    );
+  });
+});
+
+describe('decide - a prior placed by its price', () => {
+  it('the reason says when a score at a band’s edge left the tier to the price', () => {
+    // claude-haiku-4-5: MMLU-Pro 0.76, within 0.01 of the mid band's floor; at $5 per million
+    // output tokens it is priced like the mid-tier models, not the economy ones.
+    const r = decide(HARD, { requirements: { allowModels: ['claude-haiku-4-5', 'gpt-4o-mini'] } });
+    expect(r.reason).toContain('claude-haiku-4-5 (public score 0.76, mid tier by its price at the band’s edge)');
+    const clear = decide(HARD, { requirements: { allowModels: ['gpt-5-mini', 'gpt-4o-mini'] } });
+    expect(clear.reason).toContain('gpt-5-mini (public score 0.83, mid tier)');
   });
 });
 

@@ -15,7 +15,7 @@ function catalogOf(n: number): Record<string, any> {
   c.models = Array.from({ length: n }, (_, i) => ({
     id: `m-${String(i).padStart(3, '0')}`,
     provider: ['openai', 'anthropic', 'gemini'][i % 3],
-    quality: { benchmark: Number((0.3 + ((i * 37) % 60) / 100).toFixed(2)) },
+    quality: { benchmark: Number((0.3 + ((i * 37) % 60) / 100).toFixed(2)), source: 'synthetic test score, 2026' },
     prices: { input: Number((0.05 + ((i * 13) % 50) / 10).toFixed(2)), output: Number((0.2 + ((i * 17) % 60) / 4).toFixed(2)) },
     context_window: 200_000,
     max_output_tokens: 8192,

@@ -101,10 +101,13 @@ describe('labelled mix - the held-out mix, written after the task reader and nev
       if (process.env.SWITCHYARD_MIX_MISSES) for (const m of s.misses) rows.push(`    ${m}`);
     }
     console.log(`held-out mix (${HELD_OUT_MIX.length} prompts)\n${rows.join('\n')}`);
-    // When written: 100% / 70%. Six short hard prompts with no cue the task reader knows
-    // ("Show rigorously that ...", "Write a thread-safe LRU cache in Java ...") read as everyday.
+    // When written: 100% / 70%: six short hard prompts with no cue the task reader knew read as
+    // everyday. 100% / 80% once a field's vocabulary kept two of them from reading as chit-chat
+    // (the vocabulary comes from the task families and MMLU-Pro's segments; the words of the
+    // missed prompts' openings, which this test prints, were left out of it). Four remain ("Show rigorously that ...", a thread-safe cache, a toddler with
+    // stridor, a limitation clause): see README, Routing quality.
     const s = shares(defaultConfigObject().router.default_policy, HELD_OUT_MIX);
     expect(s.easyToCheaper).toBeGreaterThanOrEqual(0.95);
-    expect(s.hardToDearer).toBeGreaterThanOrEqual(0.7);
+    expect(s.hardToDearer).toBeGreaterThanOrEqual(0.8);
   });
 });

@@ -48,7 +48,7 @@ export function shadowConfig(simulatorUrl: string, shadow: Record<string, unknow
     models: SHADOW_MODELS.map((m) => ({
       id: m.id,
       provider: 'openai-compatible',
-      quality: { benchmark: m.quality },
+      quality: { benchmark: m.quality, source: 'synthetic test score, 2026' },
       prices: m.prices,
       context_window: 128_000,
       max_output_tokens: 4_096,

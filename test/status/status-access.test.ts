@@ -97,7 +97,7 @@ describe('status page - every value is escaped', () => {
 });
 
 describe('status and drift config - errors name the key', () => {
-  const base = 'models: [{ id: m1, provider: openai-compatible, quality: { benchmark: 0.7 }, prices: { input: 1, output: 2 }, context_window: 8000, max_output_tokens: 1000, latency: { ttft_ms: 100, output_tokens_per_second: 50 }, deployments: [{ name: d, base_url: "http://x/v1", region: us }] }]\n';
+  const base = 'models: [{ id: m1, provider: openai-compatible, quality: { benchmark: 0.7, source: "synthetic, 2026" }, prices: { input: 1, output: 2 }, context_window: 8000, max_output_tokens: 1000, latency: { ttft_ms: 100, output_tokens_per_second: 50 }, deployments: [{ name: d, base_url: "http://x/v1", region: us }] }]\n';
   const problems = (yaml: string) => {
     try {
       parseConfig(base + yaml, 'test.yaml');

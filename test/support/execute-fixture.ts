@@ -118,7 +118,7 @@ export function executeConfig(models: TestModel[], o: ConfigOptions = {}): Recor
       return {
         id: m.id,
         provider: m.provider,
-        quality: { benchmark: m.quality },
+        quality: { benchmark: m.quality, source: 'synthetic test score, 2026' },
         prices: m.prices,
         context_window: window,
         max_output_tokens: Math.min(8_192, window),

@@ -19,7 +19,7 @@ export function tenancyConfig(upstream: string, tenants: Record<string, unknown>
   const model = (id: string, region: string, quality: number) => ({
     id,
     provider: 'openai-compatible',
-    quality: { benchmark: quality },
+    quality: { benchmark: quality, source: 'synthetic test score, 2026' },
     prices: { input: 100, output: 1000 },
     context_window: 128000,
     max_output_tokens: 4096,

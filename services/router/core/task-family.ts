@@ -1,6 +1,10 @@
 /**
- * What kind of task a request is, read from the whole request: the last user message (its
- * head and tail), the system prompt's head, earlier turns, tools and the response format.
+ * What kind of task a request is, read from the whole conversation: the last user message (its
+ * head and tail), the system prompt (head and tail: a task is often stated after house rules),
+ * the tools (names and the head of their descriptions: what the model may call names the work),
+ * and, when those hold no task, the earlier user turn and code blocks in the last few messages
+ * (a short follow-up carries on its conversation's task), and the response format. The learned
+ * model reads the last user message only: it is trained on single questions.
  *
  * Families (the issue's everyday/hard split):
  *   everyday  chit-chat, lookup, extraction, classification, rewriting, translation, summary,
@@ -12,7 +16,11 @@
  *
  * Cues are word stems, matched case-insensitively at word starts over at most HEAD_UNITS +
  * TAIL_UNITS code units of the message and SYSTEM_UNITS of the system prompt, so the work is
- * bounded whatever the request's size (a few µs on a 4 KB prompt). Structure
+ * bounded whatever the request's size (a few µs on a 4 KB prompt). A field's vocabulary
+ * (`domain`: law, medicine, finance, programming) is no task by itself, but keeps a short
+ * message from reading as chit-chat. An everyday cue that opens the message is its instruction
+ * and names the family whatever the material after it ("Translate to French: Good morning").
+ * Structure
  * counts as well: a code fence (looked for in the first 16 K and last 4 K code units), an exponent or many
  * code/math symbols is a hard cue; a short message with
  * no hard cue leans everyday; a JSON response format on a short message is extraction or
@@ -33,6 +41,7 @@ export interface TaskRead {
 const HEAD_UNITS = 512;
 const TAIL_UNITS = 256;
 const SYSTEM_UNITS = 512;
+const SYSTEM_TAIL_UNITS = 128;
 /** A message at most this long, with no hard cue, is everyday traffic. */
 const SHORT_UNITS = 160;
 
@@ -71,9 +80,27 @@ const CUES: Record<string, string> = {
   'estoppel': 'expert', 'case law': 'expert', 'authorities': 'expert', 'gpl': 'expert', 'non-compete': 'expert', 'tort': 'expert',
   'dcf': 'expert', 'wacc': 'expert', 'valuation': 'expert', 'hedge': 'expert', 'convexity': 'expert', 'duration of': 'expert',
   'ifrs': 'expert', 'gaap': 'expert', 'annuity': 'expert', 'basis point': 'expert', 'implied vol': 'expert', 'portfolio': 'expert',
+  // domain: the vocabulary of a field where the measured gaps between models are wide
+  // (MMLU-Pro's law, health, economics, business, engineering and computer science segments:
+  // words common in their questions and rare in AlpacaEval's chat instructions; programming
+  // languages and systems terms for code). Alone it is not a task: an everyday cue still reads
+  // as everyday ("summarise what the court decided"), but a short message with no other cue and
+  // a domain term is not assumed to be chit-chat: the learned prediction stands (general).
+  'python': 'domain', 'javascript': 'domain', 'typescript': 'domain', 'c++': 'domain', 'c#': 'domain', 'rust*': 'domain',
+  'golang': 'domain', 'kotlin': 'domain', 'sql*': 'domain', 'regex': 'domain', 'compiler': 'domain', 'concurren': 'domain',
+  'mutex': 'domain', 'database': 'domain', 'microservice': 'domain', 'kubernetes': 'domain', 'throughput': 'domain',
+  'court': 'domain', 'plaintiff': 'domain', 'defendant': 'domain', 'attorney': 'domain', 'lawsuit': 'domain', 'sued': 'domain',
+  'negligen': 'domain', 'copyright': 'domain', 'legal': 'domain',
+  'symptom': 'domain', 'dosage': 'domain', 'physician': 'domain', 'prognosis': 'domain', 'infection': 'domain',
+  'blood pressure': 'domain', 'medication': 'domain', 'syndrome': 'domain', 'pulse': 'domain',
+  'inflation': 'domain', 'bond': 'domain', 'yield': 'domain', 'equity': 'domain', 'monetary': 'domain', 'marginal': 'domain',
+  'equilibrium': 'domain', 'depreciation': 'domain', 'loan': 'domain',
+  'converge': 'domain', 'asymptot': 'domain', 'polynomial': 'domain', 'matrix': 'domain', 'vertices': 'domain',
 };
 
 const HARD_FAMILIES: ReadonlySet<string> = new Set(['proof', 'math', 'code', 'design', 'expert']);
+/** A field's vocabulary: neither everyday nor hard by itself (see CUES). */
+const DOMAIN = 'domain';
 
 interface Cue {
   /** Lowercase text; '#' stands for one digit. */
@@ -91,15 +118,23 @@ const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 const cls = (l: number) => (l >= 0x61 && l <= 0x7a ? l - 0x61 : l >= 0x30 && l <= 0x39 ? 26 : 27);
 
 /**
- * Cues by the classes of their first two code units, longest first, so that a word start costs
- * one array index and rarely a comparison: no regular expression, whose alternation of this
- * many cues costs tens of µs on a 4 KB prompt.
+ * Cues by the classes of their first three code units (a two-unit cue under every third class),
+ * longest first, so that a word start costs one array index and rarely a comparison: no
+ * regular expression, whose alternation of this many cues costs tens of µs on a 4 KB prompt.
  */
-const INDEX: Cue[][] = Array.from({ length: 28 * 28 }, () => []);
+const EMPTY: Cue[] = [];
+const INDEX: Cue[][] = new Array<Cue[]>(28 * 28 * 28).fill(EMPTY);
+/** A cue's '#' (a digit) indexes as a digit. */
+const cueCls = (u: number) => (u === 0x23 ? 26 : cls(u));
 for (const [key, family] of Object.entries(CUES)) {
   const whole = key.endsWith('*');
   const text = (whole ? key.slice(0, -1) : key).replace(/\\d/g, '#');
-  INDEX[cls(text.charCodeAt(0)) * 28 + cls(text.charCodeAt(1))]!.push({ text, family, whole });
+  const at = (cueCls(text.charCodeAt(0)) * 28 + cueCls(text.charCodeAt(1))) * 28;
+  const thirds = text.length > 2 ? [cueCls(text.charCodeAt(2))] : Array.from({ length: 28 }, (_, k) => k);
+  for (const k of thirds) {
+    if (INDEX[at + k] === EMPTY) INDEX[at + k] = [];
+    INDEX[at + k]!.push({ text, family, whole });
+  }
 }
 for (const list of INDEX) list.sort((a, b) => b.text.length - a.text.length);
 
@@ -121,7 +156,7 @@ const symbols = { code: 0, math: 0, exponents: 0 };
  * Counts cue hits per family in text[from, to) into `hits` (the longest cue at each word
  * start), and the code and math symbols of the range into `symbols`.
  */
-function scanRange(text: string, from: number, to: number, hits: Map<string, number>): void {
+function scanRange(text: string, from: number, to: number, hits: Map<string, number>, first?: Map<string, number>): void {
   let prevWord = from > 0 && isWordChar(text.charCodeAt(from - 1));
   let code = 0;
   let math = 0;
@@ -136,10 +171,12 @@ function scanRange(text: string, from: number, to: number, hits: Map<string, num
         if (c === 0x5e && isExponent(text, i, from, to)) exponents++;
       }
     } else if (!prevWord && i + 1 < to) {
-      const list = INDEX[cls(lower(c)) * 28 + cls(lower(text.charCodeAt(i + 1)))]!;
+      const third = i + 2 < to ? cls(lower(text.charCodeAt(i + 2))) : 27;
+      const list = INDEX[(cls(lower(c)) * 28 + cls(lower(text.charCodeAt(i + 1)))) * 28 + third]!;
       for (const cue of list) {
         if (matchesAt(text, i, to, cue)) {
           hits.set(cue.family, (hits.get(cue.family) ?? 0) + 1);
+          if (first !== undefined && !first.has(cue.family)) first.set(cue.family, i);
           break;
         }
       }
@@ -159,11 +196,12 @@ function isExponent(text: string, i: number, from: number, to: number): boolean 
   return (isWordChar(before) || before === 0x29) && (isDigit(after) || after === 0x28 || after === 0x7b);
 }
 
-function scan(text: string, hits: Map<string, number>, head: number, tail: number): void {
-  if (text.length <= head + tail) scanRange(text, 0, text.length, hits);
+function scan(text: string, hits: Map<string, number>, head: number, tail: number, first?: Map<string, number>): void {
+  if (text.length <= head + tail) scanRange(text, 0, text.length, hits, first);
   else {
+    // The head last: structureFamily reads the symbols of the head's scan.
     if (tail > 0) scanRange(text, text.length - tail, text.length, hits);
-    scanRange(text, 0, head, hits);
+    scanRange(text, 0, head, hits, first);
   }
   // "15% of 80": a percentage, which starts inside a word.
   if (text.length <= 4 * SHORT_UNITS && text.includes('% of')) hits.set('arithmetic', (hits.get('arithmetic') ?? 0) + 1);
@@ -211,35 +249,89 @@ function structureFamily(text: string): string | undefined {
   return undefined;
 }
 
+/** Earlier messages looked at for a code fence (user or assistant), newest first. */
+const EARLIER_FENCE_MESSAGES = 4;
+/** Tools read for cues: each one's name and the head of its description. */
+const TOOLS_READ = 8;
+const TOOL_UNITS = 160;
+
+/** Position of the first cue hit of each family in the last message (for the instruction, below). */
+const firstAt = new Map<string, number>();
+
+function scanText(parts: TaskInput['messages'][number]['content'], hits: Map<string, number>, head: number, tail: number): void {
+  for (const part of parts) if (part.type === 'text') scan(part.text, hits, head, tail);
+}
+
+/** A code fence in one of the last few messages before the last (a code conversation). */
+function earlierFence(messages: TaskInput['messages']): boolean {
+  for (let i = messages.length - 2, seen = 0; i >= 0 && seen < EARLIER_FENCE_MESSAGES; i--) {
+    const m = messages[i]!;
+    if (m.role === 'system') continue;
+    seen++;
+    for (const part of m.content) if (part.type === 'text' && hasFence(part.text)) return true;
+  }
+  return false;
+}
+
 export function readTask(req: TaskInput): TaskRead {
   const text = req.qualityText;
   if (hasLetteredOptions(text)) return { family: 'multiple-choice', tier: 'general' };
   const hits = new Map<string, number>();
-  scan(text, hits, HEAD_UNITS, TAIL_UNITS);
+  firstAt.clear();
+  scan(text, hits, HEAD_UNITS, TAIL_UNITS, firstAt);
   const structural = structureFamily(text);
+  // The system prompt states the task for every turn: its head and its tail.
   const system = req.messages[0]?.role === 'system' ? req.messages[0].content : [];
-  for (const part of system) if (part.type === 'text') scan(part.text, hits, SYSTEM_UNITS, 0);
-  if (hits.size === 0) {
-    // A follow-up ("now make it faster") carries on the task of the earlier user turn.
+  scanText(system, hits, SYSTEM_UNITS, SYSTEM_TAIL_UNITS);
+  // Tools: what the model may call names the work (run_sql, execute_python, search_case_law).
+  for (let t = 0; t < req.tools.length && t < TOOLS_READ; t++) {
+    const tool = req.tools[t]!;
+    scan(tool.name, hits, TOOL_UNITS, 0);
+    if (tool.description) scan(tool.description, hits, TOOL_UNITS, 0);
+  }
+  if (hits.size === 0 || (hits.size === 1 && hits.has(DOMAIN))) {
+    // A follow-up ("now make it faster") carries on the task of the earlier user turn, and a
+    // code fence earlier in the conversation makes it a code conversation.
     for (let i = req.messages.length - 2; i >= 0; i--) {
       const m = req.messages[i]!;
       if (m.role !== 'user') continue;
-      for (const part of m.content) if (part.type === 'text') scan(part.text, hits, HEAD_UNITS, 0);
+      scanText(m.content, hits, HEAD_UNITS, 0);
       break;
     }
+    if (structural === undefined && earlierFence(req.messages)) hits.set('code', (hits.get('code') ?? 0) + 2);
   }
   if (structural !== undefined) hits.set(structural, (hits.get(structural) ?? 0) + 2);
 
   let hard: string | undefined;
   let everyday: string | undefined;
   for (const [family, n] of hits) {
+    if (family === DOMAIN) continue;
     if (HARD_FAMILIES.has(family)) {
       if (hard === undefined || n > hits.get(hard)!) hard = family;
     } else if (everyday === undefined || n > hits.get(everyday)!) everyday = family;
   }
   if (hard !== undefined) return { family: hard, tier: 'hard' };
+  // The instruction: an everyday cue that opens the message names the task, whatever the
+  // material after it holds ("Translate to French: Good morning, how are you?" is a translation).
+  const opening = instructionFamily();
+  if (opening !== undefined) everyday = opening;
   if (everyday !== undefined && text.length <= 8 * SHORT_UNITS) return { family: everyday, tier: 'everyday' };
   if (req.responseFormat.type !== 'text' && text.length <= 4 * SHORT_UNITS) return { family: 'extraction', tier: 'everyday' };
-  if (text.length <= SHORT_UNITS && req.tools.length === 0) return { family: 'short', tier: 'everyday' };
-  return { family: 'general', tier: 'general' };
+  if (text.length <= SHORT_UNITS && req.tools.length === 0 && !hits.has(DOMAIN)) return { family: 'short', tier: 'everyday' };
+  return { family: hits.has(DOMAIN) ? DOMAIN : 'general', tier: 'general' };
+}
+
+/** Code units at the start of the message within which a cue is its instruction. */
+const INSTRUCTION_UNITS = 24;
+
+/** The everyday family whose cue comes first in the message, when it opens the message. */
+function instructionFamily(): string | undefined {
+  let family: string | undefined;
+  let at = INSTRUCTION_UNITS;
+  for (const [f, pos] of firstAt) {
+    if (f === DOMAIN || HARD_FAMILIES.has(f) || pos >= at) continue;
+    family = f;
+    at = pos;
+  }
+  return family;
 }

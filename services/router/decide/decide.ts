@@ -22,7 +22,7 @@ import { ModelScores, RankedModels } from './ranking.js';
 import { bestExplained, candidateRows, DEFAULT_EXPLAIN_TOP_K, excludedByFilter } from './candidate-rows.js';
 import { applyRules, ruleExclusion, type RuleOutcome } from './rules.js';
 import { validateRequest, type NormalizedRequest, type RouteRequestFields } from './validate-request.js';
-import { explain } from './explain.js';
+import { explain, priorNotes } from './explain.js';
 import type { PromptCacheView } from '../cache/prompt-cache.js';
 import type { MetricsRecorder, ReasonKind } from '../../shared/metrics/metrics-recorder.js';
 
@@ -115,15 +115,15 @@ const STRATEGY_ENUM = { single: 'STRATEGY_SINGLE', cascade: 'STRATEGY_CASCADE', 
 
 export class Decider {
   private readonly policies: ReadonlySet<string>;
-  /** Catalog models whose quality comes from a prior (public scores), not from routing data. */
-  private readonly priorModels: ReadonlySet<string>;
+  /** Catalog models whose quality comes from a prior (public scores), not from routing data, with the reason's note on each. */
+  private readonly priorModels: ReadonlyMap<string, string>;
   /** Per-model figures of the decision in progress, reused by every decision. */
   private readonly scores: ModelScores;
 
   constructor(private readonly ctx: DecideContext) {
     this.scores = new ModelScores(ctx.catalog.models);
     this.policies = new Set(Object.keys(ctx.config.policies));
-    this.priorModels = new Set(ctx.catalog.models.filter((m) => !('profile' in m.config.quality)).map((m) => m.id));
+    this.priorModels = priorNotes(ctx.catalog.models);
   }
 
   decide(raw: RouteRequestFields): Decision {

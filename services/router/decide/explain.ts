@@ -2,6 +2,32 @@
 import type { Plan, Ranked } from './plan.js';
 import type { TaskRead } from '../core/task-family.js';
 import { costFraction, describeOperatingPoint } from '../policy/operating-point.js';
+import type { QualityPrior } from '../../shared/config/schema.js';
+import { catalogPriorTiers, tierSetByPrice } from '../../shared/quality-tier.js';
+
+/**
+ * For each catalog model whose predicted quality is a prior (no routing data), what the reason
+ * says of it: its public score and the tier that score sets (shared/quality-tier.ts), or the
+ * measured model it is said to behave like. Measured models are absent.
+ */
+export function priorNotes(models: readonly { id: string; config: { quality: QualityPrior; prices: { output: number } } }[]): ReadonlyMap<string, string> {
+  const tiers = catalogPriorTiers(models.map((m) => m.config));
+  const notes = new Map<string, string>();
+  models.forEach((m, i) => {
+    const q = m.config.quality;
+    if ('benchmark' in q) notes.set(m.id, `public score ${q.benchmark}, ${tiers[i]} tier${tierSetByPrice(q.benchmark) ? ' by its price at the band’s edge' : ''}`);
+    else if (!('profile' in q)) notes.set(m.id, `like ${q.like}`);
+  });
+  return notes;
+}
+
+/** The reason's words for the priors among `ids`: their notes and the rule that made them. */
+export function describePriors(ids: readonly string[], notes: ReadonlyMap<string, string>): string | undefined {
+  const named = ids.filter((id) => notes.has(id));
+  if (named.length === 0) return undefined;
+  const list = named.map((id) => `${id} (${notes.get(id)})`).join(' and ');
+  return `quality of ${list} from a prior, not routing data: the public score sets the level and the tier, and a measured model of that tier the shape`;
+}
 
 export interface ExplainInput {
   chosen: Ranked;
@@ -14,8 +40,8 @@ export interface ExplainInput {
   /** The policy's quality margin (policy/operating-point.ts). */
   margin: number;
   task: TaskRead;
-  /** Models whose predicted quality comes from a prior rather than routing data. */
-  priorModels: ReadonlySet<string>;
+  /** Models whose predicted quality comes from a prior rather than routing data, with what the reason says of each (priorNotes). */
+  priorModels: ReadonlyMap<string, string>;
   pinnedBy?: string | undefined;
   pinNote?: string | undefined;
   /** Why the session's model was kept over the best-ranked one, when it was. */
@@ -44,8 +70,8 @@ export function explain(x: ExplainInput): string {
     );
     parts.push(`policy ${x.policyName}: ${describeOperatingPoint(x.knob, x.margin)}`);
     parts.push(`task: ${x.task.family} (${x.task.tier})`);
-    const priors = [chosen, best].filter((r, i, a) => a.indexOf(r) === i && x.priorModels.has(r.id)).map((r) => r.id);
-    if (priors.length > 0) parts.push(`quality of ${priors.join(' and ')} from a prior (public scores), not routing data`);
+    const priors = describePriors(chosen === best ? [chosen.id] : [chosen.id, best.id], x.priorModels);
+    if (priors) parts.push(priors);
   }
   if (x.pinNote) parts.push(x.pinNote);
   if (x.sessionNote) parts.push(x.sessionNote);

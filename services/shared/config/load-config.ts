@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import { crossCheckMonitoring } from './monitoring-section.js';
 import { config as configSchema, type Config } from './schema.js';
 import { shadowProblems } from './shadow-schema.js';
+import { catalogPriorTiers, type PriorTier } from '../quality-tier.js';
 
 /** The repository (package) root: where config/, models/ and build/ live. */
 export const PACKAGE_ROOT = (() => {
@@ -58,7 +59,7 @@ function formatIssue(issue: z.core.$ZodIssue): string {
     return issue.keys.map((k) => `${at === '(top level)' ? k : `${at}.${k}`}: unknown key`).join('; ');
   }
   if (issue.code === 'invalid_union' && at.endsWith('quality')) {
-    return `${at}: must be one of {profile: ID}, {like: ID, logit_shift: X}, {benchmark: Q in (0, 1), like?: ID, source?: TEXT}`;
+    return `${at}: must be one of {profile: ID, source?: TEXT}, {like: ID, logit_shift: X, source?: TEXT}, {benchmark: Q in (0, 1), source: TEXT, like?: ID}`;
   }
   return `${at}: ${issue.message}`;
 }
@@ -79,6 +80,7 @@ function crossCheck(c: Config): string[] {
       problems.push(`models[${i}].max_output_tokens: ${m.max_output_tokens} exceeds context_window ${m.context_window}`);
     }
   });
+  problems.push(...priorProblems(c));
   const policies = new Set(Object.keys(c.policies));
   if (!policies.has(c.router.default_policy) && !(policies.size === 0 && c.router.default_policy === 'balanced')) {
     problems.push(`router.default_policy: no policy named "${c.router.default_policy}" (have: ${[...policies].join(', ') || 'none'})`);
@@ -130,6 +132,37 @@ function crossCheck(c: Config): string[] {
   problems.push(...shadowProblems(c.shadow, { modelIds: ids, policies: policies.size > 0 ? policies : new Set(['balanced']), metrics: c.feedback.metrics }));
 
   problems.push(...crossCheckMonitoring(c));
+  return problems;
+}
+
+/** A year in a source: the date its figure was published or read. */
+const YEAR = /\b(19|20)\d\d\b/;
+
+/**
+ * Benchmark priors: each names its source (the benchmark and its date), and models of
+ * different tiers (shared/quality-tier.ts: set by the score) are not predicted by one profile.
+ */
+function priorProblems(c: Config): string[] {
+  const problems: string[] = [];
+  const priors: { i: number; like: string | undefined }[] = [];
+  c.models.forEach((m, i) => {
+    const q = m.quality;
+    if (!('benchmark' in q)) return;
+    if (q.source === undefined) problems.push(`models[${i}].quality.source: required for a benchmark prior: name the benchmark and its date, e.g. "MMLU-Pro ~0.87, Artificial Analysis leaderboard, 2025-08"`);
+    else if (!YEAR.test(q.source)) problems.push(`models[${i}].quality.source: "${q.source}" states no date: add the year the score was published or read`);
+    priors.push({ i, like: q.like });
+  });
+  const tiers = catalogPriorTiers(c.models);
+  const tierOfProfile = new Map<string, { tier: PriorTier; i: number }>();
+  priors.forEach(({ i, like }) => {
+    if (like === undefined) return;
+    const seen = tierOfProfile.get(like);
+    if (seen && seen.tier !== tiers[i]) {
+      problems.push(
+        `models[${i}].quality.like: "${like}" already predicts ${c.models[seen.i]!.id}, a ${seen.tier} model, and ${c.models[i]!.id} is ${tiers[i]} by its score; models of different tiers need different profiles`,
+      );
+    } else if (!seen) tierOfProfile.set(like, { tier: tiers[i]!, i });
+  });
   return problems;
 }
 

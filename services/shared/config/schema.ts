@@ -27,9 +27,14 @@ const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment v
 
 /** How the router model predicts a catalog model's quality. */
 export const qualityPrior = z.union([
-  z.strictObject({ profile: z.string().min(1) }),
-  z.strictObject({ like: z.string().min(1), logit_shift: z.number().finite().default(0) }),
-  /** A public score: like the profile `like` (default: the one of nearest mean), moved to the score; `source` names it. */
+  /** A model the routing data measured; `source` may name the data. */
+  z.strictObject({ profile: z.string().min(1), source: z.string().min(1).optional() }),
+  z.strictObject({ like: z.string().min(1), logit_shift: z.number().finite().default(0), source: z.string().min(1).optional() }),
+  /**
+   * A public score: like the profile `like` (default: the one of nearest mean), moved to the
+   * score. `source` (the benchmark and its date) is required: load-config.ts says so by name,
+   * since a union's own error could not.
+   */
   z.strictObject({ benchmark: z.number().gt(0).lt(1), like: z.string().min(1).optional(), source: z.string().min(1).optional() }),
 ]);
 

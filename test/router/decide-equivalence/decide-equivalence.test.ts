@@ -52,7 +52,7 @@ function bigCatalog(n: number): Record<string, any> {
   c.models = Array.from({ length: n }, (_, i) => ({
     id: `m-${String(i).padStart(3, '0')}`,
     provider: providers[i % 3],
-    quality: { benchmark: Number((0.3 + ((i * 37) % 60) / 100).toFixed(2)) },
+    quality: { benchmark: Number((0.3 + ((i * 37) % 60) / 100).toFixed(2)), source: 'synthetic test score, 2026' },
     prices: { input: Number((0.05 + ((i * 13) % 30) / 10).toFixed(2)), output: Number((0.2 + ((i * 17) % 20) / 4).toFixed(2)) },
     context_window: i % 7 === 0 ? 16_000 : 200_000,
     max_output_tokens: 8192,

@@ -22,6 +22,7 @@ import { applyRules, ruleExclusion, type RuleOutcome } from '../../../services/r
 import { validateRequest, type NormalizedRequest, type RouteRequestFields } from '../../../services/router/decide/validate-request.js';
 import type { ReasonKind } from '../../../services/shared/metrics/metrics-recorder.js';
 import type { DecideContext, Decision } from '../../../services/router/decide/decide.js';
+import { describePriors, priorNotes } from '../../../services/router/decide/explain.js';
 
 
 /** The hard pin in force: the request's pin_model first, else a rule's pin_hard. */
@@ -52,8 +53,8 @@ interface ExplainInput {
   /** The policy's quality margin (policy/operating-point.ts). */
   margin: number;
   task: TaskRead;
-  /** Models whose predicted quality comes from a prior rather than routing data. */
-  priorModels: ReadonlySet<string>;
+  /** Models whose predicted quality comes from a prior rather than routing data, with the reason's note on each. */
+  priorModels: ReadonlyMap<string, string>;
   pinnedBy?: string | undefined;
   pinNote?: string | undefined;
   sessionNote?: string | undefined;
@@ -79,8 +80,8 @@ function explain(x: ExplainInput): string {
     );
     parts.push(`policy ${x.policyName}: ${describeOperatingPoint(x.knob, x.margin)}`);
     parts.push(`task: ${x.task.family} (${x.task.tier})`);
-    const priors = [chosen, best].filter((r, i, a) => a.indexOf(r) === i && x.priorModels.has(r.id)).map((r) => r.id);
-    if (priors.length > 0) parts.push(`quality of ${priors.join(' and ')} from a prior (public scores), not routing data`);
+    const priors = describePriors(chosen === best ? [chosen.id] : [chosen.id, best.id], x.priorModels);
+    if (priors) parts.push(priors);
   }
   if (x.pinNote) parts.push(x.pinNote);
   if (x.sessionNote) parts.push(x.sessionNote);
@@ -112,11 +113,11 @@ const STRATEGY_ENUM = { single: 'STRATEGY_SINGLE', cascade: 'STRATEGY_CASCADE', 
 export class ReferenceDecider {
   private readonly policies: ReadonlySet<string>;
   /** Catalog models whose quality comes from a prior (public scores), not from routing data. */
-  private readonly priorModels: ReadonlySet<string>;
+  private readonly priorModels: ReadonlyMap<string, string>;
 
   constructor(private readonly ctx: DecideContext) {
     this.policies = new Set(Object.keys(ctx.config.policies));
-    this.priorModels = new Set(ctx.catalog.models.filter((m) => !('profile' in m.config.quality)).map((m) => m.id));
+    this.priorModels = priorNotes(ctx.catalog.models);
   }
 
   decide(raw: RouteRequestFields): Decision {

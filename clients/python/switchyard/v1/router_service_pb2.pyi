@@ -230,7 +230,7 @@ class ListModelsResponse(_message.Message):
     def __init__(self, models: _Optional[_Iterable[_Union[ModelInfo, _Mapping]]] = ...) -> None: ...
 
 class ModelInfo(_message.Message):
-    __slots__ = ["available", "capabilities", "context_window", "id", "languages", "max_output_tokens", "output_tokens_per_second", "prices", "provider", "quality_profile", "regions", "requests_per_minute", "tokens_per_minute", "typical_ttft_ms", "unavailable_reason"]
+    __slots__ = ["available", "capabilities", "context_window", "id", "languages", "max_output_tokens", "output_tokens_per_second", "prices", "provider", "quality_prior", "quality_prior_score", "quality_profile", "quality_source", "quality_tier", "regions", "requests_per_minute", "tokens_per_minute", "typical_ttft_ms", "unavailable_reason"]
     AVAILABLE_FIELD_NUMBER: _ClassVar[int]
     CAPABILITIES_FIELD_NUMBER: _ClassVar[int]
     CONTEXT_WINDOW_FIELD_NUMBER: _ClassVar[int]
@@ -240,7 +240,11 @@ class ModelInfo(_message.Message):
     OUTPUT_TOKENS_PER_SECOND_FIELD_NUMBER: _ClassVar[int]
     PRICES_FIELD_NUMBER: _ClassVar[int]
     PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    QUALITY_PRIOR_FIELD_NUMBER: _ClassVar[int]
+    QUALITY_PRIOR_SCORE_FIELD_NUMBER: _ClassVar[int]
     QUALITY_PROFILE_FIELD_NUMBER: _ClassVar[int]
+    QUALITY_SOURCE_FIELD_NUMBER: _ClassVar[int]
+    QUALITY_TIER_FIELD_NUMBER: _ClassVar[int]
     REGIONS_FIELD_NUMBER: _ClassVar[int]
     REQUESTS_PER_MINUTE_FIELD_NUMBER: _ClassVar[int]
     TOKENS_PER_MINUTE_FIELD_NUMBER: _ClassVar[int]
@@ -255,13 +259,17 @@ class ModelInfo(_message.Message):
     output_tokens_per_second: float
     prices: ModelPrices
     provider: str
+    quality_prior: bool
+    quality_prior_score: float
     quality_profile: str
+    quality_source: str
+    quality_tier: str
     regions: _containers.RepeatedScalarFieldContainer[str]
     requests_per_minute: int
     tokens_per_minute: int
     typical_ttft_ms: int
     unavailable_reason: str
-    def __init__(self, id: _Optional[str] = ..., provider: _Optional[str] = ..., context_window: _Optional[int] = ..., max_output_tokens: _Optional[int] = ..., capabilities: _Optional[_Iterable[_Union[_routing_pb2.Capability, str]]] = ..., prices: _Optional[_Union[ModelPrices, _Mapping]] = ..., languages: _Optional[_Iterable[str]] = ..., regions: _Optional[_Iterable[str]] = ..., typical_ttft_ms: _Optional[int] = ..., output_tokens_per_second: _Optional[float] = ..., requests_per_minute: _Optional[int] = ..., tokens_per_minute: _Optional[int] = ..., available: bool = ..., unavailable_reason: _Optional[str] = ..., quality_profile: _Optional[str] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., provider: _Optional[str] = ..., context_window: _Optional[int] = ..., max_output_tokens: _Optional[int] = ..., capabilities: _Optional[_Iterable[_Union[_routing_pb2.Capability, str]]] = ..., prices: _Optional[_Union[ModelPrices, _Mapping]] = ..., languages: _Optional[_Iterable[str]] = ..., regions: _Optional[_Iterable[str]] = ..., typical_ttft_ms: _Optional[int] = ..., output_tokens_per_second: _Optional[float] = ..., requests_per_minute: _Optional[int] = ..., tokens_per_minute: _Optional[int] = ..., available: bool = ..., unavailable_reason: _Optional[str] = ..., quality_profile: _Optional[str] = ..., quality_source: _Optional[str] = ..., quality_prior: bool = ..., quality_prior_score: _Optional[float] = ..., quality_tier: _Optional[str] = ...) -> None: ...
 
 class ModelPrices(_message.Message):
     __slots__ = ["cache_write_per_mtok", "cached_input_per_mtok", "input_per_mtok", "output_per_mtok"]

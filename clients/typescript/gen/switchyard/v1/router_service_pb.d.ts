@@ -615,6 +615,37 @@ export declare type ModelInfo = Message<"switchyard.v1.ModelInfo"> & {
    * @generated from field: string quality_profile = 15;
    */
   qualityProfile: string;
+
+  /**
+   * Where the model's predicted quality comes from: for a prior, the public benchmark and its
+   * date as the catalog states them (quality.source); for a measured model, its routing data.
+   *
+   * @generated from field: string quality_source = 16;
+   */
+  qualitySource: string;
+
+  /**
+   * True when no routing data measured the model: its predictions come from a prior, its
+   * public score on the profile of a model of its tier.
+   *
+   * @generated from field: bool quality_prior = 17;
+   */
+  qualityPrior: boolean;
+
+  /**
+   * A prior's public score in (0, 1); 0 for a measured model.
+   *
+   * @generated from field: double quality_prior_score = 18;
+   */
+  qualityPriorScore: number;
+
+  /**
+   * A prior's tier, set by its public score (and by its price only within 0.01 of a band's
+   * edge): "frontier", "mid" or "economy"; empty for a measured model.
+   *
+   * @generated from field: string quality_tier = 19;
+   */
+  qualityTier: string;
 };
 
 /**
