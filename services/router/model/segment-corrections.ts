@@ -6,8 +6,9 @@
  *     q' = sigmoid(logit(q) + offset),
  * applied after the task tier's prior (task-prior.ts), to the prediction Decide ranks with. The
  * segment is the decision record's: the request's `labels.task`, else the prompt's script
- * (router/record/decision-views.ts segmentOf). Everything else the model predicts stays as it
- * was, so a correction moves only the traffic of the pair it names.
+ * (router/record/decision-views.ts segmentOf). A correction names a profile, so it applies to
+ * every catalog model predicted by that profile, as training does. Everything else the model
+ * predicts stays as it was, so a correction moves only the traffic of the pair it names.
  */
 
 export interface SegmentCorrection {
