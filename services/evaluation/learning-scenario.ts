@@ -72,6 +72,8 @@ export interface ScenarioOptions {
    * (`fresh`) or with the log's `seed` (`fresh-log-seed`).
    */
   challenger: 'corrected' | 'warm' | 'fresh' | 'fresh-log-seed';
+  /** With `corrected`: which pairs are corrected (train/log-corrections.ts `scope`). */
+  correctScope: 'pair' | 'segment';
   /** Whether the challenger's operating point may not exceed the first router's knob (cost-neutral-knob.ts). */
   knobCap: boolean;
   /** Whether the retraining goal also estimates both router models from the log (model-chooser.ts). */
@@ -91,6 +93,7 @@ export const SCENARIO_DEFAULTS: ScenarioOptions = {
   mix: {},
   train: { epochs: 6, pretrainEpochs: 4 },
   challenger: 'corrected',
+  correctScope: 'segment',
   knobCap: true,
   estimateModels: true,
 };
@@ -247,7 +250,7 @@ export async function retrainGoal(s: Scenario, o: ScenarioOptions): Promise<Retr
     const mix = mixLogWithShared(answers, s.shared, { ...o.mix, minLogOutcomes: o.minLogOutcomes, profileOf });
     const model =
       o.challenger === 'corrected'
-        ? correctFromLog(s.model, answers, mix.fromLog, { profileOf, ...(o.mix.maxWeight !== undefined ? { maxWeight: o.mix.maxWeight } : {}) }).model
+        ? correctFromLog(s.model, answers, mix.fromLog, { profileOf, scope: o.correctScope, minLogOutcomes: o.minLogOutcomes, ...(o.mix.maxWeight !== undefined ? { maxWeight: o.mix.maxWeight } : {}) }).model
         : o.challenger === 'warm'
           ? trainOnLogMix(mix, s.train, s.model)
           : trainOnLogMix(mix, o.challenger === 'fresh-log-seed' ? { ...o.train, seed: o.seed } : s.train);

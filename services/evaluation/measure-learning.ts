@@ -6,7 +6,7 @@
  * passes or fails nothing.
  *
  *   npx tsc -p tsconfig.json && node dist/services/evaluation/measure-learning.js [--json] [--seed N] [--seeds N]
- *     [--fault most-routed|with-substitute] [--no-off-policy] [--mix '{"changed":"shift"}'] [--challenger corrected|warm|fresh|fresh-log-seed] [--no-knob-cap]
+ *     [--fault most-routed|with-substitute] [--no-off-policy] [--mix '{"changed":"shift"}'] [--challenger corrected|warm|fresh|fresh-log-seed] [--correct-scope segment|pair] [--no-knob-cap]
  *
  * --seed: the scenario's (the first router's training); --seeds: how many logs (seeds 1..N) each
  * fault rule is retrained from (5).
@@ -43,6 +43,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     ...(seed ? { seed: Number(seed) } : {}),
     ...(mix ? { mix: JSON.parse(mix) } : {}),
     ...(process.argv.includes('--no-knob-cap') ? { knobCap: false } : {}),
+    ...(arg('--correct-scope') ? { correctScope: arg('--correct-scope') as ScenarioOptions['correctScope'] } : {}),
     ...(arg('--challenger') ? { challenger: arg('--challenger') as ScenarioOptions['challenger'] } : {}),
   };
   const t0 = performance.now();

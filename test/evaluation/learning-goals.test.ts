@@ -35,19 +35,19 @@ describe('learning goals - off-policy estimate against the truth on the same rep
 });
 
 /**
- * Issue 12's goal, >= 80% of the loss back at no more cost, is asserted where the pool has a
- * substitute. Quality here is exact (learning-scenario.ts: the expected quality of each choice
- * on every held-out prompt), so the figures are not sampling noise; they are one log's (seed 1).
- * The challenger is the first router model corrected where the log shows a model changed on a
- * segment (train/log-corrections.ts): nothing else it predicts moves. Over five logs (README,
- * "Continuous evaluation"; measure-learning.ts --seeds 5) it recovers 152% [125%, 179%] of the
- * loss with a substitute, and on gpt-4o's math (no substitute) it misses: on the logged (live)
- * traffic gpt-4o after the drop is as good as Gemini 1.5 Flash there (0.607 against 0.605),
- * while on the held-out prompts Flash is better (0.637 against 0.571), so what the log teaches
- * cannot win back the held-out loss. That test guards the mechanism only: the change found and
- * the degraded model's traffic there moved away.
+ * Issue 12's goal, >= 80% of the loss back at no more cost. Quality here is exact
+ * (learning-scenario.ts: the expected quality of each choice on every held-out prompt), so the
+ * figures are not sampling noise; they are one log's (seed 1). The challenger is the first
+ * router model corrected on the segment where the log shows a model changed
+ * (train/log-corrections.ts): nothing else it predicts moves. Over five logs (README,
+ * "Continuous evaluation"; measure-learning.ts --seeds 5) it recovers 155% [113%, 197%] of the
+ * loss with a substitute, and on gpt-4o's math (no substitute) 58% [−29%, 145%] of the loss that
+ * can be won back: three logs 100% or more, one 17%, one −46%. So the bar on math below is this
+ * log's figure (118%), which guards the loop end to end (the change found, the degraded model's
+ * traffic moved, no more cost, quality won back), not the goal over logs, which is missed there.
  */
 const RAW_GOAL_WITH_SUBSTITUTE = 0.8;
+const RECOVERABLE_GOAL = 0.8;
 
 const retrains = new Map<FaultRule, Promise<RetrainGoal>>();
 /** Each fault's scenario runs once; its figures serve several tests. */
@@ -60,7 +60,7 @@ const retrained = (fault: FaultRule) => {
 const figures = (g: RetrainGoal) => JSON.stringify({ degraded: g.degraded, fromLog: g.mix.fromLog, before: g.before, afterDrop: g.afterDrop, retrained: g.retrained, degradedCalls: g.degradedCalls, recovered: g.recovered, achievable: g.achievable, recoveredOfAchievable: g.recoveredOfAchievable, oracle: g.oracle, ceiling: g.ceiling });
 
 describe('learning goals - retraining from the log after a quality drop', () => {
-  it('most-routed drop (gpt-4o on math, no substitute in the pool): the change found against the shared data, and the corrected router sends the degraded model little of that segment', async () => {
+  it('most-routed drop (gpt-4o on math, no substitute in the pool): the change found against the shared data, the degraded model\'s traffic there moved, no more cost, the recoverable loss won back', async () => {
     const g = await retrained('most-routed');
     expect(g.afterDrop.quality, figures(g)).toBeLessThan(g.before.quality);
     // The log's weighted mean of the degraded model on its segment, against the shared data's, shows the change.
@@ -68,9 +68,11 @@ describe('learning goals - retraining from the log after a quality drop', () => 
     expect(changed?.against).toBe('shared');
     expect(changed!.shift).toBeLessThan(-0.1);
     expect(g.degradedCalls.retrained, figures(g)).toBeLessThan(g.degradedCalls.first / 2);
+    expect(g.retrained.cost_usd, figures(g)).toBeLessThanOrEqual(g.before.cost_usd);
     // Issue 12's ">= 80% of the loss" cannot be met against the raw loss here: moving every
     // degraded call to the segment's best other model recovers less than that.
     expect(g.ceiling.recovered, figures(g)).toBeLessThan(0.8);
+    expect(g.recoveredOfAchievable, figures(g)).toBeGreaterThanOrEqual(RECOVERABLE_GOAL);
   }, 900_000);
 
   it('a drop where the pool has a substitute: recovery against the raw loss, at no more cost', async () => {

@@ -123,4 +123,22 @@ describe('segment corrections - measured from the log against the champion', () 
     expect(out.model.hashed).toBe(shipped.hashed);
     expect(out.model.bias).toBe(shipped.bias);
   });
+
+  it("on a segment where one model changed, the others the log holds enough answers of there are corrected too (scope 'segment'), not with scope 'pair'", () => {
+    const [a, b, c] = shipped.header.profiles.map((p) => p.id);
+    const answers = [
+      ...Array.from({ length: 40 }, (_, i) => answer('a', 'math', i % 2, 0.9, 1)),
+      // b: predicted 0.5, graded 0.8, 40 answers; c: only 10 answers there.
+      ...Array.from({ length: 40 }, (_, i) => answer('b', 'math', i % 5 === 0 ? 0 : 1, 0.5, 1)),
+      ...Array.from({ length: 10 }, () => answer('c', 'math', 1, 0.5, 1)),
+      ...Array.from({ length: 40 }, () => answer('b', 'law', 0, 0.9, 1)),
+    ];
+    const changed = { [`${a} on math`]: { n: 40, shift: -0.4, against: 'shared' as const } };
+    const profileOf = { a: a!, b: b!, c: c! };
+    const wide = correctFromLog(shipped, answers, changed, { profileOf, minLogOutcomes: 30 });
+    expect(wide.made.map((x) => `${x.profile} on ${x.segment}`).sort()).toEqual([`${a} on math`, `${b} on math`].sort());
+    expect(wide.made.find((x) => x.profile === b)!.logit).toBeGreaterThan(0);
+    const pair = correctFromLog(shipped, answers, changed, { profileOf, minLogOutcomes: 30, scope: 'pair' });
+    expect(pair.made.map((x) => `${x.profile} on ${x.segment}`)).toEqual([`${a} on math`]);
+  });
 });
