@@ -200,7 +200,8 @@ describe('train --from-log', () => {
     const r = await run(trainFromLogCommand, ['--from-log', log, '--metric', REPLAY_METRIC, '--data', shared, '--config', configFile, '--correct', shippedModel, '--out', out]);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toContain(`with corrections on gpt-4o-2024-05-13 on ${segment} (`);
+    expect(r.out).toContain(' with corrections on ');
+    expect(r.out).toContain(`gpt-4o-2024-05-13 on ${segment} (`);
     const bytes = readFileSync(out);
     const model = decodeRouterModel(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     const c = model.header.corrections!.find((x) => x.profile === 'gpt-4o-2024-05-13' && x.segment === segment);
