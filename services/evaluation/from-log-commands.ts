@@ -9,22 +9,27 @@
  *   train --from-log FILE|DIR --out MODEL [--data SHARED.jsonl ...] [--config C]
  *         [--metric NAME [--range MIN:MAX] [--lower-is-better]] [--min-log-outcomes K] [--min-shift S]
  *         [--changed shift|drop] [--log-answers where-needed|where-thin|all] [--seed N] [--epochs N] [--dim N]
+ *         [--correct CHAMPION.syrm]
  *
+ * With --correct, nothing is trained: the challenger is the champion with a correction on each
+ * model and segment the log shows changed, measured against the champion's own predictions
+ * (train/log-corrections.ts); every other prediction stays as it was.
  * With --model, the candidate is a router model file under the policy named: each logged prompt
  * is replayed through it (model-chooser.ts; it needs prompt text) and its predictions are the
  * doubly robust value model; without, the candidate is the policy over the logged predictions.
  * Quality comes from the feedback metrics the configuration declares a `quality` mapping for,
  * or from one metric named with --metric (its values mapped from --range onto [0, 1]).
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ModelStore } from '../router/model/model-store.js';
-import { encodeRouterModel } from '../router/model/router-model-file.js';
+import { decodeRouterModel, encodeRouterModel } from '../router/model/router-model-file.js';
 import { Catalog } from '../shared/catalog.js';
 import { createLogger } from '../shared/log.js';
 import { loadConfig } from '../shared/config/load-config.js';
 import type { Config } from '../shared/config/schema.js';
 import { readRoutingData } from '../shared/routing-data.js';
+import { correctFromLog } from '../train/log-corrections.js';
 import { LOG_MIX_DEFAULTS, mixLogWithShared } from '../train/log-training-data.js';
 import { trainOnLogMix } from '../train/train-from-log.js';
 import { estimateFromLog, LOG_ESTIMATE_DEFAULTS, policyChooser, type CandidatePolicy, type LogEstimate } from './log-estimate.js';
@@ -37,7 +42,7 @@ export const EVAL_FROM_LOG_USAGE =
 export const TRAIN_FROM_LOG_USAGE =
   'usage: switchyard train --from-log FILE|DIR --out MODEL [--data SHARED.jsonl ...] [--config C.yaml]\n' +
   '         [--metric NAME [--range MIN:MAX] [--lower-is-better]] [--min-log-outcomes K] [--min-shift S]\n' +
-  '         [--changed shift|drop] [--log-answers where-needed|where-thin|all] [--seed N] [--epochs N] [--dim N]';
+  '         [--changed shift|drop] [--log-answers where-needed|where-thin|all] [--seed N] [--epochs N] [--dim N] [--correct CHAMPION.syrm]';
 
 class UsageError extends Error {}
 
@@ -170,6 +175,17 @@ export async function evalFromLogCommand(argv: string[], out: NodeJS.WritableStr
   });
 }
 
+async function readChampion(file: string) {
+  const bytes = await readFile(file).catch((e: NodeJS.ErrnoException) => {
+    throw new Error(`--correct ${file}: cannot read (${e.code ?? e.message})`);
+  });
+  try {
+    return decodeRouterModel(bytes);
+  } catch (e) {
+    throw new Error(`--correct ${file}: ${(e as Error).message}`);
+  }
+}
+
 export async function trainFromLogCommand(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   return run('train', err, TRAIN_FROM_LOG_USAGE, async () => {
     const v = parse('train', argv, {
@@ -183,6 +199,7 @@ export async function trainFromLogCommand(argv: string[], out: NodeJS.WritableSt
       seed: { type: 'string' },
       epochs: { type: 'string' },
       dim: { type: 'string' },
+      correct: { type: 'string' },
     });
     const path = source('train', v);
     if (typeof v.out !== 'string') throw new UsageError('train: --out is required');
@@ -213,9 +230,16 @@ export async function trainFromLogCommand(argv: string[], out: NodeJS.WritableSt
     const files = (v.data as string[] | undefined) ?? [];
     const shared = files.length > 0 ? await readRoutingData(files) : undefined;
     const mix = mixLogWithShared(answers, shared, mixOptions);
-    const model = trainOnLogMix(mix, train);
+    const champion = typeof v.correct === 'string' ? await readChampion(v.correct) : undefined;
+    const corrected = champion ? correctFromLog(champion, answers, mix.fromLog, mixOptions) : undefined;
+    const model = corrected?.model ?? trainOnLogMix(mix, train);
     const bytes = encodeRouterModel(model);
     await writeFile(v.out, bytes);
+    if (corrected) {
+      const made = corrected.made.map((c) => `${c.profile} on ${c.segment} (${c.answers} answers: graded ${c.observed.toFixed(3)} against ${c.predicted.toFixed(3)} predicted, logit ${c.logit > 0 ? '+' : ''}${c.logit.toFixed(2)})`);
+      out.write(`wrote ${v.out}: ${bytes.length} bytes, ${v.correct} with ${made.length > 0 ? `corrections on ${made.join(', ')}` : 'no correction (the log shows no model and segment changed)'}\n`);
+      return;
+    }
     const alone = Object.entries(mix.fromLog).map(([k, s]) => `${k} (${s.n} answers, ${s.shift > 0 ? '+' : ''}${s.shift.toFixed(3)} against ${s.against === 'shared' ? 'the shared data' : 'the prediction'})`);
     out.write(
       `wrote ${v.out}: ${bytes.length} bytes, ${model.header.profiles.length} profiles; ${mix.logPrompts} of ${answers.length} graded answers from the log (by inverse propensity; the rest where the shared data speaks and nothing changed)` +

@@ -9,9 +9,10 @@
  *    measured by running the candidate on the same replayed traffic;
  *  - retraining goal: one model gets worse by `drop` on one segment (chosen by a stated rule,
  *    recovery-reference.ts: the most-routed pair, or the most-routed pair with a substitute in
- *    the pool); the router logs traffic with exploration; a challenger is trained from the log
- *    mixed with the shared data (train/log-training-data.ts, weighted by inverse propensity) and
- *    measured on held-out traffic against the router before and after the drop, against the raw
+ *    the pool); the router logs traffic with exploration; a challenger is made from the log (by
+ *    default the first router model corrected where the log shows a model changed on a segment,
+ *    train/log-corrections.ts; or trained on the log mixed with the shared data,
+ *    train/log-training-data.ts, weighted by inverse propensity) and measured on held-out traffic against the router before and after the drop, against the raw
  *    loss and against the loss that can be won back; both models are also estimated from the
  *    log as candidate router models (model-chooser.ts) and run on the logged traffic for the truth.
  * Every random choice comes from seeds, so a run repeats.
@@ -23,6 +24,7 @@ import { ReplayPlayer } from '../executor/simulator/replay.js';
 import type { RouterModel } from '../router/model/router-model-file.js';
 import { filterPool, readRoutingData, type RoutingData, type RoutingPrompt } from '../shared/routing-data.js';
 import { foldOf } from '../train/folds.js';
+import { correctFromLog } from '../train/log-corrections.js';
 import { mixLogWithShared, type LogMixOptions } from '../train/log-training-data.js';
 import { Prng } from '../train/prng.js';
 import { repoPath } from '../train/repo-root.js';
@@ -63,11 +65,15 @@ export interface ScenarioOptions {
   mix: Partial<LogMixOptions>;
   train: Partial<TrainOptions>;
   /**
-   * How the challenger is trained: `warm` from the first router model (its encoder kept, its
-   * profiles' heads trained on the mix, trainer.ts TrainInput.init), or afresh with the first
-   * router's training options (`fresh`) or with the log's `seed` (`fresh-log-seed`).
+   * How the challenger is made: `corrected`, the first router model with a correction on each
+   * pair the log shows changed (train/log-corrections.ts; nothing retrained); `warm`, trained
+   * from the first router model (its encoder kept, its profiles' heads trained on the mix,
+   * trainer.ts TrainInput.init); or trained afresh with the first router's training options
+   * (`fresh`) or with the log's `seed` (`fresh-log-seed`).
    */
-  challenger: 'warm' | 'fresh' | 'fresh-log-seed';
+  challenger: 'corrected' | 'warm' | 'fresh' | 'fresh-log-seed';
+  /** With `corrected`: which pairs are corrected (train/log-corrections.ts `scope`). */
+  correctScope: 'pair' | 'segment';
   /** Whether the challenger's operating point may not exceed the first router's knob (cost-neutral-knob.ts). */
   knobCap: boolean;
   /** Whether the retraining goal also estimates both router models from the log (model-chooser.ts). */
@@ -86,8 +92,9 @@ export const SCENARIO_DEFAULTS: ScenarioOptions = {
   minLogOutcomes: 30,
   mix: {},
   train: { epochs: 6, pretrainEpochs: 4 },
-  challenger: 'fresh-log-seed',
-  knobCap: false,
+  challenger: 'corrected',
+  correctScope: 'segment',
+  knobCap: true,
   estimateModels: true,
 };
 
@@ -185,6 +192,8 @@ export interface RetrainGoal {
   sampledRecovered: number;
   /** The retrained router's cost over the first router's before the drop. */
   costRatio: number;
+  /** Held-out calls to the degraded model on its segment: the first router's (before and after the drop alike) and the retrained router's. */
+  degradedCalls: { first: number; retrained: number };
   /** The oracle re-route (recovery-reference.ts): the first router told exactly what changed, at no more cost than before the drop. */
   oracle: { quality: number; cost_usd: number; knob: number };
   /**
@@ -237,8 +246,14 @@ export async function retrainGoal(s: Scenario, o: ScenarioOptions): Promise<Retr
     const logTraffic = draw(s.live, o.logRequests, o.seed + 4);
     const logged = first.serve(logTraffic, 'exploring', () => rng.next());
     const profileOf = Object.fromEntries(LEARNING_POOL.map((m) => [m.id, m.dataId]));
-    const mix = mixLogWithShared(gradedAnswers(logged.rows), s.shared, { ...o.mix, minLogOutcomes: o.minLogOutcomes, profileOf });
-    const model = o.challenger === 'warm' ? trainOnLogMix(mix, s.train, s.model) : trainOnLogMix(mix, o.challenger === 'fresh-log-seed' ? { ...o.train, seed: o.seed } : s.train);
+    const answers = gradedAnswers(logged.rows);
+    const mix = mixLogWithShared(answers, s.shared, { ...o.mix, minLogOutcomes: o.minLogOutcomes, profileOf });
+    const model =
+      o.challenger === 'corrected'
+        ? correctFromLog(s.model, answers, mix.fromLog, { profileOf, scope: o.correctScope, minLogOutcomes: o.minLogOutcomes, ...(o.mix.maxWeight !== undefined ? { maxWeight: o.mix.maxWeight } : {}) }).model
+        : o.challenger === 'warm'
+          ? trainOnLogMix(mix, s.train, s.model)
+          : trainOnLogMix(mix, o.challenger === 'fresh-log-seed' ? { ...o.train, seed: o.seed } : s.train);
     challenger = await ReplayLoop.open(config, model, player, s.dir, 'challenger.syrm');
     const knob = costNeutralKnob(first, challenger, logged, player, draw(s.live, Math.min(4000, o.logRequests), o.seed + 5), fault, o.drop, o.knobCap ? o.knob : 1);
     const retrained = challenger.serve(heldOut, knobPolicy(knob));
@@ -264,6 +279,7 @@ export async function retrainGoal(s: Scenario, o: ScenarioOptions): Promise<Retr
       recovered: share(retrained.expectedQuality, lost),
       sampledRecovered: sampledLost > 0 ? (retrained.quality - afterDrop.quality) / sampledLost : Number.NaN,
       costRatio: retrained.costUsd / before.costUsd,
+      degradedCalls: { first: afterDrop.bySegment[fault.segment]?.[fault.model] ?? 0, retrained: retrained.bySegment[fault.segment]?.[fault.model] ?? 0 },
       oracle,
       achievable: { ...achievable, recoverableLoss },
       recoveredOfAchievable: share(retrained.expectedQuality, recoverableLoss),

@@ -6,13 +6,13 @@
  * passes or fails nothing.
  *
  *   npx tsc -p tsconfig.json && node dist/services/evaluation/measure-learning.js [--json] [--seed N] [--seeds N]
- *     [--fault most-routed|with-substitute] [--no-off-policy] [--mix '{"changed":"shift"}'] [--challenger warm|fresh|fresh-log-seed] [--knob-cap]
+ *     [--fault most-routed|with-substitute] [--no-off-policy] [--mix '{"changed":"shift"}'] [--challenger corrected|warm|fresh|fresh-log-seed] [--correct-scope segment|pair] [--no-knob-cap]
  *
  * --seed: the scenario's (the first router's training); --seeds: how many logs (seeds 1..N) each
  * fault rule is retrained from (5).
  */
 import { pathToFileURL } from 'node:url';
-import { offPolicyGoal, openScenario, retrainGoal, SCENARIO_DEFAULTS, type RetrainGoal } from './learning-scenario.js';
+import { offPolicyGoal, openScenario, retrainGoal, SCENARIO_DEFAULTS, type RetrainGoal, type ScenarioOptions } from './learning-scenario.js';
 import type { FaultRule } from './recovery-reference.js';
 import { summarizeSeeds } from './seed-summary.js';
 
@@ -42,8 +42,9 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     ...SCENARIO_DEFAULTS,
     ...(seed ? { seed: Number(seed) } : {}),
     ...(mix ? { mix: JSON.parse(mix) } : {}),
-    ...(process.argv.includes('--knob-cap') ? { knobCap: true } : {}),
-    ...(arg('--challenger') ? { challenger: arg('--challenger') as 'warm' | 'fresh' | 'fresh-log-seed' } : {}),
+    ...(process.argv.includes('--no-knob-cap') ? { knobCap: false } : {}),
+    ...(arg('--correct-scope') ? { correctScope: arg('--correct-scope') as ScenarioOptions['correctScope'] } : {}),
+    ...(arg('--challenger') ? { challenger: arg('--challenger') as ScenarioOptions['challenger'] } : {}),
   };
   const t0 = performance.now();
   const s = await openScenario(o);

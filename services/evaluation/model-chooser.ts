@@ -1,7 +1,7 @@
 /**
  * A candidate router MODEL as `eval --from-log` estimates it: each logged request's prompt is
  * replayed through the candidate model (its features, its profiles' predictions, the task tier's
- * prior, as Decide computes them), the logged eligible candidates keep their expected cost and
+ * prior and the model's corrections on the row's segment, as Decide computes them), the logged eligible candidates keep their expected cost and
  * latency, and the policy's ranking (log-estimate.ts policyChooser) picks among them. The
  * candidate's predictions are also the doubly robust estimate's value model.
  *
@@ -11,6 +11,7 @@
 import type { NormalizedRequest } from '../router/decide/validate-request.js';
 import { readTask } from '../router/core/task-family.js';
 import type { ScoringSource } from '../router/decide/decide.js';
+import { correctedQuality } from '../router/model/segment-corrections.js';
 import { applyTierPrior } from '../router/model/task-prior.js';
 import type { Catalog } from '../shared/catalog.js';
 import { policyChooser, type CandidateChooser, type CandidatePolicy } from './log-estimate.js';
@@ -24,7 +25,7 @@ export interface ModelCandidate {
   predict(row: LoggedRow): Readonly<Record<string, number>>;
 }
 
-export function modelChooser(scoring: Pick<ScoringSource, 'run'>, catalog: Catalog, policy: CandidatePolicy): ModelCandidate {
+export function modelChooser(scoring: Pick<ScoringSource, 'run' | 'corrections'>, catalog: Catalog, policy: CandidatePolicy): ModelCandidate {
   const rank = policyChooser(policy);
   const replayed = new WeakMap<LoggedRow, LoggedRow>();
   const replay = (row: LoggedRow): LoggedRow => {
@@ -33,9 +34,10 @@ export function modelChooser(scoring: Pick<ScoringSource, 'run'>, catalog: Catal
     if (row.prompt === '') throw new NoPromptError(`decision ${row.decisionId} carries no prompt text (router.prompt_logging was off), so a router model cannot be replayed on it`);
     const core = scoring.run(row.prompt);
     const { tier } = readTask({ qualityText: row.prompt, messages: [{ role: 'user', content: [{ type: 'text', text: row.prompt }] }], responseFormat: { type: 'text' }, tools: [] } as unknown as NormalizedRequest);
+    const corrections = scoring.corrections?.(row.segment);
     const candidates = row.candidates.map((c) => {
       const i = catalog.get(c.model)?.index;
-      return i === undefined ? c : { ...c, predictedQuality: applyTierPrior(core.quality[i]!, tier) };
+      return i === undefined ? c : { ...c, predictedQuality: correctedQuality(applyTierPrior(core.quality[i]!, tier), corrections?.[i] ?? 0) };
     });
     const out = { ...row, candidates };
     replayed.set(row, out);

@@ -186,6 +186,33 @@ describe('train --from-log', () => {
     expect(model.header.profiles.map((p) => p.id)).toEqual(expect.arrayContaining(['gpt-4o', 'gpt-4o-2024-05-13']));
   });
 
+  it('--correct: the champion with a correction where the log shows a model changed, nothing retrained', async () => {
+    const shared = join(dir, 'shared-all.jsonl');
+    writeFileSync(shared, prompts.map((p) => JSON.stringify(p)).join('\n'));
+    // gpt-4o's answers on its busiest segment all graded wrong: a change against the shared data.
+    const count = new Map<string, number>();
+    for (const r of explored.rows) if (r.answered === 'gpt-4o') count.set(r.segment, (count.get(r.segment) ?? 0) + 1);
+    const segment = [...count].sort((a, b) => b[1] - a[1])[0]![0];
+    const worse = explored.views.map((v, i) => (explored.rows[i]!.answered === 'gpt-4o' && explored.rows[i]!.segment === segment ? { ...v, feedback: v.feedback.map((f) => ({ ...f, value: 0 })) } : v));
+    const log = join(dir, 'worse.jsonl');
+    writeFileSync(log, worse.map((v) => JSON.stringify(v)).join('\n'));
+    const out = join(dir, 'corrected.syrm');
+    const r = await run(trainFromLogCommand, ['--from-log', log, '--metric', REPLAY_METRIC, '--data', shared, '--config', configFile, '--correct', shippedModel, '--out', out]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(' with corrections on ');
+    expect(r.out).toContain(`gpt-4o-2024-05-13 on ${segment} (`);
+    const bytes = readFileSync(out);
+    const model = decodeRouterModel(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    const c = model.header.corrections!.find((x) => x.profile === 'gpt-4o-2024-05-13' && x.segment === segment);
+    expect(c!.logit).toBeLessThan(-1);
+    const shipped = readFileSync(shippedModel);
+    expect(Buffer.from(model.hashed.buffer).equals(Buffer.from(decodeRouterModel(new Uint8Array(shipped.buffer, shipped.byteOffset, shipped.byteLength)).hashed.buffer))).toBe(true);
+    const missing = await run(trainFromLogCommand, ['--from-log', log, '--metric', REPLAY_METRIC, '--correct', join(dir, 'none.syrm'), '--out', out]);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/--correct .*none\.syrm: cannot read \(ENOENT\)/);
+  });
+
   it('a log without prompt text cannot train a router model, and says why', async () => {
     const blind = join(dir, 'blind.jsonl');
     writeFileSync(blind, explored.views.slice(0, 50).map((v) => JSON.stringify({ ...v, record: { ...v.record, prompt: [] } })).join('\n'));

@@ -35,68 +35,59 @@ describe('learning goals - off-policy estimate against the truth on the same rep
 });
 
 /**
- * Issue 12's goal, >= 80% of the loss back, is asserted where the pool has a substitute. Where it
- * has none (gpt-4o on math), the raw loss cannot be won back by any router of this pool; there
- * the recovery is against the loss that can (recovery-reference.ts).
- *
- * Quality here is exact (learning-scenario.ts: the expected quality of each choice on every
- * held-out prompt), so these figures are not sampling noise; but they are one log's (seed 1),
- * and retraining afresh moves routing quality by about as much as the loss that can be won back
- * (0.0057 here). Over five logs (README, "Continuous evaluation";
- * measure-learning.ts --seeds 5) the recovery's 95% interval spans from losing quality to most
- * of the loss won back, for both fault rules. The bars below are this log's figures, 52.8% of
- * the recoverable loss and 89.7% of the raw loss with a substitute, stated as measured: they
- * guard the loop end to end (the change found, no more cost, quality won back), not the goal
- * over logs.
+ * Issue 12's goal, >= 80% of the loss back at no more cost. Quality here is exact
+ * (learning-scenario.ts: the expected quality of each choice on every held-out prompt), so the
+ * figures are not sampling noise; they are one log's (seed 1). The challenger is the first
+ * router model corrected on the segment where the log shows a model changed
+ * (train/log-corrections.ts): nothing else it predicts moves. Over five logs (README,
+ * "Continuous evaluation"; measure-learning.ts --seeds 5) it recovers 155% [113%, 197%] of the
+ * loss with a substitute, and on gpt-4o's math (no substitute) 58% [−29%, 145%] of the loss that
+ * can be won back: three logs 100% or more, one 17%, one −46%. So the bar on math below is this
+ * log's figure (118%), which guards the loop end to end (the change found, the degraded model's
+ * traffic moved, no more cost, quality won back), not the goal over logs, which is missed there.
  */
 const RAW_GOAL_WITH_SUBSTITUTE = 0.8;
-const RECOVERABLE_MOST_ROUTED = 0.5;
+const RECOVERABLE_GOAL = 0.8;
 
 const retrains = new Map<FaultRule, Promise<RetrainGoal>>();
 /** Each fault's scenario runs once; its figures serve several tests. */
 const retrained = (fault: FaultRule) => {
   // At the benchmark's scale (20,000 logged requests): a smaller log finds the change on
   // physics too weakly to act on (10,000: not flagged, so the challenger is the first router).
-  if (!retrains.has(fault)) retrains.set(fault, retrainGoal(s, { ...SCENARIO_DEFAULTS, fault, estimateModels: fault === 'most-routed' }));
+  if (!retrains.has(fault)) retrains.set(fault, retrainGoal(s, { ...SCENARIO_DEFAULTS, fault, estimateModels: fault === 'with-substitute' }));
   return retrains.get(fault)!;
 };
-const figures = (g: RetrainGoal) => JSON.stringify({ degraded: g.degraded, fromLog: g.mix.fromLog, before: g.before, afterDrop: g.afterDrop, retrained: g.retrained, recovered: g.recovered, achievable: g.achievable, recoveredOfAchievable: g.recoveredOfAchievable, oracle: g.oracle, ceiling: g.ceiling });
+const figures = (g: RetrainGoal) => JSON.stringify({ degraded: g.degraded, fromLog: g.mix.fromLog, before: g.before, afterDrop: g.afterDrop, retrained: g.retrained, degradedCalls: g.degradedCalls, recovered: g.recovered, achievable: g.achievable, recoveredOfAchievable: g.recoveredOfAchievable, oracle: g.oracle, ceiling: g.ceiling });
 
 describe('learning goals - retraining from the log after a quality drop', () => {
-  it('most-routed drop (gpt-4o on math, no substitute in the pool): no more cost, the change found against the shared data, half of the recoverable loss won back', async () => {
+  it('most-routed drop (gpt-4o on math, no substitute in the pool): the change found against the shared data, the degraded model\'s traffic there moved, no more cost, the recoverable loss won back', async () => {
     const g = await retrained('most-routed');
     expect(g.afterDrop.quality, figures(g)).toBeLessThan(g.before.quality);
     // The log's weighted mean of the degraded model on its segment, against the shared data's, shows the change.
     const changed = g.mix.fromLog[`${g.degraded.model === 'gpt-4o' ? 'gpt-4o-2024-05-13' : g.degraded.model} on ${g.degraded.segment}`];
     expect(changed?.against).toBe('shared');
     expect(changed!.shift).toBeLessThan(-0.1);
-    // No more cost than before the drop, on the held-out traffic the operating point never read.
+    expect(g.degradedCalls.retrained, figures(g)).toBeLessThan(g.degradedCalls.first / 2);
     expect(g.retrained.cost_usd, figures(g)).toBeLessThanOrEqual(g.before.cost_usd);
-    expect(g.retrained.quality, figures(g)).toBeGreaterThan(g.afterDrop.quality);
     // Issue 12's ">= 80% of the loss" cannot be met against the raw loss here: moving every
     // degraded call to the segment's best other model recovers less than that.
     expect(g.ceiling.recovered, figures(g)).toBeLessThan(0.8);
-    expect(g.recoveredOfAchievable, figures(g)).toBeGreaterThanOrEqual(RECOVERABLE_MOST_ROUTED);
+    expect(g.recoveredOfAchievable, figures(g)).toBeGreaterThanOrEqual(RECOVERABLE_GOAL);
   }, 900_000);
 
   it('a drop where the pool has a substitute: recovery against the raw loss, at no more cost', async () => {
     const g = await retrained('with-substitute');
     expect(g.degraded.substitute, figures(g)).toBeDefined();
     expect(g.afterDrop.quality, figures(g)).toBeLessThan(g.before.quality);
+    expect(g.degradedCalls.retrained, figures(g)).toBeLessThan(g.degradedCalls.first / 2);
     expect(g.retrained.cost_usd, figures(g)).toBeLessThanOrEqual(g.before.cost_usd);
     expect(g.recovered, figures(g)).toBeGreaterThanOrEqual(RAW_GOAL_WITH_SUBSTITUTE);
   }, 900_000);
 
-  it('eval --from-log estimates a candidate router MODEL: the challenger, truly better on the logged traffic, is estimated better, within ±0.02 of its truth, and a support gap is said', async () => {
-    const g = await retrained('most-routed');
+  it('eval --from-log estimates a candidate router MODEL: the challenger, truly better on the logged traffic, is estimated better, within ±0.02 of its truth', async () => {
+    const g = await retrained('with-substitute');
     const { challenger, champion } = g.modelEstimates!;
-    expect(champion.estimate.supported, champion.estimate.reasons.join('; ')).toBe(true);
-    // At its knob (0.6, see RECOVERABLE_MOST_ROUTED) the challenger sends 2.1% of the logged
-    // traffic to cheaper models the logging router (knob 0.7) never tried on those prompts, more
-    // than the 1% an estimate may leave out: eval --from-log says so. A wider exploration
-    // (utility margin 0.2) closes the gap but changes the log and the challenger with it.
-    expect(challenger.estimate.supported).toBe(false);
-    expect(challenger.estimate.reasons.join('; ')).toMatch(/never tried on it/);
+    for (const m of [challenger, champion]) expect(m.estimate.supported, m.estimate.reasons.join('; ')).toBe(true);
     expect(challenger.truth).toBeGreaterThan(champion.truth);
     expect(challenger.estimate.quality.snips.value).toBeGreaterThan(champion.estimate.quality.snips.value);
     expect(challenger.estimate.quality.dr!.value).toBeGreaterThan(champion.estimate.quality.dr!.value);

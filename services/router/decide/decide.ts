@@ -13,6 +13,7 @@ import { rankingQuality, withinMargin } from '../policy/operating-point.js';
 import { describeExploration, explore, type Explorable } from '../policy/exploration.js';
 import { readTask } from '../core/task-family.js';
 import { applyTierPrior } from '../model/task-prior.js';
+import { correctedQuality } from '../model/segment-corrections.js';
 import { expectedOutputTokens } from '../model/output-length.js';
 import { estimateRequest, expectedCostUsd, expectedLatencyMs, type RequestEstimate } from './estimates.js';
 import { newDecisionId } from './decision-id.js';
@@ -39,6 +40,11 @@ export interface ScoringSource {
   run(text: string): PromptScores;
   /** Identifies the router model in use. */
   readonly modelVersion: string;
+  /**
+   * Each catalog model's logit offset on a segment (router/model/segment-corrections.ts), by
+   * catalog index, or undefined where the model corrects nothing there.
+   */
+  corrections?(segment: string): ArrayLike<number> | undefined;
 }
 
 export interface DecideContext {
@@ -138,6 +144,8 @@ export class Decider {
     });
     const core = this.ctx.scoring.run(req.qualityText);
     const task = readTask(req);
+    // The record's segment (decision-views.ts segmentOf): what the model's corrections are kept by.
+    const corrections = this.ctx.scoring.corrections?.(req.labels.task || (SCRIPT_NAMES[core.script] ?? 'other'));
     const json = req.responseFormat.type !== 'text';
 
     // Rules see the prompt size, so estimate with the default policy's output assumption
@@ -170,7 +178,8 @@ export class Decider {
     for (let i = 0; i < models.length; i++) {
       const m = models[i]!;
       const st = status[i] ?? AVAILABLE;
-      const quality = applyTierPrior(core.quality[i]!, task.tier);
+      const prior = applyTierPrior(core.quality[i]!, task.tier);
+      const quality = corrections === undefined ? prior : correctedQuality(prior, corrections[i]!);
       const cost = expectedCostUsd(m, estimate, held ? cache!.cachedTokens(m.id, prefixes) : 0);
       s.quality[i] = quality;
       s.cost[i] = cost;

@@ -16,6 +16,7 @@ import { WasmCore } from '../core/wasm-core.js';
 import type { ScoringSource } from '../decide/decide.js';
 import { resolvePrior } from './quality-prior.js';
 import { decodeRouterModel } from './router-model-file.js';
+import { correctionTable, type CorrectionTable } from './segment-corrections.js';
 
 export interface ModelStoreOptions {
   file: string;
@@ -34,6 +35,8 @@ interface Active {
   sha256: string;
   source: ModelSource;
   profileNames: string[];
+  /** The model's corrections per segment (segment-corrections.ts), by catalog index. */
+  corrections: CorrectionTable | undefined;
 }
 
 export class ModelStore implements ScoringSource {
@@ -81,6 +84,11 @@ export class ModelStore implements ScoringSource {
     return this.active.core.run(text);
   }
 
+  /** Each catalog model's logit offset on `segment` (by catalog index), or undefined where the model corrects nothing there. */
+  corrections(segment: string): Float64Array | undefined {
+    return this.active.corrections?.get(segment);
+  }
+
   /** (Re)loads the file. On failure the previous model stays and the error is thrown. */
   load(): void {
     const bytes = readModelFile(this.opts.file);
@@ -111,12 +119,14 @@ export class ModelStore implements ScoringSource {
     into.load(model);
     into.setCatalog(entries.map((e) => ({ profile: e.profileIndex, shift: e.logitShift })));
     const previous = this.active as Active | undefined;
+    const profileNames = entries.map((e) => model.header.profiles[e.profileIndex]!.id);
     this.active = {
       core: into,
       version,
       sha256: createHash('sha256').update(bytes).digest('hex'),
       source,
-      profileNames: entries.map((e) => model.header.profiles[e.profileIndex]!.id),
+      profileNames,
+      corrections: correctionTable(model.header.corrections, profileNames),
     };
     return previous?.core;
   }

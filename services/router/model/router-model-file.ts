@@ -16,6 +16,7 @@
  * A profile is a model as the training data names it; the catalog maps its models onto them.
  */
 import { BUCKETS, DENSE_FEATURES, FEATURE_VERSION } from '../core/feature-spec.js';
+import { checkCorrections, type SegmentCorrection } from './segment-corrections.js';
 
 export const MODEL_MAGIC = 'SYRM';
 export const MODEL_FORMAT_VERSION = 1;
@@ -37,6 +38,11 @@ export interface RouterModelHeader {
   profiles: ProfileInfo[];
   /** How the model was made: data files, seed, hyper-parameters. Informational. */
   training: Record<string, unknown>;
+  /**
+   * Per profile and segment, logit offsets learned from the router's record (segment-corrections.ts),
+   * applied to the predictions Decide ranks with. Absent in a model trained from data alone.
+   */
+  corrections?: SegmentCorrection[];
 }
 
 export interface RouterModel {
@@ -100,6 +106,11 @@ export function decodeRouterModel(bytes: Uint8Array): RouterModel {
   if (header.buckets !== BUCKETS || header.dense !== DENSE_FEATURES) throw new RouterModelFormatError(`buckets/dense ${header.buckets}/${header.dense} do not match ${BUCKETS}/${DENSE_FEATURES}`);
   if (!Number.isInteger(header.dim) || header.dim < 1 || header.dim > 256) throw new RouterModelFormatError(`dim ${header.dim} is out of range 1..256`);
   if (!Array.isArray(header.profiles) || header.profiles.length === 0) throw new RouterModelFormatError('no profiles');
+  try {
+    checkCorrections(header.corrections, header.profiles.map((p) => p.id));
+  } catch (e) {
+    throw new RouterModelFormatError(`header ${(e as Error).message}`);
+  }
   const sizes = arraySizes(header);
   let off = 12 + ((headerLen + 3) & ~3);
   const need = off + sizes.reduce((s, n) => s + n * 4, 0);
