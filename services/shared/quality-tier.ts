@@ -10,9 +10,11 @@
  *     frontier  score ≥ 0.85      mid  0.75 ≤ score < 0.85      economy  score < 0.75
  * A score within SCORE_RESOLUTION of a band’s edge (inclusive) cannot tell the two bands apart (published
  * runs of one model differ by about that much), so there the model's output price decides: it
- * joins the band whose clearly placed models' median output price is nearer on a log scale (a
- * 5x price step is one step of tier). Price never moves a model whose score is clear: a model
- * priced like a frontier model with a mid-tier score is mid-tier, and its quality is its score.
+ * joins the band whose typical list price (TIER_PRICE) is nearer on a log scale. The typical
+ * prices are fixed, not taken from the catalog at hand, so one model's tier never changes
+ * because another model was added, removed or re-profiled. Price never moves a model whose score
+ * is clear: a model priced like a frontier model with a mid-tier score is mid-tier, and its
+ * quality is its score.
  */
 
 import type { QualityPrior } from './config/schema.js';
@@ -26,10 +28,18 @@ export const TIER_FLOOR: Readonly<Record<PriorTier, number>> = { frontier: 0.85,
 /** How close to a band's edge a score is too close to tell the bands apart. */
 export const SCORE_RESOLUTION = 0.01;
 
+/**
+ * Typical output list price of each band, USD per million tokens: the median of the 2025 list
+ * prices of the models named above (frontier: GPT-5 10, Gemini 2.5 Pro 10, Claude Sonnet 4.5 15,
+ * Claude Opus 4.1 75; mid: GPT-5 mini 2, Gemini 2.5 Flash 2.5, Claude Haiku 4.5 5, GPT-4.1 8;
+ * economy: Gemini 2.5 Flash-Lite 0.4, GPT-4o mini 0.6).
+ */
+export const TIER_PRICE: Readonly<Record<PriorTier, number>> = { frontier: 12.5, mid: 3.75, economy: 0.5 };
+
 export interface PricedScore {
   /** The public score in (0, 1). */
   score: number;
-  /** Output price, any unit shared by all models. */
+  /** Output price, USD per million tokens (as the catalog states it). */
   outputPrice: number;
 }
 
@@ -50,28 +60,14 @@ export function tierSetByPrice(score: number): boolean {
   return ambiguousTiers(score) !== undefined;
 }
 
-function median(xs: number[]): number | undefined {
-  if (xs.length === 0) return undefined;
-  const s = [...xs].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h] : (s[h - 1]! + s[h]!) / 2;
-}
-
 /** Each prior's tier, in input order (see the file comment for the rule). */
 export function priorTiers(models: readonly PricedScore[]): PriorTier[] {
-  const clear = models.map((m) => (ambiguousTiers(m.score) ? undefined : tierOfScore(m.score)));
-  const medians = new Map<PriorTier, number | undefined>(
-    PRIOR_TIERS.map((t) => [t, median(models.filter((_, i) => clear[i] === t && models[i]!.outputPrice > 0).map((m) => m.outputPrice))]),
-  );
-  return models.map((m, i) => {
-    const c = clear[i];
-    if (c) return c;
-    const [upper, lower] = ambiguousTiers(m.score)!;
-    const mu = medians.get(upper);
-    const ml = medians.get(lower);
-    if (mu === undefined || ml === undefined || !(m.outputPrice > 0)) return tierOfScore(m.score);
-    const d = (x: number) => Math.abs(Math.log(m.outputPrice) - Math.log(x));
-    return d(mu) <= d(ml) ? upper : lower;
+  return models.map((m) => {
+    const near = ambiguousTiers(m.score);
+    if (!near || !(m.outputPrice > 0)) return tierOfScore(m.score);
+    const [upper, lower] = near;
+    const d = (t: PriorTier) => Math.abs(Math.log(m.outputPrice) - Math.log(TIER_PRICE[t]));
+    return d(upper) <= d(lower) ? upper : lower;
   });
 }
 

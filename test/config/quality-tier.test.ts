@@ -16,7 +16,7 @@ describe('quality tier - a prior’s tier from its public score, and its price o
     expect(tiers).toEqual(['frontier', 'mid', 'mid', 'economy']);
   });
 
-  it('within 0.01 of an edge the price decides: the tier whose clearly placed models cost nearer (log scale)', () => {
+  it('within 0.01 of an edge the price decides: the tier whose typical list price is nearer (log scale)', () => {
     const catalog = [
       { score: 0.88, outputPrice: 15 },
       { score: 0.82, outputPrice: 2 },
@@ -33,5 +33,12 @@ describe('quality tier - a prior’s tier from its public score, and its price o
     expect(priorTiers([...catalog, { score: 0.77, outputPrice: 0.3 }]).at(-1)).toBe('mid');
     // No price to go by (self-hosted): the score alone.
     expect(priorTiers([...catalog, { score: 0.845, outputPrice: 0 }]).at(-1)).toBe('mid');
+  });
+
+  it('one model’s tier does not depend on the rest of the catalog', () => {
+    const edge = { score: 0.86, outputPrice: 10 };
+    expect(priorTiers([edge]).at(-1)).toBe('frontier');
+    expect(priorTiers([{ score: 0.88, outputPrice: 75 }, { score: 0.88, outputPrice: 75 }, { score: 0.8, outputPrice: 8 }, edge]).at(-1)).toBe('frontier');
+    expect(priorTiers([{ score: 0.8, outputPrice: 10 }, { score: 0.8, outputPrice: 12 }, edge]).at(-1)).toBe('frontier');
   });
 });
