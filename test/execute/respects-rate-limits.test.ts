@@ -50,7 +50,9 @@ describe('execute - cools a model down on 429 with Retry-After', () => {
     expect(first.res!.attempts[0]!.error).toContain('429');
     expect(fakes.cheap.requests).toHaveLength(1);
 
-    // During the cool-down Decide excludes the model and says why; ListModels agrees.
+    // The executor tells the router within min_report_gap_ms (25 ms); from then on, during the
+    // cool-down, Decide excludes the model and says why; ListModels agrees.
+    await waitFor(async () => !(await candidate('cheap-openai')).eligible, 'the rate-limit report to reach the router', 1_000);
     const cooling = await candidate('cheap-openai');
     expect(cooling.eligible).toBe(false);
     // The cool-down is Retry-After's two seconds (less what has passed since the 429).
