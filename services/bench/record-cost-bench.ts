@@ -1,0 +1,189 @@
+/**
+ * What the decision record costs a Decide, without gRPC: the decision, its response's bytes
+ * and (record on) its record through the decision log with the file store, the status board and
+ * the drift monitor wired as the server wires them. Each arm is a process of its own; rounds
+ * alternate between them (the order rotates), 16 calls a macrotask as a loaded server takes them; each
+ * round's CPU time (process.cpuUsage: every thread, so the file store's writes count) includes
+ * the flushes after its last call. It prints the median CPU per call of each arm and the
+ * record's cost (on minus off), and the on/off throughput ratio that CPU implies. It measures;
+ * it does not pass or fail.
+ *
+ * `--baseline DIR` adds an arm built from another checkout's dist/ (DIR is its package root,
+ * built with `make build`), so a change is measured against the code before it in one run.
+ * `--rounds N` (default 20), `--calls N` a round (default 4000); `--cpu-prof DIR` writes each
+ * arm's CPU profile into DIR.
+ *
+ * Run: `make build && node dist/services/bench/record-cost-bench.js [--baseline DIR]`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fork } from 'node:child_process';
+import { PACKAGE_ROOT } from '../shared/config/load-config.js';
+import { BENCH_REQUEST, decideMethod } from './decide-bench.js';
+import { median } from './stats.js';
+
+const arg = (name: string): string | undefined => {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+};
+const rounds = Number(arg('--rounds') ?? 20);
+const calls = Number(arg('--calls') ?? 4000);
+const baseline = arg('--baseline');
+const profileDir = arg('--cpu-prof');
+const PER_TICK = 16;
+
+const work = mkdtempSync(join(tmpdir(), 'switchyard-recordcost-'));
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+
+interface Arm {
+  name: string;
+  /** One Decide as the handler makes it: decision, response bytes, record. */
+  call(): void;
+  close(): Promise<void>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: modules of another checkout are loaded by path
+type Mod = any;
+
+async function arm(name: string, root: string, record: boolean): Promise<Arm> {
+  const load = (p: string): Promise<Mod> => import(pathToFileURL(join(root, 'dist/services', p)).href);
+  const [{ loadConfig }, { Catalog }, { ModelStore }, { RoutingState }, { Decider }, { encodeDecideResponse }, { DecisionLog }, { startMonitoring }, { InProcessBus }, { NOOP_METRICS }, { createLogger }] = await Promise.all([
+    load('shared/config/load-config.js'),
+    load('shared/catalog.js'),
+    load('router/model/model-store.js'),
+    load('router/state/routing-state.js'),
+    load('router/decide/decide.js'),
+    load('router/decide/decide-response-wire.js'),
+    load('router/record/decision-log.js'),
+    load('status/start-monitoring.js'),
+    load('shared/bus/in-process-bus.js'),
+    load('shared/metrics/metrics-recorder.js'),
+    load('shared/log.js'),
+  ]);
+  const loaded = loadConfig();
+  const base = loaded.config;
+  const config = { ...base, decision_log: { ...base.decision_log, enabled: record, store: 'file', file: { ...base.decision_log.file, dir: join(work, name) } } };
+  const log = createLogger('bench', { SWITCHYARD_LOG_LEVEL: 'error' });
+  const catalog = new Catalog(config, {});
+  const models = await ModelStore.open({ file: resolve(root, config.router.model_file), catalog, wasm: true, log });
+  const decider = new Decider({ config, catalog, scoring: models, status: new RoutingState(catalog).current });
+  const bus = new InProcessBus();
+  const decisionLog = record ? new DecisionLog({ config, catalog, bus, log }) : undefined;
+  const monitoring = startMonitoring({ config, configSource: loaded.source, modelFile: loaded.modelFile, ...(decisionLog ? { decisionLog } : {}), bus, metrics: NOOP_METRICS, log, models: () => [], keyed: false });
+  const m = decideMethod();
+  const request = m.requestDeserialize(m.requestSerialize(BENCH_REQUEST));
+  let sink = 0;
+  return {
+    name,
+    call() {
+      const decision = decider.decide(request);
+      sink += encodeDecideResponse(decision.response).length;
+      decisionLog?.record({ source: 'decide', decision });
+    },
+    async close() {
+      monitoring.close();
+      await decisionLog?.close();
+      if (sink < 0) console.log(sink);
+    },
+  };
+}
+
+/** The mean of the middle half of `xs` (the quarter at each end left out: rounds another process disturbed). */
+function midMean(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.slice(Math.floor(s.length / 4), Math.ceil((3 * s.length) / 4));
+  return mid.reduce((a, b) => a + b, 0) / mid.length;
+}
+
+const tick = () => new Promise<void>((r) => setImmediate(r));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** CPU µs per call of one round: `calls` calls, 16 a macrotask, then the flushes they caused. */
+async function round(a: Arm): Promise<number> {
+  await sleep(60);
+  const t0 = process.cpuUsage();
+  for (let i = 0; i < calls; i += PER_TICK) {
+    for (let j = 0; j < PER_TICK; j++) a.call();
+    await tick();
+  }
+  await sleep(60); // the last flush (flush_interval_ms 20) and its write
+  const t = process.cpuUsage(t0);
+  return (t.user + t.system) / calls;
+}
+
+/** A child process: one arm, rounds on the parent's word, each answered with its CPU per call. */
+async function child(name: string, root: string, record: boolean): Promise<void> {
+  const a = await arm(name, root, record);
+  process.on('message', (m: string) => {
+    if (m === 'close') {
+      void a.close().then(() => process.exit(0));
+      return;
+    }
+    void round(a).then((us) => process.send!(us));
+  });
+  process.send!('ready');
+}
+
+interface Remote {
+  name: string;
+  round(): Promise<number>;
+  close(): Promise<void>;
+}
+
+async function remote(name: string, root: string, record: boolean): Promise<Remote> {
+  const execArgv = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  const c = fork(fileURLToPath(import.meta.url), ['--child', name, root, String(record), '--calls', String(calls)], { stdio: 'inherit', execArgv });
+  const next = () => new Promise<unknown>((r) => c.once('message', r));
+  await next();
+  return {
+    name,
+    round: async () => {
+      const answer = next();
+      c.send('round');
+      return Number(await answer);
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        c.once('exit', () => r());
+        c.send('close');
+      }),
+  };
+}
+
+async function main(): Promise<void> {
+  // Each arm in a process of its own, as each server of the two-process benchmark: arms in one
+  // process would share a heap (one arm's garbage collected in another's round) and code.
+  const arms = [await remote('off', PACKAGE_ROOT, false), await remote('on', PACKAGE_ROOT, true)];
+  if (baseline) arms.push(await remote('on-baseline', resolve(baseline), true));
+  console.log(`record cost bench: ${rounds} rounds of ${calls} calls, ${PER_TICK} a macrotask; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  for (const a of arms) await a.round(); // warm-up
+  const us = new Map(arms.map((a) => [a.name, [] as number[]]));
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < arms.length; k++) {
+      const a = arms[(r + k) % arms.length]!;
+      us.get(a.name)!.push(await a.round());
+    }
+  }
+  const off = us.get('off')!;
+  for (const a of arms) {
+    const xs = us.get(a.name)!;
+    const line = `  ${a.name.padEnd(12)} CPU per call median ${median(xs).toFixed(1)} µs, mid-half mean ${midMean(xs).toFixed(1)} µs (range ${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)})`;
+    if (a.name === 'off') {
+      console.log(line);
+      continue;
+    }
+    // Within each round: the record's cost and the throughput ratio the CPU implies. A segment
+    // closes every few rounds, so the mean of the middle half shows its cost where a median may not.
+    const cost = xs.map((x, i) => x - off[i]!);
+    const ratio = xs.map((x, i) => off[i]! / x);
+    console.log(`${line}; record ${median(cost).toFixed(1)} µs a call (mid-half mean ${midMean(cost).toFixed(1)}); off/on ${median(ratio).toFixed(3)}x (from mid-half means ${(midMean(off) / midMean(xs)).toFixed(3)}x)`);
+  }
+  console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  for (const a of arms) await a.close();
+}
+
+const childAt = process.argv.indexOf('--child');
+if (childAt >= 0) await child(process.argv[childAt + 1]!, process.argv[childAt + 2]!, process.argv[childAt + 3] === 'true');
+else await main();
