@@ -11,7 +11,8 @@
  * `--baseline DIR` adds an arm built from another checkout's dist/ (DIR is its package root,
  * built with `make build`), so a change is measured against the code before it in one run.
  * `--rounds N` (default 20), `--calls N` a round (default 4000); `--cpu-prof DIR` writes each
- * arm's CPU profile into DIR.
+ * arm's CPU profile into DIR; `--parts` adds arms with the record on but no status board and
+ * drift monitor (`unwatched`), and with a store that writes nothing (`discarded`).
  *
  * Run: `make build && node dist/services/bench/record-cost-bench.js [--baseline DIR]`.
  */
@@ -32,6 +33,7 @@ const rounds = Number(arg('--rounds') ?? 20);
 const calls = Number(arg('--calls') ?? 4000);
 const baseline = arg('--baseline');
 const profileDir = arg('--cpu-prof');
+const parts = process.argv.includes('--parts');
 const PER_TICK = 16;
 
 const work = mkdtempSync(join(tmpdir(), 'switchyard-recordcost-'));
@@ -47,7 +49,11 @@ interface Arm {
 // biome-ignore lint/suspicious/noExplicitAny: modules of another checkout are loaded by path
 type Mod = any;
 
-async function arm(name: string, root: string, record: boolean): Promise<Arm> {
+/** off: no record; on: as the server runs; unwatched: no status board or drift monitor; discarded: a store that writes nothing. */
+type Mode = 'off' | 'on' | 'unwatched' | 'discarded';
+
+async function arm(name: string, root: string, mode: Mode): Promise<Arm> {
+  const record = mode !== 'off';
   const load = (p: string): Promise<Mod> => import(pathToFileURL(join(root, 'dist/services', p)).href);
   const [{ loadConfig }, { Catalog }, { ModelStore }, { RoutingState }, { Decider }, { encodeDecideResponse }, { DecisionLog }, { startMonitoring }, { InProcessBus }, { NOOP_METRICS }, { createLogger }] = await Promise.all([
     load('shared/config/load-config.js'),
@@ -70,8 +76,10 @@ async function arm(name: string, root: string, record: boolean): Promise<Arm> {
   const models = await ModelStore.open({ file: resolve(root, config.router.model_file), catalog, wasm: true, log });
   const decider = new Decider({ config, catalog, scoring: models, status: new RoutingState(catalog).current });
   const bus = new InProcessBus();
-  const decisionLog = record ? new DecisionLog({ config, catalog, bus, log }) : undefined;
-  const monitoring = startMonitoring({ config, configSource: loaded.source, modelFile: loaded.modelFile, ...(decisionLog ? { decisionLog } : {}), bus, metrics: NOOP_METRICS, log, models: () => [], keyed: false });
+  const discard = { kind: 'file', append: async () => [], scan: async function* () {}, close: async () => {} };
+  const decisionLog = record ? new DecisionLog({ config, catalog, bus, log, ...(mode === 'discarded' ? { store: discard } : {}) }) : undefined;
+  const watched = decisionLog && mode !== 'unwatched' ? { decisionLog } : {};
+  const monitoring = startMonitoring({ config, configSource: loaded.source, modelFile: loaded.modelFile, ...watched, bus, metrics: NOOP_METRICS, log, models: () => [], keyed: false });
   const m = decideMethod();
   const request = m.requestDeserialize(m.requestSerialize(BENCH_REQUEST));
   let sink = 0;
@@ -114,8 +122,8 @@ async function round(a: Arm): Promise<number> {
 }
 
 /** A child process: one arm, rounds on the parent's word, each answered with its CPU per call. */
-async function child(name: string, root: string, record: boolean): Promise<void> {
-  const a = await arm(name, root, record);
+async function child(name: string, root: string, mode: Mode): Promise<void> {
+  const a = await arm(name, root, mode);
   process.on('message', (m: string) => {
     if (m === 'close') {
       void a.close().then(() => process.exit(0));
@@ -132,9 +140,9 @@ interface Remote {
   close(): Promise<void>;
 }
 
-async function remote(name: string, root: string, record: boolean): Promise<Remote> {
+async function remote(name: string, root: string, mode: Mode): Promise<Remote> {
   const execArgv = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
-  const c = fork(fileURLToPath(import.meta.url), ['--child', name, root, String(record), '--calls', String(calls)], { stdio: 'inherit', execArgv });
+  const c = fork(fileURLToPath(import.meta.url), ['--child', name, root, mode, '--calls', String(calls)], { stdio: 'inherit', execArgv });
   const next = () => new Promise<unknown>((r) => c.once('message', r));
   await next();
   return {
@@ -155,8 +163,9 @@ async function remote(name: string, root: string, record: boolean): Promise<Remo
 async function main(): Promise<void> {
   // Each arm in a process of its own, as each server of the two-process benchmark: arms in one
   // process would share a heap (one arm's garbage collected in another's round) and code.
-  const arms = [await remote('off', PACKAGE_ROOT, false), await remote('on', PACKAGE_ROOT, true)];
-  if (baseline) arms.push(await remote('on-baseline', resolve(baseline), true));
+  const arms = [await remote('off', PACKAGE_ROOT, 'off'), await remote('on', PACKAGE_ROOT, 'on')];
+  if (baseline) arms.push(await remote('on-baseline', resolve(baseline), 'on'));
+  if (parts) arms.push(await remote('unwatched', PACKAGE_ROOT, 'unwatched'), await remote('discarded', PACKAGE_ROOT, 'discarded'));
   console.log(`record cost bench: ${rounds} rounds of ${calls} calls, ${PER_TICK} a macrotask; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   for (const a of arms) await a.round(); // warm-up
   const us = new Map(arms.map((a) => [a.name, [] as number[]]));
@@ -185,5 +194,5 @@ async function main(): Promise<void> {
 }
 
 const childAt = process.argv.indexOf('--child');
-if (childAt >= 0) await child(process.argv[childAt + 1]!, process.argv[childAt + 2]!, process.argv[childAt + 3] === 'true');
+if (childAt >= 0) await child(process.argv[childAt + 1]!, process.argv[childAt + 2]!, process.argv[childAt + 3] as Mode);
 else await main();
