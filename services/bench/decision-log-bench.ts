@@ -87,13 +87,22 @@ function baseConfig(decisionLog: Record<string, unknown>): Record<string, unknow
   return { ...config, decision_log: { ...config.decision_log, ...decisionLog } };
 }
 
-/** One load run at `concurrency`, with the server's CPU time per completed call (µs). */
+/** Each server's CPU time (ms) when its last measured run ended. */
+const cpuAtEnd = new Map<ChildProcess, number>();
+
+/**
+ * One load run at `concurrency`, with the server's CPU time per completed call (µs). The CPU
+ * counted runs from the end of this server's previous run, so work a run left going in the
+ * background (a segment's close and its index) counts even when it ran during another server's.
+ */
 async function measured(server: { child: ChildProcess; address: string }, concurrency: number, durationS: number): Promise<{ rps: number; cpuUs: number }> {
-  const before = cpuMs(server.child.pid!);
+  const before = cpuAtEnd.get(server.child) ?? cpuMs(server.child.pid!);
   const run = await decideLoad(server.address, concurrency, { durationS, warmupS: 0 });
   await sleep(300); // the record's flush after the last call counts too
+  const after = cpuMs(server.child.pid!);
+  cpuAtEnd.set(server.child, after);
   const calls = run.requests + run.straddled;
-  return { rps: run.rps, cpuUs: ((cpuMs(server.child.pid!) - before) * 1000) / calls };
+  return { rps: run.rps, cpuUs: ((after - before) * 1000) / calls };
 }
 
 /**
@@ -110,7 +119,11 @@ async function throughput(): Promise<void> {
   // The code before a change, record on, in the same alternation (its package root, built).
   const before = baselineRoot ? await serve(baseConfig({ store: 'file', file: { ...loadConfig().config.decision_log.file, dir: join(work, 'records-before') } }), 'on-before', {}, baselineRoot) : undefined;
   const durationS = quick ? 1.5 : 2;
-  for (const s of [on, off, ...(before ? [before] : [])]) await decideLoad(s.address, 16, { durationS: 1, warmupS: 0 }); // warm up
+  for (const s of [on, off, ...(before ? [before] : [])]) {
+    await decideLoad(s.address, 16, { durationS: 1, warmupS: 0 }); // warm up
+    await sleep(300);
+    cpuAtEnd.set(s.child, cpuMs(s.child.pid!));
+  }
   const arms: [string, { child: ChildProcess; address: string }][] = [['on', on], ...(before ? [['on-before', before] as [string, typeof on]] : [])];
   const rpsRatios = new Map(arms.map(([n]) => [n, [] as number[]]));
   const cpuRatios = new Map(arms.map(([n]) => [n, [] as number[]]));
