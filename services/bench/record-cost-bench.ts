@@ -12,7 +12,8 @@
  * built with `make build`), so a change is measured against the code before it in one run.
  * `--rounds N` (default 20), `--calls N` a round (default 4000); `--cpu-prof DIR` writes each
  * arm's CPU profile into DIR; `--parts` adds arms with the record on but no status board and
- * drift monitor (`unwatched`), and with a store that writes nothing (`discarded`).
+ * drift monitor (`unwatched`), and with a store that writes nothing (`discarded`); `--store`
+ * measures the file store alone instead (see `storeOnly`).
  *
  * Run: `make build && node dist/services/bench/record-cost-bench.js [--baseline DIR]`.
  */
@@ -96,6 +97,11 @@ async function arm(name: string, root: string, mode: Mode): Promise<Arm> {
       if (sink < 0) console.log(sink);
     },
   };
+}
+
+/** The mean of every round: a segment closes every few rounds, and only this mean is sure to hold its cost. */
+function mean(xs: readonly number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
 /** The mean of the middle half of `xs` (the quarter at each end left out: rounds another process disturbed). */
@@ -193,15 +199,68 @@ async function main(): Promise<void> {
       continue;
     }
     // Within each round: the record's cost and the throughput ratio the CPU implies. A segment
-    // closes every few rounds, so the mean of the middle half shows its cost where a median may not.
+    // closes every few rounds: a median or the middle half may leave those rounds out, the mean not.
     const cost = xs.map((x, i) => x - off[i]!);
     const ratio = xs.map((x, i) => off[i]! / x);
-    console.log(`${line}; record ${median(cost).toFixed(1)} µs a call (mid-half mean ${midMean(cost).toFixed(1)}); off/on ${median(ratio).toFixed(3)}x (from mid-half means ${(midMean(off) / midMean(xs)).toFixed(3)}x)`);
+    console.log(`${line}; record ${median(cost).toFixed(1)} µs a call (mid-half mean ${midMean(cost).toFixed(1)}, mean ${mean(cost).toFixed(1)}); off/on ${median(ratio).toFixed(3)}x (from mid-half means ${(midMean(off) / midMean(xs)).toFixed(3)}x, from means ${(mean(off) / mean(xs)).toFixed(3)}x)`);
   }
   console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   for (const a of arms) await a.close();
 }
 
+/**
+ * `--store`: the file store alone, this code's and (with --baseline) the code before it's, each in
+ * a process of its own: 12,000 records encoded beforehand, appended in batches of 256, then the
+ * segment's close (its sidecar); CPU µs a record, per repeat.
+ */
+async function storeOnly(name: string, root: string): Promise<void> {
+  const load = (p: string): Promise<Mod> => import(pathToFileURL(join(root, 'dist/services', p)).href);
+  const [{ loadConfig }, { Catalog }, { ModelStore }, { RoutingState }, { Decider }, { RecordBuilder }, { RecordEncoder }, { FileRecordStore }, { createLogger }] = await Promise.all([
+    load('shared/config/load-config.js'),
+    load('shared/catalog.js'),
+    load('router/model/model-store.js'),
+    load('router/state/routing-state.js'),
+    load('router/decide/decide.js'),
+    load('router/record/build-record.js'),
+    load('router/record/record-encoder.js'),
+    load('router/record/file-record-store.js'),
+    load('shared/log.js'),
+  ]);
+  const { config } = loadConfig();
+  const catalog = new Catalog(config, {});
+  const models = await ModelStore.open({ file: resolve(root, config.router.model_file), catalog, wasm: true, log: createLogger('bench', { SWITCHYARD_LOG_LEVEL: 'error' }) });
+  const decider = new Decider({ config, catalog, scoring: models, status: new RoutingState(catalog).current });
+  const m = decideMethod();
+  const request = m.requestDeserialize(m.requestSerialize(BENCH_REQUEST));
+  const builder = new RecordBuilder(config, catalog);
+  const encoder = new RecordEncoder(config, builder, builder.hash);
+  const n = 12_000;
+  const entries = Array.from({ length: n }, () => {
+    const p = { source: 'decide', decision: decider.decide(request), timeUnixMs: Date.now() };
+    const id = p.decision.response.decisionId;
+    // The writer hands the store a record's index fields where it can (encoder.fields, when the code has it).
+    return { key: id, about: id, kind: 'record', bytes: Uint8Array.from(encoder.encode(p)), ...(encoder.fields ? { fields: encoder.fields(p) } : {}) };
+  });
+  const us: number[] = [];
+  for (let r = 0; r < 6; r++) {
+    const dir = join(work, `store-${r}`);
+    const store = new FileRecordStore({ ...config.decision_log.file, dir, fsync: false });
+    const t0 = process.cpuUsage();
+    for (let i = 0; i < n; i += 256) await store.append(entries.slice(i, i + 256));
+    await store.close();
+    const t = process.cpuUsage(t0);
+    us.push((t.user + t.system) / n);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(`  ${name.padEnd(12)} file store, a record written and indexed, its segment closed: CPU µs a record ${us.map((x) => x.toFixed(1)).join(' ')} (median ${median(us).toFixed(1)}); load average ${loadavg()[0]!.toFixed(2)}`);
+}
+
+const storeAt = process.argv.indexOf('--store-child');
 const childAt = process.argv.indexOf('--child');
-if (childAt >= 0) await child(process.argv[childAt + 1]!, process.argv[childAt + 2]!, process.argv[childAt + 3] as Mode);
+if (storeAt >= 0) await storeOnly(process.argv[storeAt + 1]!, process.argv[storeAt + 2]!);
+else if (process.argv.includes('--store')) {
+  for (const [name, root] of [['now', PACKAGE_ROOT], ...(baseline ? [['before', resolve(baseline)]] : [])] as const) {
+    await new Promise((r) => fork(fileURLToPath(import.meta.url), ['--store-child', name, root], { stdio: 'inherit' }).once('exit', r));
+  }
+} else if (childAt >= 0) await child(process.argv[childAt + 1]!, process.argv[childAt + 2]!, process.argv[childAt + 3] as Mode);
 else await main();
