@@ -15,11 +15,13 @@
  * Run: `make build && node dist/services/bench/decision-log-bench.js [--quick]`; `--only-jetstream`
  * runs part 2 alone, `--only-throughput` part 1, `--skip-throughput` parts 2 to 4. With
  * `--cpu-prof DIR` the `switchyard serve` children write CPU profiles (node --cpu-prof) into
- * DIR when they stop, named for the run (`on`, `off`, ...).
+ * DIR when they stop, named for the run (`on`, `off`, ...). With `--baseline DIR` part 1 also
+ * runs a server with the record on from another checkout (DIR, its package root, built), in the
+ * same alternation: a change against the code before it, in one run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { decide, routerClient } from '../shared/grpc/router-client.js';
@@ -36,6 +38,8 @@ import { waitForOutput } from './wait-for-output.js';
 const quick = process.argv.includes('--quick');
 const profileAt = process.argv.indexOf('--cpu-prof');
 const profileDir = profileAt >= 0 ? resolve(process.argv[profileAt + 1] ?? '.') : undefined;
+const baselineAt = process.argv.indexOf('--baseline');
+const baselineRoot = baselineAt >= 0 ? resolve(process.argv[baselineAt + 1] ?? '.') : undefined;
 const NATS = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server';
 const work = mkdtempSync(join(tmpdir(), 'switchyard-dlbench-'));
 const live = new Set<ChildProcess>();
@@ -64,11 +68,11 @@ async function kill(c: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promis
   live.delete(c);
 }
 
-async function serve(config: Record<string, unknown>, name: string, env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; address: string }> {
+async function serve(config: Record<string, unknown>, name: string, env: NodeJS.ProcessEnv = {}, root = PACKAGE_ROOT): Promise<{ child: ChildProcess; address: string }> {
   const file = join(work, `${name}.yaml`);
   writeFileSync(file, stringify(config));
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
-  const child = spawn(process.execPath, [...profile, resolve(PACKAGE_ROOT, 'bin/switchyard.js'), 'serve', '--listen', '127.0.0.1:0', '--config', file], {
+  const child = spawn(process.execPath, [...profile, resolve(root, 'bin/switchyard.js'), 'serve', '--listen', '127.0.0.1:0', '--config', file], {
     cwd: work,
     env: { PATH: process.env.PATH, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -83,13 +87,22 @@ function baseConfig(decisionLog: Record<string, unknown>): Record<string, unknow
   return { ...config, decision_log: { ...config.decision_log, ...decisionLog } };
 }
 
-/** One load run at `concurrency`, with the server's CPU time per completed call (µs). */
+/** Each server's CPU time (ms) when its last measured run ended. */
+const cpuAtEnd = new Map<ChildProcess, number>();
+
+/**
+ * One load run at `concurrency`, with the server's CPU time per completed call (µs). The CPU
+ * counted runs from the end of this server's previous run, so work a run left going in the
+ * background (a segment's close and its index) counts even when it ran during another server's.
+ */
 async function measured(server: { child: ChildProcess; address: string }, concurrency: number, durationS: number): Promise<{ rps: number; cpuUs: number }> {
-  const before = cpuMs(server.child.pid!);
+  const before = cpuAtEnd.get(server.child) ?? cpuMs(server.child.pid!);
   const run = await decideLoad(server.address, concurrency, { durationS, warmupS: 0 });
   await sleep(300); // the record's flush after the last call counts too
+  const after = cpuMs(server.child.pid!);
+  cpuAtEnd.set(server.child, after);
   const calls = run.requests + run.straddled;
-  return { rps: run.rps, cpuUs: ((cpuMs(server.child.pid!) - before) * 1000) / calls };
+  return { rps: run.rps, cpuUs: ((after - before) * 1000) / calls };
 }
 
 /**
@@ -103,29 +116,47 @@ async function measured(server: { child: ChildProcess; address: string }, concur
 async function throughput(): Promise<void> {
   const on = await serve(baseConfig({ store: 'file', file: { ...loadConfig().config.decision_log.file, dir: join(work, 'records') } }), 'on');
   const off = await serve(baseConfig({ enabled: false }), 'off');
+  // The code before a change, record on, in the same alternation (its package root, built).
+  const before = baselineRoot ? await serve(baseConfig({ store: 'file', file: { ...loadConfig().config.decision_log.file, dir: join(work, 'records-before') } }), 'on-before', {}, baselineRoot) : undefined;
   const durationS = quick ? 1.5 : 2;
-  await decideLoad(on.address, 16, { durationS: 1, warmupS: 0 }); // warm both up
-  await decideLoad(off.address, 16, { durationS: 1, warmupS: 0 });
-  const rpsRatios: number[] = [];
-  const cpuRatios: number[] = [];
+  for (const s of [on, off, ...(before ? [before] : [])]) {
+    await decideLoad(s.address, 16, { durationS: 1, warmupS: 0 }); // warm up
+    await sleep(300);
+    cpuAtEnd.set(s.child, cpuMs(s.child.pid!));
+  }
+  const arms: [string, { child: ChildProcess; address: string }][] = [['on', on], ...(before ? [['on-before', before] as [string, typeof on]] : [])];
+  const rpsRatios = new Map(arms.map(([n]) => [n, [] as number[]]));
+  const cpuRatios = new Map(arms.map(([n]) => [n, [] as number[]]));
   for (const concurrency of [1, 16]) {
     const pairs: string[] = [];
-    const here: number[] = [];
+    const here = new Map(arms.map(([n]) => [n, [] as number[]]));
     for (let i = 0; i < (quick ? 4 : 8); i++) {
-      const onFirst = i % 2 === 0;
-      const first = await measured(onFirst ? on : off, concurrency, durationS);
-      const second = await measured(onFirst ? off : on, concurrency, durationS);
-      const [a, b] = onFirst ? [first, second] : [second, first];
-      rpsRatios.push(a.rps / b.rps);
-      cpuRatios.push(b.cpuUs / a.cpuUs);
-      here.push(b.cpuUs / a.cpuUs);
-      pairs.push(`${a.rps.toFixed(0)}/${b.rps.toFixed(0)} rps, ${a.cpuUs.toFixed(0)}/${b.cpuUs.toFixed(0)} CPU µs`);
+      // Each round runs every server once; which goes first rotates.
+      const order: [string, { child: ChildProcess; address: string }][] = [['off', off], ...arms];
+      const rotated = [...order.slice(i % order.length), ...order.slice(0, i % order.length)];
+      const got = new Map<string, { rps: number; cpuUs: number }>();
+      for (const [n, server] of rotated) got.set(n, await measured(server, concurrency, durationS));
+      const b = got.get('off')!;
+      const parts: string[] = [];
+      for (const [n] of arms) {
+        const a = got.get(n)!;
+        rpsRatios.get(n)!.push(a.rps / b.rps);
+        cpuRatios.get(n)!.push(b.cpuUs / a.cpuUs);
+        here.get(n)!.push(b.cpuUs / a.cpuUs);
+        parts.push(`${n} ${a.rps.toFixed(0)} rps ${a.cpuUs.toFixed(0)} µs`);
+      }
+      pairs.push(`${parts.join(', ')}, off ${b.rps.toFixed(0)} rps ${b.cpuUs.toFixed(0)} µs`);
     }
-    console.log(`  c=${concurrency}: record on/off ${pairs.join('; ')}; by CPU per call median ${median(here).toFixed(3)}x`);
+    console.log(`  c=${concurrency}: ${pairs.join('; ')}; by CPU per call median ${arms.map(([n]) => `${n}/off ${median(here.get(n)!).toFixed(3)}x`).join(', ')}`);
   }
-  console.log(`Decide, record on / off: throughput from CPU per call median ${median(cpuRatios).toFixed(3)}x (range ${Math.min(...cpuRatios).toFixed(3)}-${Math.max(...cpuRatios).toFixed(3)}; goal >= 0.95x); wall-clock rps median ${median(rpsRatios).toFixed(3)}x (range ${Math.min(...rpsRatios).toFixed(3)}-${Math.max(...rpsRatios).toFixed(3)})`);
+  for (const [n] of arms) {
+    const c = cpuRatios.get(n)!;
+    const r = rpsRatios.get(n)!;
+    console.log(`Decide, record ${n} / off: throughput from CPU per call median ${median(c).toFixed(3)}x (range ${Math.min(...c).toFixed(3)}-${Math.max(...c).toFixed(3)}; goal >= 0.95x); wall-clock rps median ${median(r).toFixed(3)}x (range ${Math.min(...r).toFixed(3)}-${Math.max(...r).toFixed(3)}); load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  }
   await kill(on.child, 'SIGTERM');
   await kill(off.child, 'SIGTERM');
+  if (before) await kill(before.child, 'SIGTERM');
 }
 
 /** Ids of Decide calls completed by a client at `concurrency` until `stop()` resolves. */

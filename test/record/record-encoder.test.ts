@@ -5,6 +5,7 @@
  * source, successes, failures, checks and prompt logging on and off. The prompt hash is the
  * SHA-256 it always was. The listeners' view (RecordBuilder.view) holds what the record holds
  * in each field it has, and what the status board and drift monitor read of it is the same.
+ * The index fields the encoder takes from a decision are those the index reads from its bytes.
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import { stringify } from 'yaml';
 import { RecordBuilder, type PendingRecord } from '../../services/router/record/build-record.js';
 import { promptHash } from '../../services/router/record/prompt-hash.js';
 import { RecordEncoder } from '../../services/router/record/record-encoder.js';
+import { entryFields } from '../../services/router/record/entry-index-fields.js';
 import { decodeEntry, encodeEntry } from '../../services/router/record/record-codec.js';
 import { ExecuteFailedError, type ExecuteResult } from '../../services/router/execute/execute-types.js';
 import type { RecordView } from '../../services/router/record/record-view.js';
@@ -131,6 +133,22 @@ describe('record encoder - equal to the reference build and encode', () => {
     const r = decodeEntry(setup(false).encoder.encode({ ...streamed!, decision, timeUnixMs: 1 }))!.record!;
     expect(r.outcome!.attempts.map((a) => a.ttftMs)).toEqual([0, 7.25]);
     expect(r.outcome!.ttftMs).toBe(9);
+  });
+});
+
+describe('record encoder - index fields taken from the decision', () => {
+  it('equal those read back from the record\'s bytes, for many decisions and endings', () => {
+    const { encoder } = setup(false);
+    let compared = 0;
+    for (const req of requests()) {
+      const decision = f.decider.decide(req);
+      for (const end of endings(decision)) {
+        const p: PendingRecord = { ...end, decision, timeUnixMs: 1_760_000_000_000 + compared };
+        expect(encoder.fields(p)).toEqual(entryFields(encoder.encode(p)));
+        compared++;
+      }
+    }
+    expect(compared).toBe(PROMPTS.length * 6 * 7);
   });
 });
 

@@ -1,8 +1,9 @@
 /**
  * The index's sidecar files: one per closed segment, written when it closes; retention deletes
  * it with its segment (and a reader deletes one left without its segment); a sidecar made from a
- * segment of another size is not trusted (the segment is read again); the sidecar's format
- * round-trips and rejects what is not one.
+ * segment of another size is not trusted (the segment is read again); the index a writer builds
+ * as it writes is what reading its segment gives; the sidecar's format round-trips and rejects
+ * what is not one.
  */
 import { appendFileSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,8 @@ import { seededRandom } from '../../services/bench/random-model.js';
 import { FileRecordStore, frame } from '../../services/router/record/file-record-store.js';
 import { encodeEntry } from '../../services/router/record/record-codec.js';
 import { decodeSidecar, encodeSidecar, readSidecar } from '../../services/router/record/segment-index-file.js';
-import { SegmentIndex, indexFrames } from '../../services/router/record/segment-index.js';
+import { ATTR, ATTRS, SegmentIndex, indexFrames } from '../../services/router/record/segment-index.js';
+import { entryFields, type RecordFields } from '../../services/router/record/entry-index-fields.js';
 import { appendFrames, randomLog } from './random-log.js';
 
 const LIST = { startTimeUnixMs: 0, endTimeUnixMs: 0, model: '', policy: '', labels: null, segment: '', feedback: 'FEEDBACK_FILTER_UNSPECIFIED', pageSize: 1000, pageToken: '' } as const;
@@ -58,6 +60,33 @@ describe('decision log index - sidecar files', () => {
     appendFileSync(seg, frame(record('c').bytes));
     expect((await open().list(LIST)).decisions!.map((d) => d.record!.decisionId)).toEqual(['c', 'b', 'a']);
     expect((await open().view('c'))?.record?.decisionId).toBe('c');
+  });
+
+  it('a closing segment\'s sidecar is the index its writer built: what reading the segment gives, the fields it was handed used as given', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'logix-'));
+    const s = new FileRecordStore({ dir, segment_bytes: 1e9, segment_ms: 1e9, max_bytes: 1e12, max_age_ms: 1e12, fsync: false, fsync_interval_ms: 0 });
+    const log = randomLog(seededRandom(7), 200).map((e) => e.stored);
+    // Records in even batches carry the fields the writer took from the decision.
+    for (let i = 0; i < log.length; i += 16) {
+      const batch = log.slice(i, i + 16);
+      await s.append((i / 16) % 2 ? batch : batch.map((e) => (e.kind === 'record' ? { ...e, fields: entryFields(e.bytes) as RecordFields } : e)));
+    }
+    const handed = { ...record('given'), fields: { ...(entryFields(record('given').bytes) as RecordFields), model: 'from-the-writer' } };
+    await s.append([handed]);
+    await s.close();
+    const [seg] = names(dir, '.log');
+    const bytes = readFileSync(join(dir, `${seg}.log`));
+    const read = new SegmentIndex(`${seg}.log`);
+    indexFrames(read, bytes, 0);
+    read.fileSize = bytes.length;
+    const written = (await readSidecar(join(dir, `${seg}.idx`), `${seg}.log`, bytes.length))!;
+    expect(written.rows).toBe(read.rows);
+    expect(written.ids).toEqual(read.ids);
+    expect(written.feedback).toEqual(read.feedback);
+    expect(written.outcomes).toEqual(read.outcomes);
+    const model = (ix: SegmentIndex, row: number) => ix.dict[ix.attr(row, ATTR.model)];
+    for (let r = 0; r < read.rows - 1; r++) expect([written.time[r], written.off[r], written.len[r], ATTRS.map((_, a) => written.dict[written.attr(r, a)])]).toEqual([read.time[r], read.off[r], read.len[r], ATTRS.map((_, a) => read.dict[read.attr(r, a)])]);
+    expect(model(written, read.rows - 1)).toBe('from-the-writer'); // as handed, not read back
   });
 
   it('round-trips an index, and rejects a truncated, altered or foreign file', () => {

@@ -31,6 +31,8 @@ export interface PendingRecord {
 const SOURCE: Record<PendingRecord['source'], RecordSource> = { decide: 'RECORD_SOURCE_DECIDE', execute: 'RECORD_SOURCE_EXECUTE', execute_stream: 'RECORD_SOURCE_EXECUTE_STREAM' };
 const ROLE = { system: 'ROLE_SYSTEM', user: 'ROLE_USER', assistant: 'ROLE_ASSISTANT', tool: 'ROLE_TOOL' } as const;
 const RESPONSE_FORMAT = { text: 'RESPONSE_FORMAT_TYPE_TEXT', json_object: 'RESPONSE_FORMAT_TYPE_JSON_OBJECT', json_schema: 'RESPONSE_FORMAT_TYPE_JSON_SCHEMA' } as const;
+/** A record's prompt with prompt logging off (frozen: a record, a view and the status board share it). */
+const NO_PROMPT = Object.freeze([]) as unknown as NonNullable<DecisionRecord['prompt']>;
 const CAPABILITY = { tools: 'CAPABILITY_TOOLS', vision: 'CAPABILITY_VISION', json_output: 'CAPABILITY_JSON_OUTPUT', streaming: 'CAPABILITY_STREAMING' } as const;
 
 
@@ -137,9 +139,9 @@ export class RecordBuilder {
     return new PendingView(p, this);
   }
 
-  /** The prompt as stored: its messages, redacted, only with prompt logging on. */
+  /** The prompt as stored: its messages, redacted, only with prompt logging on (else one shared empty list, never to be changed). */
   promptOf(p: PendingRecord): NonNullable<DecisionRecord['prompt']> {
-    return this.config.router.prompt_logging ? p.decision.request.messages.map((m) => ({ role: ROLE[m.role], text: this.clean(messageText(m)) })) : [];
+    return this.config.router.prompt_logging ? p.decision.request.messages.map((m) => ({ role: ROLE[m.role], text: this.clean(messageText(m)) })) : NO_PROMPT;
   }
 
   /** A record's outcome, from how Execute ended. */
@@ -184,6 +186,7 @@ export class RecordBuilder {
 /** RecordBuilder.view: fields read from the pending record, the outcome built once when first read. */
 class PendingView implements RecordView {
   private built: RecordOutcome | null | undefined;
+  private feature: RecordView['features'] | undefined;
 
   constructor(
     private readonly p: PendingRecord,
@@ -212,7 +215,9 @@ class PendingView implements RecordView {
     return this.p.decision.response.reason;
   }
   get features(): RecordView['features'] {
-    return { estimatedInputTokens: this.p.decision.estimate.inputTokens, script: this.p.decision.response.features?.script ?? '' };
+    // Read by the status board and twice by the drift monitor: made once.
+    this.feature ??= { estimatedInputTokens: this.p.decision.estimate.inputTokens, script: this.p.decision.response.features?.script ?? '' };
+    return this.feature;
   }
   get candidates(): RecordView['candidates'] {
     return this.p.decision.response.candidates;

@@ -68,6 +68,8 @@ export class DecisionLog {
       store: this.store,
       builder: this.builder,
       encode: (p) => encoder.encode(p),
+      // The file store indexes the segment it writes; JetStream keeps no index.
+      ...(this.store.kind === 'file' ? { indexFields: (p: PendingRecord) => encoder.fields(p) } : {}),
       queueSize: c.queue_size,
       batchSize: c.batch_size,
       flushIntervalMs: c.flush_interval_ms,

@@ -16,7 +16,8 @@
  * batch on the process's CPU), and always before a segment is closed.
  *
  * Reads (`view`, `list`) go through the log's index (log-index.ts): a closed segment gets a
- * sidecar index (`seg-….idx`) when it closes, and retention deletes it with its segment.
+ * sidecar index (`seg-….idx`) when it closes, made from the index the store builds as it writes
+ * each batch (so the segment is not read back), and retention deletes it with its segment.
  */
 import { mkdirSync } from 'node:fs';
 import { open, readdir, readFile, stat, unlink, type FileHandle } from 'node:fs/promises';
@@ -32,6 +33,7 @@ import { LogIndex } from './log-index.js';
 import { decodeEntry } from './record-codec.js';
 import type { DecisionStore, StoredEntry } from './record-store.js';
 import { sidecarName } from './segment-index-file.js';
+import { SegmentIndex, indexWritten } from './segment-index.js';
 
 const HEADER = 8;
 const SEGMENT = /^seg-(\d{13})-\d+-\d+\.log$/;
@@ -85,7 +87,8 @@ export function* frames(buf: Buffer): Generator<Buffer> {
 
 export class FileRecordStore implements DecisionStore {
   readonly kind = 'file';
-  private current: { fh: FileHandle; name: string; bytes: number; opened: number; synced: boolean } | undefined;
+  /** The segment being written, and its index as written so far (its sidecar when it closes). */
+  private current: { fh: FileHandle; name: string; bytes: number; opened: number; synced: boolean; index: SegmentIndex } | undefined;
   private lastSync = -Infinity;
   private syncTimer: NodeJS.Timeout | undefined;
   private count = 0;
@@ -124,6 +127,9 @@ export class FileRecordStore implements DecisionStore {
       const buf = frameAll(entries, this.framed);
       if (buf.buffer !== this.framed.buffer) this.framed = buf;
       await cur.fh.write(buf);
+      // Indexed as written: closing the segment then writes its sidecar without reading the
+      // segment back, and records the writer took their fields for are not parsed at all.
+      indexWritten(cur.index, entries, cur.bytes);
       cur.bytes += buf.length;
       cur.synced = false;
       if (this.o.fsync) await this.syncIfDue(cur);
@@ -157,7 +163,7 @@ export class FileRecordStore implements DecisionStore {
     const t = this.now();
     const name = `seg-${String(t).padStart(13, '0')}-${process.pid}-${this.count++}.log`;
     const fh = await open(join(this.o.dir, name), 'a');
-    this.current = { fh, name, bytes: 0, opened: t, synced: true };
+    this.current = { fh, name, bytes: 0, opened: t, synced: true, index: new SegmentIndex(name) };
     return this.current;
   }
 
@@ -170,7 +176,7 @@ export class FileRecordStore implements DecisionStore {
     } finally {
       await cur.fh.close();
       // Off the write chain: the next batch does not wait for the sidecar.
-      this.sealing = this.index.seal(cur.name).catch((e) => this.o.onError?.(`decision log: cannot index ${cur.name}: ${(e as Error).message}`));
+      this.sealing = this.index.seal(cur.name, cur.index).catch((e) => this.o.onError?.(`decision log: cannot index ${cur.name}: ${(e as Error).message}`));
     }
   }
 

@@ -57,11 +57,20 @@ export class LogIndex {
     return this.serial(() => this.update());
   }
 
-  /** A segment this process closed: index what it has not yet, and write its sidecar. */
-  seal(name: string): Promise<void> {
+  /**
+   * A segment this process closed: index what it has not yet, and write its sidecar. `written`
+   * is the index its writer built as it wrote the frames: when it covers the whole file it is
+   * the segment's index (the same frames in the same order as a read would find), and the
+   * segment is not read again; else (a write that failed part way) the segment is read.
+   */
+  seal(name: string, written?: SegmentIndex): Promise<void> {
     return this.serial(async () => {
       const size = (await stat(join(this.o.dir, name)).catch(() => undefined))?.size;
       if (size === undefined) return;
+      if (written?.name === name && written.indexedTo === size) {
+        written.fileSize = size;
+        this.segs.set(name, written);
+      }
       const ix = await this.load(name, size, true);
       this.join(ix);
     });

@@ -20,6 +20,7 @@ import type { Decision } from '../decide/decide.js';
 import { writtenCandidates } from '../decide/decide-response-wire.js';
 import { ExecuteFailedError } from '../execute/execute-types.js';
 import type { PendingRecord, RecordBuilder } from './build-record.js';
+import type { RecordFields } from './entry-index-fields.js';
 import { messageText, promptHash } from './prompt-hash.js';
 import { RECORD_VERSION, enumValues } from './record-codec.js';
 import { WireWriter } from './wire-writer.js';
@@ -189,6 +190,36 @@ export class RecordEncoder {
     this.record(w, p);
     w.ldelim(entry);
     return w.finish();
+  }
+
+  /**
+   * The index fields (entry-index-fields.ts) of the record `encode` writes for `p`, taken from
+   * the decision rather than read back from the bytes: what `entryFields` of those bytes gives
+   * (a test holds the two equal for many decisions and endings).
+   */
+  fields(p: PendingRecord): RecordFields {
+    const r = p.decision.response;
+    const l = p.decision.request.labels;
+    const task = l.task ?? '';
+    let extra = '';
+    if (l.extra) {
+      const keys = Object.keys(l.extra);
+      if (keys.length > 0) extra = JSON.stringify(keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((k) => [k, l.extra![k]]));
+    }
+    return {
+      kind: 'record',
+      id: r.decisionId ?? '',
+      timeUnixMs: p.timeUnixMs ? Math.floor(p.timeUnixMs) : 0,
+      model: r.model ?? '',
+      answered: p.source === 'decide' ? '' : (p.result?.model ?? ''),
+      policy: r.policy ?? '',
+      tenant: l.tenant ?? '',
+      userTier: l.userTier ?? '',
+      task,
+      session: l.session ?? '',
+      segment: task || r.features?.script || 'default',
+      extra,
+    };
   }
 
   private record(w: W, p: PendingRecord): void {

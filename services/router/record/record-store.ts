@@ -16,6 +16,7 @@ import type { DecisionLogEntry__Output } from '../../generated/switchyard/v1/Dec
 import type { DecisionView__Output } from '../../generated/switchyard/v1/DecisionView.js';
 import type { ListDecisionsRequest__Output } from '../../generated/switchyard/v1/ListDecisionsRequest.js';
 import type { ListDecisionsResponse } from '../../generated/switchyard/v1/ListDecisionsResponse.js';
+import type { RecordFields } from './entry-index-fields.js';
 
 export interface StoredEntry {
   /** De-duplication key: the decision id for a record. */
@@ -25,6 +26,11 @@ export interface StoredEntry {
   kind: 'record' | 'feedback' | 'outcome';
   /** The encoded DecisionLogEntry (the writer encodes once, before the store sees it). */
   bytes: Uint8Array;
+  /**
+   * A record's index fields, when the writer took them from the decision it encoded (the file
+   * store indexes the entry with them rather than reading them back from `bytes`).
+   */
+  fields?: RecordFields;
 }
 
 export interface DecisionStore {

@@ -22,6 +22,7 @@ import type { DecisionLogEntry } from '../../generated/switchyard/v1/DecisionLog
 import type { Feedback } from '../../generated/switchyard/v1/Feedback.js';
 import type { ReportedOutcome } from '../../generated/switchyard/v1/ReportedOutcome.js';
 import type { RecordBuilder, PendingRecord } from './build-record.js';
+import type { RecordFields } from './entry-index-fields.js';
 import { encodeEntry } from './record-codec.js';
 import type { DecisionStore, StoredEntry } from './record-store.js';
 import type { RecordView } from './record-view.js';
@@ -47,6 +48,8 @@ export interface RecordWriterOptions {
   builder: Pick<RecordBuilder, 'view'>;
   /** Encodes a pending record as `DecisionLogEntry{record}` (RecordEncoder.encode). */
   encode: (pending: PendingRecord) => Uint8Array;
+  /** A record's index fields, for a store that indexes what it writes (RecordEncoder.fields). */
+  indexFields?: (pending: PendingRecord) => RecordFields;
   queueSize: number;
   batchSize: number;
   flushIntervalMs: number;
@@ -99,7 +102,7 @@ export class RecordWriter {
     let entry: StoredEntry;
     try {
       const id = pending.decision.response.decisionId!;
-      entry = { key: id, about: id, kind: 'record', bytes: this.o.encode(pending) };
+      entry = { key: id, about: id, kind: 'record', bytes: this.o.encode(pending), fields: this.o.indexFields?.(pending) };
     } catch (e) {
       // A record that cannot be encoded is dropped and counted, never thrown at the caller.
       this.counts.dropped++;

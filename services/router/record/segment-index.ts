@@ -9,7 +9,8 @@
  * value the dictionary lacks skips the segment without reading a row.
  */
 import { crc32 } from 'node:zlib';
-import { entryFields, type RecordFields } from './entry-index-fields.js';
+import { entryFields, type EntryFields, type RecordFields } from './entry-index-fields.js';
+import type { StoredEntry } from './record-store.js';
 
 /** The filterable columns of a row, in this order. */
 export const ATTRS = ['model', 'answered', 'policy', 'tenant', 'userTier', 'task', 'session', 'segment', 'extra'] as const;
@@ -167,12 +168,29 @@ export function indexFrames(index: SegmentIndex, buf: Buffer, at: number): void 
     if (stop > buf.length) break;
     const payload = buf.subarray(p + HEADER, stop);
     if (crc32(payload) !== buf.readUInt32LE(p + 4)) break;
-    const off = at + p + HEADER;
-    const f = entryFields(payload);
-    if (f?.kind === 'record') index.addRecord(f, off, len);
-    else if (f?.kind === 'feedback') index.feedback.push({ about: f.target, off, len, model: '' });
-    else if (f?.kind === 'outcome') index.outcomes.push({ about: f.id, off, len, model: f.model });
+    indexEntry(index, entryFields(payload), at + p + HEADER, len);
     p = stop;
   }
   index.indexedTo = at + p;
+}
+
+function indexEntry(index: SegmentIndex, f: EntryFields | undefined, off: number, len: number): void {
+  if (f?.kind === 'record') index.addRecord(f, off, len);
+  else if (f?.kind === 'feedback') index.feedback.push({ about: f.target, off, len, model: '' });
+  else if (f?.kind === 'outcome') index.outcomes.push({ about: f.id, off, len, model: f.model });
+}
+
+/**
+ * Indexes entries just written as frames from byte `at` of the segment, in order (the writer's
+ * own index of its open segment): a record whose fields the writer knew (StoredEntry.fields) is
+ * not read back from its bytes.
+ */
+export function indexWritten(index: SegmentIndex, entries: readonly StoredEntry[], at: number): void {
+  let p = at;
+  for (const e of entries) {
+    const len = e.bytes.length;
+    indexEntry(index, e.fields ?? entryFields(e.bytes), p + HEADER, len);
+    p += HEADER + len;
+  }
+  index.indexedTo = p;
 }
