@@ -1,47 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { DriftMonitor, type DriftAlarmEvent } from '../../services/evaluation/drift-monitor.js';
 import { answerObservations, lengthBucket, taskFamily } from '../../services/evaluation/record-signals.js';
-import type { DecisionRecord } from '../../services/generated/switchyard/v1/DecisionRecord.js';
 import { driftSection } from '../../services/shared/config/monitoring-section.js';
 import { Prng } from '../../services/train/prng.js';
+import { record, STEP_MS, uuid } from './drift-records.js';
 
 /** 10 requests a second on an injected clock. */
-const STEP_MS = 100;
 let clock = 0;
 const now = () => clock;
-
-function uuid(i: number): string {
-  const hex = i.toString(16).padStart(12, '0');
-  return `01900000-0000-7000-8000-${hex}`;
-}
-
-interface Rec {
-  i: number;
-  model: string;
-  segment: string;
-  predicted: number;
-  reason?: string;
-  tokens?: number;
-  attempts?: NonNullable<DecisionRecord['outcome']>['attempts'];
-  finish?: string;
-}
-
-function record(r: Rec): DecisionRecord {
-  return {
-    decisionId: uuid(r.i),
-    timeUnixMs: r.i * STEP_MS,
-    labels: { task: r.segment },
-    reason: r.reason ?? `${r.model}: best utility; task: lookup (everyday)`,
-    features: { estimatedInputTokens: r.tokens ?? 40, script: 'latin' },
-    model: r.model,
-    candidates: [{ model: r.model, predictedQuality: r.predicted }],
-    outcome: {
-      answeredModel: r.model,
-      attempts: r.attempts ?? [{ model: r.model, status: 'success', usage: { outputTokens: 200 } }],
-      finishReason: (r.finish ?? 'FINISH_REASON_STOP') as 'FINISH_REASON_STOP',
-    },
-  };
-}
 
 function monitor(over: Record<string, unknown> = {}, reference?: Record<string, Record<string, number>>): { m: DriftMonitor; alarms: DriftAlarmEvent[] } {
   const m = new DriftMonitor({
@@ -179,6 +145,10 @@ describe('drift monitor - fed by the decision log', () => {
   it('flags traffic moving from the reference, or from the first window when none is given', () => {
     const reference = { task_family: { lookup: 900, code: 100 } };
     const { m, alarms } = monitor({ traffic: { window: 200 } }, reference);
+    expect(m.referenceSource).toBe('the reference file');
+    // A reference file stays when the router model in service changes.
+    m.useModelReference({ task_family: { code: 1 } });
+    expect(m.referenceSource).toBe('the reference file');
     for (let i = 0; i < 400; i++) {
       const family = i < 200 ? (i % 10 === 0 ? 'code' : 'lookup') : i % 2 === 0 ? 'code' : 'lookup';
       m.record(record({ i, model: 'a', segment: 'x', predicted: 0.5, reason: `a: best; task: ${family} (hard)` }));
