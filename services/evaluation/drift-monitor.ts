@@ -114,7 +114,7 @@ export class DriftMonitor {
     this.quality = new QualityDriftDetector({ warmup: c.quality.warmup, minDrop: c.quality.min_drop, arl0: c.quality.arl0 });
     this.provider = new ProviderShiftDetector({ warmup: c.provider.warmup, minRateRise: c.provider.min_rate_rise, minLengthFactor: c.provider.min_length_factor, arl0: c.provider.arl0 });
     this.referenceFrom = o.reference ? (o.referenceFrom ?? 'file') : 'first window';
-    if (o.reference) this.traffic = new TrafficMixDetector(o.reference, this.trafficOptions());
+    if (o.reference) this.traffic = new TrafficMixDetector(this.foldSegments(o.reference), this.trafficOptions());
     else this.learning = {};
     // Expiry reads the monitor's clock on every check (ttlResolution 0), so an injected clock holds.
     const expiry = { ttl: c.join_ttl_ms, ttlResolution: 0, perf: { now: () => this.now() } };
@@ -140,7 +140,7 @@ export class DriftMonitor {
   useModelReference(reference: Readonly<Record<string, Readonly<Record<string, number>>>> | undefined): void {
     if (this.referenceFrom === 'file') return;
     if (reference) {
-      this.traffic = new TrafficMixDetector(reference, this.trafficOptions());
+      this.traffic = new TrafficMixDetector(this.foldSegments(reference), this.trafficOptions());
       this.learning = undefined;
       this.referenceFrom = 'model';
     } else if (this.referenceFrom === 'model') {
@@ -150,6 +150,24 @@ export class DriftMonitor {
       this.referenceFrom = 'first window';
       this.firstWindowAfter = 'the router model changed';
     }
+  }
+
+  /**
+   * A reference's segments as the live traffic's are binned: its busiest segments are watched
+   * (while fewer than max_segments are), and the rest, like live segments past that, count
+   * together as `other`; otherwise a reference of many segments would read as drift on `segment`.
+   */
+  private foldSegments(reference: Readonly<Record<string, Readonly<Record<string, number>>>>): Readonly<Record<string, Readonly<Record<string, number>>>> {
+    const bins = reference.segment;
+    if (!bins) return reference;
+    const ranked = Object.entries(bins).sort((a, b) => b[1] - a[1]);
+    for (const [name] of ranked) this.segment(name);
+    const folded: Record<string, number> = {};
+    for (const [name, n] of ranked) {
+      const bin = this.segments.has(name) ? name : OTHER;
+      folded[bin] = (folded[bin] ?? 0) + n;
+    }
+    return { ...reference, segment: folded };
   }
 
   private trafficOptions() {

@@ -168,6 +168,21 @@ describe('drift monitor - fed by the decision log', () => {
   });
 });
 
+describe('drift monitor - a reference of more segments than are watched', () => {
+  it('folds the reference segments past max_segments into other, as the live ones are, so the same mix raises nothing', () => {
+    const reference = { segment: { a: 20, b: 20, c: 10, d: 10 } };
+    const { m, alarms } = monitor({ max_segments: 2, traffic: { window: 120 } }, reference);
+    for (let i = 0; i < 240; i++) m.record(record({ i, model: 'x', segment: ['a', 'a', 'b', 'b', 'c', 'd'][i % 6]!, predicted: 0.5 }));
+    m.flush();
+    expect(alarms).toEqual([]);
+    // The busiest reference segments are the watched ones; a shift between the folded ones and those still alarms.
+    for (let i = 240; i < 360; i++) m.record(record({ i, model: 'x', segment: i % 2 === 0 ? 'c' : 'd', predicted: 0.5 }));
+    m.flush();
+    expect(alarms.map((a) => a.measure)).toEqual(['segment']);
+    expect(alarms[0]!.message).toContain('other 33% → 100%');
+  });
+});
+
 describe('record signals', () => {
   it('reads the task family from the reason, the length bucket, and each provider call', () => {
     expect(taskFamily(record({ i: 1, model: 'a', segment: 'x', predicted: 0.5, reason: 'a: cheapest within 3%; task: chit-chat (everyday)' }))).toBe('chit-chat');
