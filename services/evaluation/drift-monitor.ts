@@ -26,7 +26,7 @@ import { DRIFT_KINDS, type DriftKindName } from '../shared/metrics/metrics-recor
 import { ProviderShiftDetector, type ProviderShiftAlarm } from './provider-shift.js';
 import { QualityDriftDetector, type QualityDriftAlarm } from './quality-drift.js';
 import { answerObservations, qualityTarget, recordSegment, reportedObservation, trafficFeatures } from './record-signals.js';
-import { TrafficMixDetector, type TrafficMixAlarm } from './traffic-mix.js';
+import { countFeatures, TrafficMixDetector, type TrafficCounts, type TrafficMixAlarm } from './traffic-mix.js';
 
 /** One alarm, whatever raised it: what changed, by how much, and since when. */
 export interface DriftAlarmEvent {
@@ -61,6 +61,8 @@ export interface DriftMonitorOptions {
   qualityMetrics: readonly QualityMetric[];
   /** Traffic reference counts (feature → bin → count); absent: the first window after start. */
   reference?: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /** Where `reference` comes from (default `file`): a model's reference follows the model in service (useModelReference). */
+  referenceFrom?: 'file' | 'model';
   routerId: string;
   now?: () => number;
   /** Runs the queue later (default setImmediate). */
@@ -89,8 +91,12 @@ export class DriftMonitor {
   private readonly provider: ProviderShiftDetector;
   private traffic: TrafficMixDetector | undefined;
   /** Counts of the first window, when no reference was given. */
-  private learning: Record<string, Record<string, number>> | undefined;
+  private learning: TrafficCounts | undefined;
   private learned = 0;
+  /** Where the traffic reference in use came from. */
+  private referenceFrom: 'file' | 'model' | 'first window';
+  /** What the first window followed. */
+  private firstWindowAfter = 'start';
   private readonly segments = new Set<string>();
   private readonly targets: LRUCache<string, Target>;
   private readonly early: LRUCache<string, Feedback[]>;
@@ -107,8 +113,8 @@ export class DriftMonitor {
     this.schedule = o.schedule ?? ((w) => void setImmediate(w));
     this.quality = new QualityDriftDetector({ warmup: c.quality.warmup, minDrop: c.quality.min_drop, arl0: c.quality.arl0 });
     this.provider = new ProviderShiftDetector({ warmup: c.provider.warmup, minRateRise: c.provider.min_rate_rise, minLengthFactor: c.provider.min_length_factor, arl0: c.provider.arl0 });
-    const trafficOptions = { window: c.traffic.window, alpha: c.traffic.alpha, minPsi: c.traffic.min_psi };
-    if (o.reference) this.traffic = new TrafficMixDetector(o.reference, trafficOptions);
+    this.referenceFrom = o.reference ? (o.referenceFrom ?? 'file') : 'first window';
+    if (o.reference) this.traffic = new TrafficMixDetector(this.foldSegments(o.reference), this.trafficOptions());
     else this.learning = {};
     // Expiry reads the monitor's clock on every check (ttlResolution 0), so an injected clock holds.
     const expiry = { ttl: c.join_ttl_ms, ttlResolution: 0, perf: { now: () => this.now() } };
@@ -118,9 +124,55 @@ export class DriftMonitor {
     this.metrics = new Map(o.qualityMetrics.map((m) => [m.metric, m]));
   }
 
-  /** Where the traffic reference came from. */
-  get referenceSource(): 'given' | 'first window' | 'learning first window' {
-    return this.o.reference ? 'given' : this.learning ? 'learning first window' : 'first window';
+  /** Where the traffic reference came from, as the status page says it. */
+  get referenceSource(): 'the reference file' | "the router model's training traffic" | 'first window' | 'learning first window' {
+    if (this.referenceFrom === 'file') return 'the reference file';
+    if (this.referenceFrom === 'model') return "the router model's training traffic";
+    return this.learning ? 'learning first window' : 'first window';
+  }
+
+  /**
+   * The router model in service changed: its training traffic (header training.traffic)
+   * becomes the reference, the window in progress starting afresh. A model without one leaves
+   * a learned first window in place, but not the previous model's traffic: then the first
+   * window after the change is learned. A reference file, when given, stays.
+   */
+  useModelReference(reference: Readonly<Record<string, Readonly<Record<string, number>>>> | undefined): void {
+    if (this.referenceFrom === 'file') return;
+    if (reference) {
+      this.traffic = new TrafficMixDetector(this.foldSegments(reference), this.trafficOptions());
+      this.learning = undefined;
+      this.referenceFrom = 'model';
+    } else if (this.referenceFrom === 'model') {
+      this.traffic = undefined;
+      this.learning = {};
+      this.learned = 0;
+      this.referenceFrom = 'first window';
+      this.firstWindowAfter = 'the router model changed';
+    }
+  }
+
+  /**
+   * A reference's segments as the live traffic's are binned: its busiest segments are watched
+   * (while fewer than max_segments are), and the rest, like live segments past that, count
+   * together as `other`; otherwise a reference of many segments would read as drift on `segment`.
+   */
+  private foldSegments(reference: Readonly<Record<string, Readonly<Record<string, number>>>>): Readonly<Record<string, Readonly<Record<string, number>>>> {
+    const bins = reference.segment;
+    if (!bins) return reference;
+    const ranked = Object.entries(bins).sort((a, b) => b[1] - a[1]);
+    for (const [name] of ranked) this.segment(name);
+    const folded: Record<string, number> = {};
+    for (const [name, n] of ranked) {
+      const bin = this.segments.has(name) ? name : OTHER;
+      folded[bin] = (folded[bin] ?? 0) + n;
+    }
+    return { ...reference, segment: folded };
+  }
+
+  private trafficOptions() {
+    const t = this.o.config.traffic;
+    return { window: t.window, alpha: t.alpha, minPsi: t.min_psi };
   }
 
   on(listener: (a: DriftAlarmEvent) => void): () => void {
@@ -275,18 +327,14 @@ export class DriftMonitor {
 
   private observeTraffic(features: Record<string, string>, atMs: number): void {
     if (this.traffic) {
-      const against = this.o.reference ? undefined : `the first ${this.o.config.traffic.window} requests after start`;
+      const against = this.referenceFrom === 'first window' ? `the first ${this.o.config.traffic.window} requests after ${this.firstWindowAfter}` : undefined;
       for (const a of this.traffic.observe(features, atMs)) this.raise(fromTraffic(a, against));
       return;
     }
     const counts = this.learning!;
-    for (const [f, bin] of Object.entries(features)) {
-      const c = counts[f] ?? {};
-      counts[f] = c;
-      c[bin] = (c[bin] ?? 0) + 1;
-    }
+    countFeatures(counts, features);
     if (++this.learned >= this.o.config.traffic.window) {
-      this.traffic = new TrafficMixDetector(counts, { window: this.o.config.traffic.window, alpha: this.o.config.traffic.alpha, minPsi: this.o.config.traffic.min_psi });
+      this.traffic = new TrafficMixDetector(counts, this.trafficOptions());
       this.learning = undefined;
     }
   }

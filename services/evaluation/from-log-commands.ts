@@ -14,6 +14,11 @@
  * With --correct, nothing is trained: the challenger is the champion with a correction on each
  * model and segment the log shows changed, measured against the champion's own predictions
  * (train/log-corrections.ts); every other prediction stays as it was.
+ * Either way the model written carries the log's traffic (header training.traffic: every
+ * decision's task family, length bucket, language and segment, counted as the drift monitor
+ * counts live traffic), the reference its traffic-mix drift is measured against. Export lines
+ * do not carry those features: a model trained from them carries no training traffic (with
+ * --correct, the champion's stays).
  * With --model, the candidate is a router model file under the policy named: each logged prompt
  * is replayed through it (model-chooser.ts; it needs prompt text) and its predictions are the
  * doubly robust value model; without, the candidate is the policy over the logged predictions.
@@ -33,7 +38,7 @@ import { correctFromLog } from '../train/log-corrections.js';
 import { LOG_MIX_DEFAULTS, mixLogWithShared } from '../train/log-training-data.js';
 import { trainOnLogMix } from '../train/train-from-log.js';
 import { estimateFromLog, LOG_ESTIMATE_DEFAULTS, policyChooser, type CandidatePolicy, type LogEstimate } from './log-estimate.js';
-import { gradedAnswers, qualityMetricsOf, readLoggedTraffic, type QualityMetric } from './logged-traffic.js';
+import { gradedAnswers, qualityMetricsOf, readLoggedTraffic, trafficOfRows, type QualityMetric } from './logged-traffic.js';
 import { modelChooser } from './model-chooser.js';
 
 export const EVAL_FROM_LOG_USAGE =
@@ -232,19 +237,22 @@ export async function trainFromLogCommand(argv: string[], out: NodeJS.WritableSt
     const mix = mixLogWithShared(answers, shared, mixOptions);
     const champion = typeof v.correct === 'string' ? await readChampion(v.correct) : undefined;
     const corrected = champion ? correctFromLog(champion, answers, mix.fromLog, mixOptions) : undefined;
-    const model = corrected?.model ?? trainOnLogMix(mix, train);
+    const trained = corrected?.model ?? trainOnLogMix(mix, train);
+    const traffic = trafficOfRows(rows);
+    const model = traffic ? { ...trained, header: { ...trained.header, training: { ...trained.header.training, traffic } } } : trained;
     const bytes = encodeRouterModel(model);
     await writeFile(v.out, bytes);
+    const reference = traffic ? `; drift reference: the traffic of ${rows.length} logged decisions` : '; no drift reference (export lines do not carry the traffic features)';
     if (corrected) {
       const made = corrected.made.map((c) => `${c.profile} on ${c.segment} (${c.answers} answers: graded ${c.observed.toFixed(3)} against ${c.predicted.toFixed(3)} predicted, logit ${c.logit > 0 ? '+' : ''}${c.logit.toFixed(2)})`);
-      out.write(`wrote ${v.out}: ${bytes.length} bytes, ${v.correct} with ${made.length > 0 ? `corrections on ${made.join(', ')}` : 'no correction (the log shows no model and segment changed)'}\n`);
+      out.write(`wrote ${v.out}: ${bytes.length} bytes, ${v.correct} with ${made.length > 0 ? `corrections on ${made.join(', ')}` : 'no correction (the log shows no model and segment changed)'}${reference}\n`);
       return;
     }
     const alone = Object.entries(mix.fromLog).map(([k, s]) => `${k} (${s.n} answers, ${s.shift > 0 ? '+' : ''}${s.shift.toFixed(3)} against ${s.against === 'shared' ? 'the shared data' : 'the prediction'})`);
     out.write(
       `wrote ${v.out}: ${bytes.length} bytes, ${model.header.profiles.length} profiles; ${mix.logPrompts} of ${answers.length} graded answers from the log (by inverse propensity; the rest where the shared data speaks and nothing changed)` +
         (mix.withoutPrompt > 0 ? ` (${mix.withoutPrompt} without prompt text left out)` : '') +
-        `, ${mix.sharedPrompts} shared prompts\n` +
+        `, ${mix.sharedPrompts} shared prompts${reference}\n` +
         `the log alone speaks for: ${alone.length > 0 ? alone.join(', ') : 'no model and segment (the shared data fills in everywhere)'}\n`,
     );
   });

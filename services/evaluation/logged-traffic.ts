@@ -22,6 +22,8 @@ import { decodeEntry } from '../router/record/record-codec.js';
 import type { FeedbackMetricConfig } from '../shared/config/schema.js';
 import type { GradedAnswer } from '../train/log-training-data.js';
 import type { RoutingDataLine } from '../train/routing-data-from-decisions.js';
+import { recordSegment, trafficFeatures } from './record-signals.js';
+import { countFeatures, type TrafficCounts } from './traffic-mix.js';
 
 export interface LoggedCandidate {
   model: string;
@@ -51,6 +53,8 @@ export interface LoggedRow {
   outputTokens: number;
   /** What the answering call cost. */
   costUsd: number;
+  /** The traffic features the drift monitor reads of the decision (record-signals.ts); absent on export lines, which do not carry them. */
+  traffic?: Record<string, string>;
 }
 
 export interface QualityMetric {
@@ -126,7 +130,24 @@ export function rowFromView(v: DecisionView__Output, metrics: readonly QualityMe
     inputTokens,
     outputTokens,
     costUsd,
+    traffic: trafficFeatures(r, recordSegment(r)),
   };
+}
+
+/**
+ * The traffic of the rows as the drift monitor counts it (feature → bin → decisions): what a
+ * router model trained on them records as its training traffic (header training.traffic).
+ * Undefined when a row does not carry its features (export lines): counts of part of the
+ * traffic would misstate its mix.
+ */
+export function trafficOfRows(rows: readonly LoggedRow[]): TrafficCounts | undefined {
+  if (rows.length === 0) return undefined;
+  const counts: TrafficCounts = {};
+  for (const r of rows) {
+    if (!r.traffic) return undefined;
+    countFeatures(counts, r.traffic);
+  }
+  return counts;
 }
 
 /** One row from an export line (services/train/routing-data-from-decisions.ts). */

@@ -37,6 +37,20 @@ export interface TrafficMixAlarm {
 
 const FLOOR = 1e-4;
 
+/** Traffic counts: feature → bin → requests. */
+export type TrafficCounts = Record<string, Record<string, number>>;
+
+/** Adds one request's features (feature → bin) to `counts`. */
+export function countFeatures(counts: TrafficCounts, features: Readonly<Record<string, string>>): void {
+  // for-in over the features' own keys: Object.entries made an array per feature per request.
+  for (const f in features) {
+    const bin = features[f]!;
+    const c = counts[f] ?? {};
+    counts[f] = c;
+    c[bin] = (c[bin] ?? 0) + 1;
+  }
+}
+
 /** PSI of `current` against `reference`, both as counts per bin; empty bins count as FLOOR. */
 export function populationStabilityIndex(reference: Readonly<Record<string, number>>, current: Readonly<Record<string, number>>): number {
   const bins = new Set([...Object.keys(reference), ...Object.keys(current)]);
@@ -62,7 +76,7 @@ export function psiThreshold(bins: number, n: number, N: number, alpha: number):
 }
 
 export class TrafficMixDetector {
-  private counts: Record<string, Record<string, number>> = {};
+  private counts: TrafficCounts = {};
   private seen = 0;
   private startMs = 0;
 
@@ -75,13 +89,7 @@ export class TrafficMixDetector {
   observe(features: Readonly<Record<string, string>>, atMs: number): TrafficMixAlarm[] {
     if (this.seen === 0) this.startMs = atMs;
     this.seen++;
-    // for-in over the features' own keys: Object.entries made an array per feature per request.
-    for (const f in features) {
-      const bin = features[f]!;
-      const c = this.counts[f] ?? {};
-      this.counts[f] = c;
-      c[bin] = (c[bin] ?? 0) + 1;
-    }
+    countFeatures(this.counts, features);
     if (this.seen < this.o.window) return [];
     const alarms: TrafficMixAlarm[] = [];
     for (const [feature, ref] of Object.entries(this.reference)) {

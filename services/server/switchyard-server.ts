@@ -284,7 +284,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     serving[ROUTER_SERVICE] = 'SERVING';
 
     const listed = () => listModels({ catalog, status: state.current, profiles: () => models.profiles() });
-    const monitoring = startMonitoring({ config, configSource: loaded.source, modelFile: loaded.modelFile, ...(decisionLog ? { decisionLog } : {}), bus, metrics: metrics.recorder, log, models: listed, circuits: running.executor ? executorCircuits(running.executor) : busCircuits(busState.health), keyed: !tenancy.keys.open });
+    const monitoring = startMonitoring({ config, configSource: loaded.source, modelFile: loaded.modelFile, routerModel: models, ...(decisionLog ? { decisionLog } : {}), bus, metrics: metrics.recorder, log, models: listed, circuits: running.executor ? executorCircuits(running.executor) : busCircuits(busState.health), keyed: !tenancy.keys.open });
     closers.push(() => monitoring.close());
     Object.assign(running, { state, models, decider, engine, decisionLog, monitoring, ...(shadow ? { shadow } : {}) });
     let httpListen = opts.httpListen ?? config.server.http_listen;

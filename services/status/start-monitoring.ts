@@ -26,8 +26,14 @@ export interface MonitoringOptions {
   config: Config;
   /** The config file (a traffic reference file is read relative to it). */
   configSource: string;
-  /** The router model file, whose header may carry the training traffic (training.traffic). */
+  /** The router model file, whose header may carry the training traffic (training.traffic); read when `routerModel` is not given. */
   modelFile: string;
+  /**
+   * The router model in service (router/model/model-store.ts): its training traffic is the
+   * reference, and follows it when it changes (a file reload or a promotion), unless
+   * drift.traffic.reference names a file.
+   */
+  routerModel?: RouterModelInService;
   decisionLog?: DecisionLog;
   bus: Bus;
   metrics: MetricsRecorder;
@@ -50,6 +56,12 @@ export interface Monitoring {
 }
 
 type Reference = Record<string, Record<string, number>>;
+
+/** What the monitoring reads of the router model in service. */
+export interface RouterModelInService {
+  readonly training: Readonly<Record<string, unknown>>;
+  onChange(listener: () => void): () => void;
+}
 
 /** The feedback metrics that grade quality: drift.quality_metrics, else every per-decision boolean metric where higher is better. */
 export function qualityMetricsOf(config: Config): QualityMetric[] {
@@ -75,8 +87,13 @@ function asReference(v: unknown): Reference | undefined {
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-/** The traffic reference: the configured file, else the router model's training traffic, else none. */
-export function trafficReference(config: Config, configSource: string, modelFile: string): Reference | undefined {
+/** The traffic counts a router model's header carries (training.traffic), if well formed. */
+export function modelTrafficReference(training: Readonly<Record<string, unknown>> | undefined): Reference | undefined {
+  return asReference(training?.traffic);
+}
+
+/** The traffic reference file drift.traffic.reference names, if any; throws naming the field when it cannot be read. */
+export function fileTrafficReference(config: Config, configSource: string): Reference | undefined {
   const file = config.drift.traffic.reference;
   if (file) {
     const path = resolve(dirname(configSource), file);
@@ -90,8 +107,15 @@ export function trafficReference(config: Config, configSource: string, modelFile
     if (!ref) throw new Error(`drift.traffic.reference: ${path} must be a JSON object {feature: {bin: count}} with non-negative counts`);
     return ref;
   }
+  return undefined;
+}
+
+/** The traffic reference: the configured file, else the router model's training traffic, else none. */
+export function trafficReference(config: Config, configSource: string, modelFile: string): Reference | undefined {
+  const fromFile = fileTrafficReference(config, configSource);
+  if (fromFile) return fromFile;
   try {
-    return asReference(decodeRouterModel(readFileSync(modelFile)).header.training.traffic);
+    return modelTrafficReference(decodeRouterModel(readFileSync(modelFile)).header.training);
   } catch {
     return undefined;
   }
@@ -103,10 +127,14 @@ export function startMonitoring(o: MonitoringOptions): Monitoring {
   const routerId = `router-${process.pid}-${randomBytes(4).toString('hex')}`;
   const drift = o.config.drift;
   const qualityMetrics = qualityMetricsOf(o.config);
-  const reference = trafficReference(o.config, o.configSource, o.modelFile);
-  const monitor = new DriftMonitor({ config: drift, qualityMetrics, routerId, now, ...(reference ? { reference } : {}) });
+  const fromFile = fileTrafficReference(o.config, o.configSource);
+  const inService = o.routerModel;
+  const reference = fromFile ?? (inService ? modelTrafficReference(inService.training) : trafficReference(o.config, o.configSource, o.modelFile));
+  const monitor = new DriftMonitor({ config: drift, qualityMetrics, routerId, now, ...(reference ? { reference, referenceFrom: fromFile ? 'file' : 'model' } : {}) });
   const board = new StatusBoard({ recent: o.config.status_page.recent, segmentOf: recordSegment, now });
   const offs: (() => void)[] = [reportDrift({ monitor, routerId, bus: o.bus, metrics: o.metrics, log: o.log })];
+  // The reference follows the model in service, unless a file names it.
+  if (inService && !fromFile) offs.push(inService.onChange(() => monitor.useModelReference(modelTrafficReference(inService.training))));
   const dl = o.decisionLog;
   if (dl) {
     offs.push(

@@ -1,47 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { DriftMonitor, type DriftAlarmEvent } from '../../services/evaluation/drift-monitor.js';
 import { answerObservations, lengthBucket, taskFamily } from '../../services/evaluation/record-signals.js';
-import type { DecisionRecord } from '../../services/generated/switchyard/v1/DecisionRecord.js';
 import { driftSection } from '../../services/shared/config/monitoring-section.js';
 import { Prng } from '../../services/train/prng.js';
+import { record, STEP_MS, uuid } from './drift-records.js';
 
 /** 10 requests a second on an injected clock. */
-const STEP_MS = 100;
 let clock = 0;
 const now = () => clock;
-
-function uuid(i: number): string {
-  const hex = i.toString(16).padStart(12, '0');
-  return `01900000-0000-7000-8000-${hex}`;
-}
-
-interface Rec {
-  i: number;
-  model: string;
-  segment: string;
-  predicted: number;
-  reason?: string;
-  tokens?: number;
-  attempts?: NonNullable<DecisionRecord['outcome']>['attempts'];
-  finish?: string;
-}
-
-function record(r: Rec): DecisionRecord {
-  return {
-    decisionId: uuid(r.i),
-    timeUnixMs: r.i * STEP_MS,
-    labels: { task: r.segment },
-    reason: r.reason ?? `${r.model}: best utility; task: lookup (everyday)`,
-    features: { estimatedInputTokens: r.tokens ?? 40, script: 'latin' },
-    model: r.model,
-    candidates: [{ model: r.model, predictedQuality: r.predicted }],
-    outcome: {
-      answeredModel: r.model,
-      attempts: r.attempts ?? [{ model: r.model, status: 'success', usage: { outputTokens: 200 } }],
-      finishReason: (r.finish ?? 'FINISH_REASON_STOP') as 'FINISH_REASON_STOP',
-    },
-  };
-}
 
 function monitor(over: Record<string, unknown> = {}, reference?: Record<string, Record<string, number>>): { m: DriftMonitor; alarms: DriftAlarmEvent[] } {
   const m = new DriftMonitor({
@@ -179,6 +145,10 @@ describe('drift monitor - fed by the decision log', () => {
   it('flags traffic moving from the reference, or from the first window when none is given', () => {
     const reference = { task_family: { lookup: 900, code: 100 } };
     const { m, alarms } = monitor({ traffic: { window: 200 } }, reference);
+    expect(m.referenceSource).toBe('the reference file');
+    // A reference file stays when the router model in service changes.
+    m.useModelReference({ task_family: { code: 1 } });
+    expect(m.referenceSource).toBe('the reference file');
     for (let i = 0; i < 400; i++) {
       const family = i < 200 ? (i % 10 === 0 ? 'code' : 'lookup') : i % 2 === 0 ? 'code' : 'lookup';
       m.record(record({ i, model: 'a', segment: 'x', predicted: 0.5, reason: `a: best; task: ${family} (hard)` }));
@@ -195,6 +165,21 @@ describe('drift monitor - fed by the decision log', () => {
     expect(learned.m.referenceSource).toBe('first window');
     expect(learned.alarms.map((a) => a.measure)).toEqual(['length']);
     expect(learned.alarms[0]!.message).toMatch(/^traffic mix by length moved from the first 200 requests after start \(PSI /);
+  });
+});
+
+describe('drift monitor - a reference of more segments than are watched', () => {
+  it('folds the reference segments past max_segments into other, as the live ones are, so the same mix raises nothing', () => {
+    const reference = { segment: { a: 20, b: 20, c: 10, d: 10 } };
+    const { m, alarms } = monitor({ max_segments: 2, traffic: { window: 120 } }, reference);
+    for (let i = 0; i < 240; i++) m.record(record({ i, model: 'x', segment: ['a', 'a', 'b', 'b', 'c', 'd'][i % 6]!, predicted: 0.5 }));
+    m.flush();
+    expect(alarms).toEqual([]);
+    // The busiest reference segments are the watched ones; a shift between the folded ones and those still alarms.
+    for (let i = 240; i < 360; i++) m.record(record({ i, model: 'x', segment: i % 2 === 0 ? 'c' : 'd', predicted: 0.5 }));
+    m.flush();
+    expect(alarms.map((a) => a.measure)).toEqual(['segment']);
+    expect(alarms[0]!.message).toContain('other 33% → 100%');
   });
 });
 

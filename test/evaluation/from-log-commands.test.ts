@@ -206,6 +206,12 @@ describe('train --from-log', () => {
     const model = decodeRouterModel(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     const c = model.header.corrections!.find((x) => x.profile === 'gpt-4o-2024-05-13' && x.segment === segment);
     expect(c!.logit).toBeLessThan(-1);
+    // The corrected model's drift reference is the log's traffic, not the champion's (it has none).
+    expect(r.out).toContain('; drift reference: the traffic of 3000 logged decisions');
+    const traffic = model.header.training.traffic as Record<string, Record<string, number>>;
+    expect(Object.keys(traffic).sort()).toEqual(['language', 'length', 'segment', 'task_family']);
+    for (const bins of Object.values(traffic)) expect(Object.values(bins).reduce((a, b) => a + b, 0)).toBe(3000);
+    expect(traffic.segment![segment]).toBe(explored.rows.filter((x) => x.segment === segment).length);
     const shipped = readFileSync(shippedModel);
     expect(Buffer.from(model.hashed.buffer).equals(Buffer.from(decodeRouterModel(new Uint8Array(shipped.buffer, shipped.byteOffset, shipped.byteLength)).hashed.buffer))).toBe(true);
     const missing = await run(trainFromLogCommand, ['--from-log', log, '--metric', REPLAY_METRIC, '--correct', join(dir, 'none.syrm'), '--out', out]);

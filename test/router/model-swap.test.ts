@@ -64,6 +64,24 @@ describe.each([true, false])('router model - swapping a promoted model (wasm %s)
   });
 });
 
+describe('router model - telling what was put in service', () => {
+  it('tells its listeners after each model put in service, whose training (and traffic) it then reads, and not of a refused one', async () => {
+    const store = await ModelStore.open({ file: shipped, catalog: new Catalog(loadConfig().config, {}), wasm: false, log: createLogger('t', {}, () => {}) });
+    expect(store.training.traffic).toBeUndefined();
+    const seen: unknown[] = [];
+    const off = store.onChange(() => seen.push(store.training.traffic ?? 'none'));
+    const model = decodeRouterModel(readFileSync(shipped));
+    const traffic = { task_family: { code: 3, lookup: 1 } };
+    store.promote(encodeRouterModel({ ...model, header: { ...model.header, training: { ...model.header.training, traffic } } }), 'v-log');
+    expect(() => store.promote(new TextEncoder().encode('not a model'), 'v-bad')).toThrow();
+    store.load();
+    off();
+    store.promote(shifted(1), 'v-up');
+    expect(seen).toEqual([traffic, 'none']);
+    store.close();
+  });
+});
+
 describe('router model - the file while a promoted model serves', () => {
   it('does not load a changed file over a promoted model, and says so', async () => {
     const dir = mkdtempSync(resolve(tmpdir(), 'sy-swap-'));

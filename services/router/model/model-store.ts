@@ -37,6 +37,8 @@ interface Active {
   profileNames: string[];
   /** The model's corrections per segment (segment-corrections.ts), by catalog index. */
   corrections: CorrectionTable | undefined;
+  /** The header's `training`: what the model was trained on. */
+  training: Readonly<Record<string, unknown>>;
 }
 
 export class ModelStore implements ScoringSource {
@@ -45,6 +47,7 @@ export class ModelStore implements ScoringSource {
   private spare: ScoringCore;
   private watcher: FSWatcher | undefined;
   private reloadTimer: NodeJS.Timeout | undefined;
+  private readonly listeners = new Set<() => void>();
 
   private constructor(
     private readonly opts: ModelStoreOptions,
@@ -78,6 +81,17 @@ export class ModelStore implements ScoringSource {
   /** The profile each catalog model is predicted by, in catalog order. */
   profiles(): readonly string[] {
     return this.active.profileNames;
+  }
+
+  /** What the model in service was trained on (its header's `training`; training.traffic is the drift monitor's reference). */
+  get training(): Readonly<Record<string, unknown>> {
+    return this.active.training;
+  }
+
+  /** Tells `listener` after each model put in service later (a file reload or a promotion); the returned function stops it. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   run(text: string): CoreResult {
@@ -127,7 +141,15 @@ export class ModelStore implements ScoringSource {
       source,
       profileNames,
       corrections: correctionTable(model.header.corrections, profileNames),
+      training: model.header.training,
     };
+    for (const l of this.listeners) {
+      try {
+        l();
+      } catch {
+        // a listener's failure is its own; the model is in service
+      }
+    }
     return previous?.core;
   }
 

@@ -36,7 +36,8 @@ export const driftSection = z.strictObject({
   /**
    * Traffic mix (task family, prompt length, language, segment) against a reference: the JSON
    * file `reference` ({feature: {bin: count}}, relative to the config file), else the one the
-   * router model carries (header training.traffic), else the first window after start.
+   * router model in service carries (header training.traffic, written by `train --from-log`;
+   * it follows a reloaded or promoted model), else the first window after start.
    */
   traffic: z
     .strictObject({
