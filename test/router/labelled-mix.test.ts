@@ -9,6 +9,7 @@ import { decideRequest, message, userMessage } from '../support/requests.js';
 import { defaultConfigObject, routerFixture, type RouterFixture } from '../support/router-fixture.js';
 import { LABELLED_MIX, type LabelledPrompt } from './labelled-mix.js';
 import { HELD_OUT_MIX } from './labelled-mix-held-out.js';
+import { FRESH_MIX } from './labelled-mix-fresh.js';
 
 let f: RouterFixture;
 let cheaperHalf: Set<string>;
@@ -109,5 +110,25 @@ describe('labelled mix - the held-out mix, written after the task reader and nev
     const s = shares(defaultConfigObject().router.default_policy, HELD_OUT_MIX);
     expect(s.easyToCheaper).toBeGreaterThanOrEqual(0.95);
     expect(s.hardToDearer).toBeGreaterThanOrEqual(0.8);
+  });
+});
+
+describe('labelled mix - the fresh mix, written after the held-out one had been seen, never seen by the task reader', () => {
+  it('reports the shares for every built-in policy, and the default policy holds what it reached', () => {
+    expect(FRESH_MIX.filter((p) => p.label === 'easy').length).toBe(20);
+    expect(FRESH_MIX.filter((p) => p.label === 'hard').length).toBe(20);
+    const rows: string[] = [];
+    for (const policy of Object.keys(defaultConfigObject().policies)) {
+      const s = shares(policy, FRESH_MIX);
+      const pct = (x: number) => `${(100 * x).toFixed(0).padStart(3)}%`;
+      rows.push(`${policy.padEnd(12)} easy->cheaper ${pct(s.easyToCheaper)}   hard->dearer ${pct(s.hardToDearer)}   hard->capable ${pct(s.hardToCapable)}`);
+    }
+    console.log(`fresh mix (${FRESH_MIX.length} prompts)\n${rows.join('\n')}`);
+    // When written: 100% / 60% for the default policy (goal 80% of hard prompts to the dearer
+    // half; every hard prompt did reach a capable model, within 10% of the best). Held to that,
+    // so a regression shows; the misses are not printed, so the reader is not tuned on them.
+    const s = shares(defaultConfigObject().router.default_policy, FRESH_MIX);
+    expect(s.easyToCheaper).toBeGreaterThanOrEqual(0.95);
+    expect(s.hardToDearer).toBeGreaterThanOrEqual(0.6);
   });
 });
