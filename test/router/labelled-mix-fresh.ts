@@ -4,10 +4,7 @@
  * not read the task reader's cue table while writing it. A check, never training data: do not add
  * cues to the task reader from it, and do not read the prompts it misses before changing the reader.
  */
-import type { LabelledPrompt } from './labelled-mix.js';
-
-const easy = (family: string, prompts: string[]): LabelledPrompt[] => prompts.map((prompt) => ({ family, label: 'easy', prompt }));
-const hard = (family: string, prompts: string[]): LabelledPrompt[] => prompts.map((prompt) => ({ family, label: 'hard', prompt }));
+import { easy, hard, type LabelledPrompt } from './labelled-mix.js';
 
 export const FRESH_MIX: readonly LabelledPrompt[] = [
   ...easy('chit-chat', [

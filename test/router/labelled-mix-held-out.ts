@@ -4,10 +4,7 @@
  * either, so it measures how the routing generalises to prompts phrased in other words. Like the
  * first mix it is a check, never training data: do not add cues to the task reader from it.
  */
-import type { LabelledPrompt } from './labelled-mix.js';
-
-const easy = (family: string, prompts: string[]): LabelledPrompt[] => prompts.map((prompt) => ({ family, label: 'easy', prompt }));
-const hard = (family: string, prompts: string[]): LabelledPrompt[] => prompts.map((prompt) => ({ family, label: 'hard', prompt }));
+import { easy, hard, type LabelledPrompt } from './labelled-mix.js';
 
 export const HELD_OUT_MIX: readonly LabelledPrompt[] = [
   ...easy('chit-chat', [

@@ -59,6 +59,21 @@ function shares(policy: string, mix: readonly LabelledPrompt[] = LABELLED_MIX): 
   return { easyToCheaper: easyCheap / easy, hardToDearer: hardDear / hard, hardToCapable: hardCapable / hard, misses };
 }
 
+/** Prints every built-in policy's shares on `mix` (its misses too when `withMisses`), and returns them. */
+function reportMix(name: string, mix: readonly LabelledPrompt[], withMisses: boolean): Shares[] {
+  const rows: string[] = [];
+  const all: Shares[] = [];
+  const pct = (x: number) => `${(100 * x).toFixed(0).padStart(3)}%`;
+  for (const policy of Object.keys(defaultConfigObject().policies)) {
+    const s = shares(policy, mix);
+    all.push(s);
+    rows.push(`${policy.padEnd(12)} easy->cheaper ${pct(s.easyToCheaper)}   hard->dearer ${pct(s.hardToDearer)}   hard->capable ${pct(s.hardToCapable)}`);
+    if (withMisses) for (const m of s.misses) rows.push(`    ${m}`);
+  }
+  console.log(`${name} (${mix.length} prompts)\n${rows.join('\n')}`);
+  return all;
+}
+
 describe('labelled mix - easy prompts to cheap models, hard ones to strong models', () => {
   it('has at least 100 prompts of both labels across the task families', () => {
     expect(LABELLED_MIX.length).toBeGreaterThanOrEqual(100);
@@ -68,15 +83,8 @@ describe('labelled mix - easy prompts to cheap models, hard ones to strong model
   });
 
   it('reports the shares for every built-in policy', () => {
-    const rows: string[] = [];
-    for (const policy of Object.keys(defaultConfigObject().policies)) {
-      const s = shares(policy);
-      const pct = (x: number) => `${(100 * x).toFixed(0).padStart(3)}%`;
-      rows.push(`${policy.padEnd(12)} easy->cheaper ${pct(s.easyToCheaper)}   hard->dearer ${pct(s.hardToDearer)}   hard->capable ${pct(s.hardToCapable)}`);
-      expect(s.easyToCheaper + s.hardToDearer).toBeGreaterThan(0);
-      if (process.env.SWITCHYARD_MIX_MISSES) for (const m of s.misses) rows.push(`    ${m}`);
-    }
-    console.log(`labelled mix (${LABELLED_MIX.length} prompts), cheaper half: ${[...cheaperHalf].join(', ')}\n${rows.join('\n')}`);
+    const all = reportMix(`labelled mix, cheaper half: ${[...cheaperHalf].join(', ')};`, LABELLED_MIX, Boolean(process.env.SWITCHYARD_MIX_MISSES));
+    for (const s of all) expect(s.easyToCheaper + s.hardToDearer).toBeGreaterThan(0);
   });
 
   it('the cost-first policies still send every hard prompt to a capable model: their quality margin caps the loss', () => {
@@ -94,14 +102,7 @@ describe('labelled mix - the held-out mix, written after the task reader and nev
   it('reports the shares for every built-in policy, and the default policy holds what it reached', () => {
     expect(HELD_OUT_MIX.filter((p) => p.label === 'easy').length).toBe(20);
     expect(HELD_OUT_MIX.filter((p) => p.label === 'hard').length).toBe(20);
-    const rows: string[] = [];
-    for (const policy of Object.keys(defaultConfigObject().policies)) {
-      const s = shares(policy, HELD_OUT_MIX);
-      const pct = (x: number) => `${(100 * x).toFixed(0).padStart(3)}%`;
-      rows.push(`${policy.padEnd(12)} easy->cheaper ${pct(s.easyToCheaper)}   hard->dearer ${pct(s.hardToDearer)}   hard->capable ${pct(s.hardToCapable)}`);
-      if (process.env.SWITCHYARD_MIX_MISSES) for (const m of s.misses) rows.push(`    ${m}`);
-    }
-    console.log(`held-out mix (${HELD_OUT_MIX.length} prompts)\n${rows.join('\n')}`);
+    reportMix('held-out mix', HELD_OUT_MIX, Boolean(process.env.SWITCHYARD_MIX_MISSES));
     // When written: 100% / 70%: six short hard prompts with no cue the task reader knew read as
     // everyday. 100% / 80% once a field's vocabulary kept two of them from reading as chit-chat
     // (the vocabulary comes from the task families and MMLU-Pro's segments; the words of the
@@ -117,13 +118,7 @@ describe('labelled mix - the fresh mix, written after the held-out one had been 
   it('reports the shares for every built-in policy, and the default policy holds what it reached', () => {
     expect(FRESH_MIX.filter((p) => p.label === 'easy').length).toBe(20);
     expect(FRESH_MIX.filter((p) => p.label === 'hard').length).toBe(20);
-    const rows: string[] = [];
-    for (const policy of Object.keys(defaultConfigObject().policies)) {
-      const s = shares(policy, FRESH_MIX);
-      const pct = (x: number) => `${(100 * x).toFixed(0).padStart(3)}%`;
-      rows.push(`${policy.padEnd(12)} easy->cheaper ${pct(s.easyToCheaper)}   hard->dearer ${pct(s.hardToDearer)}   hard->capable ${pct(s.hardToCapable)}`);
-    }
-    console.log(`fresh mix (${FRESH_MIX.length} prompts)\n${rows.join('\n')}`);
+    reportMix('fresh mix', FRESH_MIX, false);
     // When written: 100% / 60% for the default policy (goal 80% of hard prompts to the dearer
     // half; every hard prompt did reach a capable model, within 10% of the best). Held to that,
     // so a regression shows; the misses are not printed, so the reader is not tuned on them.

@@ -18,8 +18,9 @@ export interface LabelledPrompt {
   system?: string;
 }
 
-const easy = (family: string, prompts: string[]): LabelledPrompt[] => prompts.map((prompt) => ({ family, label: 'easy', prompt }));
-const hard = (family: string, prompts: string[]): LabelledPrompt[] => prompts.map((prompt) => ({ family, label: 'hard', prompt }));
+/** Prompts of one family and difficulty, as the mixes list them. */
+export const easy = (family: string, prompts: string[]): LabelledPrompt[] => prompts.map((prompt) => ({ family, label: 'easy', prompt }));
+export const hard = (family: string, prompts: string[]): LabelledPrompt[] => prompts.map((prompt) => ({ family, label: 'hard', prompt }));
 
 export const LABELLED_MIX: readonly LabelledPrompt[] = [
   ...easy('chit-chat', [
