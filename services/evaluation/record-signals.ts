@@ -15,6 +15,7 @@
 import type { RecordView } from '../router/record/record-view.js';
 import type { ReportedOutcome } from '../generated/switchyard/v1/ReportedOutcome.js';
 import type { AnswerObservation } from './provider-shift.js';
+import { segmentKey } from '../shared/segment.js';
 
 /** Attempt statuses that reached the provider: answers, and errors. */
 const ANSWERED = new Set(['success', 'rejected']);
@@ -37,7 +38,7 @@ export function lengthBucket(tokens: number): string {
 
 /** The routing-data segment of a record: its task label, else the prompt's script (as the decision log's filters read it). */
 export function recordSegment(r: RecordView): string {
-  return r.labels?.task || r.features?.script || 'default';
+  return segmentKey(r.labels?.task, r.features?.script);
 }
 
 /** The task family the router read, from the decision's reason; `unknown` when it gave none. */

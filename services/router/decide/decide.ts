@@ -26,6 +26,7 @@ import { validateRequest, type NormalizedRequest, type RouteRequestFields } from
 import { explain, priorNotes } from './explain.js';
 import type { PromptCacheView } from '../cache/prompt-cache.js';
 import type { MetricsRecorder, ReasonKind } from '../../shared/metrics/metrics-recorder.js';
+import { segmentKey } from '../../shared/segment.js';
 
 /** What Decide reads of the scoring core's result for one prompt (core/scoring-core.ts CoreResult has more). */
 export interface PromptScores {
@@ -144,8 +145,9 @@ export class Decider {
     });
     const core = this.ctx.scoring.run(req.qualityText);
     const task = readTask(req);
-    // The record's segment (decision-views.ts segmentOf): what the model's corrections are kept by.
-    const corrections = this.ctx.scoring.corrections?.(req.labels.task || (SCRIPT_NAMES[core.script] ?? 'other'));
+    const script = SCRIPT_NAMES[core.script] ?? 'other';
+    // The record's segment: what the model's corrections are kept by.
+    const corrections = this.ctx.scoring.corrections?.(segmentKey(req.labels.task, script));
     const json = req.responseFormat.type !== 'text';
 
     // Rules see the prompt size, so estimate with the default policy's output assumption
@@ -318,7 +320,7 @@ export class Decider {
       plan: { strategy: STRATEGY_ENUM[plan.strategy], models: plan.models, checks: plan.checks },
       policy: policyName,
       matchedRules: rules.matched,
-      features: { estimatedInputTokens: estimate.inputTokens, script: SCRIPT_NAMES[core.script] ?? 'other', promptChars: req.qualityText.length },
+      features: { estimatedInputTokens: estimate.inputTokens, script, promptChars: req.qualityText.length },
       routerModel: this.ctx.scoring.modelVersion,
       decisionTimeNs: 0,
     };

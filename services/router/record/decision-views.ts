@@ -14,6 +14,7 @@ import type { DecisionView__Output } from '../../generated/switchyard/v1/Decisio
 import type { Feedback__Output } from '../../generated/switchyard/v1/Feedback.js';
 import type { ListDecisionsRequest__Output } from '../../generated/switchyard/v1/ListDecisionsRequest.js';
 import type { ReportedOutcome__Output } from '../../generated/switchyard/v1/ReportedOutcome.js';
+import { segmentKey } from '../../shared/segment.js';
 
 export class ViewFolder {
   private readonly records = new Map<string, DecisionRecord__Output>();
@@ -57,7 +58,7 @@ export class ViewFolder {
 
 /** The routing-data segment of a record: its task label, else the prompt's script. */
 export function segmentOf(r: DecisionRecord__Output): string {
-  return r.labels?.task || r.features?.script || 'default';
+  return segmentKey(r.labels?.task, r.features?.script);
 }
 
 export function matches(v: DecisionView__Output, f: ListDecisionsRequest__Output): boolean {

@@ -5,9 +5,10 @@
  */
 import type { ShadowConfig } from '../../shared/config/shadow-schema.js';
 import type { Decision } from '../decide/decide.js';
+import { segmentKey } from '../../shared/segment.js';
 
 export function segmentOfDecision(d: Decision): string {
-  return d.request.labels.task || d.response.features?.script || 'default';
+  return segmentKey(d.request.labels.task, d.response.features?.script);
 }
 
 export function shareFor(s: ShadowConfig, policy: string, segment: string): number {
