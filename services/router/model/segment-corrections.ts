@@ -6,7 +6,7 @@
  *     q' = sigmoid(logit(q) + offset),
  * applied after the task tier's prior (task-prior.ts), to the prediction Decide ranks with. The
  * segment is the decision record's: the request's `labels.task`, else the prompt's script
- * (router/record/decision-views.ts segmentOf). A correction names a profile, so it applies to
+ * (shared/segment.ts). A correction names a profile, so it applies to
  * every catalog model predicted by that profile, as training does. Everything else the model
  * predicts stays as it was, so a correction moves only the traffic of the pair it names.
  */
@@ -27,6 +27,7 @@ export type CorrectionTable = ReadonlyMap<string, Float64Array>;
 
 const EPS = 1e-6;
 
+/** The logit of a quality, clamped away from 0 and 1 (the tier prior's and the corrections' one). */
 export const logitOf = (q: number): number => {
   const c = Math.min(1 - EPS, Math.max(EPS, q));
   return Math.log(c / (1 - c));

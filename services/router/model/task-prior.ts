@@ -22,6 +22,7 @@
  * sent proofs to GPT-5 mini; at the hard-benchmark level the gap stays as wide as published.
  */
 import type { TaskTier } from '../core/task-family.js';
+import { logitOf } from './segment-corrections.js';
 
 export interface TierPrior {
   gapScale: number;
@@ -34,12 +35,9 @@ export const TIER_PRIORS: Readonly<Record<TaskTier, TierPrior>> = {
   general: { gapScale: 1, lift: 0 },
 };
 
-const EPS = 1e-6;
-
 /** Predicted quality `q` (in [0, 1]) after the tier's prior. */
 export function applyTierPrior(q: number, tier: TaskTier): number {
   const p = TIER_PRIORS[tier];
   if (p.gapScale === 1 && p.lift === 0) return q;
-  const c = Math.min(1 - EPS, Math.max(EPS, q));
-  return 1 / (1 + Math.exp(-(p.gapScale * Math.log(c / (1 - c)) + p.lift)));
+  return 1 / (1 + Math.exp(-(p.gapScale * logitOf(q) + p.lift)));
 }
