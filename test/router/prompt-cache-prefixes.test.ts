@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CacheReport__Output } from '../../services/generated/switchyard/v1/CacheReport.js';
 import { PromptCacheRouting, sessionKey } from '../../services/router/cache/prompt-cache.js';
+import { SESSION_SAMPLE } from '../../services/router/cache/session-hash.js';
 import { PromptCacheTable } from '../../services/router/cache/prompt-cache-table.js';
 import type { NormalizedRequest } from '../../services/router/decide/validate-request.js';
 import { prefixBoundaries } from '../../services/shared/bus/prefix-hash.js';
@@ -82,6 +83,16 @@ describe('prompt cache - the session key', () => {
     expect(sessionKey(asRequest([text('user', 'hello'), text('assistant', 'other')]))).toBe(a);
     expect(sessionKey(asRequest([text('user', 'hello!')]))).not.toBe(a);
     expect(sessionKey(asRequest([]))).toBeUndefined();
+  });
+
+  it('reads a long first message at its ends and its length only', () => {
+    const body = (middle: string) => `${'a'.repeat(SESSION_SAMPLE)}${middle}${'z'.repeat(SESSION_SAMPLE)}`;
+    const key = (m: string) => sessionKey(asRequest([text('system', 'Be brief.'), text('user', m)]));
+    const a = key(body('x'.repeat(3000)));
+    expect(key(body('y'.repeat(3000)))).toBe(a);
+    expect(key(body('x'.repeat(3001)))).not.toBe(a);
+    expect(key(`b${body('x'.repeat(3000)).slice(1)}`)).not.toBe(a);
+    expect(key(`${body('x'.repeat(3000)).slice(0, -1)}y`)).not.toBe(a);
   });
 
   it('tells apart many different prompts (no two of 10,000 share a key)', () => {

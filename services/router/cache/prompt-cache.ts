@@ -6,7 +6,7 @@
  * utility.
  */
 import { LRUCache } from 'lru-cache';
-import { MAX_BOUNDARIES, prefixBlocks, prefixBoundaries, type PrefixBoundary } from '../../shared/bus/prefix-hash.js';
+import { MAX_BOUNDARIES, prefixBlockParts, prefixBoundaries, type PrefixBoundary } from '../../shared/bus/prefix-hash.js';
 import type { NormalizedRequest } from '../decide/validate-request.js';
 import type { PromptCacheTable } from './prompt-cache-table.js';
 import { sessionHash } from './session-hash.js';
@@ -43,8 +43,8 @@ const SESSION_KEY_BLOCKS = 2;
  */
 export function sessionKey(req: NormalizedRequest): string | undefined {
   if (req.labels.session) return `s:${req.labels.session}`;
-  const blocks = prefixBlocks(req.messages, req.tools, SESSION_KEY_BLOCKS);
-  return blocks[1] ? `p:${sessionHash([blocks[0]!.text, blocks[1].text])}` : undefined;
+  const blocks = prefixBlockParts(req.messages, req.tools, SESSION_KEY_BLOCKS);
+  return blocks.length > 1 ? `p:${sessionHash(blocks)}` : undefined;
 }
 
 const NO_BOUNDARIES: readonly PrefixBoundary[] = [];

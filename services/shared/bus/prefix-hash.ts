@@ -81,11 +81,16 @@ export interface PrefixBlock {
 
 /** The prompt's blocks as the definition above makes them, shortest prefix first: the first `limit` (at most MAX_BOUNDARIES). */
 export function prefixBlocks(messages: readonly ChatMessage[], tools: readonly ToolDefinition[] = [], limit = MAX_BOUNDARIES): PrefixBlock[] {
+  return prefixBlockParts(messages, tools, limit).map(sampled);
+}
+
+/** The parts of each of the prompt's first `limit` blocks (at most MAX_BOUNDARIES), unjoined: a block is their concatenation. */
+export function prefixBlockParts(messages: readonly ChatMessage[], tools: readonly ToolDefinition[] = [], limit = MAX_BOUNDARIES): string[][] {
   const headParts = [tools.length > 0 ? `T${canonical(tools)}` : 'T'];
   let i = 0;
   for (; i < messages.length && messages[i]!.role === 'system'; i++) headParts.push('S', ...messageParts(messages[i]!, false));
-  const out = [sampled(headParts)];
-  for (const max = Math.min(limit, MAX_BOUNDARIES); i < messages.length && out.length < max; i++) out.push(sampled(messageParts(messages[i]!)));
+  const out = [headParts];
+  for (const max = Math.min(limit, MAX_BOUNDARIES); i < messages.length && out.length < max; i++) out.push(messageParts(messages[i]!));
   return out;
 }
 
