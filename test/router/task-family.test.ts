@@ -67,6 +67,48 @@ describe('task family - reading what a request asks for', () => {
     expect(readTask(request(filler + mc + filler)).family).not.toBe('multiple-choice');
   });
 
+  it('finds option lines as a search for each form in the windows would, at the edges of the windows too', () => {
+    // The definition: each of A, B and C starts a line as "X. ", "X) " or "(X) ", the whole form within the first 16 K or the last 4 K code units.
+    const HEAD = 16 << 10;
+    const TAIL = 4 << 10;
+    const within = (t: string, f: string) =>
+      t.length <= HEAD + TAIL ? t.includes(f) : t.lastIndexOf(f, HEAD - f.length) >= 0 || t.indexOf(f, t.length - TAIL) >= 0;
+    const byDefinition = (t: string) => ['A', 'B', 'C'].every((l) => [`\n${l}. `, `\n${l}) `, `\n(${l}) `].some((f) => within(t, f)));
+    const pieces = ['\nA. ', '\nB) ', '\n(C) ', '\nC. ', '\n(A) ', '\nB. x', '\nD. ', '\n(B)x', ' A. ', 'word ', '\n'];
+    let seed = 7;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    let agreed = 0;
+    for (let n = 0; n < 400; n++) {
+      const parts: string[] = [];
+      for (let k = 0; k < 6; k++) parts.push(pieces[Math.floor(next() * pieces.length)]!);
+      // Pad so some texts cross the head window's end or start the tail window at an option line.
+      const pad = n % 4 === 0 ? 'x'.repeat(HEAD - 6 + (n % 9)) + parts.join('') + 'y'.repeat(TAIL + 40) : parts.join('');
+      const text = n % 8 === 4 ? `${'z'.repeat(HEAD + 3000)}${parts.join('')}${'w'.repeat(TAIL - 8 - (n % 5))}` : pad;
+      const mc = readTask(request(text)).family === 'multiple-choice';
+      expect(mc, JSON.stringify(text.length > 200 ? text.slice(HEAD - 20, HEAD + 60) : text)).toBe(byDefinition(text));
+      agreed += mc ? 1 : 0;
+    }
+    // Both answers occur.
+    expect(agreed).toBeGreaterThan(20);
+    expect(agreed).toBeLessThan(380);
+    // Option A's line starting a few units either side of each window's edge, in its short and bracketed forms.
+    let edges = 0;
+    for (const form of ['\nA. ', '\n(A) ']) {
+      for (let d = -7; d <= 2; d++) {
+        const atHead = `\nB. b\nC. c${'x'.repeat(HEAD + d - 10)}${form}a${'y'.repeat(TAIL + 100)}`;
+        const tailStart = TAIL + 100;
+        const atTail = `\nB. b\nC. c${'x'.repeat(HEAD)}\n${'x'.repeat(tailStart - 1)}${form}a${'y'.repeat(TAIL - form.length - 1 - d)}`;
+        for (const text of [atHead, atTail]) {
+          const mc = readTask(request(text)).family === 'multiple-choice';
+          expect(mc, `${JSON.stringify(form)} at ${d}`).toBe(byDefinition(text));
+          edges += mc ? 1 : 0;
+        }
+      }
+    }
+    expect(edges).toBeGreaterThan(5);
+    expect(edges).toBeLessThan(35);
+  });
+
   it('a hard cue outweighs an everyday one', () => {
     expect(readTask(request('Summarise this proof of the theorem in plain words.')).tier).toBe('hard');
   });

@@ -152,9 +152,25 @@ function matchesAt(text: string, at: number, end: number, cue: Cue): boolean {
 /** Code and math symbols counted by the last scanRange (Decide is synchronous: one scan at a time). */
 const symbols = { code: 0, math: 0, exponents: 0 };
 
+/** What a code unit below 128 is to the scan: WORD (a letter or digit), CODE or MATH (a symbol counted), or nothing. */
+const WORD = 1;
+const CODE = 2;
+const MATH = 4;
+const ASCII_KIND = new Uint8Array(128);
+/** The cue-index class of a code unit below 128, case folded (cls(lower(c))). */
+const ASCII_CLS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  ASCII_KIND[c] = isWordChar(c) ? WORD : c === 0x7b || c === 0x7d || c === 0x3b || c === 0x5b || c === 0x5d ? CODE : c === 0x5e || c === 0x3d || c === 0x5c ? MATH : 0;
+  ASCII_CLS[c] = cls(lower(c));
+}
+/** The kind of any code unit: past ASCII, Latin-1 letters and beyond are word units, ∫ and ∑ math. */
+const kindOf = (c: number) => (c < 128 ? ASCII_KIND[c]! : c >= 0xc0 ? WORD : c === 0x222b || c === 0x2211 ? MATH : 0);
+const clsOf = (c: number) => (c < 128 ? ASCII_CLS[c]! : 27);
+
 /**
  * Counts cue hits per family in text[from, to) into `hits` (the longest cue at each word
- * start), and the code and math symbols of the range into `symbols`.
+ * start), and the code and math symbols of the range into `symbols`. A code unit costs one
+ * table read; a word start, one index read and rarely a comparison.
  */
 function scanRange(text: string, from: number, to: number, hits: Map<string, number>, first?: Map<string, number>): void {
   let prevWord = from > 0 && isWordChar(text.charCodeAt(from - 1));
@@ -163,17 +179,21 @@ function scanRange(text: string, from: number, to: number, hits: Map<string, num
   let exponents = 0;
   for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
-    const word = isWordChar(c);
-    if (!word) {
-      if (c === 0x7b || c === 0x7d || c === 0x3b || c === 0x5b || c === 0x5d) code++;
-      else if (c === 0x5e || c === 0x3d || c === 0x5c || c === 0x222b || c === 0x2211) {
+    const kind = kindOf(c);
+    if (kind !== WORD) {
+      prevWord = false;
+      if (kind === CODE) code++;
+      else if (kind === MATH) {
         math++;
         if (c === 0x5e && isExponent(text, i, from, to)) exponents++;
       }
-    } else if (!prevWord && i + 1 < to) {
-      const third = i + 2 < to ? cls(lower(text.charCodeAt(i + 2))) : 27;
-      const list = INDEX[(cls(lower(c)) * 28 + cls(lower(text.charCodeAt(i + 1)))) * 28 + third]!;
-      for (const cue of list) {
+      continue;
+    }
+    if (!prevWord && i + 1 < to) {
+      const third = i + 2 < to ? clsOf(text.charCodeAt(i + 2)) : 27;
+      const list = INDEX[(clsOf(c) * 28 + clsOf(text.charCodeAt(i + 1))) * 28 + third]!;
+      for (let k = 0; k < list.length; k++) {
+        const cue = list[k]!;
         if (matchesAt(text, i, to, cue)) {
           hits.set(cue.family, (hits.get(cue.family) ?? 0) + 1);
           if (first !== undefined && !first.has(cue.family)) first.set(cue.family, i);
@@ -181,7 +201,7 @@ function scanRange(text: string, from: number, to: number, hits: Map<string, num
         }
       }
     }
-    prevWord = word;
+    prevWord = true;
   }
   symbols.code = code;
   symbols.math = math;
@@ -219,8 +239,6 @@ function inWindows(text: string, needle: string): boolean {
 
 const hasFence = (text: string) => inWindows(text, '```');
 
-/** Option lines of a multiple-choice question: "A. ...", "A) ...", "(A) ...", for A, B and C. */
-const OPTION_LINES = ['A', 'B', 'C'].map((l) => [`\n${l}. `, `\n${l}) `, `\n(${l}) `]);
 
 /**
  * A question with lettered options A, B and C on their own lines, in the fence windows. It is
@@ -230,8 +248,26 @@ const OPTION_LINES = ['A', 'B', 'C'].map((l) => [`\n${l}. `, `\n${l}) `, `\n(${l
  * read as hard cut it to 0.656 (services/train/measure-task-priors.ts).
  */
 function hasLetteredOptions(text: string): boolean {
-  if (!text.includes('\n')) return false;
-  return OPTION_LINES.every((forms) => forms.some((f) => inWindows(text, f)));
+  const long = text.length > FENCE_HEAD_UNITS + FENCE_TAIL_UNITS;
+  const tailFrom = text.length - FENCE_TAIL_UNITS;
+  let letters = 0;
+  // One pass over the line starts: an option line is "\nA. ", "\nA) " or "\n(A) ", each whole within a window.
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+    if (long && i > FENCE_HEAD_UNITS - 4 && i < tailFrom) {
+      i = tailFrom - 1;
+      continue;
+    }
+    const a = text.charCodeAt(i + 1);
+    const bracketed = a === 0x28;
+    const letter = bracketed ? text.charCodeAt(i + 2) - 0x41 : a - 0x41;
+    if (letter < 0 || letter > 2) continue;
+    const form = bracketed
+      ? text.charCodeAt(i + 3) === 0x29 && text.charCodeAt(i + 4) === 0x20 && (!long || i <= FENCE_HEAD_UNITS - 5 || i >= tailFrom)
+      : (text.charCodeAt(i + 2) === 0x2e || text.charCodeAt(i + 2) === 0x29) && text.charCodeAt(i + 3) === 0x20;
+    if (form) letters |= 1 << letter;
+    if (letters === 7) return true;
+  }
+  return false;
 }
 
 /**
