@@ -20,43 +20,57 @@
 /** Units read from each end of a block longer than twice this. */
 export const SESSION_SAMPLE = 256;
 
-let h1 = 0;
-let h2 = 0;
+/** The code units a block's hash reads: [text, from, to) ranges of its parts, with a length marker between a long block's ends. */
+const ranges: (string | number)[] = [];
 
-function mix(c: number): void {
-  h1 = Math.imul(h1 ^ c, 2654435761);
-  h2 = Math.imul(h2 ^ c, 1597334677);
-}
-
-/** Mixes units [from, to) of the concatenation of `parts`. */
-function mixRange(parts: readonly string[], from: number, to: number): void {
+/** Adds the ranges of units [from, to) of the concatenation of `parts`. */
+function addRanges(parts: readonly string[], from: number, to: number): void {
   let start = 0;
   for (let p = 0; p < parts.length && start < to; p++) {
     const s = parts[p]!;
     const end = start + s.length;
-    if (end > from) for (let i = Math.max(from, start) - start, stop = Math.min(to, end) - start; i < stop; i++) mix(s.charCodeAt(i));
+    if (end > from) ranges.push(s, Math.max(from, start) - start, Math.min(to, end) - start);
     start = end;
   }
 }
 
 /** The hash of `blocks`, each the concatenation of its parts, joined by a NUL as the prefix hashes join them. */
 export function sessionHash(blocks: readonly (readonly string[])[]): string {
-  h1 = 0xdeadbeef;
-  h2 = 0x41c6ce57;
+  ranges.length = 0;
   for (let b = 0; b < blocks.length; b++) {
-    if (b > 0) {
-      h1 = Math.imul(h1, 2654435761);
-      h2 = Math.imul(h2, 1597334677);
-    }
+    // A block after the first starts with its joining NUL, hashed as an empty range marked -1.
+    if (b > 0) ranges.push('', -1, 0);
     const parts = blocks[b]!;
     let length = 0;
     for (const s of parts) length += s.length;
-    if (length <= 2 * SESSION_SAMPLE) mixRange(parts, 0, length);
+    if (length <= 2 * SESSION_SAMPLE) addRanges(parts, 0, length);
     else {
-      mixRange(parts, 0, SESSION_SAMPLE);
+      addRanges(parts, 0, SESSION_SAMPLE);
       // The length between the ends, as one unit no text unit equals (a UTF-16 unit is < 2^16).
-      mix(0x10000 + length);
-      mixRange(parts, length - SESSION_SAMPLE, length);
+      ranges.push('', 0x10000 + length, 0);
+      addRanges(parts, length - SESSION_SAMPLE, length);
+    }
+  }
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let r = 0; r < ranges.length; r += 3) {
+    const s = ranges[r] as string;
+    const from = ranges[r + 1] as number;
+    const to = ranges[r + 2] as number;
+    if (s === '') {
+      if (from === -1) {
+        h1 = Math.imul(h1, 2654435761);
+        h2 = Math.imul(h2, 1597334677);
+      } else {
+        h1 = Math.imul(h1 ^ from, 2654435761);
+        h2 = Math.imul(h2 ^ from, 1597334677);
+      }
+      continue;
+    }
+    for (let i = from; i < to; i++) {
+      const c = s.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 2654435761);
+      h2 = Math.imul(h2 ^ c, 1597334677);
     }
   }
   const a = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
