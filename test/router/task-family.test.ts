@@ -36,6 +36,10 @@ describe('task family - reading what a request asks for', () => {
     expect(readTask(request(filler.slice(0, 100_000) + fence + filler.slice(100_000))).family).not.toBe('code');
     // Up to 20 K code units the whole message counts.
     expect(readTask(request(filler.slice(0, 12_000) + fence + filler.slice(0, 7_000))).family).toBe('code');
+    // At the head window's end: a fence whose three backticks end at 16 K counts, one unit later it does not.
+    const at = (start: number) => readTask(request(`${'x'.repeat(start)}\`\`\`${'y'.repeat(30_000)}`)).family;
+    expect(at((16 << 10) - 3)).toBe('code');
+    expect(at((16 << 10) - 2)).not.toBe('code');
   });
 
   it('hard families from their cues and from structure', () => {
