@@ -80,7 +80,10 @@ describe('task family - reading what a request asks for', () => {
     const byDefinition = (t: string) => ['A', 'B', 'C'].every((l) => [`\n${l}. `, `\n${l}) `, `\n(${l}) `].some((f) => within(t, f)));
     const pieces = ['\nA. ', '\nB) ', '\n(C) ', '\nC. ', '\n(A) ', '\nB. x', '\nD. ', '\n(B)x', ' A. ', 'word ', '\n'];
     let seed = 7;
-    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const next = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
     let agreed = 0;
     for (let n = 0; n < 400; n++) {
       const parts: string[] = [];
