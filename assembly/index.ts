@@ -11,6 +11,7 @@ export {
   tokensPtr,
   logitsPtr,
   qualityPtr,
+  catalogLogitsPtr,
   reserve,
   run,
 } from './io';

@@ -8,6 +8,7 @@ import { extractFeatures } from './features';
 import {
   CATALOG_PROFILE,
   CATALOG_SHIFT,
+  OUT_CATALOG_LOGIT,
   OUT_DENSE,
   OUT_LOGITS,
   OUT_QUALITY,
@@ -29,6 +30,7 @@ export function densePtr(): usize { return OUT_DENSE; }
 export function tokensPtr(): usize { return OUT_TOKENS; }
 export function logitsPtr(): usize { return OUT_LOGITS; }
 export function qualityPtr(): usize { return OUT_QUALITY; }
+export function catalogLogitsPtr(): usize { return OUT_CATALOG_LOGIT; }
 
 /**
  * Lays out room for a model's arrays and returns where to copy them (model.ts); 0 on bad sizes

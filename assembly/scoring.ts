@@ -7,7 +7,7 @@
  */
 import { DENSE_FEATURES } from './constants';
 import { ACTIVE_PROFILE, ACTIVE_SHIFT, catalogSize } from './catalog';
-import { DENSE_F32, OUT_DENSE, OUT_LOGITS, OUT_QUALITY, OUT_TOKENS, Z } from './layout';
+import { DENSE_F32, OUT_CATALOG_LOGIT, OUT_DENSE, OUT_LOGITS, OUT_QUALITY, OUT_TOKENS, Z } from './layout';
 import { abilityPtr, biasPtr, denseWeightsPtr, hashedPtr, modelDim, modelProfiles, projectionPtr } from './model';
 
 const ZERO = f32x4.splat(0);
@@ -115,11 +115,16 @@ function scoreEachProfile(d0: v128, d1: v128, d2: v128, d3: v128): void {
   }
 }
 
-/** OUT_QUALITY[c] = sigmoid(logit[profile_c] + shift_c) for the committed catalog. */
+/**
+ * OUT_CATALOG_LOGIT[c] = logit[profile_c] + shift_c and OUT_QUALITY[c] = its sigmoid for the
+ * committed catalog. The logit lets Decide reshape a prediction (the task tier's prior) with
+ * one exp and no log.
+ */
 function scoreCatalog(): void {
   for (let c = 0; c < catalogSize; c++) {
     const p = load<i32>(ACTIVE_PROFILE + (<usize>c << 2));
     const x = load<f64>(OUT_LOGITS + (<usize>p << 3)) + <f64>load<f32>(ACTIVE_SHIFT + (<usize>c << 2));
+    store<f64>(OUT_CATALOG_LOGIT + (<usize>c << 3), x);
     store<f64>(OUT_QUALITY + (<usize>c << 3), 1.0 / (1.0 + Math.exp(-x)));
   }
 }

@@ -32,6 +32,14 @@ describe.each(MODELS)('wasm agreement - dim $dim, $profiles profiles', ({ seed, 
     expectAgreement(wasm.run(text), ref.run(text), name);
   });
 
+  test('each catalog model\'s quality is the sigmoid of its catalog logit', () => {
+    for (const { text } of PROMPTS.slice(0, 12)) {
+      const r = wasm.run(text);
+      expect(r.catalogLogits.length).toBe(12);
+      r.catalogLogits.forEach((x, c) => expect(Math.abs(r.quality[c]! - 1 / (1 + Math.exp(-x)))).toBeLessThan(1e-15));
+    }
+  });
+
   test('random strings of any UTF-16 code units', () => {
     const unit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
     fc.assert(
@@ -71,6 +79,7 @@ describe('wasm agreement - without a model', () => {
       const w = wasm.run(text);
       expect(w.logits.length).toBe(0);
       expect(w.quality.length).toBe(0);
+      expect(w.catalogLogits.length).toBe(0);
       expectAgreement(w, ref.run(text), name);
     }
   });

@@ -28,6 +28,7 @@ export class ReferenceCore implements ScoringCore {
       sampleBytes: 0,
       logits: new Float64Array(0),
       quality: new Float64Array(0),
+      catalogLogits: new Float64Array(0),
     };
   }
 
@@ -47,6 +48,7 @@ export class ReferenceCore implements ScoringCore {
     this.catalogProfiles = Int32Array.from(entries, (e) => e.profile);
     this.catalogShifts = Float32Array.from(entries, (e) => e.shift);
     this.result.quality = new Float64Array(entries.length);
+    this.result.catalogLogits = new Float64Array(entries.length);
   }
 
   run(text: string): CoreResult {
@@ -60,7 +62,9 @@ export class ReferenceCore implements ScoringCore {
     if (this.model === undefined) return r;
     scoreProfiles(this.model, f, this.z, r.logits);
     for (let c = 0; c < r.quality.length; c++) {
-      r.quality[c] = sigmoid(r.logits[this.catalogProfiles[c]!]! + this.catalogShifts[c]!);
+      const x = r.logits[this.catalogProfiles[c]!]! + this.catalogShifts[c]!;
+      r.catalogLogits[c] = x;
+      r.quality[c] = sigmoid(x);
     }
     return r;
   }
@@ -69,5 +73,6 @@ export class ReferenceCore implements ScoringCore {
     this.catalogProfiles = new Int32Array(0);
     this.catalogShifts = new Float32Array(0);
     this.result.quality = new Float64Array(0);
+    this.result.catalogLogits = new Float64Array(0);
   }
 }

@@ -40,6 +40,11 @@ export interface CoreResult {
   logits: Float64Array;
   /** Each catalog model's predicted quality in [0, 1], in catalog order (empty until set). */
   quality: Float64Array;
+  /**
+   * Each catalog model's logit, logit[profile] + shift, in catalog order: `quality` is its
+   * sigmoid. Decide reshapes predictions in logit space (model/task-prior.ts) from it.
+   */
+  catalogLogits: Float64Array;
 }
 
 export interface ScoringCore {

@@ -39,6 +39,7 @@ type CoreExports = {
   tokensPtr(): number;
   logitsPtr(): number;
   qualityPtr(): number;
+  catalogLogitsPtr(): number;
   reserve(dim: number, profiles: number): number;
   setCatalog(n: number): number;
   run(len: number, totalUnits: number, sampledUnits: number): void;
@@ -101,6 +102,7 @@ export class WasmCore implements ScoringCore {
       sampleBytes: 0,
       logits: new Float64Array(0),
       quality: new Float64Array(0),
+      catalogLogits: new Float64Array(0),
     };
     this.bindViews();
   }
@@ -177,5 +179,6 @@ export class WasmCore implements ScoringCore {
     r.tokens = new Uint32Array(buffer, c.tokensPtr(), MAX_TOKENS);
     r.logits = new Float64Array(buffer, c.logitsPtr(), this.profiles);
     r.quality = new Float64Array(buffer, c.qualityPtr(), this.catalogSize);
+    r.catalogLogits = new Float64Array(buffer, c.catalogLogitsPtr(), this.catalogSize);
   }
 }

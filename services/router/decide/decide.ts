@@ -12,8 +12,7 @@ import { lambdaForKnob, utility } from '../policy/tradeoff.js';
 import { rankingQuality, withinMargin } from '../policy/operating-point.js';
 import { describeExploration, explore, type Explorable } from '../policy/exploration.js';
 import { readTask } from '../core/task-family.js';
-import { applyTierPrior } from '../model/task-prior.js';
-import { correctedQuality } from '../model/segment-corrections.js';
+import { qualityAfterPrior, TIER_PRIORS } from '../model/task-prior.js';
 import { expectedOutputTokens } from '../model/output-length.js';
 import { estimateRequest, expectedCostUsd, expectedLatencyMs, type RequestEstimate } from './estimates.js';
 import { newDecisionId } from './decision-id.js';
@@ -34,6 +33,8 @@ export interface PromptScores {
   script: Script;
   /** Predicted quality of each catalog model, by catalog index. */
   quality: ArrayLike<number>;
+  /** The logit of each `quality` (its sigmoid is the quality), by catalog index. */
+  catalogLogits: ArrayLike<number>;
 }
 
 export interface ScoringSource {
@@ -177,11 +178,11 @@ export class Decider {
     let best = 0;
     let eligible = 0;
     let mostCapable = -1;
+    const tierPrior = TIER_PRIORS[task.tier];
     for (let i = 0; i < models.length; i++) {
       const m = models[i]!;
       const st = status[i] ?? AVAILABLE;
-      const prior = applyTierPrior(core.quality[i]!, task.tier);
-      const quality = corrections === undefined ? prior : correctedQuality(prior, corrections[i]!);
+      const quality = qualityAfterPrior(core.quality[i]!, core.catalogLogits[i]!, tierPrior, corrections === undefined ? 0 : corrections[i]!);
       const cost = expectedCostUsd(m, estimate, held ? cache!.cachedTokens(m.id, prefixes) : 0);
       s.quality[i] = quality;
       s.cost[i] = cost;
