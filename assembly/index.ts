@@ -11,7 +11,6 @@ export {
   tokensPtr,
   logitsPtr,
   qualityPtr,
-  catalogLogitsPtr,
   reserve,
   run,
 } from './io';

@@ -32,8 +32,6 @@ export const OUT_TOKENS: usize = memory.data(MAX_TOKENS * 4, V128_BYTES);
 export const OUT_LOGITS: usize = memory.data(MAX_PROFILES * 8, V128_BYTES);
 /** Output: each catalog model's quality (f64 × catalog size). */
 export const OUT_QUALITY: usize = memory.data(MAX_CATALOG * 8, V128_BYTES);
-/** Output: each catalog model's logit, logit[profile] + shift, of which its quality is the sigmoid (f64 × catalog size). */
-export const OUT_CATALOG_LOGIT: usize = memory.data(MAX_CATALOG * 8, V128_BYTES);
 
 /** Scratch: byte-class counts (i32 × 16, one per ByteClass) and their i32x4 partial sums. */
 export const COUNTS: usize = memory.data(16 * 4, V128_BYTES);

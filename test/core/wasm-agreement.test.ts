@@ -6,6 +6,8 @@ import { ReferenceCore, WasmCore, locateCoreWasm } from '../../services/router/c
 import { expectAgreement } from './agreement.js';
 import { agreementPrompts } from './prompts.js';
 import { randomCatalog, randomModel } from '../../services/bench/random-model.js';
+import { applyTierPrior, TIER_PRIORS } from '../../services/router/model/task-prior.js';
+import type { TaskTier } from '../../services/router/core/task-family.js';
 
 /** Dims cover the 16-lane pass, the 4-, 8- and 12-lane passes and the scalar tail. */
 const MODELS = [
@@ -32,11 +34,13 @@ describe.each(MODELS)('wasm agreement - dim $dim, $profiles profiles', ({ seed, 
     expectAgreement(wasm.run(text), ref.run(text), name);
   });
 
-  test('each catalog model\'s quality is the sigmoid of its catalog logit', () => {
-    for (const { text } of PROMPTS.slice(0, 12)) {
-      const r = wasm.run(text);
-      expect(r.catalogLogits.length).toBe(12);
-      r.catalogLogits.forEach((x, c) => expect(Math.abs(r.quality[c]! - 1 / (1 + Math.exp(-x)))).toBeLessThan(1e-15));
+  test.each(Object.entries(TIER_PRIORS))('with the %s tier\'s prior: agrees with the reference, and with the prior taken through the quality', (tier, prior) => {
+    for (const { name, text } of PROMPTS.slice(0, 12)) {
+      const plain = Float64Array.from(wasm.run(text).quality);
+      expect(plain.length).toBe(12);
+      const r = wasm.run(text, prior);
+      expectAgreement(r, ref.run(text, prior), `${name}, ${tier}`);
+      plain.forEach((q, c) => expect(Math.abs(r.quality[c]! - applyTierPrior(q, tier as TaskTier)), `${name}, model ${c}`).toBeLessThanOrEqual(1e-9));
     }
   });
 
@@ -79,7 +83,6 @@ describe('wasm agreement - without a model', () => {
       const w = wasm.run(text);
       expect(w.logits.length).toBe(0);
       expect(w.quality.length).toBe(0);
-      expect(w.catalogLogits.length).toBe(0);
       expectAgreement(w, ref.run(text), name);
     }
   });

@@ -4,8 +4,9 @@
  * wider than a policy's quality margin.
  */
 import { describe, expect, it } from 'vitest';
-import { applyTierPrior, qualityAfterPrior, TIER_PRIORS } from '../../services/router/model/task-prior.js';
-import { correctedQuality } from '../../services/router/model/segment-corrections.js';
+import { applyTierPrior, TIER_PRIORS } from '../../services/router/model/task-prior.js';
+import { logitOf } from '../../services/router/model/segment-corrections.js';
+import { LOGIT_MAX, LOGIT_MIN, priorLogit, sigmoid } from '../../services/router/core/scorer-reference.js';
 import type { TaskTier } from '../../services/router/core/task-family.js';
 import { withinMargin } from '../../services/router/policy/operating-point.js';
 
@@ -34,26 +35,22 @@ describe('task prior - how the tier reshapes predicted quality', () => {
   });
 });
 
-describe('task prior - from the logit, as Decide takes it', () => {
-  const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+describe('task prior - on the logit, as the scoring core applies it', () => {
   const logits = [-30, -16, -13.9, -13.8, -8, -2.5, -0.4, 0, 0.3, 1.7, 5, 9.2, 13.8, 13.9, 16, 30];
-  const offsets = [0, -8, -1.25, 0.5, 8];
 
-  it.each(['everyday', 'hard', 'general'] as TaskTier[])('%s: equals the prior and the correction taken through the quality, within 1e-9', (tier) => {
-    let compared = 0;
-    for (const x of logits) {
-      for (const offset of offsets) {
-        const q = sigmoid(x);
-        const fast = qualityAfterPrior(q, x, TIER_PRIORS[tier], offset);
-        const slow = correctedQuality(applyTierPrior(q, tier), offset);
-        expect(Math.abs(fast - slow), `x ${x}, offset ${offset}`).toBeLessThanOrEqual(1e-9);
-        compared++;
-      }
-    }
-    expect(compared).toBe(logits.length * offsets.length);
+  it('the clamp bounds are those of logitOf', () => {
+    expect(LOGIT_MAX).toBe(logitOf(1));
+    expect(LOGIT_MIN).toBe(logitOf(0));
   });
 
-  it('general without a correction returns the prediction itself', () => {
-    expect(qualityAfterPrior(0.73, 0.99, TIER_PRIORS.general, 0)).toBe(0.73);
+  it.each(['everyday', 'hard', 'general'] as TaskTier[])('%s: equals the prior taken through the quality, within 1e-9', (tier) => {
+    for (const x of logits) {
+      const fast = sigmoid(priorLogit(x, TIER_PRIORS[tier]));
+      expect(Math.abs(fast - applyTierPrior(sigmoid(x), tier)), `x ${x}`).toBeLessThanOrEqual(1e-9);
+    }
+  });
+
+  it('general leaves the logit as it is, unclamped', () => {
+    for (const x of logits) expect(priorLogit(x, TIER_PRIORS.general)).toBe(x);
   });
 });

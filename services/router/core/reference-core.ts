@@ -5,8 +5,8 @@
 import { SAMPLE_MAX_BYTES } from './feature-spec.js';
 import { extractFeatures, newFeatures } from './features-reference.js';
 import { samplePrompt } from './sampler.js';
-import { scoreProfiles, sigmoid } from './scorer-reference.js';
-import { checkCatalog, checkModel, type CatalogEntry, type CoreResult, type ScoringCore } from './scoring-core.js';
+import { priorLogit, scoreProfiles, sigmoid } from './scorer-reference.js';
+import { checkCatalog, checkModel, NO_PRIOR, type CatalogEntry, type CoreResult, type ScoringCore, type TierPrior } from './scoring-core.js';
 import type { RouterModel } from '../model/router-model-file.js';
 
 export class ReferenceCore implements ScoringCore {
@@ -28,7 +28,6 @@ export class ReferenceCore implements ScoringCore {
       sampleBytes: 0,
       logits: new Float64Array(0),
       quality: new Float64Array(0),
-      catalogLogits: new Float64Array(0),
     };
   }
 
@@ -48,10 +47,9 @@ export class ReferenceCore implements ScoringCore {
     this.catalogProfiles = Int32Array.from(entries, (e) => e.profile);
     this.catalogShifts = Float32Array.from(entries, (e) => e.shift);
     this.result.quality = new Float64Array(entries.length);
-    this.result.catalogLogits = new Float64Array(entries.length);
   }
 
-  run(text: string): CoreResult {
+  run(text: string, prior: TierPrior = NO_PRIOR): CoreResult {
     const s = samplePrompt(text, this.sample);
     const f = extractFeatures(this.sample, s.bytes, s.totalUnits, s.sampledUnits, this.features);
     const r = this.result;
@@ -62,9 +60,7 @@ export class ReferenceCore implements ScoringCore {
     if (this.model === undefined) return r;
     scoreProfiles(this.model, f, this.z, r.logits);
     for (let c = 0; c < r.quality.length; c++) {
-      const x = r.logits[this.catalogProfiles[c]!]! + this.catalogShifts[c]!;
-      r.catalogLogits[c] = x;
-      r.quality[c] = sigmoid(x);
+      r.quality[c] = sigmoid(priorLogit(r.logits[this.catalogProfiles[c]!]! + this.catalogShifts[c]!, prior));
     }
     return r;
   }
@@ -73,6 +69,5 @@ export class ReferenceCore implements ScoringCore {
     this.catalogProfiles = new Int32Array(0);
     this.catalogShifts = new Float32Array(0);
     this.result.quality = new Float64Array(0);
-    this.result.catalogLogits = new Float64Array(0);
   }
 }

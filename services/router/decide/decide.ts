@@ -12,7 +12,8 @@ import { lambdaForKnob, utility } from '../policy/tradeoff.js';
 import { rankingQuality, withinMargin } from '../policy/operating-point.js';
 import { describeExploration, explore, type Explorable } from '../policy/exploration.js';
 import { readTask } from '../core/task-family.js';
-import { qualityAfterPrior, TIER_PRIORS } from '../model/task-prior.js';
+import { TIER_PRIORS, type TierPrior } from '../model/task-prior.js';
+import { correctedQuality } from '../model/segment-corrections.js';
 import { expectedOutputTokens } from '../model/output-length.js';
 import { estimateRequest, expectedCostUsd, expectedLatencyMs, type RequestEstimate } from './estimates.js';
 import { newDecisionId } from './decision-id.js';
@@ -31,15 +32,13 @@ import { segmentKey } from '../../shared/segment.js';
 export interface PromptScores {
   estimatedTokens: number;
   script: Script;
-  /** Predicted quality of each catalog model, by catalog index. */
+  /** Predicted quality of each catalog model, by catalog index, after the prior `run` was given. */
   quality: ArrayLike<number>;
-  /** The logit of each `quality` (its sigmoid is the quality), by catalog index. */
-  catalogLogits: ArrayLike<number>;
 }
 
 export interface ScoringSource {
-  /** Runs the core on `text`; the result is valid until the next call. */
-  run(text: string): PromptScores;
+  /** Runs the core on `text` with a task tier's prior (core/scoring-core.ts); the result is valid until the next call. */
+  run(text: string, prior?: TierPrior): PromptScores;
   /** Identifies the router model in use. */
   readonly modelVersion: string;
   /**
@@ -144,8 +143,9 @@ export class Decider {
       policies: this.policies,
       catalog,
     });
-    const core = this.ctx.scoring.run(req.qualityText);
     const task = readTask(req);
+    // The core applies the task tier's prior (model/task-prior.ts) as it scores.
+    const core = this.ctx.scoring.run(req.qualityText, TIER_PRIORS[task.tier]);
     const script = SCRIPT_NAMES[core.script] ?? 'other';
     // The record's segment: what the model's corrections are kept by.
     const corrections = this.ctx.scoring.corrections?.(segmentKey(req.labels.task, script));
@@ -178,11 +178,10 @@ export class Decider {
     let best = 0;
     let eligible = 0;
     let mostCapable = -1;
-    const tierPrior = TIER_PRIORS[task.tier];
     for (let i = 0; i < models.length; i++) {
       const m = models[i]!;
       const st = status[i] ?? AVAILABLE;
-      const quality = qualityAfterPrior(core.quality[i]!, core.catalogLogits[i]!, tierPrior, corrections === undefined ? 0 : corrections[i]!);
+      const quality = corrections === undefined ? core.quality[i]! : correctedQuality(core.quality[i]!, corrections[i]!);
       const cost = expectedCostUsd(m, estimate, held ? cache!.cachedTokens(m.id, prefixes) : 0);
       s.quality[i] = quality;
       s.cost[i] = cost;

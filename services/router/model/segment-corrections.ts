@@ -33,10 +33,6 @@ export const logitOf = (q: number): number => {
   return Math.log(c / (1 - c));
 };
 
-/** The bounds of logitOf: the logits of 1 − 1e-6 and 1e-6. */
-export const LOGIT_MAX = logitOf(1);
-export const LOGIT_MIN = logitOf(0);
-
 /** `q` moved by `offset` in logit (unchanged at 0). */
 export function correctedQuality(q: number, offset: number): number {
   return offset === 0 ? q : 1 / (1 + Math.exp(-(logitOf(q) + offset)));

@@ -22,12 +22,10 @@
  * sent proofs to GPT-5 mini; at the hard-benchmark level the gap stays as wide as published.
  */
 import type { TaskTier } from '../core/task-family.js';
-import { correctedQuality, LOGIT_MAX, LOGIT_MIN, logitOf } from './segment-corrections.js';
+import type { TierPrior } from '../core/scoring-core.js';
+import { logitOf } from './segment-corrections.js';
 
-export interface TierPrior {
-  gapScale: number;
-  lift: number;
-}
+export type { TierPrior } from '../core/scoring-core.js';
 
 export const TIER_PRIORS: Readonly<Record<TaskTier, TierPrior>> = {
   everyday: { gapScale: 0.35, lift: 2 },
@@ -35,26 +33,13 @@ export const TIER_PRIORS: Readonly<Record<TaskTier, TierPrior>> = {
   general: { gapScale: 1, lift: 0 },
 };
 
-/** Predicted quality `q` (in [0, 1]) after the tier's prior. */
+/**
+ * Predicted quality `q` (in [0, 1]) after the tier's prior. The scoring core applies the same
+ * prior to its logits when Decide passes it to `run` (core/scoring-core.ts TierPrior), which
+ * takes no log: the two agree within 1e-9.
+ */
 export function applyTierPrior(q: number, tier: TaskTier): number {
   const p = TIER_PRIORS[tier];
   if (p.gapScale === 1 && p.lift === 0) return q;
   return 1 / (1 + Math.exp(-(p.gapScale * logitOf(q) + p.lift)));
-}
-
-/** A logit clamped as logitOf clamps: logitOf(sigmoid(x)) is clampLogit(x) but for rounding. */
-const clampLogit = (x: number) => Math.min(LOGIT_MAX, Math.max(LOGIT_MIN, x));
-
-/**
- * The quality Decide ranks a model by: its predicted quality `q`, whose logit is `x`, after the
- * tier's prior and then the segment's correction `offset` (segment-corrections.ts). Equal to
- * correctedQuality(applyTierPrior(q, tier), offset) but for rounding (within 1e-9, the
- * most where q is within 1e-5 of 0 or 1, whose logit through q keeps fewer digits): the prior is
- * taken from the logit, so it costs one exp, where going through `q` costs a log and an exp.
- * A tier that leaves predictions as they are returns `q` itself.
- */
-export function qualityAfterPrior(q: number, x: number, prior: TierPrior, offset: number): number {
-  if (prior.gapScale === 1 && prior.lift === 0) return correctedQuality(q, offset);
-  const y = prior.gapScale * clampLogit(x) + prior.lift;
-  return 1 / (1 + Math.exp(-(offset === 0 ? y : clampLogit(y) + offset)));
 }
