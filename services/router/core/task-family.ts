@@ -121,9 +121,12 @@ const cls = (l: number) => (l >= 0x61 && l <= 0x7a ? l - 0x61 : l >= 0x30 && l <
  * Cues by the classes of their first three code units (a two-unit cue under every third class),
  * longest first, so that a word start costs one array index and rarely a comparison: no
  * regular expression, whose alternation of this many cues costs tens of µs on a 4 KB prompt.
+ * INDEX holds a byte per class triple, the number of its list in LISTS (0: no cue starts so):
+ * 21 KB, where an array of the lists themselves held a 4-byte reference per triple, 86 KB that
+ * a decision made after a pause reads from cold memory, a line per word.
  */
-const EMPTY: Cue[] = [];
-const INDEX: Cue[][] = new Array<Cue[]>(28 * 28 * 28).fill(EMPTY);
+const LISTS: Cue[][] = [[]];
+const INDEX = new Uint8Array(28 * 28 * 28);
 /** A cue's '#' (a digit) indexes as a digit. */
 const cueCls = (u: number) => (u === 0x23 ? 26 : cls(u));
 for (const [key, family] of Object.entries(CUES)) {
@@ -132,11 +135,15 @@ for (const [key, family] of Object.entries(CUES)) {
   const at = (cueCls(text.charCodeAt(0)) * 28 + cueCls(text.charCodeAt(1))) * 28;
   const thirds = text.length > 2 ? [cueCls(text.charCodeAt(2))] : Array.from({ length: 28 }, (_, k) => k);
   for (const k of thirds) {
-    if (INDEX[at + k] === EMPTY) INDEX[at + k] = [];
-    INDEX[at + k]!.push({ text, family, whole });
+    if (INDEX[at + k] === 0) {
+      if (LISTS.length > 0xff) throw new Error('task cues: more than 255 lists of cues; widen INDEX');
+      INDEX[at + k] = LISTS.length;
+      LISTS.push([]);
+    }
+    LISTS[INDEX[at + k]!]!.push({ text, family, whole });
   }
 }
-for (const list of INDEX) list.sort((a, b) => b.text.length - a.text.length);
+for (const list of LISTS) list.sort((a, b) => b.text.length - a.text.length);
 
 function matchesAt(text: string, at: number, end: number, cue: Cue): boolean {
   const n = cue.text.length;
@@ -173,11 +180,13 @@ function scanRange(text: string, from: number, to: number, hits: Map<string, num
     } else if (!prevWord && i + 1 < to) {
       const third = i + 2 < to ? cls(lower(text.charCodeAt(i + 2))) : 27;
       const list = INDEX[(cls(lower(c)) * 28 + cls(lower(text.charCodeAt(i + 1)))) * 28 + third]!;
-      for (const cue of list) {
-        if (matchesAt(text, i, to, cue)) {
-          hits.set(cue.family, (hits.get(cue.family) ?? 0) + 1);
-          if (first !== undefined && !first.has(cue.family)) first.set(cue.family, i);
-          break;
+      if (list !== 0) {
+        for (const cue of LISTS[list]!) {
+          if (matchesAt(text, i, to, cue)) {
+            hits.set(cue.family, (hits.get(cue.family) ?? 0) + 1);
+            if (first !== undefined && !first.has(cue.family)) first.set(cue.family, i);
+            break;
+          }
         }
       }
     }
