@@ -118,6 +118,23 @@ const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 const cls = (l: number) => (l >= 0x61 && l <= 0x7a ? l - 0x61 : l >= 0x30 && l <= 0x39 ? 26 : 27);
 
 /**
+ * What scanRange needs of a code unit, in one byte: the class of its lowercase form (cls, the
+ * low 5 bits) and whether it is a word unit, code punctuation ({ } ; [ ]) or a math symbol
+ * (^ = \\). Units from 0xC0 up are word units (isWordChar) of class 27.
+ */
+const WORD = 0x20;
+const CODE = 0x40;
+const MATH = 0x80;
+const UNIT = Uint8Array.from({ length: 128 }, (_, c) => {
+  let u = cls(lower(c));
+  if (isWordChar(c)) u |= WORD;
+  else if (c === 0x7b || c === 0x7d || c === 0x3b || c === 0x5b || c === 0x5d) u |= CODE;
+  else if (c === 0x5e || c === 0x3d || c === 0x5c) u |= MATH;
+  return u;
+});
+const unitOf = (c: number) => (c < 128 ? UNIT[c]! : c >= 0xc0 ? WORD | 27 : 27);
+
+/**
  * Cues by the classes of their first three code units (a two-unit cue under every third class),
  * longest first, so that a word start costs one array index and rarely a comparison: no
  * regular expression, whose alternation of this many cues costs tens of µs on a 4 KB prompt.
@@ -170,16 +187,17 @@ function scanRange(text: string, from: number, to: number, hits: Map<string, num
   let exponents = 0;
   for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
-    const word = isWordChar(c);
+    const u = unitOf(c);
+    const word = (u & WORD) !== 0;
     if (!word) {
-      if (c === 0x7b || c === 0x7d || c === 0x3b || c === 0x5b || c === 0x5d) code++;
-      else if (c === 0x5e || c === 0x3d || c === 0x5c || c === 0x222b || c === 0x2211) {
+      if ((u & CODE) !== 0) code++;
+      else if ((u & MATH) !== 0) {
         math++;
         if (c === 0x5e && isExponent(text, i, from, to)) exponents++;
       }
     } else if (!prevWord && i + 1 < to) {
-      const third = i + 2 < to ? cls(lower(text.charCodeAt(i + 2))) : 27;
-      const list = INDEX[(cls(lower(c)) * 28 + cls(lower(text.charCodeAt(i + 1)))) * 28 + third]!;
+      const third = i + 2 < to ? unitOf(text.charCodeAt(i + 2)) & 31 : 27;
+      const list = INDEX[((u & 31) * 28 + (unitOf(text.charCodeAt(i + 1)) & 31)) * 28 + third]!;
       if (list !== 0) {
         for (const cue of LISTS[list]!) {
           if (matchesAt(text, i, to, cue)) {
