@@ -43,9 +43,10 @@ export function reserve(dim: i32, profiles: i32): usize {
 /**
  * Extracts the features of the `len` bytes JS wrote at samplePtr() (a sample of `sampledUnits`
  * of the prompt's `totalUnits` UTF-16 code units) and scores them with the loaded model and
- * catalog. Traps when `len` is not in 0..SAMPLE_MAX_BYTES or the unit counts are negative.
+ * catalog, each catalog model's quality after the task tier's prior (gapScale, lift: 1 and 0
+ * for none; scoring.ts scoreCatalog). Traps when `len` is not in 0..SAMPLE_MAX_BYTES or the unit counts are negative.
  */
-export function run(len: i32, totalUnits: i32, sampledUnits: i32): void {
+export function run(len: i32, totalUnits: i32, sampledUnits: i32, gapScale: f64, lift: f64): void {
   if (<u32>len > <u32>SAMPLE_MAX_BYTES || totalUnits < 0 || sampledUnits < 0) unreachable();
-  score(extractFeatures(SAMPLE, len, totalUnits, sampledUnits));
+  score(extractFeatures(SAMPLE, len, totalUnits, sampledUnits), gapScale, lift);
 }

@@ -115,20 +115,35 @@ function scoreEachProfile(d0: v128, d1: v128, d2: v128, d3: v128): void {
   }
 }
 
-/** OUT_QUALITY[c] = sigmoid(logit[profile_c] + shift_c) for the committed catalog. */
-function scoreCatalog(): void {
+/**
+ * The bounds of a quality's logit, as services/router/model/segment-corrections.ts logitOf
+ * clamps it: the logits of 1 − 1e-6 and 1e-6, to the last digit.
+ */
+const LOGIT_MAX: f64 = 13.815509557935018;
+const LOGIT_MIN: f64 = -13.815509557963773;
+
+/**
+ * OUT_QUALITY[c] = sigmoid(x) for the committed catalog, x = logit[profile_c] + shift_c, or
+ * with a task tier's prior (services/router/model/task-prior.ts) sigmoid(gapScale · x' + lift),
+ * x' being x clamped as logitOf clamps it. A gap scale of 1 and a lift of 0 is no prior: x is
+ * not clamped.
+ */
+function scoreCatalog(gapScale: f64, lift: f64): void {
+  const prior = gapScale != 1.0 || lift != 0.0;
   for (let c = 0; c < catalogSize; c++) {
     const p = load<i32>(ACTIVE_PROFILE + (<usize>c << 2));
-    const x = load<f64>(OUT_LOGITS + (<usize>p << 3)) + <f64>load<f32>(ACTIVE_SHIFT + (<usize>c << 2));
+    let x = load<f64>(OUT_LOGITS + (<usize>p << 3)) + <f64>load<f32>(ACTIVE_SHIFT + (<usize>c << 2));
+    if (prior) x = gapScale * min(LOGIT_MAX, max(LOGIT_MIN, x)) + lift;
     store<f64>(OUT_QUALITY + (<usize>c << 3), 1.0 / (1.0 + Math.exp(-x)));
   }
 }
 
 /**
  * Scores the features in OUT_DENSE and the `tokenCount` tokens in OUT_TOKENS with the loaded
- * model; does nothing when no model is loaded.
+ * model, each catalog model's quality after the prior (gapScale, lift): see scoreCatalog. Does
+ * nothing when no model is loaded.
  */
-export function score(tokenCount: i32): void {
+export function score(tokenCount: i32, gapScale: f64, lift: f64): void {
   if (modelDim == 0) return;
   for (let j = 0; j < DENSE_FEATURES; j++) {
     store<f32>(DENSE_F32 + (<usize>j << 2), <f32>load<f64>(OUT_DENSE + (<usize>j << 3)));
@@ -139,5 +154,5 @@ export function score(tokenCount: i32): void {
   sumTokens(tokenCount, weight);
   addDenseProjection(d0, d1, d2, d3);
   scoreEachProfile(d0, d1, d2, d3);
-  scoreCatalog();
+  scoreCatalog(gapScale, lift);
 }

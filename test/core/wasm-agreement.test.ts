@@ -6,6 +6,8 @@ import { ReferenceCore, WasmCore, locateCoreWasm } from '../../services/router/c
 import { expectAgreement } from './agreement.js';
 import { agreementPrompts } from './prompts.js';
 import { randomCatalog, randomModel } from '../../services/bench/random-model.js';
+import { applyTierPrior, TIER_PRIORS } from '../../services/router/model/task-prior.js';
+import type { TaskTier } from '../../services/router/core/task-family.js';
 
 /** Dims cover the 16-lane pass, the 4-, 8- and 12-lane passes and the scalar tail. */
 const MODELS = [
@@ -30,6 +32,16 @@ describe.each(MODELS)('wasm agreement - dim $dim, $profiles profiles', ({ seed, 
 
   test.each(PROMPTS)('prompt: $name', ({ name, text }) => {
     expectAgreement(wasm.run(text), ref.run(text), name);
+  });
+
+  test.each(Object.entries(TIER_PRIORS))('with the %s tier\'s prior: agrees with the reference, and with the prior taken through the quality', (tier, prior) => {
+    for (const { name, text } of PROMPTS.slice(0, 12)) {
+      const plain = Float64Array.from(wasm.run(text).quality);
+      expect(plain.length).toBe(12);
+      const r = wasm.run(text, prior);
+      expectAgreement(r, ref.run(text, prior), `${name}, ${tier}`);
+      plain.forEach((q, c) => expect(Math.abs(r.quality[c]! - applyTierPrior(q, tier as TaskTier)), `${name}, model ${c}`).toBeLessThanOrEqual(1e-9));
+    }
   });
 
   test('random strings of any UTF-16 code units', () => {

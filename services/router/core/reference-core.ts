@@ -5,8 +5,8 @@
 import { SAMPLE_MAX_BYTES } from './feature-spec.js';
 import { extractFeatures, newFeatures } from './features-reference.js';
 import { samplePrompt } from './sampler.js';
-import { scoreProfiles, sigmoid } from './scorer-reference.js';
-import { checkCatalog, checkModel, type CatalogEntry, type CoreResult, type ScoringCore } from './scoring-core.js';
+import { priorLogit, scoreProfiles, sigmoid } from './scorer-reference.js';
+import { checkCatalog, checkModel, NO_PRIOR, type CatalogEntry, type CoreResult, type ScoringCore, type TierPrior } from './scoring-core.js';
 import type { RouterModel } from '../model/router-model-file.js';
 
 export class ReferenceCore implements ScoringCore {
@@ -49,7 +49,7 @@ export class ReferenceCore implements ScoringCore {
     this.result.quality = new Float64Array(entries.length);
   }
 
-  run(text: string): CoreResult {
+  run(text: string, prior: TierPrior = NO_PRIOR): CoreResult {
     const s = samplePrompt(text, this.sample);
     const f = extractFeatures(this.sample, s.bytes, s.totalUnits, s.sampledUnits, this.features);
     const r = this.result;
@@ -60,7 +60,7 @@ export class ReferenceCore implements ScoringCore {
     if (this.model === undefined) return r;
     scoreProfiles(this.model, f, this.z, r.logits);
     for (let c = 0; c < r.quality.length; c++) {
-      r.quality[c] = sigmoid(r.logits[this.catalogProfiles[c]!]! + this.catalogShifts[c]!);
+      r.quality[c] = sigmoid(priorLogit(r.logits[this.catalogProfiles[c]!]! + this.catalogShifts[c]!, prior));
     }
     return r;
   }

@@ -6,9 +6,23 @@
 import { DENSE_FEATURES } from './feature-spec.js';
 import type { Features } from './features-reference.js';
 import type { RouterModel } from '../model/router-model-file.js';
+import type { TierPrior } from './scoring-core.js';
 
 export function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
+}
+
+/**
+ * The bounds of a quality's logit as model/segment-corrections.ts logitOf clamps it (the
+ * logits of 1 − 1e-6 and 1e-6), written out as assembly/scoring.ts writes them.
+ */
+export const LOGIT_MAX = 13.815509557935018;
+export const LOGIT_MIN = -13.815509557963773;
+
+/** A catalog model's logit `x` after a task tier's prior (scoring-core.ts TierPrior): x itself without one. */
+export function priorLogit(x: number, prior: TierPrior): number {
+  if (prior.gapScale === 1 && prior.lift === 0) return x;
+  return prior.gapScale * Math.min(LOGIT_MAX, Math.max(LOGIT_MIN, x)) + prior.lift;
 }
 
 /** Writes each profile's logit into `logits` (length >= profiles). `z` is scratch of length dim. */

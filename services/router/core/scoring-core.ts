@@ -38,9 +38,24 @@ export interface CoreResult {
   sampleBytes: number;
   /** Each profile's logit, in header order (empty until a model is loaded). */
   logits: Float64Array;
-  /** Each catalog model's predicted quality in [0, 1], in catalog order (empty until set). */
+  /**
+   * Each catalog model's predicted quality in [0, 1], in catalog order (empty until set), after
+   * the prior `run` was given.
+   */
   quality: Float64Array;
 }
+
+/**
+ * How a task's tier reshapes each catalog model's logit x (router/model/task-prior.ts):
+ * quality = sigmoid(gapScale · x' + lift), x' being x clamped to the logits of 1e-6 and
+ * 1 − 1e-6. NO_PRIOR (1, 0) leaves quality = sigmoid(x), x unclamped.
+ */
+export interface TierPrior {
+  gapScale: number;
+  lift: number;
+}
+
+export const NO_PRIOR: TierPrior = { gapScale: 1, lift: 0 };
 
 export interface ScoringCore {
   /**
@@ -58,11 +73,13 @@ export interface ScoringCore {
    */
   setCatalog(entries: readonly CatalogEntry[]): void;
   /**
-   * Extracts features from `text` and scores them. Synchronous, bounded work whatever the
-   * length of `text` (it reads at most SAMPLE_WHOLE_UNITS code units), and allocates nothing
-   * beyond what the sampler needs. With no model loaded, `logits` and `quality` are empty.
+   * Extracts features from `text` and scores them, each catalog model's quality after `prior`
+   * (NO_PRIOR by default): the prior costs nothing more than the quality does. Synchronous,
+   * bounded work whatever the length of `text` (it reads at most SAMPLE_WHOLE_UNITS code
+   * units), and allocates nothing beyond what the sampler needs. With no model loaded,
+   * `logits` and `quality` are empty.
    */
-  run(text: string): CoreResult;
+  run(text: string, prior?: TierPrior): CoreResult;
 }
 
 /** The core's limits (assembly/constants.ts); ReferenceCore applies the same ones. */

@@ -118,12 +118,32 @@ const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 const cls = (l: number) => (l >= 0x61 && l <= 0x7a ? l - 0x61 : l >= 0x30 && l <= 0x39 ? 26 : 27);
 
 /**
+ * What scanRange needs of a code unit, in one byte: the class of its lowercase form (cls, the
+ * low 5 bits) and whether it is a word unit, code punctuation ({ } ; [ ]) or a math symbol
+ * (^ = \\). Units from 0xC0 up are word units (isWordChar) of class 27.
+ */
+const WORD = 0x20;
+const CODE = 0x40;
+const MATH = 0x80;
+const UNIT = Uint8Array.from({ length: 128 }, (_, c) => {
+  let u = cls(lower(c));
+  if (isWordChar(c)) u |= WORD;
+  else if (c === 0x7b || c === 0x7d || c === 0x3b || c === 0x5b || c === 0x5d) u |= CODE;
+  else if (c === 0x5e || c === 0x3d || c === 0x5c) u |= MATH;
+  return u;
+});
+const unitOf = (c: number) => (c < 128 ? UNIT[c]! : c >= 0xc0 ? WORD | 27 : 27);
+
+/**
  * Cues by the classes of their first three code units (a two-unit cue under every third class),
  * longest first, so that a word start costs one array index and rarely a comparison: no
  * regular expression, whose alternation of this many cues costs tens of µs on a 4 KB prompt.
+ * INDEX holds a byte per class triple, the number of its list in LISTS (0: no cue starts so):
+ * 21 KB, where an array of the lists themselves held a 4-byte reference per triple, 86 KB that
+ * a decision made after a pause reads from cold memory, a line per word.
  */
-const EMPTY: Cue[] = [];
-const INDEX: Cue[][] = new Array<Cue[]>(28 * 28 * 28).fill(EMPTY);
+const LISTS: Cue[][] = [[]];
+const INDEX = new Uint8Array(28 * 28 * 28);
 /** A cue's '#' (a digit) indexes as a digit. */
 const cueCls = (u: number) => (u === 0x23 ? 26 : cls(u));
 for (const [key, family] of Object.entries(CUES)) {
@@ -132,11 +152,15 @@ for (const [key, family] of Object.entries(CUES)) {
   const at = (cueCls(text.charCodeAt(0)) * 28 + cueCls(text.charCodeAt(1))) * 28;
   const thirds = text.length > 2 ? [cueCls(text.charCodeAt(2))] : Array.from({ length: 28 }, (_, k) => k);
   for (const k of thirds) {
-    if (INDEX[at + k] === EMPTY) INDEX[at + k] = [];
-    INDEX[at + k]!.push({ text, family, whole });
+    if (INDEX[at + k] === 0) {
+      if (LISTS.length > 0xff) throw new Error('task cues: more than 255 lists of cues; widen INDEX');
+      INDEX[at + k] = LISTS.length;
+      LISTS.push([]);
+    }
+    LISTS[INDEX[at + k]!]!.push({ text, family, whole });
   }
 }
-for (const list of INDEX) list.sort((a, b) => b.text.length - a.text.length);
+for (const list of LISTS) list.sort((a, b) => b.text.length - a.text.length);
 
 function matchesAt(text: string, at: number, end: number, cue: Cue): boolean {
   const n = cue.text.length;
@@ -152,25 +176,9 @@ function matchesAt(text: string, at: number, end: number, cue: Cue): boolean {
 /** Code and math symbols counted by the last scanRange (Decide is synchronous: one scan at a time). */
 const symbols = { code: 0, math: 0, exponents: 0 };
 
-/** What a code unit below 128 is to the scan: WORD (a letter or digit), CODE or MATH (a symbol counted), or nothing. */
-const WORD = 1;
-const CODE = 2;
-const MATH = 4;
-const ASCII_KIND = new Uint8Array(128);
-/** The cue-index class of a code unit below 128, case folded (cls(lower(c))). */
-const ASCII_CLS = new Uint8Array(128);
-for (let c = 0; c < 128; c++) {
-  ASCII_KIND[c] = isWordChar(c) ? WORD : c === 0x7b || c === 0x7d || c === 0x3b || c === 0x5b || c === 0x5d ? CODE : c === 0x5e || c === 0x3d || c === 0x5c ? MATH : 0;
-  ASCII_CLS[c] = cls(lower(c));
-}
-/** The kind of any code unit: past ASCII, Latin-1 letters and beyond are word units, ∫ and ∑ math. */
-const kindOf = (c: number) => (c < 128 ? ASCII_KIND[c]! : c >= 0xc0 ? WORD : c === 0x222b || c === 0x2211 ? MATH : 0);
-const clsOf = (c: number) => (c < 128 ? ASCII_CLS[c]! : 27);
-
 /**
  * Counts cue hits per family in text[from, to) into `hits` (the longest cue at each word
- * start), and the code and math symbols of the range into `symbols`. A code unit costs one
- * table read; a word start, one index read and rarely a comparison.
+ * start), and the code and math symbols of the range into `symbols`.
  */
 function scanRange(text: string, from: number, to: number, hits: Map<string, number>, first?: Map<string, number>): void {
   let prevWord = from > 0 && isWordChar(text.charCodeAt(from - 1));
@@ -179,29 +187,28 @@ function scanRange(text: string, from: number, to: number, hits: Map<string, num
   let exponents = 0;
   for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
-    const kind = kindOf(c);
-    if (kind !== WORD) {
-      prevWord = false;
-      if (kind === CODE) code++;
-      else if (kind === MATH) {
+    const u = unitOf(c);
+    const word = (u & WORD) !== 0;
+    if (!word) {
+      if ((u & CODE) !== 0) code++;
+      else if ((u & MATH) !== 0) {
         math++;
         if (c === 0x5e && isExponent(text, i, from, to)) exponents++;
       }
-      continue;
-    }
-    if (!prevWord && i + 1 < to) {
-      const third = i + 2 < to ? clsOf(text.charCodeAt(i + 2)) : 27;
-      const list = INDEX[(clsOf(c) * 28 + clsOf(text.charCodeAt(i + 1))) * 28 + third]!;
-      for (let k = 0; k < list.length; k++) {
-        const cue = list[k]!;
-        if (matchesAt(text, i, to, cue)) {
-          hits.set(cue.family, (hits.get(cue.family) ?? 0) + 1);
-          if (first !== undefined && !first.has(cue.family)) first.set(cue.family, i);
-          break;
+    } else if (!prevWord && i + 1 < to) {
+      const third = i + 2 < to ? unitOf(text.charCodeAt(i + 2)) & 31 : 27;
+      const list = INDEX[((u & 31) * 28 + (unitOf(text.charCodeAt(i + 1)) & 31)) * 28 + third]!;
+      if (list !== 0) {
+        for (const cue of LISTS[list]!) {
+          if (matchesAt(text, i, to, cue)) {
+            hits.set(cue.family, (hits.get(cue.family) ?? 0) + 1);
+            if (first !== undefined && !first.has(cue.family)) first.set(cue.family, i);
+            break;
+          }
         }
       }
     }
-    prevWord = true;
+    prevWord = word;
   }
   symbols.code = code;
   symbols.math = math;

@@ -12,10 +12,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DENSE_FEATURES, MAX_TOKENS, SAMPLE_MAX_BYTES, type Script } from './feature-spec.js';
 import { samplePrompt } from './sampler.js';
-import { checkCatalog, checkModel, type CatalogEntry, type CoreResult, type ScoringCore } from './scoring-core.js';
+import { checkCatalog, checkModel, NO_PRIOR, type CatalogEntry, type CoreResult, type ScoringCore, type TierPrior } from './scoring-core.js';
 import type { RouterModel } from '../model/router-model-file.js';
 
-export type { CatalogEntry, CoreResult, ScoringCore } from './scoring-core.js';
+export type { CatalogEntry, CoreResult, ScoringCore, TierPrior } from './scoring-core.js';
 export { ReferenceCore } from './reference-core.js';
 
 export const CORE_WASM_FILE = 'switchyard-core.wasm';
@@ -41,7 +41,7 @@ type CoreExports = {
   qualityPtr(): number;
   reserve(dim: number, profiles: number): number;
   setCatalog(n: number): number;
-  run(len: number, totalUnits: number, sampledUnits: number): void;
+  run(len: number, totalUnits: number, sampledUnits: number, gapScale: number, lift: number): void;
 } & Record<CoreConstant, WebAssembly.Global>;
 
 /** The run's scalar outputs (assembly/layout.ts OUT_SCALARS): f64 estimated tokens, i32 script, i32 token count. */
@@ -153,10 +153,10 @@ export class WasmCore implements ScoringCore {
     this.bindViews();
   }
 
-  run(text: string): CoreResult {
+  run(text: string, prior: TierPrior = NO_PRIOR): CoreResult {
     if (this.sample.byteLength === 0) this.bindViews(); // memory grew: views were detached
     const s = samplePrompt(text, this.sample);
-    this.core.run(s.bytes, s.totalUnits, s.sampledUnits);
+    this.core.run(s.bytes, s.totalUnits, s.sampledUnits, prior.gapScale, prior.lift);
     const r = this.result;
     r.estimatedTokens = this.scalarsF64[ESTIMATED_TOKENS_F64]!;
     r.script = this.scalarsI32[SCRIPT_I32]! as Script;

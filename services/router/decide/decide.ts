@@ -12,12 +12,12 @@ import { lambdaForKnob, utility } from '../policy/tradeoff.js';
 import { rankingQuality, withinMargin } from '../policy/operating-point.js';
 import { describeExploration, explore, type Explorable } from '../policy/exploration.js';
 import { readTask } from '../core/task-family.js';
-import { applyTierPrior } from '../model/task-prior.js';
+import { TIER_PRIORS, type TierPrior } from '../model/task-prior.js';
 import { correctedQuality } from '../model/segment-corrections.js';
 import { expectedOutputTokens } from '../model/output-length.js';
-import { estimateRequest, expectedCostUsd, expectedLatencyMs, type RequestEstimate } from './estimates.js';
+import { estimateRequest, type RequestEstimate } from './estimates.js';
 import { newDecisionId } from './decision-id.js';
-import { hardFilter, type ModelStatus } from './hard-filters.js';
+import { hardFilter, onlyCommonFilters, scriptNeedsLanguages, type ModelStatus } from './hard-filters.js';
 import { fallbackIndices, planStrategy, type Plan, type Ranked } from './plan.js';
 import { ModelScores, RankedModels } from './ranking.js';
 import { bestExplained, candidateRows, DEFAULT_EXPLAIN_TOP_K, excludedByFilter } from './candidate-rows.js';
@@ -32,13 +32,13 @@ import { segmentKey } from '../../shared/segment.js';
 export interface PromptScores {
   estimatedTokens: number;
   script: Script;
-  /** Predicted quality of each catalog model, by catalog index. */
+  /** Predicted quality of each catalog model, by catalog index, after the prior `run` was given. */
   quality: ArrayLike<number>;
 }
 
 export interface ScoringSource {
-  /** Runs the core on `text`; the result is valid until the next call. */
-  run(text: string): PromptScores;
+  /** Runs the core on `text` with a task tier's prior (core/scoring-core.ts); the result is valid until the next call. */
+  run(text: string, prior?: TierPrior): PromptScores;
   /** Identifies the router model in use. */
   readonly modelVersion: string;
   /**
@@ -143,8 +143,9 @@ export class Decider {
       policies: this.policies,
       catalog,
     });
-    const core = this.ctx.scoring.run(req.qualityText);
     const task = readTask(req);
+    // The core applies the task tier's prior (model/task-prior.ts) as it scores.
+    const core = this.ctx.scoring.run(req.qualityText, TIER_PRIORS[task.tier]);
     const script = SCRIPT_NAMES[core.script] ?? 'other';
     // The record's segment: what the model's corrections are kept by.
     const corrections = this.ctx.scoring.corrections?.(segmentKey(req.labels.task, script));
@@ -173,21 +174,34 @@ export class Decider {
     const cache = this.ctx.promptCache;
     const prefixes = cache?.prefixes(req);
     const held = prefixes !== undefined && prefixes.boundaries.length > 0;
-    // One pass over the catalog into the per-model arrays: no object per model.
+    // One pass over the catalog into the per-model arrays: no object per model, and the
+    // catalog's figures read from typed arrays (estimates.ts's formulas, written out).
+    const f = s.figures;
+    const { inputTokens, expectedOutputTokens: outputTokens, maxOutputTokens } = estimate;
+    const common = onlyCommonFilters(filterInput);
+    const languagesMatter = scriptNeedsLanguages(core.script);
+    const noRules = rules.excluded.size === 0 && !rules.restrict;
     let best = 0;
     let eligible = 0;
     let mostCapable = -1;
     for (let i = 0; i < models.length; i++) {
       const m = models[i]!;
       const st = status[i] ?? AVAILABLE;
-      const prior = applyTierPrior(core.quality[i]!, task.tier);
-      const quality = corrections === undefined ? prior : correctedQuality(prior, corrections[i]!);
-      const cost = expectedCostUsd(m, estimate, held ? cache!.cachedTokens(m.id, prefixes) : 0);
+      const quality = corrections === undefined ? core.quality[i]! : correctedQuality(core.quality[i]!, corrections[i]!);
+      const cached = held ? Math.min(cache!.cachedTokens(m.id, prefixes), inputTokens) : 0;
+      const cost = (inputTokens - cached) * f.inputPrice[i]! + cached * f.cachedInputPrice[i]! + outputTokens * f.outputPrice[i]!;
       s.quality[i] = quality;
       s.cost[i] = cost;
-      s.latency[i] = expectedLatencyMs(m, estimate, st.ttftMs);
+      s.latency[i] = (st.ttftMs ?? f.ttftMs[i]!) + (outputTokens / f.outputTokensPerSecond[i]!) * 1000;
       s.utility[i] = 0;
-      const excluded = hardFilter(m, st, filterInput) ?? ruleExclusion(rules, m.id);
+      const window = f.contextWindow[i]!;
+      const passes =
+        common &&
+        st.available &&
+        inputTokens + Math.min(maxOutputTokens, f.maxOutputTokens[i]!) <= window &&
+        req.minContextTokens <= window &&
+        (!languagesMatter || f.listsLanguages[i] === 0);
+      const excluded = passes ? (noRules ? null : ruleExclusion(rules, m.id)) : (hardFilter(m, st, filterInput) ?? ruleExclusion(rules, m.id));
       s.excluded[i] = excluded;
       if (excluded === null) {
         s.eligible[eligible++] = i;

@@ -32,6 +32,30 @@ const SCRIPT_LANGUAGES: Partial<Record<Script, readonly string[]>> = {
 /** Thousands separators without Intl, which costs microseconds a call. */
 const fmt = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
+/**
+ * True when the request asks for nothing that hardFilter checks model by model but availability,
+ * the context window (for the default output length) and, on a prompt in a script some models
+ * do not read, their languages. Decide then makes those checks itself from typed arrays
+ * (ranking.ts CatalogFigures) and calls hardFilter only for a model that fails one, for its
+ * reason: a model that passes them passes hardFilter.
+ */
+export function onlyCommonFilters(x: FilterInput): boolean {
+  const { req, estimate } = x;
+  return (
+    !req.allowModels &&
+    req.denyModels.size === 0 &&
+    req.requiredCapabilities.size === 0 &&
+    !estimate.explicitMaxOutput &&
+    req.languages.length === 0 &&
+    req.regions.length === 0 &&
+    req.maxCostUsd === undefined &&
+    req.latencyBudgetMs === undefined
+  );
+}
+
+/** Whether the prompt's script is one that only some languages are written in (then a model's languages matter). */
+export const scriptNeedsLanguages = (script: Script): boolean => SCRIPT_LANGUAGES[script] !== undefined;
+
 export function hardFilter(m: CatalogModel, status: ModelStatus, x: FilterInput): string | null {
   const { req, estimate } = x;
   if (req.allowModels && !req.allowModels.has(m.id)) return 'allow list: not in requirements.allow_models';

@@ -21,7 +21,37 @@ const SELECT_SHARE = 4;
  */
 const INSERTION_MAX = 32;
 
+/**
+ * The catalog figures Decide reads of every model on every decision, by catalog index: read
+ * from a few typed arrays, not from a thousand model objects spread over the heap.
+ */
+export class CatalogFigures {
+  /** USD per token (CatalogModel's prices). */
+  readonly inputPrice: Float64Array;
+  readonly cachedInputPrice: Float64Array;
+  readonly outputPrice: Float64Array;
+  readonly ttftMs: Float64Array;
+  readonly outputTokensPerSecond: Float64Array;
+  readonly maxOutputTokens: Float64Array;
+  readonly contextWindow: Float64Array;
+  /** 1 when the model lists its languages (CatalogModel.languages is not null). */
+  readonly listsLanguages: Uint8Array;
+
+  constructor(models: readonly CatalogModel[]) {
+    const figures = (f: (m: CatalogModel) => number) => Float64Array.from(models, f);
+    this.inputPrice = figures((m) => m.inputPrice);
+    this.cachedInputPrice = figures((m) => m.cachedInputPrice);
+    this.outputPrice = figures((m) => m.outputPrice);
+    this.ttftMs = figures((m) => m.ttftMs);
+    this.outputTokensPerSecond = figures((m) => m.outputTokensPerSecond);
+    this.maxOutputTokens = figures((m) => m.maxOutputTokens);
+    this.contextWindow = figures((m) => m.contextWindow);
+    this.listsLanguages = Uint8Array.from(models, (m) => (m.languages ? 1 : 0));
+  }
+}
+
 export class ModelScores {
+  readonly figures: CatalogFigures;
   readonly quality: Float64Array;
   readonly cost: Float64Array;
   readonly latency: Float64Array;
@@ -36,6 +66,7 @@ export class ModelScores {
 
   constructor(readonly models: readonly CatalogModel[]) {
     const n = models.length;
+    this.figures = new CatalogFigures(models);
     this.quality = new Float64Array(n);
     this.cost = new Float64Array(n);
     this.latency = new Float64Array(n);

@@ -11,7 +11,7 @@ import { basename, dirname } from 'node:path';
 import type { Catalog } from '../../shared/catalog.js';
 import type { Logger } from '../../shared/log.js';
 import { ReferenceCore } from '../core/reference-core.js';
-import type { CoreResult, ScoringCore } from '../core/scoring-core.js';
+import type { CoreResult, ScoringCore, TierPrior } from '../core/scoring-core.js';
 import { WasmCore } from '../core/wasm-core.js';
 import type { ScoringSource } from '../decide/decide.js';
 import { resolvePrior } from './quality-prior.js';
@@ -94,8 +94,8 @@ export class ModelStore implements ScoringSource {
     return () => this.listeners.delete(listener);
   }
 
-  run(text: string): CoreResult {
-    return this.active.core.run(text);
+  run(text: string, prior?: TierPrior): CoreResult {
+    return this.active.core.run(text, prior);
   }
 
   /** Each catalog model's logit offset on `segment` (by catalog index), or undefined where the model corrects nothing there. */

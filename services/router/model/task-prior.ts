@@ -22,12 +22,10 @@
  * sent proofs to GPT-5 mini; at the hard-benchmark level the gap stays as wide as published.
  */
 import type { TaskTier } from '../core/task-family.js';
+import type { TierPrior } from '../core/scoring-core.js';
 import { logitOf } from './segment-corrections.js';
 
-export interface TierPrior {
-  gapScale: number;
-  lift: number;
-}
+export type { TierPrior } from '../core/scoring-core.js';
 
 export const TIER_PRIORS: Readonly<Record<TaskTier, TierPrior>> = {
   everyday: { gapScale: 0.35, lift: 2 },
@@ -35,7 +33,11 @@ export const TIER_PRIORS: Readonly<Record<TaskTier, TierPrior>> = {
   general: { gapScale: 1, lift: 0 },
 };
 
-/** Predicted quality `q` (in [0, 1]) after the tier's prior. */
+/**
+ * Predicted quality `q` (in [0, 1]) after the tier's prior. The scoring core applies the same
+ * prior to its logits when Decide passes it to `run` (core/scoring-core.ts TierPrior), which
+ * takes no log: the two agree within 1e-9.
+ */
 export function applyTierPrior(q: number, tier: TaskTier): number {
   const p = TIER_PRIORS[tier];
   if (p.gapScale === 1 && p.lift === 0) return q;

@@ -57,7 +57,7 @@ function bigCatalog(n: number): Record<string, any> {
     context_window: i % 7 === 0 ? 16_000 : 200_000,
     max_output_tokens: 8192,
     capabilities: i % 5 === 0 ? ['streaming'] : ['tools', 'json_output', 'streaming'],
-    languages: ['*'],
+    languages: i % 6 === 0 ? ['en', 'fr'] : i % 6 === 1 ? ['en', 'ja', 'zh'] : ['*'],
     latency: { ttft_ms: 100 + ((i * 7) % 6) * 50, output_tokens_per_second: 40 + ((i * 11) % 4) * 10 },
     deployments: [{ name: 'd', base_url: 'http://127.0.0.1:9/v1', region: i % 4 === 0 ? 'eu' : 'us', api_key_env: 'NONE' }],
   }));
@@ -152,6 +152,18 @@ describe('decide - equivalence of the per-model arrays with the object-per-model
     const { compared, answered } = compareAll(big, PROMPTS.slice(0, 40), variations([...ids], ['quality', 'economy']));
     expect(compared).toBeGreaterThan(500);
     expect(answered).toBeGreaterThan(compared / 2);
+  });
+
+  it('prompts in scripts some models do not read, and prompts too long for some context windows, give the same answers', () => {
+    const prompts = ['この関数の計算量を説明してください。', '请把这段话翻译成英文：今天天气很好。', 'Объясни, как работает сборщик мусора.', `Summarise this: ${'the long report goes on. '.repeat(3_500)}`];
+    const ids = [...big.catalog.ids];
+    const { compared, answered } = compareAll(big, prompts, [{}, { policy: 'quality' }, { requirements: { denyModels: ids.slice(0, 2) } }, { labels: { userTier: 'free' } }]);
+    expect(compared).toBe(16);
+    expect(answered).toBeGreaterThan(8);
+    // Some models were excluded for each reason, so the common path and the full filter both ran.
+    const rows = (text: string) => big.decider.decide({ ...decideRequest(text, {}), explainTopK: 1_000_000 }).response.candidates;
+    expect(rows(prompts[0]!).some((c) => c.excludedReason!.startsWith('language:'))).toBe(true);
+    expect(rows(prompts[3]!).some((c) => c.excludedReason!.startsWith('context window:'))).toBe(true);
   });
 
   it('conversations with a system prompt and earlier turns, and models made unavailable, give the same answers', () => {

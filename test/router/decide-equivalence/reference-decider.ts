@@ -12,7 +12,7 @@ import { SCRIPT_NAMES } from '../../../services/router/core/feature-spec.js';
 import { lambdaForKnob, utility } from '../../../services/router/policy/tradeoff.js';
 import { rankingQuality, withinMargin } from '../../../services/router/policy/operating-point.js';
 import { readTask } from '../../../services/router/core/task-family.js';
-import { applyTierPrior } from '../../../services/router/model/task-prior.js';
+import { TIER_PRIORS } from '../../../services/router/model/task-prior.js';
 import { expectedOutputTokens } from '../../../services/router/model/output-length.js';
 import { estimateRequest, expectedCostUsd, expectedLatencyMs } from '../../../services/router/decide/estimates.js';
 import { newDecisionId } from '../../../services/router/decide/decision-id.js';
@@ -129,8 +129,8 @@ export class ReferenceDecider {
       policies: this.policies,
       catalog,
     });
-    const core = this.ctx.scoring.run(req.qualityText);
     const task = readTask(req);
+    const core = this.ctx.scoring.run(req.qualityText, TIER_PRIORS[task.tier]);
     const json = req.responseFormat.type !== 'text';
 
     // Rules see the prompt size, so estimate with the default policy's output assumption
@@ -160,7 +160,7 @@ export class ReferenceDecider {
     let best = 0;
     for (const m of catalog.models) {
       const s = status[m.index] ?? { available: true };
-      const quality = applyTierPrior(core.quality[m.index]!, task.tier);
+      const quality = core.quality[m.index]!;
       const cost = expectedCostUsd(m, estimate, prefixes ? cache!.cachedTokens(m.id, prefixes) : 0);
       const latency = expectedLatencyMs(m, estimate, s.ttftMs);
       const excluded = hardFilter(m, s, filterInput) ?? ruleExclusion(rules, m.id);
