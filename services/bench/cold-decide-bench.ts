@@ -7,6 +7,12 @@
  * core and its caches: a decision after a pause pays for reloading them, which no change to the
  * server's gRPC path removes.
  *
+ * Two more 1 ms gaps tell the thread's sleep from the caches: a busy wait (the thread keeps its
+ * core and touches almost nothing), and a sweep of random writes through 8 MB (this process
+ * evicts every cache level itself, without sleeping). When a decision after the sleep costs
+ * more than one after the sweep, what the sleep costs is not the decision's own data and code
+ * falling out of the caches, which a smaller working set would shrink.
+ *
  *   node dist/services/bench/cold-decide-bench.js [--calls 300]
  */
 import { readFileSync } from 'node:fs';
@@ -50,11 +56,34 @@ async function main(): Promise<void> {
       reported.push(d.response.decisionTimeNs / 1000);
       sink += d.eligibleCount;
     }
+    const spun: number[] = [];
+    const swept: number[] = [];
+    const junk = new Float64Array(1 << 20);
+    let j = 0;
+    for (let i = 0; i < calls; i++) {
+      let end = performance.now() + 1;
+      while (performance.now() < end) sink++;
+      let t0 = performance.now();
+      sink += decider.decide(request).eligibleCount;
+      spun.push((performance.now() - t0) * 1000);
+      end = performance.now() + 1;
+      while (performance.now() < end) {
+        for (let k = 0; k < 4096; k++) {
+          j = (j + 4099) & (junk.length - 1);
+          junk[j]! += 1;
+        }
+      }
+      t0 = performance.now();
+      sink += decider.decide(request).eligibleCount;
+      swept.push((performance.now() - t0) * 1000);
+    }
     const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
     console.log(`load average ${load}; ${calls} decisions each`);
     console.log(`hot (back to back):       ${show(quartiles(hot))}`);
     console.log(`after a 1 ms pause:       ${show(quartiles(paused))}; decision_time_ns ${show(quartiles(reported))}; CPU ${show(quartiles(cpu))}`);
     console.log(`paused / hot:             ${(quartiles(paused).median / quartiles(hot).median).toFixed(2)}x`);
+    console.log(`after a 1 ms busy wait:   ${show(quartiles(spun))}`);
+    console.log(`after a 1 ms sweep of 8 MB: ${show(quartiles(swept))}`);
     if (sink === -1) console.log(sink);
   } finally {
     await server.shutdown(0);
