@@ -4,7 +4,9 @@
  * and with a remote executor, through Switchyard's HTTP front door (OpenAI Chat Completions, the
  * same in-process server), and through the Portkey AI gateway. Added latency is the
  * through-path's p50 (p99) minus the direct path's, taken within each round of runs made side by
- * side, so that both see the same machine state.
+ * side, so that both see the same machine state. Every path is first run untimed (4 calls in
+ * flight for three warm-up periods, at least a second), so that the timed rounds see servers
+ * whose code the JIT has compiled rather than servers just started.
  *
  * Clients: h2load for every path. The direct and Portkey paths are OpenAI Chat Completions JSON
  * over HTTP/1.1 keep-alive (`h2load --h1`, one connection per request in flight), with the body
@@ -69,6 +71,10 @@ export interface ExecuteBench {
   /** fetch against node:http on the zero-delay upstream: the client under the executor's call. */
   upstreamClients: UpstreamClientBench | undefined;
 }
+
+/** Calls in flight while a path warms up, and for how long: three warm-up periods of the plan's, at least a second. */
+const WARM_CONCURRENCY = 4;
+const warmS = (plan: LoadPlan) => Math.max(1, 3 * plan.warmupS);
 
 function executeMethod(): grpc.MethodDefinition<ExecuteRequest, ExecuteResponse__Output> {
   const { definition } = switchyardProto();
@@ -190,6 +196,11 @@ export async function benchExecute(plan: ExecutePlan, progress: (line: string) =
         await checkJsonPath(`${portkey.address}/v1/chat/completions`, portkeyHeaders, body, 'Portkey');
         targets.portkey = jsonTarget(`${portkey.address}/v1/chat/completions`, portkeyHeaders, body);
       }
+      // Every server on a path (Switchyard's, Portkey's, the upstream) runs its code for a while
+      // before it is timed: a child timed straight after it starts measures its JIT compiler at
+      // work, and the c=1 runs come first.
+      progress(`execute: warming the ${delayMs} ms upstream's paths`);
+      for (const name of PATHS) await targets[name]?.run(WARM_CONCURRENCY, { concurrency: [WARM_CONCURRENCY], durationS: warmS(plan), warmupS: 0, repeats: 1 });
       if (delayMs === Math.min(...plan.delaysMs)) {
         progress(`execute: fetch and node:http against the ${delayMs} ms upstream`);
         upstreamClients = await benchUpstreamClients(`${upstream.address}/chat/completions`, body, { calls: plan.clientCalls, rounds: plan.repeats });

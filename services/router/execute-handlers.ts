@@ -59,6 +59,17 @@ function endSpan(span: Span, result?: ExecuteResult, err?: unknown): void {
   span.end();
 }
 
+/**
+ * Runs `task` once a unary answer just handed to grpc-js has been written. The HTTP/2 session
+ * writes from the event loop's check phase, in two turns: the headers and the message in the
+ * turn the handler answers, and the trailers (which end the call for the client) in the next,
+ * once the message's write has completed. An immediate queued from an immediate runs in that
+ * next check phase, after the session's own write.
+ */
+function afterWritten(task: () => void): void {
+  setImmediate(() => setImmediate(task));
+}
+
 /** Why Execute cannot be served now (no executor reachable), or null. */
 export interface ExecuteReadiness {
   reason(): string | null;
@@ -76,24 +87,43 @@ export function executeHandlers(engine: ExecuteEngine, log: Logger, telemetry?: 
       const span = tracer().startSpan('switchyard.Execute', SERVER_SPAN, contextFromMetadata(call.metadata));
       const s = callSignal(call);
       const unready = notReady();
+      // The record, the metrics, the log line and the span's end wait until the answer is out
+      // (see afterWritten): the client's wait ends with the trailers, not with this work.
+      let record: (() => void) | undefined;
+      const keepRecord = (task: () => void) => {
+        record = task;
+      };
+      const afterAnswer = (report: () => void) =>
+        afterWritten(() => {
+          try {
+            record?.();
+          } catch (e) {
+            logError('an answered Execute could not be recorded', e);
+          }
+          report();
+        });
       const run = async () => {
         if (unready) throw unready;
         const tenant = tenancy?.authenticateMetadata(call.metadata);
         const req = tenancy ? tenancy.authorize(call.request, tenant) : call.request;
-        return engine.execute(req, s.controller, s.deadline, tenant);
+        return engine.execute(req, s.controller, s.deadline, tenant, keepRecord);
       };
       withSpan(span, run)
         .then(
           (r) => {
-            telemetry?.executed('Execute', r, started, span);
-            endSpan(span, r);
             callback(null, executeResponse(r));
+            afterAnswer(() => {
+              telemetry?.executed('Execute', r, started, span);
+              endSpan(span, r);
+            });
           },
           (e) => {
             const st = toStatus(e, logError);
-            telemetry?.failed('Execute', st.code, e, started, span, call.request);
-            endSpan(span, undefined, e);
             callback(st);
+            afterAnswer(() => {
+              telemetry?.failed('Execute', st.code, e, started, span, call.request);
+              endSpan(span, undefined, e);
+            });
           },
         )
         .finally(s.done);

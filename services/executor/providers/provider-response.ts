@@ -31,6 +31,10 @@ class IncomingHeaders implements HeaderSource {
   }
 }
 
+function utf8(chunks: Buffer[]): string {
+  return chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+}
+
 /** An error like the one a broken connection gives a web stream: its code maps to 'connection'. */
 function prematureClose(): Error {
   return Object.assign(new Error('the connection closed before the response body ended'), { code: 'ECONNRESET' });
@@ -73,10 +77,27 @@ export class IncomingProviderResponse implements ProviderResponse {
     if (this.empty) return Promise.resolve('');
     const res = this.res;
     if (res.destroyed) return Promise.reject(res.errored ?? prematureClose());
+    // A small answer has usually arrived whole by now: the parser has buffered all of it and
+    // ended the message. Reading it there saves switching the message to flowing mode and a
+    // 'data' event per chunk. The read that empties the message ends it, and the answer is
+    // given on 'end', as the flowing read gives it: by then the socket is back in the pool, so
+    // a call aborted after its answer has nothing left to destroy.
+    if (res.complete && res.readableFlowing !== true) {
+      const chunks: Buffer[] = [];
+      for (let c = res.read() as Buffer | null; c !== null; c = res.read() as Buffer | null) chunks.push(c);
+      if (res.readableEnded) return Promise.resolve(utf8(chunks));
+      return new Promise((resolve, reject) => {
+        const whole = () => resolve(utf8(chunks));
+        res.once('end', whole);
+        res.once('error', reject);
+        // Destroyed before its 'end' without an error: the answer had come whole all the same.
+        res.once('close', whole);
+      });
+    }
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.once('end', () => resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')));
+      res.once('end', () => resolve(utf8(chunks)));
       res.once('error', reject);
       res.once('close', () => {
         if (!res.complete) reject(prematureClose());

@@ -33,6 +33,14 @@ export type ExecuteEvent =
 /** How an Execute ended, for the decision log; called once per call that got a decision. */
 export type ExecuteRecorder = (done: { source: 'execute' | 'execute_stream'; decision: Decision; result?: ExecuteResult; error?: unknown; latencyMs: number; ttftMs?: number }) => void;
 
+/**
+ * When an Execute's record is made. Without one, the engine records the call before `execute`
+ * settles. A transport that can answer first passes one that keeps the task and runs it once
+ * the answer has gone (the gRPC handler: after the response is written), so that encoding the
+ * record and telling its listeners add nothing to the caller's wait.
+ */
+export type AfterAnswer = (task: () => void) => void;
+
 export interface ExecuteEngineOptions {
   decider: Decider;
   executor: ExecutorClient;
@@ -98,24 +106,32 @@ export class ExecuteEngine {
   /**
    * `raw` is already within the tenant's rights (Tenancy.authorize); the tenant's calls are
    * metered. `signal`: the caller's, or the caller's AbortController for this call alone (see
-   * `context`).
+   * `context`). `afterAnswer`: when the record is made (see AfterAnswer); at once by default.
    */
-  async execute(raw: RouteRequestFields, signal: AbortSignal | AbortController, deadline?: number, tenant?: Tenant): Promise<ExecuteResult> {
+  async execute(raw: RouteRequestFields, signal: AbortSignal | AbortController, deadline?: number, tenant?: Tenant, afterAnswer?: AfterAnswer): Promise<ExecuteResult> {
     const started = performance.now();
     const decision = this.o.decider.decide(raw);
     await this.o.tenancy?.admitRequest(tenant);
     const { ctx, release } = this.context(decision, signal, deadline, tenant);
     try {
       const result = await this.run(ctx);
-      this.o.record?.({ source: 'execute', decision, result, latencyMs: performance.now() - started });
+      this.recordExecute(afterAnswer, { source: 'execute', decision, result, latencyMs: performance.now() - started });
       return result;
     } catch (e) {
       if (e instanceof ExecuteFailedError) e.decision ??= decision;
-      this.o.record?.({ source: 'execute', decision, error: e, latencyMs: performance.now() - started });
+      this.recordExecute(afterAnswer, { source: 'execute', decision, error: e, latencyMs: performance.now() - started });
       throw e;
     } finally {
       release();
     }
+  }
+
+  /** The record of an Execute, now or when `afterAnswer` runs it; the latency is the call's, taken now. */
+  private recordExecute(afterAnswer: AfterAnswer | undefined, done: Parameters<ExecuteRecorder>[0]): void {
+    const record = this.o.record;
+    if (!record) return;
+    if (afterAnswer) afterAnswer(() => record(done));
+    else record(done);
   }
 
   async *executeStream(raw: RouteRequestFields, signal: AbortSignal | AbortController, deadline?: number, tenant?: Tenant): AsyncGenerator<ExecuteEvent> {
