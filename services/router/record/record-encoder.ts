@@ -176,6 +176,8 @@ function candidates(w: W, d: Decision): void {
 export class RecordEncoder {
   private readonly e = enumNumbers();
   private readonly w = new WireWriter();
+  /** Where `encodeTransient` writes, each record over the last. */
+  private readonly scratch = new WireWriter();
 
   constructor(
     private readonly config: Config,
@@ -186,6 +188,18 @@ export class RecordEncoder {
   /** The bytes of `DecisionLogEntry{record}` for this pending record (a view, never written again). */
   encode(p: PendingRecord): Uint8Array {
     const w = this.w.reset();
+    const entry = w.tag(1, 2).fork();
+    this.record(w, p);
+    w.ldelim(entry);
+    return w.finish();
+  }
+
+  /**
+   * `encode`, into one buffer written again by the next call: for a caller that copies the bytes
+   * at once (the decision log's queue), so no buffer is allocated as records go by.
+   */
+  encodeTransient(p: PendingRecord): Uint8Array {
+    const w = this.scratch.rewind();
     const entry = w.tag(1, 2).fork();
     this.record(w, p);
     w.ldelim(entry);

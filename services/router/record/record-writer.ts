@@ -48,7 +48,10 @@ export interface RecordWriterOptions {
   store: DecisionStore;
   /** Gives `record` listeners their view of a record (RecordBuilder.view). */
   builder: Pick<RecordBuilder, 'view'>;
-  /** Encodes a pending record as `DecisionLogEntry{record}` (RecordEncoder.encode). */
+  /**
+   * Encodes a pending record as `DecisionLogEntry{record}` (RecordEncoder.encodeTransient): the
+   * writer copies the bytes into its queue at once, so they may be overwritten by the next call.
+   */
   encode: (pending: PendingRecord) => Uint8Array;
   /** A record's index fields, for a store that indexes what it writes (RecordEncoder.fields). */
   indexFields?: (pending: PendingRecord) => RecordFields;

@@ -37,6 +37,16 @@ export class WireWriter {
     this.pos = used;
   }
 
+  /**
+   * Starts a new message at the start of the buffer, over every message written before: for an
+   * owner that has let go of every view `finish` gave it (one that copies each message at once).
+   */
+  rewind(): this {
+    this.start = 0;
+    this.pos = 0;
+    return this;
+  }
+
   /** Starts a new message, dropping what was written since the last `finish`. */
   reset(): this {
     this.pos = this.start;
