@@ -2,8 +2,8 @@
  * The live drift monitor: the detectors of this room (quality-drift.ts, provider-shift.ts,
  * traffic-mix.ts) fed by a running router's decision log. It is told of completed records,
  * accepted feedback and reported outcomes (DecisionLog.on), queues them (bounded; past
- * `queue_size` events are dropped and counted) and works through the queue on a later tick, so
- * neither a request nor SubmitFeedback waits for a detector.
+ * `queue_size` events are dropped and counted) and works through the queue on a later tick
+ * (within DRAIN_MS), so neither a request nor SubmitFeedback waits for a detector.
  *
  * What it queues of a record is what its detectors read, taken when it is told (RecordSignal:
  * the segment, the traffic features, the provider calls, what feedback would grade), never the
@@ -70,7 +70,7 @@ export interface DriftMonitorOptions {
   referenceFrom?: 'file' | 'model';
   routerId: string;
   now?: () => number;
-  /** Runs the queue later (default setImmediate). */
+  /** Runs the queue later (default: within DRAIN_MS, on a timer that keeps no process alive). */
   schedule?: (work: () => void) => void;
 }
 
@@ -98,6 +98,12 @@ const NO_ANSWERS: readonly AnswerObservation[] = Object.freeze([]);
 const OTHER = 'other';
 /** Events handled per tick before the monitor yields. */
 const SLICE = 2_000;
+/**
+ * How long events wait to be handled: one timer for every event of that time, where a
+ * setImmediate per tick was an extra turn of the event loop for every call of a router at one
+ * call in flight.
+ */
+const DRAIN_MS = 20;
 
 export class DriftMonitor {
   private queue: Event[] = [];
@@ -130,7 +136,7 @@ export class DriftMonitor {
   constructor(private readonly o: DriftMonitorOptions) {
     const c = o.config;
     this.now = o.now ?? Date.now;
-    this.schedule = o.schedule ?? ((w) => void setImmediate(w));
+    this.schedule = o.schedule ?? ((w) => void setTimeout(w, DRAIN_MS).unref());
     this.quality = new QualityDriftDetector({ warmup: c.quality.warmup, minDrop: c.quality.min_drop, arl0: c.quality.arl0 });
     this.provider = new ProviderShiftDetector({ warmup: c.provider.warmup, minRateRise: c.provider.min_rate_rise, minLengthFactor: c.provider.min_length_factor, arl0: c.provider.arl0 });
     this.referenceFrom = o.reference ? (o.referenceFrom ?? 'file') : 'first window';
