@@ -21,7 +21,7 @@ import { writtenCandidates } from '../decide/decide-response-wire.js';
 import { ExecuteFailedError } from '../execute/execute-types.js';
 import type { PendingRecord, RecordBuilder } from './build-record.js';
 import type { RecordFields } from './entry-index-fields.js';
-import { messageText, promptHash } from './prompt-hash.js';
+import { messageText, promptDigest } from './prompt-hash.js';
 import { RECORD_VERSION, enumValues } from './record-codec.js';
 import { WireWriter } from './wire-writer.js';
 
@@ -279,7 +279,7 @@ export class RecordEncoder {
     }
     str(w, 15, r.reason);
     u64(w, 16, r.decisionTimeNs as number);
-    str(w, 17, promptHash(req.messages));
+    w.tag(17, 2).hex(promptDigest(req.messages));
     if (this.config.router.prompt_logging) {
       for (const m of req.messages) {
         const msg = w.tag(18, 2).fork();
