@@ -48,7 +48,6 @@ export class JoinWindow {
 
   set(id: string, model: string, segment: string, predicted: number, atMs: number): void {
     if (this.size <= 0) return;
-    this.delete(id);
     const s = this.next;
     this.next = (s + 1) % this.size;
     const old = this.ids[s];
@@ -59,7 +58,16 @@ export class JoinWindow {
     this.predicted[s] = predicted;
     this.atMs[s] = atMs;
     this.notedMs[s] = this.now();
+    // Two lookups a decision (a Map of this size misses the cache): a decision noted again, which
+    // a decision log never does, is found by its count not growing and its older slot cleared.
+    const held = this.slotOf.size;
     this.slotOf.set(id, s);
+    if (this.slotOf.size === held && old !== id) this.clearOther(id, s);
+  }
+
+  /** Clears the slot other than `keep` that holds `id`. */
+  private clearOther(id: string, keep: number): void {
+    for (let k = 0; k < this.size; k++) if (k !== keep && this.ids[k] === id) this.ids[k] = undefined;
   }
 
   /** The decision's figures while it is within `ttlMs` of being noted; undefined otherwise. */
