@@ -22,8 +22,8 @@ import type { StoredEntry } from './record-store.js';
 const PAGE_BYTES = 256 * 1024;
 /** Pages kept for reuse beyond the one being filled. */
 const SPARE_PAGES = 8;
-/** RecordFields' values per entry (id, timeUnixMs, model, answered, policy, tenant, userTier, task, session, segment, extra). */
-const FIELDS = 11;
+/** RecordFields' strings per entry (id, model, answered, policy, tenant, userTier, task, session, segment, extra); the time is kept apart. */
+const FIELDS = 10;
 
 class Page {
   used = 0;
@@ -35,8 +35,10 @@ class Page {
   readonly keys: string[] = [];
   readonly abouts: string[] = [];
   readonly kinds: StoredEntry['kind'][] = [];
-  /** FIELDS values per entry; an entry without index fields has `undefined` as its id. */
-  readonly fields: (string | number | undefined)[] = [];
+  /** FIELDS strings per entry; an entry without index fields has `undefined` as its id. */
+  readonly fields: (string | undefined)[] = [];
+  /** Each entry's time (a number kept in an array of strings would be an object of its own). */
+  times = new Float64Array(256);
 
   constructor(readonly buf: Buffer) {}
 
@@ -77,8 +79,14 @@ export class EntryQueue {
     page.kinds.push(kind);
     const f = page.fields;
     // Named one by one (a loop over the names made each a lookup by a computed key).
-    if (fields) f.push(fields.id, fields.timeUnixMs, fields.model, fields.answered, fields.policy, fields.tenant, fields.userTier, fields.task, fields.session, fields.segment, fields.extra);
+    if (fields) f.push(fields.id, fields.model, fields.answered, fields.policy, fields.tenant, fields.userTier, fields.task, fields.session, fields.segment, fields.extra);
     else for (let i = 0; i < FIELDS; i++) f.push(undefined);
+    if (page.count === page.times.length) {
+      const times = new Float64Array(2 * page.count);
+      times.set(page.times);
+      page.times = times;
+    }
+    page.times[page.count] = fields ? fields.timeUnixMs : 0;
     page.count++;
     this.waiting++;
   }
@@ -136,17 +144,17 @@ function entryAt(page: Page, i: number): StoredEntry {
   if (f[o] !== undefined) {
     entry.fields = {
       kind: 'record',
-      id: f[o] as string,
-      timeUnixMs: f[o + 1] as number,
-      model: f[o + 2] as string,
-      answered: f[o + 3] as string,
-      policy: f[o + 4] as string,
-      tenant: f[o + 5] as string,
-      userTier: f[o + 6] as string,
-      task: f[o + 7] as string,
-      session: f[o + 8] as string,
-      segment: f[o + 9] as string,
-      extra: f[o + 10] as string,
+      id: f[o]!,
+      timeUnixMs: page.times[i]!,
+      model: f[o + 1]!,
+      answered: f[o + 2]!,
+      policy: f[o + 3]!,
+      tenant: f[o + 4]!,
+      userTier: f[o + 5]!,
+      task: f[o + 6]!,
+      session: f[o + 7]!,
+      segment: f[o + 8]!,
+      extra: f[o + 9]!,
     };
   }
   return entry;
