@@ -204,6 +204,13 @@ async function main(): Promise<void> {
     const ratio = xs.map((x, i) => off[i]! / x);
     console.log(`${line}; record ${median(cost).toFixed(1)} µs a call (mid-half mean ${midMean(cost).toFixed(1)}, mean ${mean(cost).toFixed(1)}); off/on ${median(ratio).toFixed(3)}x (from mid-half means ${(midMean(off) / midMean(xs)).toFixed(3)}x, from means ${(mean(off) / mean(xs)).toFixed(3)}x)`);
   }
+  // The code before a change against this code, round by round (the two ran next to each other).
+  const before = us.get('on-baseline');
+  if (before) {
+    const on = us.get('on')!;
+    const more = before.map((x, i) => x - on[i]!);
+    console.log(`  on-baseline minus on, the same round: median ${median(more).toFixed(1)} µs a call (mid-half mean ${midMean(more).toFixed(1)}, mean ${mean(more).toFixed(1)}; on cheaper in ${more.filter((x) => x > 0).length} of ${more.length} rounds)`);
+  }
   console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   for (const a of arms) await a.close();
 }

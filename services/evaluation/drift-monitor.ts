@@ -2,16 +2,20 @@
  * The live drift monitor: the detectors of this room (quality-drift.ts, provider-shift.ts,
  * traffic-mix.ts) fed by a running router's decision log. It is told of completed records,
  * accepted feedback and reported outcomes (DecisionLog.on), queues them (bounded; past
- * `queue_size` events are dropped and counted) and works through the queue on a later tick, so
- * neither a request nor SubmitFeedback waits for a detector.
+ * `queue_size` events are dropped and counted) and works through the queue on a later tick
+ * (within DRAIN_MS), so neither a request nor SubmitFeedback waits for a detector.
+ *
+ * What it queues of a record is what its detectors read, taken when it is told (RecordSignal:
+ * the segment, the traffic features, the provider calls, what feedback would grade), never the
+ * record's view: a view holds the whole decision, and decisions kept until a later tick were
+ * copied by every young-generation collection meanwhile.
  *
  * Joins: feedback grades a decision; the monitor remembers the last `join_window` decisions'
- * model, segment and predicted quality (an LRU), and keeps feedback that arrives before its
- * record (the record is built when the log's writer flushes) until the record comes. Both are
- * also bounded in time: what is older than `join_ttl_ms` is not joined, and is let go at the
- * next purge (every tenth of that time). With no quality metric nothing can grade a decision,
- * so nothing is remembered. An entry costs about 180 bytes (its decision id, model, segment,
- * prediction and time) and the LRU's slots 40 more, so the default 100,000 hold 22 MB at most.
+ * model, segment and predicted quality (join-window.ts), and keeps feedback that arrives before
+ * its record (an LRU) until the record comes. Both are also bounded in time: what is older than
+ * `join_ttl_ms` is not joined, and is let go at the next purge (every tenth of that time). With
+ * no quality metric nothing can grade a decision, so nothing is remembered. A decision costs its
+ * id (about 60 bytes), a Map entry and 40 bytes of slots, so the default 100,000 hold about 12 MB.
  *
  * Memory is bounded: segments past `max_segments` are watched together as `other`, models are
  * the catalog's, the traffic features have fixed bins (segment bins bounded as segments are),
@@ -23,9 +27,10 @@ import type { Feedback } from '../generated/switchyard/v1/Feedback.js';
 import type { ReportedOutcome } from '../generated/switchyard/v1/ReportedOutcome.js';
 import type { DriftConfig } from '../shared/config/monitoring-section.js';
 import { DRIFT_KINDS, type DriftKindName } from '../shared/metrics/metrics-recorder.js';
-import { ProviderShiftDetector, type ProviderShiftAlarm } from './provider-shift.js';
+import { ProviderShiftDetector, type AnswerObservation, type ProviderShiftAlarm } from './provider-shift.js';
 import { QualityDriftDetector, type QualityDriftAlarm } from './quality-drift.js';
-import { answerObservations, qualityTarget, recordSegment, reportedObservation, trafficFeatures } from './record-signals.js';
+import { JoinWindow, type Joined } from './join-window.js';
+import { answerObservations, lengthBucket, qualityTarget, recordSegment, reportedObservation, taskFamily } from './record-signals.js';
 import { countFeatures, TrafficMixDetector, type TrafficCounts, type TrafficMixAlarm } from './traffic-mix.js';
 
 /** One alarm, whatever raised it: what changed, by how much, and since when. */
@@ -65,22 +70,40 @@ export interface DriftMonitorOptions {
   referenceFrom?: 'file' | 'model';
   routerId: string;
   now?: () => number;
-  /** Runs the queue later (default setImmediate). */
+  /** Runs the queue later (default: within DRAIN_MS, on a timer that keeps no process alive). */
   schedule?: (work: () => void) => void;
 }
 
-type Event = { record: RecordView } | { feedback: Feedback } | { outcome: ReportedOutcome };
-
-interface Target {
-  model: string;
-  segment: string;
-  predicted: number;
-  atMs: number;
+/** What the monitor reads of one record, taken when it is told of it (nothing of the decision kept). */
+class RecordSignal {
+  constructor(
+    readonly id: string,
+    readonly atMs: number,
+    /** The record's segment as the record says it (folded into `other` when it is handled). */
+    readonly segment: string,
+    readonly taskFamily: string,
+    readonly length: string,
+    readonly language: string,
+    readonly answers: readonly AnswerObservation[],
+    /** What feedback grades: the model, and the quality predicted for it (NaN: nothing). */
+    readonly model: string,
+    readonly predicted: number,
+  ) {}
 }
+
+type Event = RecordSignal | { feedback: Feedback } | { outcome: ReportedOutcome };
+
+const NO_ANSWERS: readonly AnswerObservation[] = Object.freeze([]);
 
 const OTHER = 'other';
 /** Events handled per tick before the monitor yields. */
 const SLICE = 2_000;
+/**
+ * How long events wait to be handled: one timer for every event of that time, where a
+ * setImmediate per tick was an extra turn of the event loop for every call of a router at one
+ * call in flight.
+ */
+const DRAIN_MS = 20;
 
 export class DriftMonitor {
   private queue: Event[] = [];
@@ -98,7 +121,10 @@ export class DriftMonitor {
   /** What the first window followed. */
   private firstWindowAfter = 'start';
   private readonly segments = new Set<string>();
-  private readonly targets: LRUCache<string, Target>;
+  /** Decisions feedback may grade (none without a quality metric). */
+  private readonly targets: JoinWindow | undefined;
+  /** The traffic features of the record being handled (the detectors count them and keep nothing of it). */
+  private readonly features = { task_family: '', length: '', language: '', segment: '' };
   private readonly early: LRUCache<string, Feedback[]>;
   private readonly metrics: ReadonlyMap<string, QualityMetric>;
   private list: DriftAlarmEvent[] = [];
@@ -110,7 +136,7 @@ export class DriftMonitor {
   constructor(private readonly o: DriftMonitorOptions) {
     const c = o.config;
     this.now = o.now ?? Date.now;
-    this.schedule = o.schedule ?? ((w) => void setImmediate(w));
+    this.schedule = o.schedule ?? ((w) => void setTimeout(w, DRAIN_MS).unref());
     this.quality = new QualityDriftDetector({ warmup: c.quality.warmup, minDrop: c.quality.min_drop, arl0: c.quality.arl0 });
     this.provider = new ProviderShiftDetector({ warmup: c.provider.warmup, minRateRise: c.provider.min_rate_rise, minLengthFactor: c.provider.min_length_factor, arl0: c.provider.arl0 });
     this.referenceFrom = o.reference ? (o.referenceFrom ?? 'file') : 'first window';
@@ -118,10 +144,10 @@ export class DriftMonitor {
     else this.learning = {};
     // Expiry reads the monitor's clock on every check (ttlResolution 0), so an injected clock holds.
     const expiry = { ttl: c.join_ttl_ms, ttlResolution: 0, perf: { now: () => this.now() } };
-    this.targets = new LRUCache({ max: c.join_window, ...expiry });
     this.early = new LRUCache({ max: Math.max(16, Math.ceil(c.join_window / 10)), ...expiry });
     this.nextPurgeMs = this.now() + c.join_ttl_ms / 10;
     this.metrics = new Map(o.qualityMetrics.map((m) => [m.metric, m]));
+    this.targets = this.metrics.size > 0 ? new JoinWindow(c.join_window, c.join_ttl_ms, this.now) : undefined;
   }
 
   /** Where the traffic reference came from, as the status page says it. */
@@ -181,15 +207,32 @@ export class DriftMonitor {
   }
 
   record(r: RecordView): void {
-    this.enqueue({ record: r });
+    if (this.admit()) this.push(this.signal(r));
   }
 
   feedback(f: Feedback): void {
-    if (f.decisionId && this.metrics.has(f.metric ?? '')) this.enqueue({ feedback: f });
+    if (f.decisionId && this.metrics.has(f.metric ?? '') && this.admit()) this.push({ feedback: f });
   }
 
   outcome(o: ReportedOutcome): void {
-    this.enqueue({ outcome: o });
+    if (this.admit()) this.push({ outcome: o });
+  }
+
+  /** What the detectors will read of `r`. */
+  private signal(r: RecordView): RecordSignal {
+    const atMs = Number(r.timeUnixMs ?? this.now());
+    const target = this.targets ? qualityTarget(r) : undefined;
+    return new RecordSignal(
+      r.decisionId ?? '',
+      atMs,
+      recordSegment(r),
+      taskFamily(r),
+      lengthBucket(Number(r.features?.estimatedInputTokens ?? 0)),
+      r.features?.script || 'unknown',
+      r.outcome ? answerObservations(r, atMs) : NO_ANSWERS,
+      target?.model ?? '',
+      target ? target.predicted : Number.NaN,
+    );
   }
 
   /** An alarm another router raised (from the bus): listed beside this one's own. */
@@ -212,7 +255,7 @@ export class DriftMonitor {
 
   /** `remembered`: decisions kept for joining feedback (stale ones count until the next purge). */
   get stats(): { queued: number; dropped: number; processed: number; remembered: number; qualityStreams: { streams: number; ready: number } } {
-    return { queued: this.queue.length, dropped: this.droppedEvents, processed: this.processed, remembered: this.targets.size, qualityStreams: this.quality.size };
+    return { queued: this.queue.length, dropped: this.droppedEvents, processed: this.processed, remembered: this.targets?.count ?? 0, qualityStreams: this.quality.size };
   }
 
   /** Works through everything queued now (tests; the scheduled drain does the same in slices). */
@@ -220,12 +263,15 @@ export class DriftMonitor {
     while (this.queue.length > 0) this.drain(Number.POSITIVE_INFINITY);
   }
 
-  private enqueue(e: Event): void {
-    if (!this.o.config.enabled) return;
-    if (this.queue.length >= this.o.config.queue_size) {
-      this.droppedEvents++;
-      return;
-    }
+  /** Whether an event may be queued (past queue_size it is dropped and counted). */
+  private admit(): boolean {
+    if (!this.o.config.enabled) return false;
+    if (this.queue.length < this.o.config.queue_size) return true;
+    this.droppedEvents++;
+    return false;
+  }
+
+  private push(e: Event): void {
     this.queue.push(e);
     if (!this.scheduled) {
       this.scheduled = true;
@@ -242,7 +288,7 @@ export class DriftMonitor {
     for (const e of batch) {
       this.processed++;
       try {
-        if ('record' in e) this.onRecord(e.record);
+        if (e instanceof RecordSignal) this.onRecord(e);
         else if ('feedback' in e) this.onFeedback(e.feedback);
         else this.onOutcome(e.outcome);
       } catch {
@@ -264,7 +310,7 @@ export class DriftMonitor {
     const now = this.now();
     if (now < this.nextPurgeMs) return;
     this.nextPurgeMs = now + this.o.config.join_ttl_ms / 10;
-    this.targets.purgeStale();
+    this.targets?.purgeStale();
     this.early.purgeStale();
   }
 
@@ -275,27 +321,29 @@ export class DriftMonitor {
     return raw;
   }
 
-  private onRecord(r: RecordView): void {
-    const atMs = Number(r.timeUnixMs ?? this.now());
-    const segment = this.segment(recordSegment(r));
-    this.observeTraffic(trafficFeatures(r, segment), atMs);
-    for (const obs of answerObservations(r, atMs)) for (const a of this.provider.observe(obs)) this.raise(fromProvider(a));
-    if (this.metrics.size === 0) return;
-    const target = qualityTarget(r);
-    if (!target || !r.decisionId) return;
-    // A literal of fixed shape: a spread gave each target a hidden class of its own (twice the memory).
-    const t: Target = { model: target.model, segment, predicted: target.predicted, atMs };
-    this.targets.set(r.decisionId, t);
-    const waiting = this.early.get(r.decisionId);
+  private onRecord(r: RecordSignal): void {
+    const segment = this.segment(r.segment);
+    const features = this.features;
+    features.task_family = r.taskFamily;
+    features.length = r.length;
+    features.language = r.language;
+    features.segment = segment;
+    this.observeTraffic(features, r.atMs);
+    for (const obs of r.answers) for (const a of this.provider.observe(obs)) this.raise(fromProvider(a));
+    const targets = this.targets;
+    if (!targets || !r.model || !Number.isFinite(r.predicted) || !r.id) return;
+    targets.set(r.id, r.model, segment, r.predicted, r.atMs);
+    const waiting = this.early.get(r.id);
     if (waiting) {
-      this.early.delete(r.decisionId);
+      this.early.delete(r.id);
+      const t: Joined = { model: r.model, segment, predicted: r.predicted, atMs: r.atMs };
       for (const f of waiting) this.grade(t, f);
     }
   }
 
   private onFeedback(f: Feedback): void {
     const id = f.decisionId!;
-    const t = this.targets.get(id);
+    const t = this.targets?.get(id);
     if (t) {
       this.grade(t, f);
       return;
@@ -309,11 +357,11 @@ export class DriftMonitor {
     const obs = reportedObservation(o, Number(o.timeUnixMs ?? this.now()));
     if (obs) for (const a of this.provider.observe(obs)) this.raise(fromProvider(a));
     // The client's call decides which model the decision's feedback grades.
-    const t = o.decisionId ? this.targets.get(o.decisionId) : undefined;
-    if (t && o.model && o.model !== t.model) this.targets.delete(o.decisionId!);
+    const t = o.decisionId ? this.targets?.get(o.decisionId) : undefined;
+    if (t && o.model && o.model !== t.model) this.targets!.delete(o.decisionId!);
   }
 
-  private grade(t: Target, f: Feedback): void {
+  private grade(t: Joined, f: Feedback): void {
     const m = this.metrics.get(f.metric ?? '');
     if (!m) return;
     const v = Number(f.value);

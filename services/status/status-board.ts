@@ -47,14 +47,18 @@ export class StatusBoard {
   private readonly byModel = new Map<string, number>();
   private cost = 0;
   private reference = 0;
-  private recent: RecentDecision[] = [];
+  /** The most recent decisions, a ring: slot `next` holds the oldest once it is full. */
+  private readonly recent: (RecentDecision | undefined)[];
+  private next = 0;
   private readonly byId = new Map<string, RecentDecision>();
   /** Feedback that came before its record (the record is built when the log's writer flushes), oldest first, bounded. */
   private readonly early = new Map<string, RecentDecision['feedback']>();
 
   constructor(
     private readonly o: { recent: number; segmentOf: (r: RecordView) => string; now?: () => number },
-  ) {}
+  ) {
+    this.recent = new Array<RecentDecision | undefined>(o.recent).fill(undefined);
+  }
 
   private get now(): number {
     return (this.o.now ?? Date.now)();
@@ -94,14 +98,30 @@ export class StatusBoard {
     };
     // Set after the literal rather than spread into it: a spread made every row the slow way.
     if (lastMessage) d.prompt = lastMessage.slice(0, PROMPT_CHARS);
-    const early = this.early.get(id);
+    // Feedback before its record is rare: the map is not searched while it holds none.
+    const early = this.early.size > 0 ? this.early.get(id) : undefined;
     if (early) {
       d.feedback = early;
       this.early.delete(id);
     }
-    this.recent.unshift(d);
+    // Into the ring over the oldest (a list shifted by one every decision cost more).
+    const s = this.next;
+    const oldest = this.recent[s];
+    if (oldest) this.byId.delete(oldest.id);
+    this.recent[s] = d;
+    this.next = (s + 1) % this.recent.length;
     this.byId.set(id, d);
-    while (this.recent.length > this.o.recent) this.byId.delete(this.recent.pop()!.id);
+  }
+
+  /** The recent decisions, newest first. */
+  private newestFirst(): RecentDecision[] {
+    const out: RecentDecision[] = [];
+    const n = this.recent.length;
+    for (let k = 1; k <= n; k++) {
+      const d = this.recent[(this.next - k + n) % n];
+      if (d) out.push(d);
+    }
+    return out;
   }
 
   feedback(f: Feedback): void {
@@ -139,7 +159,7 @@ export class StatusBoard {
       costUsd: this.cost,
       referenceCostUsd: this.reference,
       savingsUsd: this.reference - this.cost,
-      recent: this.recent.map((d) => ({ ...d, feedback: [...d.feedback] })),
+      recent: this.newestFirst().map((d) => ({ ...d, feedback: [...d.feedback] })),
     };
   }
 }

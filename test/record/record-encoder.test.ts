@@ -136,6 +136,23 @@ describe('record encoder - equal to the reference build and encode', () => {
   });
 });
 
+describe('record encoder - one buffer for a caller that copies at once', () => {
+  it('writes the bytes encode writes, each record over the last', () => {
+    const { encoder } = setup(false);
+    let before: Uint8Array | undefined;
+    for (const req of requests()) {
+      const decision = f.decider.decide(req);
+      for (const end of endings(decision)) {
+        const p: PendingRecord = { ...end, decision, timeUnixMs: 1_760_000_000_000 };
+        const bytes = encoder.encodeTransient(p);
+        expect(Buffer.from(bytes).equals(Buffer.from(encoder.encode(p)))).toBe(true);
+        if (before) expect(bytes.buffer === before.buffer && bytes.byteOffset === before.byteOffset).toBe(bytes.length <= 64 * 1024);
+        before = bytes;
+      }
+    }
+  });
+});
+
 describe('record encoder - index fields taken from the decision', () => {
   it('equal those read back from the record\'s bytes, for many decisions and endings', () => {
     const { encoder } = setup(false);

@@ -67,7 +67,7 @@ export class DecisionLog {
     this.writer = new RecordWriter({
       store: this.store,
       builder: this.builder,
-      encode: (p) => encoder.encode(p),
+      encode: (p) => encoder.encodeTransient(p),
       // The file store indexes the segment it writes; JetStream keeps no index.
       ...(this.store.kind === 'file' ? { indexFields: (p: PendingRecord) => encoder.fields(p) } : {}),
       queueSize: c.queue_size,

@@ -16,10 +16,21 @@ export function messageText(m: ChatMessage): string {
 }
 
 // crypto.hash (one call, no Hash object) is in Node >= 20.12; createHash elsewhere.
-const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex' | 'buffer') => string | Buffer }).hash;
 
-export function promptHash(messages: readonly ChatMessage[]): string {
+function hashed(messages: readonly ChatMessage[]): string {
   let s = '';
   for (const m of messages) s += `${m.role}\0${messageText(m)}\0`;
-  return oneShot ? oneShot('sha256', s, 'hex') : crypto.createHash('sha256').update(s).digest('hex');
+  return s;
+}
+
+export function promptHash(messages: readonly ChatMessage[]): string {
+  const s = hashed(messages);
+  return oneShot ? (oneShot('sha256', s, 'hex') as string) : crypto.createHash('sha256').update(s).digest('hex');
+}
+
+/** The prompt hash's 32 bytes (the encoder writes their hex itself, without making the string). */
+export function promptDigest(messages: readonly ChatMessage[]): Buffer {
+  const s = hashed(messages);
+  return oneShot ? (oneShot('sha256', s, 'buffer') as Buffer) : crypto.createHash('sha256').update(s).digest();
 }

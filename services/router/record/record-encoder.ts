@@ -21,7 +21,7 @@ import { writtenCandidates } from '../decide/decide-response-wire.js';
 import { ExecuteFailedError } from '../execute/execute-types.js';
 import type { PendingRecord, RecordBuilder } from './build-record.js';
 import type { RecordFields } from './entry-index-fields.js';
-import { messageText, promptHash } from './prompt-hash.js';
+import { messageText, promptDigest } from './prompt-hash.js';
 import { RECORD_VERSION, enumValues } from './record-codec.js';
 import { WireWriter } from './wire-writer.js';
 
@@ -176,6 +176,8 @@ function candidates(w: W, d: Decision): void {
 export class RecordEncoder {
   private readonly e = enumNumbers();
   private readonly w = new WireWriter();
+  /** Where `encodeTransient` writes, each record over the last. */
+  private readonly scratch = new WireWriter();
 
   constructor(
     private readonly config: Config,
@@ -186,6 +188,18 @@ export class RecordEncoder {
   /** The bytes of `DecisionLogEntry{record}` for this pending record (a view, never written again). */
   encode(p: PendingRecord): Uint8Array {
     const w = this.w.reset();
+    const entry = w.tag(1, 2).fork();
+    this.record(w, p);
+    w.ldelim(entry);
+    return w.finish();
+  }
+
+  /**
+   * `encode`, into one buffer written again by the next call: for a caller that copies the bytes
+   * at once (the decision log's queue), so no buffer is allocated as records go by.
+   */
+  encodeTransient(p: PendingRecord): Uint8Array {
+    const w = this.scratch.rewind();
     const entry = w.tag(1, 2).fork();
     this.record(w, p);
     w.ldelim(entry);
@@ -265,7 +279,7 @@ export class RecordEncoder {
     }
     str(w, 15, r.reason);
     u64(w, 16, r.decisionTimeNs as number);
-    str(w, 17, promptHash(req.messages));
+    w.tag(17, 2).hex(promptDigest(req.messages));
     if (this.config.router.prompt_logging) {
       for (const m of req.messages) {
         const msg = w.tag(18, 2).fork();

@@ -24,7 +24,11 @@ export interface StoredEntry {
   /** What the entry is about: the decision id, or `episode:<id>` for episode feedback. */
   about: string;
   kind: 'record' | 'feedback' | 'outcome';
-  /** The encoded DecisionLogEntry (the writer encodes once, before the store sees it). */
+  /**
+   * The encoded DecisionLogEntry (the writer encodes once, before the store sees it). Valid
+   * until the `append` it was handed to resolves: the writer's queue then writes other entries
+   * over it (entry-queue.ts), so a store copies what it keeps longer.
+   */
   bytes: Uint8Array;
   /**
    * A record's index fields, when the writer took them from the decision it encoded (the file

@@ -12,7 +12,8 @@
  * about 1-2 kB), not whole decisions with their requests, messages and candidate rows, so
  * what a full queue holds is bounded by `queue_size` records, not by the prompts' size, and a
  * decision is garbage as soon as its call ends instead of living until the next flush. The
- * CPU spent encoding is the same either way.
+ * CPU spent encoding is the same either way. The bytes are copied into the queue's reused
+ * pages (entry-queue.ts) rather than kept as an object per record until the flush.
  *
  * Listeners (`on`) hear of records and accepted feedback as they are submitted, in process, so
  * that metrics can count them; a listener that throws is ignored. A record listener is given a
@@ -23,6 +24,7 @@ import type { Feedback } from '../../generated/switchyard/v1/Feedback.js';
 import type { ReportedOutcome } from '../../generated/switchyard/v1/ReportedOutcome.js';
 import type { RecordBuilder, PendingRecord } from './build-record.js';
 import type { RecordFields } from './entry-index-fields.js';
+import { EntryQueue, type TakenBatch } from './entry-queue.js';
 import { encodeEntry } from './record-codec.js';
 import type { DecisionStore, StoredEntry } from './record-store.js';
 import type { RecordView } from './record-view.js';
@@ -46,7 +48,10 @@ export interface RecordWriterOptions {
   store: DecisionStore;
   /** Gives `record` listeners their view of a record (RecordBuilder.view). */
   builder: Pick<RecordBuilder, 'view'>;
-  /** Encodes a pending record as `DecisionLogEntry{record}` (RecordEncoder.encode). */
+  /**
+   * Encodes a pending record as `DecisionLogEntry{record}` (RecordEncoder.encodeTransient): the
+   * writer copies the bytes into its queue at once, so they may be overwritten by the next call.
+   */
   encode: (pending: PendingRecord) => Uint8Array;
   /** A record's index fields, for a store that indexes what it writes (RecordEncoder.fields). */
   indexFields?: (pending: PendingRecord) => RecordFields;
@@ -60,13 +65,8 @@ export interface RecordWriterOptions {
   now?: () => number;
 }
 
-function stored(key: string, about: string, kind: StoredEntry['kind'], entry: DecisionLogEntry): StoredEntry {
-  return { key, about, kind, bytes: encodeEntry(entry) };
-}
-
 export class RecordWriter {
-  private queue: StoredEntry[] = [];
-  private head = 0;
+  private readonly queue = new EntryQueue();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private closed = false;
@@ -78,7 +78,7 @@ export class RecordWriter {
   constructor(private readonly o: RecordWriterOptions) {}
 
   get stats(): RecordWriterStats {
-    return { queued: this.queue.length - this.head, ...this.counts };
+    return { queued: this.queue.length, ...this.counts };
   }
 
   on<K extends keyof DecisionLogEvents>(event: K, listener: DecisionLogEvents[K]): () => void {
@@ -99,17 +99,16 @@ export class RecordWriter {
   /** Encodes and queues a decision (and its outcome); false when it was dropped. */
   submit(pending: PendingRecord): boolean {
     if (this.full()) return false;
-    let entry: StoredEntry;
+    const id = pending.decision.response.decisionId!;
     try {
-      const id = pending.decision.response.decisionId!;
-      entry = { key: id, about: id, kind: 'record', bytes: this.o.encode(pending), fields: this.o.indexFields?.(pending) };
+      this.queue.push(id, id, 'record', this.o.encode(pending), this.o.indexFields?.(pending));
     } catch (e) {
       // A record that cannot be encoded is dropped and counted, never thrown at the caller.
       this.counts.dropped++;
       this.o.warn?.('decision log: a record could not be encoded; dropped', { error: (e as Error).message });
       return false;
     }
-    this.push(entry);
+    this.scheduleFor();
     // Listeners get a view of references to the decision; nothing of it is queued.
     if (this.listeners.record.size > 0) this.emit('record', this.o.builder.view(pending));
     return true;
@@ -118,26 +117,27 @@ export class RecordWriter {
   /** Queues feedback; the caller has validated it. */
   submitFeedback(feedback: Feedback, key: string): boolean {
     const about = feedback.decisionId ? feedback.decisionId : `episode:${feedback.episodeId}`;
-    const ok = this.enqueue(stored(key, about, 'feedback', { feedback }));
+    const ok = this.enqueue(key, about, 'feedback', { feedback });
     if (ok) this.emit('feedback', feedback);
     return ok;
   }
 
   submitOutcome(outcome: ReportedOutcome): boolean {
-    const ok = this.enqueue(stored(`outcome.${outcome.decisionId}`, outcome.decisionId!, 'outcome', { reportedOutcome: outcome }));
+    const ok = this.enqueue(`outcome.${outcome.decisionId}`, outcome.decisionId!, 'outcome', { reportedOutcome: outcome });
     if (ok) this.emit('outcome', outcome);
     return ok;
   }
 
-  private enqueue(entry: StoredEntry): boolean {
+  private enqueue(key: string, about: string, kind: StoredEntry['kind'], entry: DecisionLogEntry): boolean {
     if (this.full()) return false;
-    this.push(entry);
+    this.queue.push(key, about, kind, encodeEntry(entry));
+    this.scheduleFor();
     return true;
   }
 
   /** True (and the drop counted and perhaps warned of) when nothing more may be queued. */
   private full(): boolean {
-    if (!this.closed && this.queue.length - this.head < this.o.queueSize) return false;
+    if (!this.closed && this.queue.length < this.o.queueSize) return false;
     this.counts.dropped++;
     this.droppedSinceWarn++;
     const now = (this.o.now ?? Date.now)();
@@ -149,9 +149,9 @@ export class RecordWriter {
     return true;
   }
 
-  private push(entry: StoredEntry): void {
-    this.queue.push(entry);
-    this.schedule(this.queue.length - this.head >= this.o.batchSize ? 0 : this.o.flushIntervalMs);
+  /** A flush at once when a batch is full, else within the flush interval. */
+  private scheduleFor(): void {
+    this.schedule(this.queue.length >= this.o.batchSize ? 0 : this.o.flushIntervalMs);
   }
 
   private schedule(delayMs: number): void {
@@ -164,24 +164,9 @@ export class RecordWriter {
         .catch((e) => this.o.warn?.('decision log: writing failed', { error: (e as Error).message }))
         .finally(() => {
         this.flushing = undefined;
-        if (this.queue.length > this.head && !this.closed) this.schedule(this.o.flushIntervalMs);
+        if (this.queue.length > 0 && !this.closed) this.schedule(this.o.flushIntervalMs);
       });
     }, delayMs);
-  }
-
-  private take(n: number): StoredEntry[] {
-    const batch = this.queue.slice(this.head, this.head + n);
-    this.head += batch.length;
-    // Taken entries are let go at once when the queue is empty (the usual case: the queue is
-    // drained every flush), so their bytes do not wait for 4,096 more to be written.
-    if (this.head === this.queue.length) {
-      this.queue = [];
-      this.head = 0;
-    } else if (this.head > 4096 && this.head * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
-    }
-    return batch;
   }
 
   /**
@@ -193,16 +178,22 @@ export class RecordWriter {
     const inFlight = new Set<Promise<number>>();
     const limit = this.o.store.maxInFlight ?? 1;
     let refused = false;
-    while (this.queue.length > this.head || inFlight.size > 0) {
-      if (!refused && this.queue.length > this.head && inFlight.size < limit) {
-        const batch = this.take(this.o.batchSize);
-        const write: Promise<number> = this.o.store.append(batch).then((failed) => {
+    while (this.queue.length > 0 || inFlight.size > 0) {
+      if (!refused && this.queue.length > 0 && inFlight.size < limit) {
+        const batch: TakenBatch = this.queue.take(this.o.batchSize);
+        const write: Promise<number> = this.o.store.append(batch.entries).then((failed) => {
           inFlight.delete(write);
-          this.counts.written += batch.length - failed.length;
-          if (failed.length === 0) return 0;
-          this.counts.failedWrites++;
-          this.queue.splice(this.head, 0, ...failed);
+          this.counts.written += batch.entries.length - failed.length;
+          if (failed.length > 0) {
+            this.counts.failedWrites++;
+            this.queue.retry(failed);
+          }
+          this.queue.done(batch);
           return failed.length;
+        }, (e: unknown) => {
+          // A store that broke its contract (append rejected): its batch's pages are let go.
+          this.queue.done(batch);
+          throw e;
         });
         inFlight.add(write);
         if (limit > 1) await new Promise((r) => setImmediate(r));

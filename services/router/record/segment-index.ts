@@ -56,6 +56,9 @@ export class SegmentIndex {
   /** The segment's size when it was read (a torn last frame lies between indexedTo and this). */
   fileSize = 0;
   private sorted: Uint32Array | undefined;
+  /** Each column's last string and its number (addRecord). */
+  private readonly lastString: (string | undefined)[] = new Array<string | undefined>(N_ATTRS).fill(undefined);
+  private readonly lastCode = new Uint32Array(N_ATTRS);
 
   constructor(readonly name: string) {}
 
@@ -67,6 +70,15 @@ export class SegmentIndex {
       this.dict.push(s);
       this.dictIndex.set(s, c);
     }
+    return c;
+  }
+
+  /** `code(s)` for column `a`, remembering the column's last string and number. */
+  private codeOf(a: number, s: string): number {
+    if (this.lastString[a] === s) return this.lastCode[a]!;
+    const c = this.code(s);
+    this.lastString[a] = s;
+    this.lastCode[a] = c;
     return c;
   }
 
@@ -110,7 +122,19 @@ export class SegmentIndex {
     this.time[i] = r.timeUnixMs;
     this.off[i] = off;
     this.len[i] = len;
-    for (let a = 0; a < N_ATTRS; a++) this.attrs[i * N_ATTRS + a] = this.code(r[ATTRS[a]!]);
+    const at = i * N_ATTRS;
+    const attrs = this.attrs;
+    // Named one by one, each against the row before's (a model, a policy, a tenant mostly
+    // repeats): a loop of computed keys and a dictionary lookup per column cost a row more.
+    attrs[at] = this.codeOf(0, r.model);
+    attrs[at + 1] = this.codeOf(1, r.answered);
+    attrs[at + 2] = this.codeOf(2, r.policy);
+    attrs[at + 3] = this.codeOf(3, r.tenant);
+    attrs[at + 4] = this.codeOf(4, r.userTier);
+    attrs[at + 5] = this.codeOf(5, r.task);
+    attrs[at + 6] = this.codeOf(6, r.session);
+    attrs[at + 7] = this.codeOf(7, r.segment);
+    attrs[at + 8] = this.codeOf(8, r.extra);
     this.noteRow(i);
   }
 

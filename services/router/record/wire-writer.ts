@@ -15,6 +15,8 @@
  * from the message's start, so moving a message to a new chunk keeps them.
  */
 const TWO_32 = 4294967296;
+/** The ASCII codes of the hex digits. */
+const HEX = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 const KNOWN_MAX = 4096;
 /** Bytes per chunk: about forty records; under the C library's mmap threshold (128 kB), so chunks come from its heap and are reused. */
 const CHUNK = 64 * 1024;
@@ -35,6 +37,16 @@ export class WireWriter {
     this.buf = next;
     this.start = 0;
     this.pos = used;
+  }
+
+  /**
+   * Starts a new message at the start of the buffer, over every message written before: for an
+   * owner that has let go of every view `finish` gave it (one that copies each message at once).
+   */
+  rewind(): this {
+    this.start = 0;
+    this.pos = 0;
+    return this;
   }
 
   /** Starts a new message, dropping what was written since the last `finish`. */
@@ -127,6 +139,22 @@ export class WireWriter {
     this.uint32(bytes);
     this.ensure(bytes);
     this.pos += this.buf.write(s, this.pos, bytes, 'utf8');
+    return this;
+  }
+
+  /** `bytes` as lowercase hex, a string field's value (its length, then the digits). */
+  hex(bytes: Uint8Array): this {
+    const n = bytes.length;
+    this.uint32(2 * n);
+    this.ensure(2 * n);
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) {
+      const x = bytes[i]!;
+      b[p++] = HEX[x >>> 4]!;
+      b[p++] = HEX[x & 15]!;
+    }
+    this.pos = p;
     return this;
   }
 
