@@ -15,7 +15,7 @@ import { readTask } from '../core/task-family.js';
 import { TIER_PRIORS, type TierPrior } from '../model/task-prior.js';
 import { correctedQuality } from '../model/segment-corrections.js';
 import { expectedOutputTokens } from '../model/output-length.js';
-import { estimateRequest, type RequestEstimate } from './estimates.js';
+import { costOf, estimateRequest, latencyOf, type RequestEstimate } from './estimates.js';
 import { newDecisionId } from './decision-id.js';
 import { hardFilter, onlyCommonFilters, scriptNeedsLanguages, type ModelStatus } from './hard-filters.js';
 import { fallbackIndices, planStrategy, type Plan, type Ranked } from './plan.js';
@@ -175,7 +175,7 @@ export class Decider {
     const prefixes = cache?.prefixes(req);
     const held = prefixes !== undefined && prefixes.boundaries.length > 0;
     // One pass over the catalog into the per-model arrays: no object per model, and the
-    // catalog's figures read from typed arrays (estimates.ts's formulas, written out).
+    // catalog's figures read from typed arrays (estimates.ts's formulas).
     const f = s.figures;
     const { inputTokens, expectedOutputTokens: outputTokens, maxOutputTokens } = estimate;
     const common = onlyCommonFilters(filterInput);
@@ -188,11 +188,11 @@ export class Decider {
       const m = models[i]!;
       const st = status[i] ?? AVAILABLE;
       const quality = corrections === undefined ? core.quality[i]! : correctedQuality(core.quality[i]!, corrections[i]!);
-      const cached = held ? Math.min(cache!.cachedTokens(m.id, prefixes), inputTokens) : 0;
-      const cost = (inputTokens - cached) * f.inputPrice[i]! + cached * f.cachedInputPrice[i]! + outputTokens * f.outputPrice[i]!;
+      const cached = held ? cache!.cachedTokens(m.id, prefixes) : 0;
+      const cost = costOf(inputTokens, cached, outputTokens, f.inputPrice[i]!, f.cachedInputPrice[i]!, f.outputPrice[i]!);
       s.quality[i] = quality;
       s.cost[i] = cost;
-      s.latency[i] = (st.ttftMs ?? f.ttftMs[i]!) + (outputTokens / f.outputTokensPerSecond[i]!) * 1000;
+      s.latency[i] = latencyOf(st.ttftMs ?? f.ttftMs[i]!, outputTokens, f.outputTokensPerSecond[i]!);
       s.utility[i] = 0;
       const window = f.contextWindow[i]!;
       const passes =

@@ -42,8 +42,13 @@ export function outputTokensFor(m: CatalogModel, e: RequestEstimate): number {
 
 /** `cachedTokens`: input tokens the model holds in its prompt cache, priced at its cached rate. */
 export function expectedCostUsd(m: CatalogModel, e: RequestEstimate, cachedTokens = 0): number {
-  const cached = Math.min(cachedTokens, e.inputTokens);
-  return (e.inputTokens - cached) * m.inputPrice + cached * m.cachedInputPrice + e.expectedOutputTokens * m.outputPrice;
+  return costOf(e.inputTokens, cachedTokens, e.expectedOutputTokens, m.inputPrice, m.cachedInputPrice, m.outputPrice);
+}
+
+/** The expected cost from its figures, for a caller that holds prices in typed arrays (Decide's pass over the catalog). */
+export function costOf(inputTokens: number, cachedTokens: number, outputTokens: number, inputPrice: number, cachedInputPrice: number, outputPrice: number): number {
+  const cached = Math.min(cachedTokens, inputTokens);
+  return (inputTokens - cached) * inputPrice + cached * cachedInputPrice + outputTokens * outputPrice;
 }
 
 export function worstCaseCostUsd(m: CatalogModel, e: RequestEstimate): number {
@@ -52,5 +57,10 @@ export function worstCaseCostUsd(m: CatalogModel, e: RequestEstimate): number {
 
 /** `ttftMs` is the live time to first token when known, else the catalog's. */
 export function expectedLatencyMs(m: CatalogModel, e: RequestEstimate, ttftMs: number = m.ttftMs): number {
-  return ttftMs + (e.expectedOutputTokens / m.outputTokensPerSecond) * 1000;
+  return latencyOf(ttftMs, e.expectedOutputTokens, m.outputTokensPerSecond);
+}
+
+/** The expected latency from its figures (see costOf). */
+export function latencyOf(ttftMs: number, outputTokens: number, outputTokensPerSecond: number): number {
+  return ttftMs + (outputTokens / outputTokensPerSecond) * 1000;
 }
